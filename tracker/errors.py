@@ -1,0 +1,107 @@
+"""Every error tracker raises on purpose, with a message written for a musician.
+
+Errors are raised deep inside and caught once at the edge (the CLI, the UI),
+which shows `str(error)` and nothing else: no traceback ever reaches the user.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class TrackerError(Exception):
+    """Root of every error we raise on purpose."""
+
+    title = "Error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class SongFormatError(TrackerError):
+    """A song file (or a piece of tracker notation) that we cannot read.
+
+    Carries the place, so the message reads `songs/x.toml:14:9: unknown note ...`.
+    """
+
+    title = "Song file error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self.reason = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.column = column
+        super().__init__(self._located(message))
+
+    def _located(self, message: str) -> str:
+        where = [p for p in (self.path, self.line, self.column) if p is not None]
+        if not where:
+            return message
+        return ":".join(str(p) for p in where) + ": " + message
+
+    def at(
+        self, *, path: str | Path | None = None, line: int | None = None, column: int | None = None
+    ) -> SongFormatError:
+        """A copy placed in a file: notation errors learn their line and column from the caller."""
+        return SongFormatError(
+            self.reason,
+            path=path if path is not None else self.path,
+            line=line if line is not None else self.line,
+            column=column if column is not None else self.column,
+        )
+
+
+class EditError(TrackerError):
+    """An edit that cannot apply to the song as it stands (e.g. deleting the last track)."""
+
+    title = "Cannot edit"
+
+
+class InstrumentError(TrackerError):
+    """An instrument or device definition that is missing or malformed."""
+
+    title = "Instrument error"
+
+
+class SoundfontError(TrackerError):
+    """A soundfont that cannot be found or loaded."""
+
+    title = "Soundfont error"
+
+
+class MidiFileError(TrackerError):
+    """A Standard MIDI File that is corrupt, truncated or unsupported."""
+
+    title = "MIDI file error"
+
+
+class MidiPortError(TrackerError):
+    """A MIDI port that cannot be opened, or vanished."""
+
+    title = "MIDI port error"
+
+
+class AudioError(TrackerError):
+    """Audio output or rendering failed (no device, disk full, ...)."""
+
+    title = "Audio error"
+
+
+class SaveError(TrackerError):
+    """A song could not be written; the file on disk is left as it was."""
+
+    title = "Save failed"
+
+
+class UsageError(TrackerError):
+    """The command line was wrong: exit code 2."""
+
+    title = "Usage"

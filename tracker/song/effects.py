@@ -1,0 +1,39 @@
+"""The effect table: one place for every effect letter, shared by the parser,
+the timeline and the help screen.
+
+Ticks are per line (`tpl` of them). Values are one hex byte `xy`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EffectSpec:
+    letter: str
+    name: str
+    help: str
+    global_: bool = False
+    """Acts on the song (tempo, jumps) rather than on the note of its column."""
+
+
+EFFECTS: dict[str, EffectSpec] = {
+    spec.letter: spec
+    for spec in (
+        EffectSpec("A", "Arpeggio", "Axy: cycle note, +x, +y semitones, one step per tick"),
+        EffectSpec("U", "Slide up", "Uxx: bend pitch up xx/16 semitone per tick"),
+        EffectSpec("D", "Slide down", "Dxx: bend pitch down xx/16 semitone per tick"),
+        EffectSpec("G", "Glide", "Gxx: glide from the previous note to this one, xx/16 semitone per tick"),
+        EffectSpec("V", "Vibrato", "Vxy: vibrato, speed x, depth y/8 semitone"),
+        EffectSpec("Q", "Delay", "Qxx: start the note xx ticks late"),
+        EffectSpec("C", "Cut", "Cxx: cut the note after xx ticks"),
+        EffectSpec("R", "Retrigger", "Rxy: retrigger every y ticks, velocity change x (8 = none)"),
+        EffectSpec("T", "Tempo", "Txx: set tempo to xx bpm (20-FF)", global_=True),
+        EffectSpec("L", "Lines per beat", "Lxx: set lines per beat to xx", global_=True),
+        EffectSpec("B", "Jump", "Bxx: after this line, jump to order entry xx", global_=True),
+        EffectSpec("K", "Break", "Kxx: after this line, go to line xx of the next order entry", global_=True),
+        EffectSpec("P", "Program", "Pxx: program change to xx"),
+        EffectSpec("W", "Pitch bend", "Wxx: set pitch bend, 80 = centre, 00 down, FF up"),
+    )
+}

@@ -1,0 +1,178 @@
+"""The song as plain data: what a musician wrote, nothing computed, no I/O.
+
+A note column is monophonic: a new note in it ends the one before. A track has
+`notes` note columns side by side (its polyphony), each carrying `effects`
+effect slots, then one value lane per automated CC.
+
+Cells are frozen so an edit replaces a cell rather than changing it in place;
+undo then only has to put the old object back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+FORMAT_VERSION = 1
+
+NOTE_OFF = 128
+"""Ends the sounding note of the column (written `OFF`)."""
+NOTE_CUT = 129
+"""Cuts the sounding note at once, release included where the synth allows (written `^^^`)."""
+LOWEST_NOTE = 12
+"""C-0: notation has one digit for the octave, so MIDI notes 0-11 cannot be written."""
+HIGHEST_NOTE = 127
+"""G-9."""
+
+MAX_LINES = 512
+MAX_INSTRUMENTS = 255
+MAX_TRACKS = 64
+MAX_NOTE_COLUMNS = 12
+MAX_EFFECT_COLUMNS = 4
+MAX_CC_LANES = 8
+
+
+def is_pitch(note: int | None) -> bool:
+    """True for a real MIDI pitch, false for empty, note-off and cut."""
+    return note is not None and LOWEST_NOTE <= note <= HIGHEST_NOTE
+
+
+@dataclass(frozen=True)
+class Effect:
+    """One effect command: a letter and its xy byte (see song/effects.py)."""
+
+    command: str
+    value: int
+
+    @property
+    def x(self) -> int:
+        return self.value >> 4
+
+    @property
+    def y(self) -> int:
+        return self.value & 0x0F
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One line of one note column: note, instrument, volume and its effect slots.
+
+    `effects` always has exactly as many slots as the track has effect columns;
+    an empty slot is None.
+    """
+
+    note: int | None = None
+    instrument: int | None = None
+    volume: int | None = None
+    effects: tuple[Effect | None, ...] = (None,)
+
+    @property
+    def is_empty(self) -> bool:
+        return (
+            self.note is None
+            and self.instrument is None
+            and self.volume is None
+            and all(e is None for e in self.effects)
+        )
+
+
+def empty_cell(effect_columns: int = 1) -> Cell:
+    return Cell(effects=(None,) * effect_columns)
+
+
+@dataclass
+class PatternTrack:
+    """One track's part of a pattern.
+
+    columns[c][line] is a Cell; cc[lane][line] is a value 0-127 or None.
+    """
+
+    columns: list[list[Cell]]
+    cc: list[list[int | None]] = field(default_factory=list)
+
+    @classmethod
+    def empty(cls, track: Track, lines: int) -> PatternTrack:
+        return cls(
+            columns=[[empty_cell(track.effects)] * lines for _ in range(track.notes)],
+            cc=[[None] * lines for _ in track.cc],
+        )
+
+
+@dataclass
+class Pattern:
+    """A block of `lines` lines across every track of the song."""
+
+    lines: int
+    tracks: list[PatternTrack]
+
+    @classmethod
+    def empty(cls, tracks: list[Track], lines: int) -> Pattern:
+        return cls(lines=lines, tracks=[PatternTrack.empty(t, lines) for t in tracks])
+
+
+@dataclass
+class Track:
+    """A lane of the song: its name, its polyphony and its automation lanes.
+
+    `cc` names each automation lane: a CC name from the instrument's device map
+    (e.g. "cutoff") or a controller number written as decimal text ("74").
+    """
+
+    name: str
+    notes: int = 1
+    effects: int = 1
+    cc: list[str] = field(default_factory=list)
+    mute: bool = False
+    solo: bool = False
+
+
+@dataclass
+class Instrument:
+    """A sound: a soundfont program, or a hardware device on a MIDI channel.
+
+    `soundfont` is "default" (the song's or the system's General MIDI font) or a
+    path; `device` names instruments/devices/<device>.toml. `channel` is 1-16;
+    None lets the engine pick one. Drum kits are bank 128 (channel 10 on GM).
+    """
+
+    name: str
+    soundfont: str | None = "default"
+    program: int = 0
+    bank: int = 0
+    device: str | None = None
+    channel: int | None = None
+    volume: int = 100
+
+    @property
+    def is_drum_kit(self) -> bool:
+        return self.bank == 128 or self.channel == 10
+
+
+@dataclass
+class Song:
+    title: str = "Untitled"
+    bpm: float = 120.0
+    lpb: int = 4
+    tpl: int = 6
+    swing: float = 0.0
+    soundfont: str | None = None
+    """The song's own soundfont (a path), overriding the system default."""
+    order: list[str] = field(default_factory=list)
+    instruments: dict[int, Instrument] = field(default_factory=dict)
+    tracks: list[Track] = field(default_factory=list)
+    patterns: dict[str, Pattern] = field(default_factory=dict)
+    format: int = FORMAT_VERSION
+
+    @classmethod
+    def new(cls, title: str = "Untitled", tracks: int = 4, lines: int = 64) -> Song:
+        """A fresh song: a few empty tracks, one piano, one pattern in the order list."""
+        song_tracks = [Track(name=f"Track {i + 1}") for i in range(tracks)]
+        return cls(
+            title=title,
+            order=["00"],
+            instruments={1: Instrument(name="Piano", program=0)},
+            tracks=song_tracks,
+            patterns={"00": Pattern.empty(song_tracks, lines)},
+        )
+
+    def cell(self, pattern: str, track: int, column: int, line: int) -> Cell:
+        return self.patterns[pattern].tracks[track].columns[column][line]

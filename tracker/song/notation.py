@@ -1,0 +1,237 @@
+"""Tracker notation: one cell, one track row, one pattern row <-> text.
+
+    C#4 01 64 A37      note, instrument, volume, effect
+    OFF .. .. ...      note-off; `^^^` cuts; `---` is an empty note
+    C-4 01 64 ... E-4 01 .. ... 40 | C-2 02 7F ...
+
+Within a track, each note column is `note inst vol` plus its effect slots, then
+one two-digit value per CC lane. Tracks are separated by `|`. C-4 is MIDI 60.
+
+Parsing errors carry the 1-based column within the text they were given; the
+file reader adds the path and line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tracker.errors import SongFormatError
+from tracker.song.effects import EFFECTS
+from tracker.song.model import (
+    HIGHEST_NOTE,
+    LOWEST_NOTE,
+    NOTE_CUT,
+    NOTE_OFF,
+    Cell,
+    Effect,
+    Track,
+)
+
+NOTE_NAMES = ("C-", "C#", "D-", "D#", "E-", "F-", "F#", "G-", "G#", "A-", "A#", "B-")
+_NOTE_INDEX = {name: i for i, name in enumerate(NOTE_NAMES)}
+_FLATS = {"DB": "C#", "EB": "D#", "GB": "F#", "AB": "G#", "BB": "A#"}
+
+EMPTY_NOTE = "---"
+OFF_TEXT = "OFF"
+CUT_TEXT = "^^^"
+EMPTY_BYTE = ".."
+EMPTY_EFFECT = "..."
+TRACK_SEPARATOR = "|"
+
+Token = tuple[str, int]
+"""A word of a row and the 1-based column where it starts."""
+
+
+def format_note(note: int | None) -> str:
+    if note is None:
+        return EMPTY_NOTE
+    if note == NOTE_OFF:
+        return OFF_TEXT
+    if note == NOTE_CUT:
+        return CUT_TEXT
+    octave, step = divmod(note, 12)
+    return f"{NOTE_NAMES[step]}{octave - 1}"
+
+
+def parse_note(text: str, column: int = 1) -> int | None:
+    """`C#4` -> 61; also `---`, `OFF`, `^^^`. Lower case and flats (`Db4`) are accepted."""
+    upper = text.upper()
+    if upper == EMPTY_NOTE:
+        return None
+    if upper == OFF_TEXT:
+        return NOTE_OFF
+    if upper == CUT_TEXT:
+        return NOTE_CUT
+    if len(upper) != 3 or not upper[2].isdigit():
+        raise SongFormatError(
+            f'unknown note "{text}" (expected a note like C-4 or C#4, "---", "OFF" or "^^^")',
+            column=column,
+        )
+    name = _FLATS.get(upper[:2], upper[:2])
+    if name not in _NOTE_INDEX:
+        raise SongFormatError(
+            f'unknown note "{text}" (expected C..B with - or #, e.g. C#4)', column=column
+        )
+    note = (int(upper[2]) + 1) * 12 + _NOTE_INDEX[name]
+    if not LOWEST_NOTE <= note <= HIGHEST_NOTE:
+        raise SongFormatError(f'note "{text}" is out of range (C-0 to G-9)', column=column)
+    return note
+
+
+def format_byte(value: int | None) -> str:
+    return EMPTY_BYTE if value is None else f"{value:02X}"
+
+
+def parse_byte(text: str, what: str, column: int = 1, maximum: int = 0xFF) -> int | None:
+    """Two hex digits or `..`; `what` names the field in the error."""
+    if text == EMPTY_BYTE:
+        return None
+    if len(text) != 2 or any(ch not in "0123456789abcdefABCDEF" for ch in text):
+        raise SongFormatError(
+            f'bad {what} "{text}" (expected two hex digits 00-{maximum:02X}, or "..")',
+            column=column,
+        )
+    value = int(text, 16)
+    if value > maximum:
+        raise SongFormatError(
+            f"{what} {text.upper()} is out of range (00-{maximum:02X})", column=column
+        )
+    return value
+
+
+def format_effect(effect: Effect | None) -> str:
+    return EMPTY_EFFECT if effect is None else f"{effect.command}{effect.value:02X}"
+
+
+def parse_effect(text: str, column: int = 1) -> Effect | None:
+    if text == EMPTY_EFFECT:
+        return None
+    letter = text[:1].upper()
+    if len(text) != 3 or letter not in EFFECTS:
+        known = "".join(EFFECTS)
+        raise SongFormatError(
+            f'bad effect "{text}" (expected a letter of {known} and two hex digits, e.g. A37, or "...")',
+            column=column,
+        )
+    value = parse_byte(text[1:], "effect value", column + 1)
+    assert value is not None  # ".." after a letter is rejected by parse_byte's digit check
+    return Effect(letter, value)
+
+
+def format_cell(cell: Cell) -> str:
+    words = [format_note(cell.note), format_byte(cell.instrument), format_byte(cell.volume)]
+    words += [format_effect(e) for e in cell.effects]
+    return " ".join(words)
+
+
+def cell_width(effect_columns: int) -> int:
+    """Words in one note column."""
+    return 3 + effect_columns
+
+
+def track_row_width(track: Track) -> int:
+    """Words in one track's part of a row."""
+    return track.notes * cell_width(track.effects) + len(track.cc)
+
+
+def parse_cell(tokens: Sequence[Token], effect_columns: int) -> Cell:
+    (note_text, note_col), (inst_text, inst_col), (vol_text, vol_col) = tokens[:3]
+    return Cell(
+        note=parse_note(note_text, note_col),
+        instrument=parse_byte(inst_text, "instrument", inst_col),
+        volume=parse_byte(vol_text, "volume", vol_col, maximum=0x7F),
+        effects=tuple(parse_effect(text, col) for text, col in tokens[3 : 3 + effect_columns]),
+    )
+
+
+def format_track_row(track: Track, cells: Sequence[Cell], cc: Sequence[int | None]) -> str:
+    return " ".join([format_cell(c) for c in cells] + [format_byte(v) for v in cc])
+
+
+def parse_track_row(
+    track: Track, tokens: Sequence[Token], end_column: int
+) -> tuple[list[Cell], list[int | None]]:
+    """One track's words -> its cells and CC values. `end_column` places a 'too few' error."""
+    expected = track_row_width(track)
+    if len(tokens) != expected:
+        where = tokens[expected][1] if len(tokens) > expected else end_column
+        layout = _layout(track)
+        raise SongFormatError(
+            f'track "{track.name}" has {len(tokens)} fields here, expected {expected} ({layout})',
+            column=where,
+        )
+    width = cell_width(track.effects)
+    cells = [
+        parse_cell(tokens[i * width : (i + 1) * width], track.effects) for i in range(track.notes)
+    ]
+    cc = [
+        parse_byte(text, "CC value", col, maximum=0x7F)
+        for text, col in tokens[track.notes * width :]
+    ]
+    return cells, cc
+
+
+def _layout(track: Track) -> str:
+    parts = [f"{track.notes} note column{'s' if track.notes != 1 else ''}"]
+    parts.append(f"{track.effects} effect{'s' if track.effects != 1 else ''} each")
+    if track.cc:
+        parts.append(f"{len(track.cc)} CC lane{'s' if len(track.cc) != 1 else ''}")
+    return ", ".join(parts)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split on white space, remembering where each word starts (1-based)."""
+    tokens: list[Token] = []
+    start = -1
+    for i, ch in enumerate(text + " "):
+        if ch.isspace():
+            if start >= 0:
+                tokens.append((text[start:i], start + 1))
+                start = -1
+        elif start < 0:
+            start = i
+    return tokens
+
+
+def split_tracks(text: str) -> list[tuple[str, int]]:
+    """A row -> each track's text and the 0-based offset where it starts."""
+    parts: list[tuple[str, int]] = []
+    offset = 0
+    for part in text.split(TRACK_SEPARATOR):
+        parts.append((part, offset))
+        offset += len(part) + 1
+    return parts
+
+
+def parse_row(
+    tracks: Sequence[Track], text: str
+) -> list[tuple[list[Cell], list[int | None]]]:
+    """A whole pattern row -> per track, its cells and CC values."""
+    parts = split_tracks(text)
+    if len(parts) != len(tracks):
+        raise SongFormatError(
+            f'row has {len(parts)} track{"s" if len(parts) != 1 else ""} separated by "|", '
+            f"expected {len(tracks)}",
+            column=len(text.rstrip()) + 1 if len(parts) < len(tracks) else _nth_bar(text, len(tracks)),
+        )
+    result = []
+    for track, (part, offset) in zip(tracks, parts, strict=True):
+        tokens = [(word, col + offset) for word, col in tokenize(part)]
+        result.append(parse_track_row(track, tokens, offset + len(part.rstrip()) + 1))
+    return result
+
+
+def _nth_bar(text: str, n: int) -> int:
+    """1-based column of the n-th `|` (1-based n)."""
+    index = -1
+    for _ in range(n):
+        index = text.index(TRACK_SEPARATOR, index + 1)
+    return index + 1
+
+
+def format_row(
+    tracks: Sequence[Track], parts: Sequence[tuple[Sequence[Cell], Sequence[int | None]]]
+) -> str:
+    return f" {TRACK_SEPARATOR} ".join(
+        format_track_row(track, cells, cc) for track, (cells, cc) in zip(tracks, parts, strict=True)
+    )
