@@ -1,9 +1,9 @@
 """Build songs for tests from tracker notation, so a test reads like the music it checks.
 
-    song = build_song('''
-        C-4 01 64 ... | C-2 02 7F ...
-        OFF .. .. ... | --- .. .. ...
-    ''', bpm=120)
+song = build_song('''
+    C-4 01 64 ... | C-2 02 7F ...
+    OFF .. .. ... | --- .. .. ...
+''', bpm=120)
 """
 
 from __future__ import annotations
@@ -19,8 +19,13 @@ def pattern_from_rows(tracks: list[Track], rows: str) -> Pattern:
     parsed = [parse_row(tracks, line) for line in lines]
     pattern_tracks = []
     for t, track in enumerate(tracks):
-        columns = [[parsed[line][t][0][c] for line in range(len(lines))] for c in range(track.notes)]
-        cc = [[parsed[line][t][1][lane] for line in range(len(lines))] for lane in range(len(track.cc))]
+        columns = [
+            [parsed[line][t][0][c] for line in range(len(lines))] for c in range(track.notes)
+        ]
+        cc = [
+            [parsed[line][t][1][lane] for line in range(len(lines))]
+            for lane in range(len(track.cc))
+        ]
         pattern_tracks.append(PatternTrack(columns=columns, cc=cc))
     return Pattern(lines=len(lines), tracks=pattern_tracks)
 
@@ -37,7 +42,7 @@ def build_song(
 ) -> Song:
     """Patterns are named "00", "01", ... in the order given; the order list plays them once each."""
     if tracks is None:
-        first = [ln for ln in dedent(patterns[0]).splitlines() if ln.strip()][0]
+        first = next(ln for ln in dedent(patterns[0]).splitlines() if ln.strip())
         tracks = [Track(name=f"T{i + 1}") for i in range(first.count("|") + 1)]
     names = [f"{i:02X}" for i in range(len(patterns))]
     return Song(
@@ -49,5 +54,8 @@ def build_song(
         order=order if order is not None else names,
         instruments=instruments if instruments is not None else {1: Instrument("Piano")},
         tracks=tracks,
-        patterns={name: pattern_from_rows(tracks, rows) for name, rows in zip(names, patterns, strict=True)},
+        patterns={
+            name: pattern_from_rows(tracks, rows)
+            for name, rows in zip(names, patterns, strict=True)
+        },
     )

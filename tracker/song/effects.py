@@ -24,7 +24,9 @@ EFFECTS: dict[str, EffectSpec] = {
         EffectSpec("A", "Arpeggio", "Axy: cycle note, +x, +y semitones, one step per tick"),
         EffectSpec("U", "Slide up", "Uxx: bend pitch up xx/16 semitone per tick"),
         EffectSpec("D", "Slide down", "Dxx: bend pitch down xx/16 semitone per tick"),
-        EffectSpec("G", "Glide", "Gxx: glide from the previous note to this one, xx/16 semitone per tick"),
+        EffectSpec(
+            "G", "Glide", "Gxx: glide from the previous note to this one, xx/16 semitone per tick"
+        ),
         EffectSpec("V", "Vibrato", "Vxy: vibrato, speed x, depth y/8 semitone"),
         EffectSpec("Q", "Delay", "Qxx: start the note xx ticks late"),
         EffectSpec("C", "Cut", "Cxx: cut the note after xx ticks"),
@@ -32,7 +34,12 @@ EFFECTS: dict[str, EffectSpec] = {
         EffectSpec("T", "Tempo", "Txx: set tempo to xx bpm (20-FF)", global_=True),
         EffectSpec("L", "Lines per beat", "Lxx: set lines per beat to xx", global_=True),
         EffectSpec("B", "Jump", "Bxx: after this line, jump to order entry xx", global_=True),
-        EffectSpec("K", "Break", "Kxx: after this line, go to line xx of the next order entry", global_=True),
+        EffectSpec(
+            "K",
+            "Break",
+            "Kxx: after this line, go to line xx of the next order entry",
+            global_=True,
+        ),
         EffectSpec("P", "Program", "Pxx: program change to xx"),
         EffectSpec("W", "Pitch bend", "Wxx: set pitch bend, 80 = centre, 00 down, FF up"),
     )

@@ -203,16 +203,16 @@ def split_tracks(text: str) -> list[tuple[str, int]]:
     return parts
 
 
-def parse_row(
-    tracks: Sequence[Track], text: str
-) -> list[tuple[list[Cell], list[int | None]]]:
+def parse_row(tracks: Sequence[Track], text: str) -> list[tuple[list[Cell], list[int | None]]]:
     """A whole pattern row -> per track, its cells and CC values."""
     parts = split_tracks(text)
     if len(parts) != len(tracks):
         raise SongFormatError(
             f'row has {len(parts)} track{"s" if len(parts) != 1 else ""} separated by "|", '
             f"expected {len(tracks)}",
-            column=len(text.rstrip()) + 1 if len(parts) < len(tracks) else _nth_bar(text, len(tracks)),
+            column=len(text.rstrip()) + 1
+            if len(parts) < len(tracks)
+            else _nth_bar(text, len(tracks)),
         )
     result = []
     for track, (part, offset) in zip(tracks, parts, strict=True):
