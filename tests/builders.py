@@ -11,7 +11,7 @@ from __future__ import annotations
 from textwrap import dedent
 
 from tracker.song.model import Instrument, Pattern, PatternTrack, Song, Track
-from tracker.song.notation import parse_row
+from tracker.song.notation import format_row, parse_row
 
 
 def pattern_from_rows(tracks: list[Track], rows: str) -> Pattern:
@@ -59,3 +59,18 @@ def build_song(
             for name, rows in zip(names, patterns, strict=True)
         },
     )
+
+
+def pattern_rows(song: Song, name: str = "00") -> list[str]:
+    """A pattern back as tracker notation, one string per line: build_song's inverse."""
+    pattern = song.patterns[name]
+    return [
+        format_row(
+            song.tracks,
+            [
+                ([column[line] for column in part.columns], [lane[line] for lane in part.cc])
+                for part in pattern.tracks
+            ],
+        )
+        for line in range(pattern.lines)
+    ]

@@ -1,0 +1,286 @@
+"""Edits of the song's tracks: add, remove, rename, move, and their columns and CC lanes.
+
+A track lives in two places: its Track in `song.tracks` and its PatternTrack in
+every pattern, at the same index. Each edit here rebuilds both and swaps the new
+lists in, so undo puts back the old lists with every dropped note in them.
+"""
+
+from __future__ import annotations
+
+import copy
+from abc import abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from tracker.errors import EditError
+from tracker.song.edit_base import Edit, Swap, check_range, find_track, moved
+from tracker.song.edit_cells import fit_effects
+from tracker.song.model import (
+    MAX_CC_LANES,
+    MAX_EFFECT_COLUMNS,
+    MAX_NOTE_COLUMNS,
+    MAX_TRACKS,
+    PatternTrack,
+    Song,
+    Track,
+    empty_cell,
+)
+
+
+def check_name(what: str, name: str) -> None:
+    if not name.strip():
+        raise EditError(f"{what} needs a name")
+    if any(not ch.isprintable() for ch in name):
+        raise EditError(f'{what} "{name!r}" has characters that cannot be shown')
+
+
+def check_cc_name(track: Track, name: str, others: list[str]) -> None:
+    """A CC lane is a device map name ("cutoff") or a controller number ("74")."""
+    if not name or any(ch.isspace() for ch in name) or not name.isprintable():
+        raise EditError(
+            f'a CC lane needs a name without spaces (e.g. "cutoff" or "74"), not "{name}"'
+        )
+    if name.isdigit():
+        check_range("a CC number", int(name), 0, 127)
+    if name in others:
+        raise EditError(f'track "{track.name}" already has a CC lane "{name}"')
+
+
+def check_track(track: Track) -> None:
+    check_name("a track", track.name)
+    check_range(f'note columns of track "{track.name}"', track.notes, 1, MAX_NOTE_COLUMNS)
+    check_range(f'effect columns of track "{track.name}"', track.effects, 0, MAX_EFFECT_COLUMNS)
+    if len(track.cc) > MAX_CC_LANES:
+        raise EditError(f'track "{track.name}" can have at most {MAX_CC_LANES} CC lanes')
+    for i, name in enumerate(track.cc):
+        check_cc_name(track, name, track.cc[:i])
+
+
+def _every_pattern(
+    song: Song, rebuild: Callable[[list[PatternTrack], int], list[PatternTrack]]
+) -> list[Swap]:
+    """Swaps giving each pattern the track list `rebuild(old list, pattern lines)`."""
+    return [Swap(p, "tracks", rebuild(p.tracks, p.lines)) for p in song.patterns.values()]
+
+
+def _free_track_name(song: Song) -> str:
+    names = {t.name for t in song.tracks}
+    return next(
+        f"Track {n}" for n in range(len(names) + 1, 2 * MAX_TRACKS) if f"Track {n}" not in names
+    )
+
+
+@dataclass
+class AddTrack(Edit):
+    """Add a track (by default "Track N", one note column) at `index` (None: at the end)."""
+
+    index: int | None = None
+    track: Track | None = None
+
+    @property
+    def label(self) -> str:
+        return "Add track" if self.track is None else f'Add track "{self.track.name}"'
+
+    def plan(self, song: Song) -> list[Swap]:
+        count = len(song.tracks)
+        if count >= MAX_TRACKS:
+            raise EditError(f"a song can have at most {MAX_TRACKS} tracks")
+        index = count if self.index is None else self.index
+        check_range("the new track's position", index + 1, 1, count + 1)
+        track = copy.deepcopy(self.track) if self.track else Track(name=_free_track_name(song))
+        check_track(track)
+        return [
+            Swap(song, "tracks", [*song.tracks[:index], track, *song.tracks[index:]]),
+            *_every_pattern(
+                song,
+                lambda parts, lines: [
+                    *parts[:index],
+                    PatternTrack.empty(track, lines),
+                    *parts[index:],
+                ],
+            ),
+        ]
+
+
+@dataclass
+class RemoveTrack(Edit):
+    """Remove a track and its part of every pattern."""
+
+    index: int
+
+    @property
+    def label(self) -> str:
+        return f"Remove track {self.index + 1}"
+
+    def plan(self, song: Song) -> list[Swap]:
+        track = find_track(song, self.index)
+        if len(song.tracks) == 1:
+            raise EditError(f'"{track.name}" is the only track; a song needs at least one')
+        i = self.index
+        return [
+            Swap(song, "tracks", song.tracks[:i] + song.tracks[i + 1 :]),
+            *_every_pattern(song, lambda parts, _: parts[:i] + parts[i + 1 :]),
+        ]
+
+
+@dataclass
+class MoveTrack(Edit):
+    """Move a track (with its part of every pattern) to position `to`."""
+
+    index: int
+    to: int
+
+    @property
+    def label(self) -> str:
+        return f"Move track {self.index + 1} to {self.to + 1}"
+
+    def plan(self, song: Song) -> list[Swap]:
+        find_track(song, self.index)
+        find_track(song, self.to)
+        return [
+            Swap(song, "tracks", moved(song.tracks, self.index, self.to)),
+            *_every_pattern(song, lambda parts, _: moved(parts, self.index, self.to)),
+        ]
+
+
+@dataclass
+class _TrackChange(Edit):
+    """Replace one Track with a changed copy, and optionally its part of every pattern."""
+
+    index: int
+
+    def plan(self, song: Song) -> list[Swap]:
+        old = find_track(song, self.index)
+        new = self.changed(old)
+        check_track(new)
+        swaps = [Swap(song.tracks, self.index, new)]
+        for p in song.patterns.values():
+            part = self.changed_part(p.tracks[self.index], old, new, p.lines)
+            if part is not None:
+                swaps.append(Swap(p.tracks, self.index, part))
+        return swaps
+
+    @abstractmethod
+    def changed(self, track: Track) -> Track:
+        """The track as this edit leaves it (checks the edit's parameters)."""
+
+    def changed_part(
+        self, part: PatternTrack, old: Track, new: Track, lines: int
+    ) -> PatternTrack | None:
+        """The pattern data for the new track, or None when it stays as it is."""
+        return None
+
+
+@dataclass
+class RenameTrack(_TrackChange):
+    name: str
+
+    @property
+    def label(self) -> str:
+        return f'Rename track to "{self.name}"'
+
+    def changed(self, track: Track) -> Track:
+        return replace(track, name=self.name)
+
+
+@dataclass
+class SetTrackColumns(_TrackChange):
+    """Change how many note columns and effect columns a track has (None: keep).
+
+    Growing adds empty columns and slots; shrinking drops the rightmost ones with
+    whatever they held (undo brings it back).
+    """
+
+    notes: int | None = None
+    effects: int | None = None
+
+    @property
+    def label(self) -> str:
+        parts = []
+        if self.notes is not None:
+            parts.append(f"{self.notes} note column{'s' if self.notes != 1 else ''}")
+        if self.effects is not None:
+            parts.append(f"{self.effects} effect column{'s' if self.effects != 1 else ''}")
+        return ", ".join(parts) or "Track columns"
+
+    def changed(self, track: Track) -> Track:
+        return replace(
+            track,
+            notes=track.notes if self.notes is None else self.notes,
+            effects=track.effects if self.effects is None else self.effects,
+        )
+
+    def changed_part(self, part: PatternTrack, old: Track, new: Track, lines: int) -> PatternTrack:
+        columns = part.columns[: new.notes]
+        if new.effects != old.effects:
+            columns = [[fit_effects(cell, new, strict=False) for cell in col] for col in columns]
+        columns += [[empty_cell(new.effects)] * lines for _ in range(new.notes - len(columns))]
+        return PatternTrack(columns=columns, cc=part.cc)
+
+
+@dataclass
+class AddCCLane(_TrackChange):
+    """Add an automation lane for a CC (a device map name or a number) at `lane` (None: last)."""
+
+    name: str
+    lane: int | None = None
+
+    @property
+    def label(self) -> str:
+        return f'Add CC lane "{self.name}"'
+
+    def _at(self, track: Track) -> int:
+        at = len(track.cc) if self.lane is None else self.lane
+        check_range("the new lane's position", at + 1, 1, len(track.cc) + 1)
+        return at
+
+    def changed(self, track: Track) -> Track:
+        at = self._at(track)
+        return replace(track, cc=[*track.cc[:at], self.name, *track.cc[at:]])
+
+    def changed_part(self, part: PatternTrack, old: Track, new: Track, lines: int) -> PatternTrack:
+        at = self._at(old)
+        empty: list[int | None] = [None] * lines
+        return PatternTrack(columns=part.columns, cc=[*part.cc[:at], empty, *part.cc[at:]])
+
+
+def _lane_index(track: Track, lane: int) -> int:
+    if not 0 <= lane < len(track.cc):
+        raise EditError(f'track "{track.name}" has no CC lane {lane + 1} (it has {len(track.cc)})')
+    return lane
+
+
+@dataclass
+class RemoveCCLane(_TrackChange):
+    """Remove an automation lane and its values in every pattern."""
+
+    lane: int
+
+    @property
+    def label(self) -> str:
+        return f"Remove CC lane {self.lane + 1}"
+
+    def changed(self, track: Track) -> Track:
+        at = _lane_index(track, self.lane)
+        return replace(track, cc=track.cc[:at] + track.cc[at + 1 :])
+
+    def changed_part(self, part: PatternTrack, old: Track, new: Track, lines: int) -> PatternTrack:
+        return PatternTrack(
+            columns=part.columns, cc=part.cc[: self.lane] + part.cc[self.lane + 1 :]
+        )
+
+
+@dataclass
+class RenameCCLane(_TrackChange):
+    """Point a lane at another CC, keeping its values."""
+
+    lane: int
+    name: str
+
+    @property
+    def label(self) -> str:
+        return f'CC lane "{self.name}"'
+
+    def changed(self, track: Track) -> Track:
+        at = _lane_index(track, self.lane)
+        return replace(track, cc=[*track.cc[:at], self.name, *track.cc[at + 1 :]])
