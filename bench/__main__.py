@@ -1,0 +1,85 @@
+"""`make bench`: run every benchmark in the foreground, print the figures and
+write them to BENCHMARKS.md (between the generated markers).
+
+Each bench module has `run() -> dict`; a value that is itself a dict becomes a
+table row. Run as one foreground command: a background process can be paused
+on these machines and its figures then mean nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+BENCHMARKS = {
+    "timeline": "bench.bench_timeline",
+    "render": "bench.bench_render",
+    "live": "bench.bench_live",
+    "ui": "bench.bench_ui",
+}
+BEGIN = "<!-- bench:begin -->"
+END = "<!-- bench:end -->"
+
+
+def _format(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3g}" if abs(value) < 1000 else f"{value:.0f}"
+    return str(value)
+
+
+def to_markdown(name: str, result: dict[str, Any]) -> str:
+    out = [f"### {name}", ""]
+    note = result.pop("note", None)
+    if note:
+        out += [str(note), ""]
+    scalars = {k: v for k, v in result.items() if not isinstance(v, dict)}
+    tables = {k: v for k, v in result.items() if isinstance(v, dict)}
+    if scalars:
+        out += ["| figure | value |", "|---|---|"]
+        out += [f"| {k} | {_format(v)} |" for k, v in scalars.items()]
+        out.append("")
+    if tables:
+        columns: list[str] = []
+        for row in tables.values():
+            columns += [c for c in row if c not in columns]
+        out += ["| | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
+        for key, row in tables.items():
+            out.append(f"| {key} | " + " | ".join(_format(row.get(c, "")) for c in columns) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("names", nargs="*", choices=[*BENCHMARKS, []], help="benchmarks to run")
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args()
+    names = args.names or list(BENCHMARKS)
+    sections = [
+        f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, "
+        f"Python {platform.python_version()}, {platform.system()} (2 cores).",
+        "",
+    ]
+    for name in names:
+        print(f"bench: {name} ...", file=sys.stderr, flush=True)
+        module = importlib.import_module(BENCHMARKS[name])
+        result = module.run()
+        section = to_markdown(name, dict(result))
+        print(section)
+        sections.append(section)
+    if not args.no_write:
+        path = Path("BENCHMARKS.md")
+        text = path.read_text() if path.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
+        head, _, rest = text.partition(BEGIN)
+        _, _, tail = rest.partition(END)
+        path.write_text(head + BEGIN + "\n" + "\n".join(sections) + "\n" + END + tail)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

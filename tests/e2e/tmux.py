@@ -1,0 +1,98 @@
+"""Drive the real `tracker` program in a real terminal, the way an SSH user would.
+
+Each Terminal gets its own tmux server (its own socket), so tests never touch
+a developer's tmux sessions or each other's.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+
+class Terminal:
+    def __init__(
+        self, workdir: Path, *, width: int = 80, height: int = 24, term: str = "xterm-256color"
+    ) -> None:
+        self.socket = f"tracker-test-{uuid.uuid4().hex[:8]}"
+        self.workdir = workdir
+        self.width = width
+        self.height = height
+        self.term = term
+        self.started = False
+
+    def _tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["tmux", "-L", self.socket, *args],
+            capture_output=True,
+            text=True,
+            check=check,
+            timeout=20,
+        )
+
+    def start(self, command: Sequence[str], env: dict[str, str] | None = None) -> None:
+        environment = {**os.environ, "TERM": self.term, **(env or {})}
+        shell_command = " ".join(shlex.quote(part) for part in command)
+        # Keep the pane after the program exits so its exit status and last screen can be read.
+        subprocess.run(
+            [
+                "tmux",
+                "-L",
+                self.socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-x",
+                str(self.width),
+                "-y",
+                str(self.height),
+                "-c",
+                str(self.workdir),
+                f"{shell_command}; echo __EXIT__$?; sleep 30",
+            ],
+            env=environment,
+            check=True,
+            timeout=20,
+        )
+        self.started = True
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        """tmux key names ("C-s", "Enter", "Down") or, with literal=True, text typed as is."""
+        if literal:
+            for key in keys:
+                self._tmux("send-keys", "-l", key)
+        else:
+            self._tmux("send-keys", *keys)
+
+    def type_slowly(self, text: str, delay: float = 0.05) -> None:
+        for ch in text:
+            self._tmux("send-keys", "-l", ch)
+            time.sleep(delay)
+
+    def screen(self) -> str:
+        return self._tmux("capture-pane", "-p").stdout
+
+    def wait_for(self, predicate: Callable[[str], bool] | str, timeout: float = 15.0) -> str:
+        check = (lambda s: predicate in s) if isinstance(predicate, str) else predicate
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if check(screen):
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {predicate!r}; the screen shows:\n{screen}")
+
+    def exit_code(self, timeout: float = 15.0) -> int:
+        screen = self.wait_for("__EXIT__", timeout)
+        return int(screen.split("__EXIT__")[1].split()[0])
+
+    def close(self) -> None:
+        if self.started:
+            self._tmux("kill-server", check=False)

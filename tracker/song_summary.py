@@ -1,0 +1,44 @@
+"""What `tracker check` prints about a song: its shape, its length, and where
+each instrument will sound. Loading it is the validation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tracker.errors import TrackerError
+
+
+def format_duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}:{rest:02d}"
+
+
+def describe_song(path: Path) -> str:
+    from tracker.audio.soundfonts import find_soundfont
+    from tracker.engine.timeline import compile_song
+    from tracker.instruments import describe_instrument
+    from tracker.song.storage import load_song
+
+    song = load_song(path)
+    timeline = compile_song(song)
+    notes = sum(1 for event in timeline.events if event.kind.name == "NOTE_ON")
+    lines = [
+        f"{path}: ok",
+        f"  title     {song.title}",
+        f"  tempo     {song.bpm:g} bpm, {song.lpb} lines per beat, {song.tpl} ticks per line"
+        + (f", swing {song.swing:g}" if song.swing else ""),
+        f"  duration  {format_duration(timeline.duration)} ({len(song.order)} order entries, {notes} notes)",
+        f"  tracks    {len(song.tracks)}: " + ", ".join(t.name for t in song.tracks),
+        f"  patterns  {len(song.patterns)}: "
+        + ", ".join(f"{name} ({p.lines} lines)" for name, p in song.patterns.items()),
+        "  order     " + " ".join(song.order),
+        "  instruments",
+    ]
+    for number, instrument in song.instruments.items():
+        lines.append(f"    {number:02X} {instrument.name}: {describe_instrument(instrument)}")
+    try:
+        soundfont = str(find_soundfont(song.soundfont, path.parent))
+    except TrackerError as error:
+        soundfont = f"not found ({error})"
+    lines.append(f"  soundfont {soundfont}")
+    return "\n".join(lines)
