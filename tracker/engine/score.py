@@ -1,0 +1,100 @@
+"""The song read once into per-line work lists, so playing a line touches only
+what is written on it (most cells of a pattern are empty).
+
+Song-wide effects are gathered per line here: T (tempo), L (lines per beat),
+B (jump) and K (break). When several are written on one line, the last one
+in track and column order wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tracker.errors import SongFormatError
+from tracker.song.model import Cell, Pattern, Song
+
+MIN_TEMPO = 0x20
+"""Txx below 20 (32 bpm) is ignored, as the effect table says (20-FF)."""
+
+Step = tuple[int, int, Cell, dict[str, int]]
+"""One written cell: track, note column, the cell, its effects letter -> value."""
+Control = tuple[int, int, int]
+"""One CC lane value: track, lane, value."""
+
+
+@dataclass(frozen=True, slots=True)
+class LineData:
+    cells: tuple[Step, ...] = ()
+    controls: tuple[Control, ...] = ()
+    tempo: int | None = None
+    lpb: int | None = None
+    jump: int | None = None
+    break_to: int | None = None
+
+
+EMPTY_LINE = LineData()
+
+
+class Score:
+    """Every pattern the order list names, indexed line by line."""
+
+    def __init__(self, song: Song) -> None:
+        self._song = song
+        self._patterns: dict[str, list[LineData]] = {}
+        for entry, name in enumerate(song.order):
+            if name not in self._patterns:
+                pattern = song.patterns.get(name)
+                if pattern is None:
+                    raise SongFormatError(
+                        f'order entry {entry} names pattern "{name}", which does not exist'
+                    )
+                self._patterns[name] = index_pattern(song, name, pattern)
+
+    def lines(self, name: str) -> list[LineData]:
+        return self._patterns[name]
+
+
+def index_pattern(song: Song, name: str, pattern: Pattern) -> list[LineData]:
+    count = pattern.lines
+    steps: list[list[Step]] = [[] for _ in range(count)]
+    controls: list[list[Control]] = [[] for _ in range(count)]
+    globals_: dict[int, dict[str, int]] = {}
+    for t, part in enumerate(pattern.tracks):
+        for c, column in enumerate(part.columns):
+            for line, cell in enumerate(column[:count]):
+                if cell.is_empty:
+                    continue
+                if cell.instrument is not None and cell.instrument not in song.instruments:
+                    track = song.tracks[t].name if t < len(song.tracks) else str(t + 1)
+                    raise SongFormatError(
+                        f'pattern "{name}", track "{track}", line {line}: instrument '
+                        f"{cell.instrument:02X} is not defined in the song"
+                    )
+                effects = {e.command.upper(): e.value for e in cell.effects if e is not None}
+                steps[line].append((t, c, cell, effects))
+                for letter in "TLBK":
+                    if letter in effects:
+                        globals_.setdefault(line, {})[letter] = effects[letter]
+        for lane, values in enumerate(part.cc):
+            for line, value in enumerate(values[:count]):
+                if value is not None:
+                    controls[line].append((t, lane, value))
+    result: list[LineData] = []
+    for line in range(count):
+        found = globals_.get(line, {})
+        if not steps[line] and not controls[line] and not found:
+            result.append(EMPTY_LINE)
+            continue
+        tempo = found.get("T")
+        lpb = found.get("L")
+        result.append(
+            LineData(
+                cells=tuple(steps[line]),
+                controls=tuple(controls[line]),
+                tempo=tempo if tempo is not None and tempo >= MIN_TEMPO else None,
+                lpb=lpb or None,
+                jump=found.get("B"),
+                break_to=found.get("K"),
+            )
+        )
+    return result

@@ -1,0 +1,167 @@
+"""The tempo map: song positions -> seconds and beats, exactly.
+
+A position is an integer count of *sub-ticks* (`sub` per engine tick), fine
+enough that swing's fractional delays stay whole numbers. The map is a list of
+segments, one per tempo or lines-per-beat change, each starting at a line
+boundary. Segment start times are exact fractions; an event's seconds and beats
+are computed afresh from its segment as one correctly rounded integer division,
+so nothing accumulates and a long song cannot drift.
+
+Tempo and swing values are taken as the decimals the musician wrote
+(`Fraction(repr(x))`): 124.1 bpm is 1241/10, not the nearest binary float.
+
+Swing (0..1) delays every odd line of a pattern by `swing * half a line`. The
+line's boundaries stay on the straight grid; only its content moves: tick `k`
+of an odd line sounds at `swing/2 + k * (1 - swing/2) / tpl` of the way
+through the line (its ticks squeeze into what is left). Even lines are
+untouched. Time and beat both follow the swung position.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from dataclasses import dataclass
+from fractions import Fraction
+
+from tracker.errors import SongFormatError
+
+
+def exact(value: float) -> Fraction:
+    """The decimal a musician wrote, as an exact fraction (repr is the shortest round trip)."""
+    return Fraction(repr(value))
+
+
+def check_timing(bpm: float, lpb: int, tpl: int) -> None:
+    """Refuse a tempo the map cannot represent, with a message for the musician."""
+    if not math.isfinite(bpm) or bpm <= 0:
+        raise SongFormatError(f"tempo {bpm} bpm is not playable (expected a positive number)")
+    if lpb < 1:
+        raise SongFormatError(f"lines per beat must be at least 1, not {lpb}")
+    if tpl < 1:
+        raise SongFormatError(f"ticks per line must be at least 1, not {tpl}")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of constant tempo and lines per beat, from `start` (sub-ticks) on.
+
+    time(p) = (t0 + (p - start) * t_step) / t_den, and the same for beats: whole
+    numbers until the one division that makes the float.
+    """
+
+    start: int
+    time: Fraction
+    beat: Fraction
+    bpm: Fraction
+    lpb: int
+    seconds_per_position: Fraction
+    beats_per_position: Fraction
+    t0: int
+    t_step: int
+    t_den: int
+    b0: int
+    b_step: int
+    b_den: int
+
+    @classmethod
+    def make(
+        cls, start: int, time: Fraction, beat: Fraction, bpm: Fraction, lpb: int, positions: int
+    ) -> Segment:
+        """`positions` is sub-ticks per line (tpl * sub)."""
+        spp = Fraction(60) / (bpm * lpb * positions)
+        bpp = Fraction(1, lpb * positions)
+        return cls(
+            start=start,
+            time=time,
+            beat=beat,
+            bpm=bpm,
+            lpb=lpb,
+            seconds_per_position=spp,
+            beats_per_position=bpp,
+            t0=time.numerator * spp.denominator,
+            t_step=spp.numerator * time.denominator,
+            t_den=time.denominator * spp.denominator,
+            b0=beat.numerator * bpp.denominator,
+            b_step=bpp.numerator * beat.denominator,
+            b_den=beat.denominator * bpp.denominator,
+        )
+
+    def exact_time(self, position: int) -> Fraction:
+        return self.time + (position - self.start) * self.seconds_per_position
+
+    def exact_beat(self, position: int) -> Fraction:
+        return self.beat + (position - self.start) * self.beats_per_position
+
+
+class TempoMap:
+    """Positions -> (seconds, beats), with tempo and lines-per-beat changes at line starts."""
+
+    def __init__(self, bpm: float, lpb: int, tpl: int, swing: float = 0.0) -> None:
+        check_timing(bpm, lpb, tpl)
+        amount = exact(min(max(swing, 0.0), 1.0)) if math.isfinite(swing) else Fraction(0)
+        self.tpl = tpl
+        self.sub = 2 * amount.denominator
+        """Sub-ticks per tick: swing's delay of amount * tpl / 2 ticks is then whole."""
+        self._swing = amount.numerator
+        self._line = tpl * self.sub
+        first = Segment.make(0, Fraction(0), Fraction(0), exact(bpm), lpb, self._line)
+        self._segments = [first]
+        self._starts = [0]
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        return tuple(self._segments)
+
+    @property
+    def bpm(self) -> float:
+        """The tempo of the last segment."""
+        return float(self._segments[-1].bpm)
+
+    @property
+    def lpb(self) -> int:
+        return self._segments[-1].lpb
+
+    def change(self, tick: int, *, bpm: float | None = None, lpb: int | None = None) -> bool:
+        """Change tempo and/or lines per beat from `tick` (a line start) on.
+
+        Changes come in play order. Returns True when something changed.
+        """
+        last = self._segments[-1]
+        position = tick * self.sub
+        if position < last.start:
+            raise ValueError("tempo changes must come in play order")
+        new_bpm = last.bpm if bpm is None else exact(bpm)
+        new_lpb = last.lpb if lpb is None else lpb
+        check_timing(float(new_bpm), new_lpb, self.tpl)
+        if new_bpm == last.bpm and new_lpb == last.lpb:
+            return False
+        segment = Segment.make(
+            position,
+            last.exact_time(position),
+            last.exact_beat(position),
+            new_bpm,
+            new_lpb,
+            self._line,
+        )
+        if position == last.start:
+            self._segments[-1] = segment
+        else:
+            self._segments.append(segment)
+            self._starts.append(position)
+        return True
+
+    def position(self, tick: int, offset: int, odd: bool) -> int:
+        """The swung position of `tick`, which is `offset` ticks into its line."""
+        if odd:
+            return tick * self.sub + self._swing * (self.tpl - offset)
+        return tick * self.sub
+
+    def locate(self, position: int) -> tuple[float, float]:
+        """(seconds, beats) at a position: exact until one rounding each."""
+        seg = self._segments[bisect_right(self._starts, position) - 1]
+        d = position - seg.start
+        return (seg.t0 + d * seg.t_step) / seg.t_den, (seg.b0 + d * seg.b_step) / seg.b_den
+
+    def exact_time(self, position: int) -> Fraction:
+        return self._segments[bisect_right(self._starts, position) - 1].exact_time(position)

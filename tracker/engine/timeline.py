@@ -1,0 +1,127 @@
+"""Song -> Timeline: the one compile shared by live playback, the bounce and MIDI export.
+
+What it does, and where each rule lives:
+- the order in which lines play (order list, Bxx jumps, Kxx breaks, start and
+  end, loop protection): engine/sequence.py;
+- seconds and beats from integer ticks, tempo (Txx) and lines-per-beat (Lxx)
+  changes, swing: engine/tempo.py;
+- notes, velocities, sticky instruments, every note effect, programs, CC
+  lanes: engine/voices.py;
+- MIDI channels per instrument, muting and solo: engine/routing.py.
+
+Txx and Lxx take effect at the start of their line. A TEMPO event opens the
+timeline and marks every tempo change. Notes still sounding at the end get a
+note-off where the last line ends, so the timeline itself never leaves a
+note stuck.
+
+Playing from a cursor (start_order/start_line) first chases the song from its
+beginning to that line without recording, so tempo, lines per beat, sticky
+instruments and Pxx programs are what they would be there; notes sounding at
+the cursor are not restarted. If play from the start never reaches the cursor
+(it is jumped over), the song's own settings apply.
+"""
+
+from __future__ import annotations
+
+from operator import attrgetter
+
+from tracker.engine.controllers import CcResolver, standard_cc
+from tracker.engine.emitter import Emitter, SilentEmitter
+from tracker.engine.events import LineMark, Timeline
+from tracker.engine.routing import assign_channels
+from tracker.engine.score import LineData, Score
+from tracker.engine.sequence import check_start, walk
+from tracker.engine.tempo import TempoMap
+from tracker.engine.voices import Performance
+from tracker.song.model import Song
+
+_ORDER = attrgetter("tick", "kind", "track", "column")
+
+
+def compile_song(
+    song: Song,
+    *,
+    start_order: int = 0,
+    start_line: int = 0,
+    end_order: int | None = None,
+    loop_guard: int = 1,
+    cc_resolver: CcResolver | None = None,
+) -> Timeline:
+    """Every event of the song (or of a range of its order list), timed and sorted.
+
+    `end_order` is exclusive: play stops before that order entry (None: the
+    song's end). `loop_guard` is how many times one line may play (see
+    engine/sequence.py). `cc_resolver` names CC lanes (default: numbers and
+    the General MIDI names in engine/controllers.py). Every track is included,
+    muted or not: filter with routing.audible_tracks / keep_tracks.
+    """
+    score = Score(song)
+    check_start(song, score, start_order, start_line)
+    channels = assign_channels(song)
+    resolver = cc_resolver or standard_cc
+    performance = Performance(song, channels, resolver)
+    bpm, lpb = song.bpm, song.lpb
+    if (start_order, start_line) != (0, 0) and _chase(score, performance, start_order, start_line):
+        bpm, lpb = performance.chased_bpm, performance.chased_lpb
+    else:
+        performance = Performance(song, channels, resolver)
+    tempo = TempoMap(bpm, lpb, song.tpl, song.swing)
+    em = Emitter(tempo)
+    em.begin_line(0, odd=False)
+    performance.start_programs(em)
+    marks: list[LineMark] = []
+    tick = 0
+    last_bpm: float | None = None
+    for position in walk(song, score, start_order, start_line, end_order, loop_guard):
+        data = position.data
+        _apply_tempo(tempo, tick, data)
+        em.begin_line(tick, odd=position.line % 2 == 1)
+        if tempo.bpm != last_bpm:
+            last_bpm = tempo.bpm
+            em.tempo_event(last_bpm)
+        _, time, beat = em.line_start()
+        marks.append(
+            LineMark(
+                time,
+                beat,
+                tick,
+                position.order,
+                position.pattern,
+                position.line,
+                last_bpm,
+                tempo.lpb,
+            )
+        )
+        performance.play_line(data, em)
+        tick += song.tpl
+    if last_bpm is None:
+        em.tempo_event(tempo.bpm)
+    em.begin_line(tick, odd=False)
+    performance.release_all(em, 0)
+    _, duration, end_beat = em.line_start()
+    em.events.sort(key=_ORDER)
+    return Timeline(
+        events=em.events, lines=marks, duration=duration, end_beat=end_beat, end_tick=tick
+    )
+
+
+def _apply_tempo(tempo: TempoMap, tick: int, data: LineData) -> None:
+    if data.tempo is not None or data.lpb is not None:
+        tempo.change(tick, bpm=data.tempo, lpb=data.lpb)
+
+
+def _chase(score: Score, performance: Performance, start_order: int, start_line: int) -> bool:
+    """Play silently from the top to the cursor; False if play never gets there."""
+    song = performance.song
+    em = SilentEmitter(TempoMap(song.bpm, song.lpb, song.tpl))
+    for position in walk(song, score):
+        if (position.order, position.line) == (start_order, start_line):
+            performance.silence()
+            return True
+        data = position.data
+        if data.tempo is not None:
+            performance.chased_bpm = float(data.tempo)
+        if data.lpb is not None:
+            performance.chased_lpb = data.lpb
+        performance.play_line(data, em)
+    return False
