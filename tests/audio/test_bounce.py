@@ -1,0 +1,382 @@
+"""The offline bounce: the mix, stems that null against it, the tail, the file
+formats, the report, progress, and errors that leave nothing behind.
+
+Songs are short (about a second at 240 bpm) and rendered by real FluidSynth
+with the system's General MIDI font.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import mido
+import numpy as np
+import pytest
+import soundfile
+
+from tests.audio.conftest import RATE, note_timeline, onset, peak_db
+from tests.builders import build_song
+from tracker.audio.bounce import MAX_TAIL_SECONDS, bounce, bounce_command, render_timeline
+from tracker.audio.synth import SynthSettings
+from tracker.engine.events import Timeline
+from tracker.errors import AudioError, MidiFileError, SoundfontError, UsageError
+from tracker.midi.smf import export_timeline
+from tracker.song.model import Instrument, Song, Track
+from tracker.song.storage import save_song
+
+BAND = {
+    1: Instrument("Piano", program=0),
+    2: Instrument("Fingered bass", program=33),
+    3: Instrument("Drum kit", bank=128, program=0),
+}
+
+# Keys, bass and drums: a line is 1/16 s at 240 bpm, 4 lines per beat.
+GROOVE = """
+    C-4 01 64 ... | C-2 02 70 ... | C-2 03 7F ...
+    --- .. .. ... | --- .. .. ... | F#2 03 50 ...
+    E-4 01 64 ... | --- .. .. ... | D-2 03 7F ...
+    --- .. .. ... | --- .. .. ... | F#2 03 50 ...
+    G-4 01 64 ... | G-2 02 70 ... | C-2 03 7F ...
+    --- .. .. ... | --- .. .. ... | F#2 03 50 ...
+    OFF .. .. ... | OFF .. .. ... | D-2 03 7F ...
+    --- .. .. ... | --- .. .. ... | F#2 03 50 ...
+"""
+BRIDGE = """
+    A-3 01 64 ... | A-1 02 70 ... | C-2 03 7F ...
+    --- .. .. ... | --- .. .. ... | --- .. .. ...
+    OFF .. .. ... | OFF .. .. ... | --- .. .. ...
+    --- .. .. ... | --- .. .. ... | --- .. .. ...
+"""
+
+
+def band_song(*, tracks: list[Track] | None = None) -> Song:
+    tracks = tracks or [Track("Keys"), Track("Bass"), Track("Drums")]
+    return build_song(GROOVE, BRIDGE, tracks=tracks, instruments=dict(BAND), bpm=240)
+
+
+def read(path: Path) -> np.ndarray:
+    audio, rate = soundfile.read(path, dtype="float64", always_2d=True)
+    assert rate in (44100, 48000)
+    return audio
+
+
+class FakeTerminal(io.StringIO):
+    """A text stream that says it is a terminal, as stderr is for a person at a shell."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+# -- stems and mix ----------------------------------------------------------------------
+
+
+def test_the_stems_sum_to_the_mix_and_every_file_has_the_same_length(
+    soundfont: Path, tmp_path: Path
+) -> None:
+    report = bounce(band_song(), tmp_path, stems=True, bits="float", soundfont=soundfont)
+
+    assert [p.name for p in report.stems] == ["01-Keys.wav", "02-Bass.wav", "03-Drums.wav"]
+    mix = read(report.mix)
+    stems = [read(p) for p in report.stems]
+    assert {s.shape for s in stems} == {mix.shape}
+    assert mix.shape[0] == round(report.duration * RATE)
+    assert peak_db(sum(stems) - mix) < -90
+    for stem in stems:
+        assert peak_db(stem) > -40, "every track plays"
+
+
+def test_asking_for_stems_does_not_change_the_mix(soundfont: Path, tmp_path: Path) -> None:
+    alone = bounce(band_song(), tmp_path / "mix", bits="float", soundfont=soundfont, workers=1)
+    with_stems = bounce(
+        band_song(), tmp_path / "stems", stems=True, bits="float", soundfont=soundfont
+    )
+    assert np.array_equal(read(alone.mix), read(with_stems.mix))
+    assert alone.stems == []
+    assert sorted(p.name for p in (tmp_path / "mix").iterdir()) == ["mix.wav"]
+
+
+def test_a_muted_track_keeps_its_stem_but_stays_out_of_the_mix(
+    soundfont: Path, tmp_path: Path
+) -> None:
+    song = band_song(tracks=[Track("Keys"), Track("Bass", mute=True), Track("Drums")])
+    report = bounce(song, tmp_path, stems=True, bits="float", soundfont=soundfont)
+    keys, bass, drums = (read(p) for p in report.stems)
+    mix = read(report.mix)
+    assert peak_db(bass) > -40
+    assert peak_db(keys + drums - mix) < -90
+    assert peak_db(keys + bass + drums - mix) > -40
+
+
+def test_a_soloed_track_is_the_whole_mix(soundfont: Path, tmp_path: Path) -> None:
+    song = band_song(tracks=[Track("Keys"), Track("Bass", solo=True), Track("Drums", mute=True)])
+    report = bounce(song, tmp_path, stems=True, bits="float", soundfont=soundfont)
+    assert peak_db(read(report.stems[1]) - read(report.mix)) < -90
+
+
+def test_a_hardware_device_renders_through_its_fallback_program(
+    soundfont: Path, tmp_path: Path
+) -> None:
+    # instruments/devices/microfreak.toml stands in as GM program 80 (Lead 1, square).
+    riff = "C-4 01 70 ...\n--- .. .. ...\nE-4 01 70 ...\nOFF .. .. ..."
+    device = build_song(riff, instruments={1: Instrument("Freak", device="microfreak", program=3)})
+    stand_in = build_song(riff, instruments={1: Instrument("Square lead", program=80)})
+    own_program = build_song(riff, instruments={1: Instrument("Harpsichord", program=3)})
+
+    def mix(song: Song, name: str) -> np.ndarray:
+        return read(bounce(song, tmp_path / name, bits="float", soundfont=soundfont).mix)
+
+    rendered = mix(device, "device")
+    assert peak_db(rendered) > -40
+    assert np.array_equal(rendered, mix(stand_in, "stand-in"))
+    assert not np.array_equal(rendered, mix(own_program, "own"))
+
+
+def test_each_stem_gets_its_own_midi_file_when_a_writer_is_given(
+    soundfont: Path, tmp_path: Path
+) -> None:
+    song = band_song()
+
+    def write_midi(timeline: Timeline, song: Song, track: int, path: Path) -> None:
+        export_timeline(timeline, song, path, tracks={track})
+
+    report = bounce(song, tmp_path, stems=True, soundfont=soundfont, midi_writer=write_midi)
+    assert [p.name for p in report.midi] == ["01-Keys.mid", "02-Bass.mid", "03-Drums.mid"]
+    keys = mido.MidiFile(report.midi[0])
+    played = [m.note for track in keys.tracks for m in track if m.type == "note_on" and m.velocity]
+    assert played == [60, 64, 67, 57]  # C-4 E-4 G-4, then the bridge's A-3
+    assert not list(tmp_path.glob(".*")), "no temporary files left"
+
+
+def test_an_instrument_with_its_own_font_plays_it_from_the_songs_folder(
+    soundfont: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "fonts").mkdir()
+    (tmp_path / "fonts" / "keys.sf2").symlink_to(soundfont)
+    riff = "C-4 01 64 ...\nE-4 02 64 ...\nOFF .. .. ..."
+    own = build_song(
+        riff,
+        instruments={
+            1: Instrument("Own piano", soundfont="fonts/keys.sf2"),
+            2: Instrument("EP", program=4),
+        },
+    )
+    default = build_song(riff, instruments={1: Instrument("Piano"), 2: Instrument("EP", program=4)})
+    mixes = [
+        read(
+            bounce(song, tmp_path / name, bits="float", soundfont=soundfont, song_dir=tmp_path).mix
+        )
+        for song, name in ((own, "own"), (default, "default"))
+    ]
+    assert peak_db(mixes[0]) > -40
+    assert np.array_equal(mixes[0], mixes[1]), "the same font file, so the same sound"
+
+
+def test_an_instruments_missing_font_is_named_in_the_error(soundfont: Path, tmp_path: Path) -> None:
+    song = build_song("C-4 01 64 ...", instruments={1: Instrument("Strings", soundfont="str.sf2")})
+    with pytest.raises(
+        SoundfontError, match=r'instrument 01 "Strings": soundfont .*str\.sf2 does not'
+    ):
+        bounce(song, tmp_path / "out", soundfont=soundfont, song_dir=tmp_path)
+
+
+def test_the_render_command_reads_the_song_file_and_prints_the_report(
+    soundfont: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TRACKER_SOUNDFONT", str(soundfont))
+    save_song(band_song(), tmp_path / "groove.toml")
+    code = bounce_command(
+        tmp_path / "groove.toml", tmp_path / "out", stems=True, fmt="flac", bits="24", tail=0.5
+    )
+    assert code == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "01-Keys.flac", "02-Bass.flac", "03-Drums.flac", "mix.flac",
+    ]  # fmt: skip
+    printed = capsys.readouterr()
+    assert printed.out.startswith(
+        f"wrote {tmp_path / 'out' / 'mix.flac'} and 3 stems\nlength 1.25 s"
+    )
+    assert printed.err == "", "no progress bar when stderr is not a terminal"
+
+
+def test_stem_names_are_safe_file_names(soundfont: Path, tmp_path: Path) -> None:
+    song = build_song("C-4 01 64 ... | --- .. .. ...", tracks=[Track("Lead / Vox!"), Track("  ")])
+    report = bounce(song, tmp_path, stems=True, soundfont=soundfont)
+    assert [p.name for p in report.stems] == ["01-Lead-Vox.wav", "02-track.wav"]
+
+
+# -- time: the range played and the tail --------------------------------------------------
+
+
+def test_from_and_to_render_only_those_order_entries(soundfont: Path, tmp_path: Path) -> None:
+    whole = bounce(band_song(), tmp_path / "all", tail=0.0, soundfont=soundfont)
+    bridge = bounce(
+        band_song(), tmp_path / "bridge", from_order=1, to_order=1, tail=0.0, soundfont=soundfont
+    )
+    groove = bounce(
+        band_song(), tmp_path / "groove", from_order=0, to_order=0, tail=0.0, soundfont=soundfont
+    )
+    line = 60 / 240 / 4
+    assert whole.duration == pytest.approx(12 * line, abs=1 / RATE)
+    assert bridge.duration == pytest.approx(4 * line, abs=1 / RATE)
+    assert groove.duration == pytest.approx(8 * line, abs=1 / RATE)
+    assert onset(read(bridge.mix)) < 2 * 64, "the bridge starts at once"
+
+
+def test_a_fixed_tail_adds_exactly_that_many_seconds(soundfont: Path) -> None:
+    timeline = note_timeline((0.0, 0.25, 60), duration=0.5)
+    audio = render_timeline(timeline, band_song(), soundfont, RATE, tail_seconds=1.5)
+    assert audio.shape == (round(2.0 * RATE), 2)
+
+
+def test_the_tail_runs_until_the_release_and_reverb_fall_silent(soundfont: Path) -> None:
+    timeline = note_timeline((0.0, 0.25, 60), duration=0.5)
+    audio = render_timeline(timeline, band_song(), soundfont, RATE)
+    body = round(0.5 * RATE)
+    tail = audio[body:]
+    assert 0 < tail.shape[0] < MAX_TAIL_SECONDS * RATE
+    assert peak_db(tail[:4096]) > -70, "the release and reverb still sound after the last line"
+    assert peak_db(tail[-64:]) < -80, "and the render stops where they have died away"
+
+
+def test_notes_held_at_the_end_are_released_so_the_tail_ends(soundfont: Path) -> None:
+    held = build_song("C-4 01 64 ...\n--- .. .. ...", bpm=240)  # no OFF
+    audio = render_timeline(_compile(held), held, soundfont, RATE)
+    assert audio.shape[0] < (0.125 + MAX_TAIL_SECONDS) * RATE
+
+
+def _compile(song: Song) -> Timeline:
+    from tracker.engine.timeline import compile_song
+
+    return compile_song(song)
+
+
+# -- files and the report ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fmt", "bits", "subtype"),
+    [
+        ("wav", "16", "PCM_16"),
+        ("wav", "24", "PCM_24"),
+        ("wav", "float", "FLOAT"),
+        ("flac", "16", "PCM_16"),
+        ("flac", 24, "PCM_24"),
+    ],
+)
+def test_each_format_writes_a_file_that_reads_back_as_the_render(
+    soundfont: Path, tmp_path: Path, fmt: str, bits: str | int, subtype: str
+) -> None:
+    song = band_song()
+    timeline = _compile(song)
+    exact = sum(  # the mix is the sum of the tracks rendered apart (see bounce.py)
+        render_timeline(timeline, song, soundfont, 48000, tracks={t}, tail_seconds=0.5)
+        for t in range(3)
+    )
+    report = bounce(song, tmp_path, fmt=fmt, rate=48000, bits=bits, tail=0.5, soundfont=soundfont)
+
+    info = soundfile.info(report.mix)
+    assert (info.format, info.subtype, info.samplerate, info.channels) == (
+        fmt.upper(),
+        subtype,
+        48000,
+        2,
+    )
+    written = read(report.mix)
+    assert written.shape == exact.shape
+    step = {"PCM_16": 2.0**-15, "PCM_24": 2.0**-23, "FLOAT": 0.0}[subtype]
+    # One quantisation step, plus the 1/32768-of-the-value scale libsndfile uses reading ints.
+    assert np.max(np.abs(written - exact)) <= step + 2.0**-15 * np.max(np.abs(exact)) + 1e-7
+
+
+def test_the_report_gives_length_peak_and_loudness_of_the_mix(
+    soundfont: Path, tmp_path: Path
+) -> None:
+    report = bounce(band_song(), tmp_path, bits="float", tail=0.5, soundfont=soundfont)
+    mix = read(report.mix)
+    assert report.peak_dbfs == pytest.approx(peak_db(mix), abs=0.01)
+    assert report.lufs is not None and -50 < report.lufs < report.peak_dbfs
+    assert not report.clipped and report.warnings == []
+    assert f"peak {report.peak_dbfs:.1f} dBFS" in report.summary()
+
+
+def test_a_mix_over_full_scale_is_clipped_in_integer_files_and_the_report_warns(
+    soundfont: Path, tmp_path: Path
+) -> None:
+    loud = SynthSettings(gain=8.0)
+    report = bounce(band_song(), tmp_path, bits="16", soundfont=soundfont, settings=loud)
+    assert report.clipped and report.peak_dbfs > 0
+    assert any(w.startswith("mix.wav clipped: it peaks at +") for w in report.warnings)
+    written = read(report.mix)
+    assert np.max(np.abs(written)) <= 1.0
+    assert np.count_nonzero(np.abs(written) > 0.999) > 10, "flat tops where it clipped"
+
+
+def test_progress_on_a_terminal_ends_at_100_percent(soundfont: Path, tmp_path: Path) -> None:
+    terminal = FakeTerminal()
+    bounce(band_song(), tmp_path, soundfont=soundfont, progress_stream=terminal, workers=1)
+    frames = terminal.getvalue().split("\r")
+    assert frames[-1].startswith("Rendering [" + "#" * 30 + "] 100 % done in ")
+    assert frames[-1].endswith("\n")
+    assert all("100 %" not in f for f in frames[:-1]), "100 % only when finished"
+
+
+def test_progress_is_silent_when_stderr_is_not_a_terminal(soundfont: Path, tmp_path: Path) -> None:
+    log = io.StringIO()
+    bounce(band_song(), tmp_path, soundfont=soundfont, progress_stream=log, workers=1)
+    assert log.getvalue() == ""
+
+
+# -- errors ------------------------------------------------------------------------------------
+
+
+def test_a_missing_soundfont_is_a_clear_error_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(SoundfontError, match=r"soundfont .*missing\.sf2 does not exist"):
+        bounce(band_song(), out, stems=True, soundfont=tmp_path / "missing.sf2")
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_clear_error(
+    soundfont: Path, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("a file where the folder should go\n")
+    with pytest.raises(AudioError, match=r"cannot create the output folder .*notes\.txt/renders"):
+        bounce(band_song(), blocker / "renders", soundfont=soundfont)
+
+
+def test_a_failure_while_writing_leaves_no_file_behind(soundfont: Path, tmp_path: Path) -> None:
+    (tmp_path / "mix.wav").write_bytes(b"yesterday's mix")
+
+    def failing_midi(timeline: Timeline, song: Song, track: int, path: Path) -> None:
+        if track == 1:
+            raise MidiFileError("disk full")
+        export_timeline(timeline, song, path, tracks={track})
+
+    with pytest.raises(MidiFileError, match="disk full"):
+        bounce(band_song(), tmp_path, stems=True, soundfont=soundfont, midi_writer=failing_midi)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mix.wav"]
+    assert (tmp_path / "mix.wav").read_bytes() == b"yesterday's mix"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"fmt": "flac", "bits": "float"}, "FLAC stores whole-number samples only"),
+        ({"fmt": "mp3"}, "unknown format 'mp3'"),
+        ({"rate": 22050}, "unsupported sample rate 22050"),
+        ({"bits": 8}, "unsupported bit depth 8"),
+        ({"from_order": 2}, "--from 2: the order list has entries 0 to 1"),
+        ({"from_order": 1, "to_order": 0}, "--to 0: expected an order entry from 1 to 1"),
+    ],
+)
+def test_impossible_options_are_refused_before_rendering(
+    soundfont: Path, tmp_path: Path, options: dict[str, object], message: str
+) -> None:
+    with pytest.raises(UsageError, match=message):
+        bounce(band_song(), tmp_path / "out", soundfont=soundfont, **options)  # type: ignore[arg-type]
+    assert not (tmp_path / "out").exists()

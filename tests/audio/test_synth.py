@@ -1,0 +1,190 @@
+"""FluidSynth offline and live: where a note lands in the render, the settings
+it shares with the `fluidsynth` command line, and clean failures."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.audio.conftest import RATE, note_timeline, onset, peak_db
+from tracker.audio.bounce import render_timeline
+from tracker.audio.synth import BLOCK, Synth, SynthSettings
+from tracker.errors import AudioError, SoundfontError
+from tracker.song.model import Instrument, Song, Track
+
+PIANO = Song(tracks=[Track("Keys")], instruments={1: Instrument("Piano", program=0)})
+MIDDLE_C = 60
+
+
+def next_block(frame: int) -> int:
+    return -(-frame // BLOCK) * BLOCK
+
+
+@pytest.mark.parametrize("frame", [4410, 4416, 4417, 4479])
+def test_a_note_sounds_from_the_first_64_frame_block_at_or_after_its_sample(
+    soundfont: Path, frame: int
+) -> None:
+    # One C-4 placed at an exact sample: FluidSynth starts it on its block grid,
+    # so the sound begins in the block that starts at or after that sample
+    # (the piano sample's own attack takes a few frames to reach -100 dBFS).
+    at = frame / RATE
+    audio = render_timeline(
+        note_timeline((at, at + 0.2, MIDDLE_C), duration=0.4), PIANO, soundfont, RATE,
+        tail_seconds=0.0,
+    )  # fmt: skip
+    first = onset(audio, threshold_db=-100)
+    assert next_block(frame) <= first < next_block(frame) + BLOCK
+    assert first - frame < 2 * BLOCK
+
+
+def test_moving_a_note_by_one_sample_across_a_block_edge_moves_it_by_a_whole_block(
+    soundfont: Path,
+) -> None:
+    def first_sound(frame: int) -> int:
+        at = frame / RATE
+        timeline = note_timeline((at, at + 0.1, MIDDLE_C), duration=0.3)
+        return onset(render_timeline(timeline, PIANO, soundfont, RATE, tail_seconds=0.0))
+
+    assert first_sound(4417) - first_sound(4416) == BLOCK
+    assert first_sound(4479) == first_sound(4417)
+
+
+def test_before_the_first_note_the_render_is_silent(soundfont: Path) -> None:
+    audio = render_timeline(
+        note_timeline((0.25, 0.5, MIDDLE_C), duration=0.6), PIANO, soundfont, RATE,
+        tail_seconds=0.0,
+    )  # fmt: skip
+    # The reverb keeps a denormal guard of about -150 dBFS running: that is silence.
+    assert peak_db(audio[: round(0.25 * RATE)]) < -120
+    assert peak_db(audio[round(0.25 * RATE) :]) > -40
+
+
+def test_reads_split_anywhere_give_the_same_audio_as_one_large_read(soundfont: Path) -> None:
+    def render(sizes: list[int]) -> np.ndarray:
+        with Synth(soundfont) as synth:
+            synth.select(0, program=0)
+            synth.send(note_timeline((0.0, 1.0, MIDDLE_C), duration=1.0).events[0])
+            return np.concatenate([synth.render(n) for n in sizes])
+
+    one_read = render([6000])
+    assert np.array_equal(render([37, 64, 1000, 4899]), one_read)
+    assert peak_db(one_read) > -40
+
+
+def test_the_default_settings_are_the_fluidsynth_command_lines_defaults(soundfont: Path) -> None:
+    # Ask the command line itself (its shell's `settings` command), so a render
+    # here can be compared with `fluidsynth -F` run without -o options.
+    shown = subprocess.run(
+        ["fluidsynth", "-n", "-q", "-a", "file", "-o", "audio.file.name=/dev/null", str(soundfont)],
+        input="settings\nquit\n", capture_output=True, text=True, timeout=30, check=True,
+    ).stdout  # fmt: skip
+    rows = [line.split(None, 1) for line in shown.splitlines() if line.startswith("synth.")]
+    cli = {row[0]: row[1].strip() for row in rows if len(row) == 2}
+    ours = SynthSettings()
+    assert float(cli["synth.gain"]) == pytest.approx(ours.gain)
+    assert float(cli["synth.sample-rate"]) == ours.rate
+    assert int(cli["synth.polyphony"]) == ours.polyphony
+    assert int(cli["synth.midi-channels"]) == ours.channels
+    assert cli["synth.reverb.active"] == str(ours.reverb)
+    assert float(cli["synth.reverb.level"]) == pytest.approx(ours.reverb_level)
+    assert cli["synth.chorus.active"] == str(ours.chorus)
+    assert float(cli["synth.chorus.level"]) == pytest.approx(ours.chorus_level)
+
+
+def test_reverb_off_leaves_nothing_after_the_notes_release(soundfont: Path) -> None:
+    def tail_level(settings: SynthSettings) -> float:
+        timeline = note_timeline((0.0, 0.2, MIDDLE_C), duration=0.2)
+        audio = render_timeline(
+            timeline, PIANO, soundfont, RATE, tail_seconds=3.0, settings=settings
+        )
+        return peak_db(audio[-RATE // 2 :])
+
+    dry = tail_level(SynthSettings(reverb=False, chorus=False))
+    wet = tail_level(SynthSettings(reverb=True, reverb_level=1.0))
+    assert wet > dry + 20
+
+
+def test_a_missing_soundfont_is_an_error_that_names_the_file(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "font.sf2"
+    with pytest.raises(SoundfontError, match=r"soundfont .*nowhere/font\.sf2 does not exist"):
+        Synth(missing)
+
+
+def test_a_font_with_a_good_header_but_a_broken_body_is_refused_with_fluidsynths_reason(
+    tmp_path: Path,
+) -> None:
+    # The header check passes (RIFF, a size that fits, sfbk); FluidSynth finds no chunks.
+    body = b"sfbk" + b"\0" * 64
+    fake = tmp_path / "song.sf2"
+    fake.write_bytes(b"RIFF" + len(body).to_bytes(4, "little") + body)
+    with pytest.raises(SoundfontError, match=r"cannot load soundfont .*song\.sf2") as caught:
+        Synth(fake)
+    assert "Failed to load SoundFont" in caught.value.message
+
+
+def test_a_program_the_font_lacks_falls_back_to_bank_0_with_a_warning(soundfont: Path) -> None:
+    with Synth(soundfont) as synth:
+        synth.select(0, program=0, bank=5)
+        assert synth.warnings == [
+            "soundfont has no program 0 in bank 5: channel 1 plays bank 0 program 0"
+        ]
+
+
+def test_live_output_without_a_sound_card_fails_cleanly_and_says_so(
+    soundfont: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No sound card, no PulseAudio, and a JACK server name nobody runs.
+    monkeypatch.setenv("JACK_DEFAULT_SERVER", f"tracker-none-{uuid.uuid4().hex[:8]}")
+    monkeypatch.setenv("JACK_NO_START_SERVER", "1")
+    with Synth(soundfont) as synth:
+        started = time.monotonic()
+        with pytest.raises(AudioError, match="no audio device") as caught:
+            synth.start_output()
+        assert time.monotonic() - started < 5
+        assert not synth.is_live
+        for driver in ("pulseaudio", "jack", "alsa"):
+            assert f"{driver}: " in caught.value.message
+        # The synth is still usable offline.
+        assert synth.render(64).shape == (64, 2)
+
+
+@pytest.fixture
+def jack_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A private JACK server on the dummy backend (no sound card needed)."""
+    if shutil.which("jackd") is None:
+        pytest.fail("jackd is missing: run `make setup`")
+    name = f"tracker-synth-{uuid.uuid4().hex[:8]}"
+    server = subprocess.Popen(
+        ["jackd", "-n", name, "-d", "dummy", "-r", str(RATE), "-p", "256"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "JACK_NO_AUDIO_RESERVATION": "1"},
+    )  # fmt: skip
+    monkeypatch.setenv("JACK_DEFAULT_SERVER", name)
+    try:
+        deadline = time.monotonic() + 10
+        while subprocess.run(["jack_lsp"], capture_output=True, env={**os.environ}).returncode:
+            assert server.poll() is None, "jackd exited"
+            assert time.monotonic() < deadline, "jackd did not come up"
+            time.sleep(0.1)
+        yield name
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_live_output_plays_into_a_running_jack_server(soundfont: Path, jack_server: str) -> None:
+    with Synth(soundfont) as synth:
+        assert synth.start_output("jack") == "jack"
+        assert synth.is_live
+        ports = subprocess.run(["jack_lsp"], capture_output=True, text=True, check=True).stdout
+        assert "fluidsynth" in ports
+        synth.stop_output()
+        assert not synth.is_live
