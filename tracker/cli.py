@@ -69,6 +69,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_render(args: argparse.Namespace) -> int:
     from tracker.audio.bounce import bounce_command
+    from tracker.midi.smf import export_timeline
 
     return bounce_command(
         song_path=args.song,
@@ -80,6 +81,9 @@ def _cmd_render(args: argparse.Namespace) -> int:
         from_order=args.from_order,
         to_order=args.to_order,
         tail=args.tail,
+        midi_writer=lambda timeline, song, track, path: export_timeline(
+            timeline, song, path, tracks={track}
+        ),
     )
 
 

@@ -13,6 +13,7 @@ file reader adds the path and line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from tracker.errors import SongFormatError
@@ -30,6 +31,9 @@ from tracker.song.model import (
 NOTE_NAMES = ("C-", "C#", "D-", "D#", "E-", "F-", "F#", "G-", "G#", "A-", "A#", "B-")
 _NOTE_INDEX = {name: i for i, name in enumerate(NOTE_NAMES)}
 _FLATS = {"DB": "C#", "EB": "D#", "GB": "F#", "AB": "G#", "BB": "A#"}
+# ASCII only: str.isdigit() also accepts "²" and "٣", which int() then rejects or misreads.
+_DIGITS = "0123456789"
+_HEX_DIGITS = "0123456789abcdefABCDEF"
 
 EMPTY_NOTE = "---"
 OFF_TEXT = "OFF"
@@ -62,7 +66,7 @@ def parse_note(text: str, column: int = 1) -> int | None:
         return NOTE_OFF
     if upper == CUT_TEXT:
         return NOTE_CUT
-    if len(upper) != 3 or not upper[2].isdigit():
+    if len(upper) != 3 or upper[2] not in _DIGITS:
         raise SongFormatError(
             f'unknown note "{text}" (expected a note like C-4 or C#4, "---", "OFF" or "^^^")',
             column=column,
@@ -86,7 +90,7 @@ def parse_byte(text: str, what: str, column: int = 1, maximum: int = 0xFF) -> in
     """Two hex digits or `..`; `what` names the field in the error."""
     if text == EMPTY_BYTE:
         return None
-    if len(text) != 2 or any(ch not in "0123456789abcdefABCDEF" for ch in text):
+    if len(text) != 2 or any(ch not in _HEX_DIGITS for ch in text):
         raise SongFormatError(
             f'bad {what} "{text}" (expected two hex digits 00-{maximum:02X}, or "..")',
             column=column,
@@ -114,7 +118,11 @@ def parse_effect(text: str, column: int = 1) -> Effect | None:
             column=column,
         )
     value = parse_byte(text[1:], "effect value", column + 1)
-    assert value is not None  # ".." after a letter is rejected by parse_byte's digit check
+    if value is None:
+        raise SongFormatError(
+            f'effect "{text}" has no value (expected two hex digits after {letter}, e.g. {letter}00)',
+            column=column + 1,
+        )
     return Effect(letter, value)
 
 
@@ -134,14 +142,26 @@ def track_row_width(track: Track) -> int:
     return track.notes * cell_width(track.effects) + len(track.cc)
 
 
+_CELL_CACHE: dict[tuple[str, ...], Cell] = {}
+"""Cells read before, by their words: songs repeat the same few cells (empty ones most)."""
+_CELL_CACHE_SIZE = 4096
+
+
 def parse_cell(tokens: Sequence[Token], effect_columns: int) -> Cell:
+    words = tuple(text for text, _col in tokens[: 3 + effect_columns])
+    cached = _CELL_CACHE.get(words)
+    if cached is not None:
+        return cached
     (note_text, note_col), (inst_text, inst_col), (vol_text, vol_col) = tokens[:3]
-    return Cell(
+    cell = Cell(
         note=parse_note(note_text, note_col),
         instrument=parse_byte(inst_text, "instrument", inst_col),
         volume=parse_byte(vol_text, "volume", vol_col, maximum=0x7F),
         effects=tuple(parse_effect(text, col) for text, col in tokens[3 : 3 + effect_columns]),
     )
+    if len(_CELL_CACHE) < _CELL_CACHE_SIZE:
+        _CELL_CACHE[words] = cell  # Cell is frozen, so sharing it is safe
+    return cell
 
 
 def format_track_row(track: Track, cells: Sequence[Cell], cc: Sequence[int | None]) -> str:
@@ -179,18 +199,13 @@ def _layout(track: Track) -> str:
     return ", ".join(parts)
 
 
+_WORD = re.compile(r"\S+")
+"""Python's \\s is exactly str.isspace(), Unicode spaces included."""
+
+
 def tokenize(text: str) -> list[Token]:
     """Split on white space, remembering where each word starts (1-based)."""
-    tokens: list[Token] = []
-    start = -1
-    for i, ch in enumerate(text + " "):
-        if ch.isspace():
-            if start >= 0:
-                tokens.append((text[start:i], start + 1))
-                start = -1
-        elif start < 0:
-            start = i
-    return tokens
+    return [(match.group(), match.start() + 1) for match in _WORD.finditer(text)]
 
 
 def split_tracks(text: str) -> list[tuple[str, int]]:
