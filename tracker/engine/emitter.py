@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+from operator import attrgetter
 
 from tracker.engine.events import Event, Kind
 from tracker.engine.tempo import TempoMap
 
-_FIELDS = ("time", "beat", "tick", "kind", "track", "channel", "a", "b", "instrument", "column")
-if tuple(f.name for f in fields(Event))[: len(_FIELDS)] != _FIELDS:  # pragma: no cover
-    raise ImportError("engine/emitter.py: Event's fields changed; update Emitter.emit")
-_new = object.__new__
-(
-    _set_time,
-    _set_beat,
-    _set_tick,
-    _set_kind,
-    _set_track,
-    _set_channel,
-    _set_a,
-    _set_b,
-    _set_instrument,
-    _set_column,
-) = (getattr(Event, name).__set__ for name in _FIELDS)
-_REST = tuple((getattr(Event, f.name).__set__, f.default) for f in fields(Event)[len(_FIELDS) :])
+_ORDER = attrgetter("tick", "kind", "track", "column")
 
 
 class Emitter:
@@ -39,6 +23,9 @@ class Emitter:
         self._tick = 0
         self._odd = False
         self._cache: dict[int, tuple[int, float, float]] = {}
+        self._struck: dict[tuple[int, int], tuple[int, int]] = {}
+        """(track, column) -> (tick, index in events) of the voice's latest note-on."""
+        self._dropped = 0
 
     def begin_line(self, tick: int, odd: bool) -> None:
         self._tick = tick
@@ -68,22 +55,24 @@ class Emitter:
     ) -> None:
         found = self._cache.get(offset)
         tick, time, beat = found if found is not None else self.at(offset)
-        # Event(...) without the frozen dataclass's per-field object.__setattr__: the same
-        # object, about four times faster; this is the hottest line of the compile.
-        event: Event = _new(Event)
-        _set_time(event, time)
-        _set_beat(event, beat)
-        _set_tick(event, tick)
-        _set_kind(event, kind)
-        _set_track(event, track)
-        _set_channel(event, channel)
-        _set_a(event, a)
-        _set_b(event, b)
-        _set_instrument(event, instrument)
-        _set_column(event, column)
-        for setter, default in _REST:
-            setter(event, default)
-        self.events.append(event)
+        if kind is Kind.NOTE_ON:
+            self._struck[track, column] = (tick, len(self.events))
+        elif kind is Kind.NOTE_OFF:
+            struck = self._struck.pop((track, column), None)
+            if struck is not None and struck[0] == tick:
+                # A note ended at the instant it began (a retrigger or arpeggio step
+                # landing on a fresh note): inaudible, and once sorted, offs go before
+                # ons at one instant, which would leave it sounding. Drop both.
+                self.events[struck[1]] = None  # type: ignore[call-overload]
+                self._dropped += 1
+                return
+        self.events.append(Event(time, beat, tick, kind, track, channel, a, b, instrument, column))
+
+    def finish(self) -> list[Event]:
+        """The events, without the dropped zero-length notes, in play order."""
+        events = [e for e in self.events if e is not None] if self._dropped else self.events
+        events.sort(key=_ORDER)
+        return events
 
     def line_start(self) -> tuple[int, float, float]:
         """(tick, seconds, beats) of the current line's boundary: on the straight

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import NamedTuple
 
 
 class Kind(IntEnum):
@@ -25,9 +26,11 @@ class Kind(IntEnum):
     NOTE_ON = 5
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """One thing that happens at one instant.
+
+    A NamedTuple rather than a frozen dataclass: a compiled song has tens of
+    thousands of these, and a tuple is built about five times faster.
 
     Field use by kind:
       NOTE_ON     a = note, b = velocity (1-127)

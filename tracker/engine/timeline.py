@@ -23,8 +23,6 @@ the cursor are not restarted. If play from the start never reaches the cursor
 
 from __future__ import annotations
 
-from operator import attrgetter
-
 from tracker.engine.controllers import CcResolver, standard_cc
 from tracker.engine.emitter import Emitter, SilentEmitter
 from tracker.engine.events import LineMark, Timeline
@@ -34,8 +32,6 @@ from tracker.engine.sequence import check_start, walk
 from tracker.engine.tempo import TempoMap
 from tracker.engine.voices import Performance
 from tracker.song.model import Song
-
-_ORDER = attrgetter("tick", "kind", "track", "column")
 
 
 def compile_song(
@@ -99,9 +95,8 @@ def compile_song(
     em.begin_line(tick, odd=False)
     performance.release_all(em, 0)
     _, duration, end_beat = em.line_start()
-    em.events.sort(key=_ORDER)
     return Timeline(
-        events=em.events, lines=marks, duration=duration, end_beat=end_beat, end_tick=tick
+        events=em.finish(), lines=marks, duration=duration, end_beat=end_beat, end_tick=tick
     )
 
 

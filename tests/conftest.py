@@ -1,0 +1,156 @@
+"""A real JACK server for MIDI tests (DESIGN.md section 5): `jackd -d dummy` runs
+without a sound card, and python-rtmidi's JACK API opens real ports on it.
+
+Each test run starts its own server under a unique name, so runs by other people
+on the same machine never meet; JACK_DEFAULT_SERVER points python-rtmidi and the
+jack_* tools at it for the whole session.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import rtmidi
+
+
+@contextlib.contextmanager
+def dummy_jack(name: str | None = None) -> Iterator[str]:
+    """Run `jackd -d dummy` (48 kHz, 64-frame periods) under a unique name, with
+    JACK_DEFAULT_SERVER pointing at it, until the block ends. Also used by
+    bench/bench_live.py."""
+    if shutil.which("jackd") is None:
+        raise RuntimeError("jackd is not installed: run `make setup` (Debian package jackd2)")
+    name = name or f"tracker-test-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+    saved = {k: os.environ.get(k) for k in ("JACK_DEFAULT_SERVER", "JACK_NO_AUDIO_RESERVATION")}
+    os.environ["JACK_DEFAULT_SERVER"] = name
+    os.environ["JACK_NO_AUDIO_RESERVATION"] = "1"
+    server = subprocess.Popen(
+        ["jackd", "-n", name, "-d", "dummy", "-r", "48000", "-p", "64"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            probe = subprocess.run(["jack_lsp"], capture_output=True, text=True, timeout=10)
+            if probe.returncode == 0 and "system:" in probe.stdout:
+                break
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                err = server.stderr.read().decode(errors="replace") if server.stderr else ""
+                raise RuntimeError(f"jackd did not start: {err[-500:]}")
+            time.sleep(0.1)
+        yield name
+    finally:
+        server.terminate()
+        try:
+            server.wait(5)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def jack_server() -> Iterator[str]:
+    """The name of a running `jackd -d dummy` server for the whole test session."""
+    try:
+        with dummy_jack() as name:
+            yield name
+    except RuntimeError as error:
+        pytest.fail(str(error))
+
+
+class Receiver:
+    """A JACK MIDI input of its own (`<client>:in`), polled on a thread, recording
+    (arrival perf_counter_ns, bytes) for each message. Stands in for a synth."""
+
+    def __init__(self, client: str) -> None:
+        self.client = client
+        self.messages: list[tuple[int, bytes]] = []
+        self._lock = threading.Lock()
+        self._port: Any = None
+        self._running = True
+        self.open()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    @property
+    def name(self) -> str:
+        return f"{self.client}:in"
+
+    def open(self) -> None:
+        port = rtmidi.MidiIn(rtmidi.API_UNIX_JACK, self.client)
+        port.ignore_types(sysex=False, timing=False, active_sense=False)
+        port.open_virtual_port("in")
+        with self._lock:
+            self._port = port
+
+    def close_port(self) -> None:
+        """Make the port vanish (a synth unplugged)."""
+        with self._lock:
+            port, self._port = self._port, None
+        if port is not None:
+            port.close_port()
+            port.delete()
+
+    def _run(self) -> None:
+        while self._running:
+            with self._lock:
+                port = self._port
+                got = []
+                while port is not None:
+                    message = port.get_message()
+                    if message is None:
+                        break
+                    got.append((time.perf_counter_ns(), bytes(message[0])))
+                self.messages += got
+            time.sleep(0.0002)
+
+    def snapshot(self) -> list[tuple[int, bytes]]:
+        with self._lock:
+            return list(self.messages)
+
+    def data(self) -> list[bytes]:
+        return [m for _, m in self.snapshot()]
+
+    def clear(self) -> None:
+        with self._lock:
+            self.messages.clear()
+
+    def wait_for(self, done: Callable[[list[bytes]], bool], timeout: float = 5.0) -> list[bytes]:
+        """Wait until `done(received bytes)`; returns what arrived either way."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if done(self.data()):
+                break
+            time.sleep(0.01)
+        return self.data()
+
+    def close(self) -> None:
+        self._running = False
+        self._thread.join(1)
+        self.close_port()
+
+
+@pytest.fixture
+def receiver(jack_server: str) -> Iterator[Receiver]:
+    """A fresh receiving port on the test JACK server."""
+    rx = Receiver(f"rx{uuid.uuid4().hex[:6]}")
+    try:
+        yield rx
+    finally:
+        rx.close()

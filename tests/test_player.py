@@ -1,0 +1,529 @@
+"""The player process on real JACK ports: what a synth on the other end receives,
+in what order, when, and that no note is ever left hanging.
+
+Songs run at 240 bpm with 4 lines per beat: a line is 62.5 ms, so a pattern of 8
+lines lasts half a second. Timing is judged by the player's own send log (JACK
+delivers at the next 1.3 ms period, so arrival times are snapped).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from tests.builders import build_song
+from tests.conftest import Receiver
+from tracker.midi.ports import open_virtual_output
+from tracker.player import (
+    Continue,
+    Cue,
+    Jump,
+    Panic,
+    Pause,
+    Play,
+    PlayerConfig,
+    PlayerHandle,
+    Playhead,
+    PortSpec,
+    Recorded,
+    RequestLog,
+    SendLog,
+    SetMute,
+    SetTempo,
+    SetThru,
+    Status,
+    Stopped,
+    UpdateSong,
+    play_pattern,
+)
+from tracker.song.model import Instrument, Song
+
+pytestmark = pytest.mark.jack
+
+LINE_S = 0.0625
+PROGRAM_0 = bytes((0xC0, 0))
+
+
+def on(note: int, velocity: int, channel: int = 0) -> bytes:
+    return bytes((0x90 | channel, note, velocity))
+
+
+def off(note: int, channel: int = 0) -> bytes:
+    return bytes((0x80 | channel, note, 0))
+
+
+def all_notes_off(channel: int = 0) -> bytes:
+    return bytes((0xB0 | channel, 123, 0))
+
+
+def notes_left_on(messages: list[bytes]) -> set[tuple[int, int]]:
+    """(channel, note) pairs whose last word was a note-on: stuck notes."""
+    sounding: set[tuple[int, int]] = set()
+    for m in messages:
+        if m[0] & 0xF0 == 0x90 and m[2] > 0:
+            sounding.add((m[0] & 0x0F, m[1]))
+        elif m[0] & 0xF0 in (0x80, 0x90):
+            sounding.discard((m[0] & 0x0F, m[1]))
+        elif m[0] & 0xF0 == 0xB0 and m[1] == 123:
+            sounding = {s for s in sounding if s[0] != m[0] & 0x0F}
+    return sounding
+
+
+def without_clock(messages: list[bytes]) -> list[bytes]:
+    return [m for m in messages if m[0] < 0xF0]
+
+
+def only_clock(messages: list[bytes]) -> list[bytes]:
+    """Clock and transport: they leave from a port of their own, so their order
+    against the notes at one instant is JACK's, but among themselves it is ours."""
+    return [m for m in messages if m[0] >= 0xF0]
+
+
+def settled(receiver: Receiver) -> list[bytes]:
+    """What the synth got once the last note-offs have crossed JACK."""
+    return receiver.wait_for(lambda got: not notes_left_on(got))
+
+
+# C-4 then E-4 then a G-4 held to the end of the song
+ARPEGGIO = """
+    C-4 01 64 ...
+    --- .. .. ...
+    OFF .. .. ...
+    E-4 01 50 ...
+    --- .. .. ...
+    OFF .. .. ...
+    G-4 01 40 ...
+    --- .. .. ...
+"""
+
+# two tracks, each holding a long note: something to cut with stop, mute or jump
+LONG_NOTES = (
+    """
+    C-4 01 64 ... | C-3 01 64 ...
+"""
+    + "    --- .. .. ... | --- .. .. ...\n" * 15
+)
+
+
+@pytest.fixture
+def start_player(jack_server: str) -> Iterator[Callable[..., PlayerHandle]]:
+    handles: list[PlayerHandle] = []
+
+    def start(**config: object) -> PlayerHandle:
+        handle = PlayerHandle(PlayerConfig(record_sends=True, **config))  # type: ignore[arg-type]
+        handles.append(handle)
+        handle.start()
+        return handle
+
+    yield start
+    for handle in handles:
+        handle.close()
+
+
+def send_log(player: PlayerHandle) -> SendLog:
+    player.send(RequestLog())
+    log: SendLog = player.wait_for(SendLog)
+    return log
+
+
+def test_a_song_arrives_message_for_message_in_order_and_on_time(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    player = start_player(output=PortSpec(receiver.name))
+    player.send(Play(song=build_song(ARPEGGIO, bpm=240)))
+    assert player.wait_for(Stopped).reason == "end"
+    expected = [PROGRAM_0, on(60, 0x64), off(60), on(64, 0x50), off(64), on(67, 0x40), off(67)]
+    got = receiver.wait_for(lambda got: len(got) >= len(expected) + 1)
+    assert got == [*expected, all_notes_off()]  # stop at the end: the owed offs, then CC 123
+
+    log = send_log(player)
+    sends = [(sent, deadline) for sent, deadline, _, data in log.entries]
+    first_deadline = sends[0][1]
+    offsets_ms = [round((deadline - first_deadline) / 1e6, 3) for _, deadline in sends]
+    # program and C-4 at line 0, the OFF at line 2 (125 ms), E-4 at line 3, ...
+    assert offsets_ms == [0.0, 0.0, 125.0, 187.5, 312.5, 375.0, 500.0]
+    lateness_us = [(sent - deadline) / 1000 for sent, deadline in sends]
+    assert statistics.median(lateness_us) < 1000
+    assert max(lateness_us) < 20_000  # a loaded 2-core machine: spikes, never drift
+
+    arrivals = [t for t, _ in receiver.snapshot()][: len(sends)]
+    delays_ms = [(a - d) / 1e6 for a, (_, d) in zip(arrivals, sends, strict=True)]
+    assert all(-0.1 < d < 30 for d in delays_ms), delays_ms
+
+
+def test_an_outside_client_receives_the_song(
+    jack_server: str, start_player: Callable[..., PlayerHandle]
+) -> None:
+    dump = subprocess.Popen(
+        ["jack_midi_dump", "trkdump"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    try:
+        deadline = time.monotonic() + 5
+        while "trkdump:input" not in subprocess.run(
+            ["jack_lsp"], capture_output=True, text=True
+        ).stdout.split("\n"):
+            assert time.monotonic() < deadline, "jack_midi_dump did not show up"
+            time.sleep(0.05)
+        player = start_player(output=PortSpec("trkdump"))
+        player.send(Play(song=build_song(ARPEGGIO, bpm=240)))
+        player.wait_for(Stopped)
+        time.sleep(0.1)
+    finally:
+        dump.terminate()
+        printed = dump.communicate(timeout=5)[0]
+    # jack_midi_dump prints "   <frame>: 90 3c 64 note on  (channel  0): ..."
+    words = [
+        bytes.fromhex(m.group(1))
+        for m in re.finditer(r"^\s*\d+: ((?:[0-9a-f]{2} ?)+)", printed, re.MULTILINE)
+    ]
+    assert words == [
+        PROGRAM_0,
+        on(60, 0x64),
+        off(60),
+        on(64, 0x50),
+        off(64),
+        on(67, 0x40),
+        off(67),
+        all_notes_off(),
+    ]
+
+
+def test_stopping_mid_note_ends_every_sounding_note_then_all_notes_off(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    player = start_player(output=PortSpec(receiver.name))
+    player.send(Play(song=build_song(LONG_NOTES, bpm=240)))
+    receiver.wait_for(lambda got: on(48, 0x64) in got)
+    player.stop()
+    got = receiver.wait_for(lambda got: all_notes_off() in got)
+    tail = got[got.index(on(48, 0x64)) + 1 :]
+    assert sorted(tail[:2]) == sorted([off(60), off(48)])
+    assert tail[2:] == [all_notes_off()]
+    assert player.wait_for(Stopped).reason == "stop"
+
+
+def test_a_looped_pattern_ends_its_held_note_before_wrapping_and_leaves_nothing_on(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    player = start_player(output=PortSpec(receiver.name))
+    player.send(play_pattern(build_song(ARPEGGIO, bpm=240), 0))
+    got = receiver.wait_for(lambda got: got.count(on(60, 0x64)) >= 3, timeout=5)
+    player.stop()
+    got = receiver.wait_for(lambda got: got.count(all_notes_off()) >= 3)
+    first_wrap = got.index(on(60, 0x64), 2)
+    # G-4 sounds to the end of the pattern: its off and CC 123 come before the pattern
+    # starts again with its program change and C-4
+    assert got[first_wrap - 3 : first_wrap] == [off(67), all_notes_off(), PROGRAM_0]
+    assert notes_left_on(got) == set()
+    heads = [m for m in player.poll() if isinstance(m, Playhead)]
+    assert [h.line for h in heads[:10]] == [0, 1, 2, 3, 4, 5, 6, 7, 0, 1]
+
+
+def test_a_jump_ends_the_held_notes_and_plays_from_the_new_place(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    arpeggio = "\n".join(
+        line.strip() + " | --- .. .. ..." for line in ARPEGGIO.strip().splitlines()
+    )
+    song = build_song(LONG_NOTES, arpeggio, bpm=240)
+    player = start_player(output=PortSpec(receiver.name))
+    player.send(Play(song=song))
+    receiver.wait_for(lambda got: on(48, 0x64) in got)
+    player.send(Jump(order=1, line=3))  # the E-4 of the arpeggio
+    got = receiver.wait_for(lambda got: on(64, 0x50) in got)
+    after = got[got.index(on(48, 0x64)) + 1 :]
+    assert sorted(after[:2]) == sorted([off(60), off(48)])
+    assert on(60, 0x64) not in after  # lines 0-2 of the arpeggio were skipped
+    player.wait_for(Stopped)
+    assert notes_left_on(settled(receiver)) == set()
+
+
+def test_muting_a_track_ends_its_note_and_keeps_the_other_playing(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    player = start_player(output=PortSpec(receiver.name))
+    player.send(Play(song=build_song(LONG_NOTES, bpm=240)))
+    receiver.wait_for(lambda got: on(48, 0x64) in got)
+    player.send(SetMute(track=1, muted=True))
+    got = receiver.wait_for(lambda got: off(48) in got)
+    assert off(60) not in got  # track 1 (C-3) silenced, track 0 (C-4) still sounding
+    player.wait_for(Stopped)
+    assert notes_left_on(settled(receiver)) == set()
+
+
+def test_panic_sends_all_notes_off_and_all_sound_off_on_every_channel(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    player = start_player(output=PortSpec(receiver.name))
+    player.send(Panic())
+    got = receiver.wait_for(lambda got: len(got) >= 32)
+    assert sorted((m[0] & 0x0F, m[1]) for m in got) == sorted(
+        (ch, cc) for ch in range(16) for cc in (123, 120)
+    )
+
+
+def test_clock_out_starts_then_ticks_24_times_a_beat_at_even_intervals(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    player = start_player(output=PortSpec(receiver.name), clock_out=PortSpec(receiver.name))
+    player.send(Play(song=build_song(ARPEGGIO, bpm=240)))  # 8 lines = 2 beats
+    player.wait_for(Stopped)
+    log = send_log(player)
+    clock = [(sent, data) for sent, _, port, data in log.entries if port == "clock"]
+    assert clock[0][1] == b"\xfa"
+    assert clock[1][1] == b"\xf8"
+    ticks = [sent for sent, data in clock if data == b"\xf8"]
+    assert len(ticks) == 48
+    intervals_ms = [(b - a) / 1e6 for a, b in itertools.pairwise(ticks)]
+    beat_ms = 60_000 / 240
+    assert statistics.median(intervals_ms) == pytest.approx(beat_ms / 24, abs=0.05)
+    assert (ticks[24] - ticks[0]) / 1e6 == pytest.approx(beat_ms, abs=2.0)
+    assert clock[-1][1] == b"\xf8"
+    got = receiver.wait_for(lambda got: b"\xfc" in got)
+    assert got.count(b"\xf8") == 48
+    assert got[-1] == b"\xfc" or all_notes_off() in got[-2:]
+
+
+def test_pause_then_continue_sends_stop_then_song_position_and_continue(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    player = start_player(output=PortSpec(receiver.name), clock_out=PortSpec(receiver.name))
+    player.send(Play(song=build_song(LONG_NOTES, bpm=240)))
+    receiver.wait_for(lambda got: got.count(b"\xf8") >= 30)  # past beat 1
+    player.send(Pause())
+    assert player.wait_for(Stopped).reason == "pause"
+    got = receiver.wait_for(lambda got: b"\xfc" in got)
+    assert notes_left_on(got) == set()
+    heads = [m for m in player.poll() if isinstance(m, Playhead)]
+    line = heads[-1].line
+    receiver.clear()
+    player.send(Continue())
+    got = receiver.wait_for(lambda got: b"\xf8" in got)
+    # the pointer counts sixteenths: at 4 lines per beat, one per line
+    assert only_clock(got)[:3] == [bytes((0xF2, line, 0)), b"\xfb", b"\xf8"]
+    player.stop()
+
+
+def test_a_port_unplugged_mid_song_is_reported_and_used_again_when_it_returns(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    notes = "\n".join(["C-4 01 64 ...", "OFF .. .. ..."] * 40)  # 5 s of staccato
+    player = start_player(output=PortSpec(receiver.name), port_poll_s=0.2)
+    player.send(Play(song=build_song(notes, bpm=240)))
+    receiver.wait_for(lambda got: on(60, 0x64) in got)
+    receiver.close_port()
+    lost = None
+    deadline = time.monotonic() + 5
+    while lost is None:
+        assert time.monotonic() < deadline, "the player never reported the port lost"
+        for m in player.poll():
+            if isinstance(m, Status) and ("lost" in dict(m.ports).values()):
+                lost = m
+        time.sleep(0.02)
+    assert any("vanished" in e for e in lost.errors)
+    receiver.clear()
+    receiver.open()
+    got = receiver.wait_for(lambda got: got.count(on(60, 0x64)) >= 2, timeout=3)
+    assert got.count(on(60, 0x64)) >= 2  # playback went on and reached the synth again
+    player.stop()
+    assert player.wait_for(Stopped).reason == "stop"
+
+
+def test_a_live_tempo_change_speeds_up_from_the_change_on(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    notes = "\n".join(["C-4 01 64 ..."] * 24)
+    player = start_player(output=PortSpec(receiver.name))
+    player.send(Play(song=build_song(notes, bpm=120)))  # a line every 125 ms
+    receiver.wait_for(lambda got: got.count(on(60, 0x64)) >= 4)
+    player.send(SetTempo(240.0))
+    player.wait_for(Stopped, timeout=10)
+    log = send_log(player)
+    starts = [deadline for _, deadline, _, data in log.entries if data == on(60, 0x64)]
+    gaps_ms = [round((b - a) / 1e6, 1) for a, b in itertools.pairwise(starts)]
+    assert gaps_ms[:3] == [125.0, 125.0, 125.0]
+    assert gaps_ms[-5:] == [62.5] * 5
+    heads = [m for m in player.poll() if isinstance(m, Playhead)]
+    assert heads[-1].bpm == pytest.approx(240.0)
+
+
+def test_an_edit_is_heard_from_the_next_line(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    before = "\n".join(["C-4 01 64 ..."] * 16)
+    after = "\n".join(["D-4 01 64 ..."] * 16)
+    player = start_player(output=PortSpec(receiver.name))
+    player.send(Play(song=build_song(before, bpm=240)))
+    receiver.wait_for(lambda got: got.count(on(60, 0x64)) >= 3)
+    player.send(UpdateSong(build_song(after, bpm=240)))
+    player.wait_for(Stopped)
+    got = without_clock(settled(receiver))
+    starts = [m[1] for m in got if m[0] == 0x90]
+    switched = starts.index(62)
+    assert set(starts[:switched]) == {60} and set(starts[switched:]) == {62}
+    assert len(starts) == 16  # no line lost or doubled at the swap
+    assert notes_left_on(got) == set()
+
+
+def test_a_cued_pattern_follows_when_the_looped_one_ends(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    song = build_song(ARPEGGIO, "D-5 01 7F ...\n" + "--- .. .. ...\n" * 3, bpm=240)
+    player = start_player(output=PortSpec(receiver.name))
+    player.send(play_pattern(song, 0))
+    receiver.wait_for(lambda got: on(64, 0x50) in got)
+    player.send(Cue(1))
+    got = receiver.wait_for(lambda got: got.count(on(74, 0x7F)) >= 2)
+    assert got.count(on(60, 0x64)) == 1  # the arpeggio ran out once, then pattern 01 looped
+    player.stop()
+
+
+def test_latency_compensation_sends_a_slow_synth_its_notes_earlier(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    slow = Receiver("rxslow")
+    try:
+        song = build_song(
+            "C-4 01 64 ... | C-4 02 64 ...\nOFF .. .. ... | OFF .. .. ...",
+            bpm=240,
+            instruments={1: Instrument("Fast"), 2: Instrument("Slow")},
+        )
+        player = start_player(
+            output=PortSpec(receiver.name),
+            instrument_ports={2: PortSpec(slow.name, latency_ms=30.0)},
+        )
+        player.send(Play(song=song))
+        player.wait_for(Stopped)
+        log = send_log(player)
+        deadline = {
+            (port, data[0]): d for _, d, port, data in log.entries if data[0] & 0xF0 == 0x90
+        }
+        fast, late = deadline[("out", 0x90)], deadline[("inst02", 0x91)]
+        assert (fast - late) / 1e6 == pytest.approx(30.0, abs=0.01)
+        assert on(60, 0x64, channel=1) in slow.wait_for(lambda got: on(60, 0x64, 1) in got)
+        assert on(60, 0x64, channel=1) not in receiver.data()
+    finally:
+        slow.close()
+
+
+def test_midi_input_is_echoed_to_the_instrument_and_recorded_on_the_nearest_line(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    with open_virtual_output("keys", client="trkkeys") as keyboard:
+        player = start_player(output=PortSpec(receiver.name), midi_in="trkkeys")
+        player.send(SetThru(channel=3))
+        keyboard.send(on(72, 99))  # stopped: step record, echoed on channel 4
+        keyboard.send(off(72))
+        got = receiver.wait_for(lambda got: len(got) >= 2)
+        assert got == [on(72, 99, channel=3), off(72, channel=3)]
+        step = player.wait_for(Recorded)
+        assert (step.note, step.velocity, step.order, step.line) == (72, 99, None, None)
+        player.wait_for(Recorded)  # its release
+
+        player.send(Play(song=build_song(LONG_NOTES, bpm=120)))  # 125 ms lines
+        heads: list[Playhead] = []
+        deadline = time.monotonic() + 5
+        while not any(h.line == 4 for h in heads):
+            assert time.monotonic() < deadline
+            heads += [m for m in player.poll() if isinstance(m, Playhead)]
+            time.sleep(0.002)
+        time.sleep(0.125 / 4)  # a quarter of the way through line 4
+        keyboard.send(on(74, 90))
+        live = player.wait_for(Recorded)
+        assert (live.note, live.order, live.line) == (74, 0, 4)
+        assert -0.5 <= live.offset <= 0.5
+        player.stop()
+
+
+def song_for_status(receiver: Receiver) -> Song:
+    return build_song(ARPEGGIO, bpm=240, instruments={1: Instrument("Piano")})
+
+
+def test_status_reports_ports_and_lateness_while_playing(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    player = start_player(output=PortSpec(receiver.name), status_interval_s=0.05)
+    assert player.ready is not None and dict(player.ready.ports) == {receiver.name: "open"}
+    player.send(Play(song=song_for_status(receiver)))
+    player.wait_for(Stopped)
+    statuses: list[Status] = []
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline and not (statuses and not statuses[-1].playing):
+        statuses += [m for m in player.poll() if isinstance(m, Status)]
+        time.sleep(0.01)
+    assert any(s.playing for s in statuses)  # reported while it played, every 50 ms
+    final = statuses[-1]
+    assert not final.playing and final.sent == 7 and final.dropped == 0
+    assert final.max_late_us < 20_000
+
+
+def send_clock(port: object, bpm: float, pulses: int, start_ns: int) -> None:
+    """An outside master: pulses on absolute deadlines from `start_ns`."""
+    from tracker.engine.clock import SystemClock, wait_until
+
+    clock = SystemClock()
+    period = 60e9 / bpm / 24
+    for k in range(pulses):
+        wait_until(start_ns + round(k * period), clock)
+        port.send(b"\xf8")  # type: ignore[attr-defined]
+
+
+def test_following_an_outside_clock_starts_on_start_takes_its_tempo_and_stops_on_stop(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    notes = "\n".join(["C-4 01 64 ..."] * 64)
+    with open_virtual_output("master", client="trkmaster") as master:
+        player = start_player(output=PortSpec(receiver.name), clock_in="trkmaster")
+        player.send(Play(song=build_song(notes, bpm=120), wait_for_clock=True))
+        time.sleep(0.2)
+        assert receiver.data() == []  # armed, silent until the master starts
+        master.send(b"\xfa")
+        send_clock(master, 150.0, 24 * 3, time.perf_counter_ns())
+        master.send(b"\xfc")
+        assert player.wait_for(Stopped).reason == "clock"
+    heads = [m for m in player.poll() if isinstance(m, Playhead)]
+    assert heads[0].bpm == pytest.approx(120.0)  # the song's own tempo until pulses arrive
+    assert heads[-1].bpm == pytest.approx(150.0, abs=1.0)
+    assert notes_left_on(settled(receiver)) == set()
+
+
+def test_play_from_a_line_starts_there_with_the_instrument_set_up(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    player = start_player(output=PortSpec(receiver.name))
+    player.send(Play(song=build_song(ARPEGGIO, bpm=240), start_order=0, start_line=3))
+    player.wait_for(Stopped)
+    got = settled(receiver)
+    assert got[:3] == [PROGRAM_0, on(64, 0x50), off(64)]  # from E-4; C-4 never sounds
+    assert on(60, 0x64) not in got
+
+
+def test_a_ready_made_timeline_plays_as_given(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    """The bounce's and the export's timeline, played as is: a 14-bit bend and a CC."""
+    from tracker.engine.events import Event, Kind, LineMark, Timeline
+
+    marks = [LineMark(i * LINE_S, i / 4, i * 6, 0, "00", i, 240.0, 4) for i in range(4)]
+    events = [
+        Event(0.0, 0.0, 0, Kind.NOTE_ON, 0, 5, 62, 90),
+        Event(LINE_S, 0.25, 6, Kind.PITCH_BEND, 0, 5, 4096),
+        Event(2 * LINE_S, 0.5, 12, Kind.CONTROL, 0, 5, 74, 33),
+        Event(3 * LINE_S, 0.75, 18, Kind.NOTE_OFF, 0, 5, 62),
+    ]
+    player = start_player(output=PortSpec(receiver.name))
+    player.send(Play(timeline=Timeline(events, marks, 4 * LINE_S, 1.0, 24)))
+    player.wait_for(Stopped)
+    bend = 4096 + 8192
+    assert settled(receiver)[:4] == [
+        on(62, 90, channel=5),
+        bytes((0xE5, bend & 0x7F, bend >> 7)),
+        bytes((0xB5, 74, 33)),
+        off(62, channel=5),
+    ]

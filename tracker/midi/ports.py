@@ -1,0 +1,341 @@
+"""MIDI ports: list them, open them by name pattern, keep them open across hot-plugs.
+
+python-rtmidi directly (mido's port layer adds a Python message object per send;
+the player sends bytes it prepared ahead of the deadline). The API is chosen once:
+ALSA where the sequencer exists (/dev/snd/seq), else JACK when a server answers;
+`TRACKER_MIDI_API=alsa|jack` overrides.
+
+A port that disappears mid-song is reported, not fatal: `ManagedOutput` drops what
+is sent while it is gone and reopens it when it shows up again in the port list.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import rtmidi
+
+from tracker.errors import MidiPortError
+
+API_ENV = "TRACKER_MIDI_API"
+CLIENT_NAME = "tracker"
+
+Matcher = str | Callable[[str], bool]
+"""A port name pattern (case-insensitive substring or glob), or a
+predicate such as `Device.matches` from instruments/devices/*.toml."""
+
+_API_NAMES = {"alsa": rtmidi.API_LINUX_ALSA, "jack": rtmidi.API_UNIX_JACK}
+
+
+def midi_api() -> int:
+    """The rtmidi API to use on this machine."""
+    wanted = os.environ.get(API_ENV, "").strip().lower()
+    if wanted:
+        if wanted not in _API_NAMES:
+            raise MidiPortError(f'{API_ENV}="{wanted}" is not a MIDI system (use "alsa" or "jack")')
+        return int(_API_NAMES[wanted])
+    compiled = rtmidi.get_compiled_api()
+    if rtmidi.API_LINUX_ALSA in compiled and os.path.exists("/dev/snd/seq"):
+        return int(rtmidi.API_LINUX_ALSA)
+    if rtmidi.API_UNIX_JACK in compiled:
+        return int(rtmidi.API_UNIX_JACK)
+    raise MidiPortError(
+        "no MIDI system found: there is no ALSA sequencer (/dev/snd/seq) and no JACK support"
+    )
+
+
+def _rtmidi_call(what: str, make: Callable[[], Any]) -> Any:
+    try:
+        return make()
+    except (rtmidi.RtMidiError, SystemError, OSError) as error:
+        hint = ""
+        if midi_api() == rtmidi.API_UNIX_JACK:
+            hint = (
+                " (is the JACK server running? start it with `jackd -d dummy` or your audio setup)"
+            )
+        raise MidiPortError(f"cannot {what}: {error}{hint}") from error
+
+
+def _new_out(client: str = CLIENT_NAME) -> Any:
+    return _rtmidi_call("reach the MIDI system", lambda: rtmidi.MidiOut(midi_api(), client))
+
+
+def _new_in(client: str = CLIENT_NAME) -> Any:
+    return _rtmidi_call("reach the MIDI system", lambda: rtmidi.MidiIn(midi_api(), client))
+
+
+class PortLister:
+    """Lists outputs through one client kept open: opening a client per look costs
+    the MIDI system a reconfiguration (tens of milliseconds under JACK), which a
+    player polling for hot-plugs every second must not pay."""
+
+    def __init__(self) -> None:
+        self._handle: Any = None
+
+    def outputs(self) -> list[str]:
+        if self._handle is None:
+            self._handle = _new_out(CLIENT_NAME + "-watch")
+        return list(self._handle.get_ports())
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.delete()
+            self._handle = None
+
+
+def list_outputs() -> list[str]:
+    """Ports we can send to (other programs' inputs, hardware synths)."""
+    out = _new_out(CLIENT_NAME + "-list")
+    try:
+        return list(out.get_ports())
+    finally:
+        out.delete()
+
+
+def list_inputs() -> list[str]:
+    """Ports we can receive from (keyboards, other programs' outputs)."""
+    inp = _new_in(CLIENT_NAME + "-list")
+    try:
+        return list(inp.get_ports())
+    finally:
+        inp.delete()
+
+
+def matches(match: Matcher, name: str) -> bool:
+    """A predicate's answer, or the pattern as a case-insensitive substring or glob
+    (`*`, `?`, `[...]`, as in instruments/devices/*.toml)."""
+    if callable(match):
+        return bool(match(name))
+    pattern, folded = match.casefold(), name.casefold()
+    if any(ch in pattern for ch in "*?["):
+        return fnmatch.fnmatchcase(folded, pattern)
+    return pattern in folded
+
+
+def find_port(names: list[str], match: Matcher) -> int | None:
+    """Index of the port to use: an exact name first, then the first match."""
+    if isinstance(match, str) and match in names:
+        return names.index(match)
+    for i, name in enumerate(names):
+        if matches(match, name):
+            return i
+    return None
+
+
+def _describe(match: Matcher) -> str:
+    return f'"{match}"' if isinstance(match, str) else getattr(match, "__name__", "the device")
+
+
+class OutputPort:
+    """One open output: `send` takes ready-made bytes."""
+
+    def __init__(self, handle: Any, name: str) -> None:
+        self._handle = handle
+        self.name = name
+
+    def send(self, message: bytes) -> None:
+        self._handle.send_message(message)
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close_port()
+            self._handle.delete()
+            self._handle = None
+
+    def __enter__(self) -> OutputPort:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_output(match: Matcher, client: str = CLIENT_NAME) -> OutputPort:
+    """Open the first output whose name matches; MidiPortError lists what exists."""
+    handle = _new_out(client)
+    names = list(handle.get_ports())
+    index = find_port(names, match)
+    if index is None:
+        handle.delete()
+        available = ", ".join(names) or "none"
+        raise MidiPortError(f"no MIDI output matches {_describe(match)} (available: {available})")
+    _rtmidi_call(f'open MIDI output "{names[index]}"', lambda: handle.open_port(index, "out"))
+    return OutputPort(handle, names[index])
+
+
+def open_virtual_output(name: str = "out", client: str = CLIENT_NAME) -> OutputPort:
+    """Our own port, named `client:name`, that other programs connect to."""
+    handle = _new_out(client)
+    _rtmidi_call(f'create MIDI port "{name}"', lambda: handle.open_virtual_port(name))
+    return OutputPort(handle, f"{client}:{name}")
+
+
+class InputPort:
+    """One open input, read by polling (never by callback: see DESIGN.md section 4).
+
+    `poll` returns (arrival ns on perf_counter_ns, bytes) for every waiting message;
+    the arrival is when we read it, so poll often.
+    """
+
+    def __init__(self, handle: Any, name: str) -> None:
+        self._handle = handle
+        self.name = name
+
+    def poll(self) -> list[tuple[int, bytes]]:
+        got: list[tuple[int, bytes]] = []
+        while True:
+            message = self._handle.get_message()
+            if message is None:
+                return got
+            got.append((time.perf_counter_ns(), bytes(message[0])))
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close_port()
+            self._handle.delete()
+            self._handle = None
+
+    def __enter__(self) -> InputPort:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _prepared_in(client: str) -> Any:
+    handle = _new_in(client)
+    handle.ignore_types(sysex=True, timing=False, active_sense=True)
+    return handle
+
+
+def open_input(match: Matcher, client: str = CLIENT_NAME) -> InputPort:
+    handle = _prepared_in(client)
+    names = list(handle.get_ports())
+    index = find_port(names, match)
+    if index is None:
+        handle.delete()
+        available = ", ".join(names) or "none"
+        raise MidiPortError(f"no MIDI input matches {_describe(match)} (available: {available})")
+    _rtmidi_call(f'open MIDI input "{names[index]}"', lambda: handle.open_port(index, "in"))
+    return InputPort(handle, names[index])
+
+
+def open_virtual_input(name: str = "in", client: str = CLIENT_NAME) -> InputPort:
+    handle = _prepared_in(client)
+    _rtmidi_call(f'create MIDI port "{name}"', lambda: handle.open_virtual_port(name))
+    return InputPort(handle, f"{client}:{name}")
+
+
+@dataclass
+class ManagedOutput:
+    """An output found by pattern that survives its device leaving and coming back.
+
+    `refresh` (the player calls it about once a second with the current port list)
+    closes it when its port vanished and reopens it when a match appears again.
+    """
+
+    match: Matcher
+    latency_ms: float = 0.0
+    """The device's own delay: positive sends earlier, negative later."""
+    virtual_name: str | None = None
+    """Set for a port of our own (`tracker:<name>`): nothing to find, never lost."""
+    port: OutputPort | None = None
+    status: str = "closed"
+    """"open", "missing" (never found), "lost" (vanished while open) or "closed"."""
+    dropped: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        if self.port is not None:
+            return self.port.name
+        return self.virtual_name or _describe(self.match)
+
+    def open(self) -> None:
+        if self.virtual_name is not None:
+            self.port = open_virtual_output(self.virtual_name)
+        else:
+            self.port = open_output(self.match)
+        self.status = "open"
+
+    def try_open(self) -> bool:
+        try:
+            self.open()
+        except MidiPortError as error:
+            self.errors.append(error.message)
+            if self.status != "lost":
+                self.status = "missing"
+            return False
+        return True
+
+    def refresh(self, names: list[str]) -> str | None:
+        """React to the current port list: returns "lost" or "back" on a change."""
+        if self.virtual_name is not None:
+            return None
+        present = self.port is not None and self.port.name in names
+        if self.port is not None and not present:
+            self.port.close()
+            self.port = None
+            self.status = "lost"
+            return "lost"
+        if self.port is None and find_port(names, self.match) is not None:
+            was = self.status
+            if self.try_open():
+                return "back" if was == "lost" else "open"
+        return None
+
+    def send(self, message: bytes) -> bool:
+        if self.port is None:
+            self.dropped += 1
+            return False
+        try:
+            self.port.send(message)
+        except (rtmidi.RtMidiError, SystemError, OSError) as error:
+            self.errors.append(f"{self.label}: {error}")
+            self.dropped += 1
+            return False
+        return True
+
+    def close(self) -> None:
+        if self.port is not None:
+            self.port.close()
+            self.port = None
+        self.status = "closed"
+
+
+def ports_command() -> int:
+    """`tracker ports`: what we can send to and receive from."""
+    outputs, inputs = list_outputs(), list_inputs()
+    print("MIDI outputs (send to):")
+    for name in outputs or ["(none)"]:
+        print(f"  {name}")
+    print("MIDI inputs (receive from):")
+    for name in inputs or ["(none)"]:
+        print(f"  {name}")
+    return 0
+
+
+def panic_command(match: Matcher | None = None) -> int:
+    """`tracker panic [--port NAME]`: all notes off and all sound off, every channel of
+    every output (or of those matching)."""
+    from tracker.midi.notes import panic
+
+    names = [n for n in list_outputs() if match is None or matches(match, n)]
+    if match is not None and not names:
+        raise MidiPortError(f"no MIDI output matches {_describe(match)}")
+    failed: list[str] = []
+    for name in names:
+        try:
+            with open_output(name, client=CLIENT_NAME + "-panic") as port:
+                panic([port])
+        except MidiPortError as error:
+            failed.append(error.message)
+        else:
+            print(f"silenced {name}")
+    if failed:
+        raise MidiPortError("; ".join(failed))
+    return 0

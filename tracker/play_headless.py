@@ -1,0 +1,143 @@
+"""`tracker play SONG`: headless playback to MIDI ports, with a one-line live status.
+
+Above the player, below the CLI. Ctrl+C, SIGTERM and SIGHUP stop cleanly: the
+player sends every owed note-off and all-notes-off before the process leaves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+from typing import TextIO
+
+from tracker.errors import MidiPortError, TrackerError
+from tracker.player import (
+    Play,
+    PlayerConfig,
+    PlayerFailed,
+    PlayerHandle,
+    Playhead,
+    PortSpec,
+    Status,
+    Stopped,
+)
+from tracker.song.storage import load_song
+
+STATUS_EVERY_S = 0.1
+
+
+class _Interrupted(Exception):
+    pass
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise _Interrupted
+
+
+def status_line(head: Playhead | None, status: Status | None) -> str:
+    """`order 02 line 1F  124.0 bpm  sent 812  late 0 (max 0.1 ms)  port: open`"""
+    parts = []
+    if head is not None:
+        parts.append(f"order {head.order:02X} line {head.line:02X}  {head.bpm:.1f} bpm")
+    if status is not None:
+        parts.append(
+            f"sent {status.sent}  late {status.late} (max {status.max_late_us / 1000:.1f} ms)"
+        )
+        parts.append("  ".join(f"{name}: {state}" for name, state in status.ports))
+        if status.dropped:
+            parts.append(f"dropped {status.dropped}")
+    return "  ".join(parts)
+
+
+def play_command(
+    song: str | Path,
+    *,
+    port: str | None = None,
+    loop: bool = False,
+    from_order: int = 0,
+    clock_out: str | None = None,
+    clock_in: str | None = None,
+    out: TextIO | None = None,
+    realtime: bool = True,
+) -> int:
+    """Play a song file to MIDI until it ends (or forever with `loop`); 0 on success."""
+    out = out or sys.stdout
+    loaded = load_song(song)
+    if not 0 <= from_order < len(loaded.order):
+        raise TrackerError(
+            f"--from {from_order}: the song has order entries 0 to {len(loaded.order) - 1}"
+        )
+    config = PlayerConfig(
+        output=PortSpec(port) if port else PortSpec("out", virtual=True),
+        clock_out=PortSpec(clock_out) if clock_out else None,
+        clock_in=clock_in,
+        realtime=realtime,
+    )
+    previous = {
+        sig: signal.signal(sig, _interrupt)
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    }
+    player = PlayerHandle(config)
+    try:
+        ready = player.start()
+        states = dict(ready.ports)
+        missing = [name for name, state in ready.ports if state != "open"]
+        if port and missing:
+            raise MidiPortError(f'no MIDI output matches "{port}" (see `tracker ports`)')
+        if missing:
+            raise MidiPortError(
+                "cannot open a MIDI port: no ALSA sequencer here and no JACK server running"
+            )
+        if not port:
+            out.write(f"playing to {next(iter(states))}: connect it to a synth\n")
+        if clock_in:
+            out.write(f"waiting for MIDI clock Start from {clock_in}\n")
+        player.send(
+            Play(song=loaded, start_order=from_order, loop=loop, wait_for_clock=bool(clock_in))
+        )
+        return _follow(player, out)
+    except _Interrupted:
+        player.stop()
+        with contextlib.suppress(TrackerError):
+            player.wait_for(Stopped, timeout=2.0)
+        out.write("\nstopped\n")
+        return 0
+    finally:
+        for sig in previous:
+            signal.signal(sig, signal.SIG_IGN)  # a second Ctrl+C must not cut the cleanup short
+        player.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _follow(player: PlayerHandle, out: TextIO) -> int:
+    head: Playhead | None = None
+    status: Status | None = None
+    shown = ""
+    next_draw = 0.0
+    while True:
+        for message in player.poll():
+            if isinstance(message, Playhead):
+                head = message
+            elif isinstance(message, Status):
+                status = message
+                for error in message.errors:
+                    out.write(f"\n{error}\n")
+            elif isinstance(message, PlayerFailed):
+                raise TrackerError(message.message)
+            elif isinstance(message, Stopped) and message.reason in ("end", "stop"):
+                out.write(f"\r{status_line(head, status)}\nend of song\n")
+                return 0
+        now = time.monotonic()
+        if now >= next_draw:
+            next_draw = now + STATUS_EVERY_S
+            line = status_line(head, status)
+            if line != shown:
+                out.write(f"\r{line}\x1b[K" if out.isatty() else f"{line}\n")
+                out.flush()
+                shown = line
+        time.sleep(0.02)

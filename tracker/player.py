@@ -1,0 +1,366 @@
+"""The transport, seen from the UI: commands in, playhead and status out.
+
+Playback runs in its own process (tracker/player_process.py, whose loop is
+tracker/player_engine.py): a thread in the UI process cannot keep time
+(DESIGN.md section 4). `PlayerHandle` starts it, sends it commands over one
+pipe and reads what it reports from another; every command
+and message is a small frozen dataclass, pickled between our own two processes
+(never for anything stored).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
+
+from tracker.engine.events import Timeline
+from tracker.errors import MidiPortError, TrackerError
+from tracker.song.model import Song
+
+# ---------------------------------------------------------------- configuration
+
+
+@dataclass(frozen=True)
+class PortSpec:
+    """Where a stream of MIDI goes: a port name pattern (or, with `virtual`, the name
+    of a port of our own, `tracker:<match>`), and the device's latency."""
+
+    match: str
+    latency_ms: float = 0.0
+    """Positive: the device sounds late, so its messages leave earlier."""
+    virtual: bool = False
+
+
+@dataclass(frozen=True)
+class PlayerConfig:
+    output: PortSpec = PortSpec("out", virtual=True)
+    """Where every track goes unless its instrument has a port of its own."""
+    instrument_ports: dict[int, PortSpec] = field(default_factory=dict)
+    clock_out: PortSpec | None = None
+    clock_in: str | None = None
+    """Pattern of an input to follow (start/stop/continue and tempo)."""
+    midi_in: str | None = None
+    """Pattern of an input to record from and echo (thru); "virtual" makes `tracker:in`."""
+    realtime: bool = True
+    """Ask for SCHED_FIFO; playback carries on at normal priority if refused."""
+    record_sends: bool = False
+    """Keep (sent ns, deadline ns, port, bytes) of every send, for tests and benchmarks."""
+    preroll_ms: float = 5.0
+    """Gap between a start command and the first event: time to prepare."""
+    port_poll_s: float = 1.0
+    status_interval_s: float = 0.25
+
+
+# ---------------------------------------------------------------- commands (UI -> player)
+
+
+@dataclass(frozen=True)
+class Play:
+    """Play a song (compiled in the player) or a ready timeline.
+
+    `end_order` is exclusive; `loop` repeats the range played: the whole song, one
+    pattern (`play_pattern`) or an order range (`loop_orders`).
+    """
+
+    song: Song | None = None
+    timeline: Timeline | None = None
+    start_order: int = 0
+    start_line: int = 0
+    end_order: int | None = None
+    loop: bool = False
+    wait_for_clock: bool = False
+    """Arm only: start when the followed MIDI clock sends Start (PlayerConfig.clock_in)."""
+
+
+def play_pattern(song: Song, order: int) -> Play:
+    return Play(song=song, start_order=order, end_order=order + 1, loop=True)
+
+
+def loop_orders(song: Song, first: int, last: int) -> Play:
+    """Loop order entries first..last inclusive."""
+    return Play(song=song, start_order=first, end_order=last + 1, loop=True)
+
+
+@dataclass(frozen=True)
+class Stop:
+    pass
+
+
+@dataclass(frozen=True)
+class Pause:
+    pass
+
+
+@dataclass(frozen=True)
+class Continue:
+    pass
+
+
+@dataclass(frozen=True)
+class Cue:
+    """Go to this order entry when the current pattern ends."""
+
+    order: int
+
+
+@dataclass(frozen=True)
+class Jump:
+    """Go there now."""
+
+    order: int
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class SetTempo:
+    """Live tempo, from now on (the song's own tempo changes scale along)."""
+
+    bpm: float
+
+
+@dataclass(frozen=True)
+class UpdateSong:
+    """The edited song: applies at the next line boundary."""
+
+    song: Song
+
+
+@dataclass(frozen=True)
+class SetMute:
+    track: int
+    muted: bool
+
+
+@dataclass(frozen=True)
+class SetThru:
+    """Echo MIDI input to this channel (0-15) of this instrument's port (None: default)."""
+
+    channel: int
+    instrument: int | None = None
+
+
+@dataclass(frozen=True)
+class Panic:
+    pass
+
+
+@dataclass(frozen=True)
+class RequestLog:
+    """Ask for the send log (PlayerConfig.record_sends) and lateness figures."""
+
+
+@dataclass(frozen=True)
+class Quit:
+    pass
+
+
+Command = (
+    Play
+    | Stop
+    | Pause
+    | Continue
+    | Cue
+    | Jump
+    | SetTempo
+    | UpdateSong
+    | SetMute
+    | SetThru
+    | Panic
+    | RequestLog
+    | Quit
+)
+
+# ---------------------------------------------------------------- messages (player -> UI)
+
+
+@dataclass(frozen=True)
+class Ready:
+    realtime: bool
+    """True when the player runs under SCHED_FIFO."""
+    ports: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Playhead:
+    order: int
+    line: int
+    pattern: str
+    bpm: float
+    """The tempo heard: the song's, scaled by a live tempo change."""
+
+
+@dataclass(frozen=True)
+class Status:
+    playing: bool
+    paused: bool
+    ports: tuple[tuple[str, str], ...]
+    """(port, "open" | "missing" | "lost" | "closed")."""
+    sent: int
+    late: int
+    """Sends more than 1 ms after their deadline."""
+    max_late_us: float
+    dropped: int
+    """Messages not sent because their port was gone."""
+    errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A note from MIDI input. While playing, `order`/`line` is the nearest line
+    (`offset` in lines from it, -0.5..0.5); stopped, they are None (step record)."""
+
+    note: int
+    velocity: int
+    """0 for a note-off."""
+    channel: int
+    order: int | None
+    line: int | None
+    offset: float = 0.0
+
+
+@dataclass(frozen=True)
+class Stopped:
+    reason: str
+    """"stop", "end" (the song ran out), "pause" or "clock" (the outside clock stopped)."""
+
+
+@dataclass(frozen=True)
+class SendLog:
+    lateness_ns: tuple[int, ...]
+    entries: tuple[tuple[int, int, str, bytes], ...]
+    """(sent ns, deadline ns, port key, bytes) when PlayerConfig.record_sends."""
+
+
+@dataclass(frozen=True)
+class PlayerFailed:
+    message: str
+
+
+Message = Ready | Playhead | Status | Recorded | Stopped | SendLog | PlayerFailed
+
+
+# ---------------------------------------------------------------- the handle
+
+
+class PlayerHandle:
+    """The UI's side of the player process.
+
+    The process is `python -m tracker.player_process` with two pipes (commands in,
+    messages out), not multiprocessing: spawning through multiprocessing re-imports
+    the caller's main module, which for `python -m tracker` would start the app again.
+    """
+
+    def __init__(self, config: PlayerConfig | None = None) -> None:
+        self.config = config or PlayerConfig()
+        self._commands: Connection | None = None
+        self._messages: Connection | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._backlog: list[Message] = []
+        self.ready: Ready | None = None
+
+    def start(self, timeout: float = 15.0) -> Ready:
+        """Start the process and wait until its ports are open."""
+        command_read, command_write = os.pipe()
+        message_read, message_write = os.pipe()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "tracker.player_process", str(command_read), str(message_write)],
+            pass_fds=(command_read, message_write),
+            stdin=subprocess.DEVNULL,
+        )
+        os.close(command_read)
+        os.close(message_write)
+        self._commands = Connection(command_write, readable=False)
+        self._messages = Connection(message_read, writable=False)
+        self._commands.send(self.config)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for message in self._drain(0.05):
+                if isinstance(message, Ready):
+                    self.ready = message
+                    return message
+                if isinstance(message, PlayerFailed):
+                    self.close()
+                    raise MidiPortError(message.message)
+                self._backlog.append(message)
+            if self._process.poll() is not None:
+                break
+        self.close()
+        raise TrackerError("the player process did not start")
+
+    def send(self, command: Command) -> None:
+        if self._commands is None:
+            raise TrackerError("the player is not running")
+        try:
+            self._commands.send(command)
+        except OSError as error:
+            raise TrackerError("the player process has stopped") from error
+
+    def _drain(self, wait: float = 0.0) -> list[Message]:
+        got: list[Message] = []
+        if self._messages is None:
+            return got
+        try:
+            if self._messages.poll(wait):
+                got.append(self._messages.recv())
+                while self._messages.poll():
+                    got.append(self._messages.recv())
+        except (EOFError, OSError):
+            pass
+        return got
+
+    def poll(self) -> list[Message]:
+        """Everything the player reported since the last poll (never blocks)."""
+        got, self._backlog = self._backlog + self._drain(), []
+        return got
+
+    def wait_for(self, kind: type[Any], timeout: float = 5.0) -> Any:
+        """Wait for a message of one kind; others stay for `poll`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for i, message in enumerate(self._backlog):
+                if isinstance(message, kind):
+                    del self._backlog[i]
+                    return message
+            if time.monotonic() >= deadline:
+                raise TrackerError(f"the player did not answer ({kind.__name__})")
+            self._backlog += self._drain(0.02)
+
+    def stop(self) -> None:
+        """Stop playback: every sounding note gets its note-off."""
+        self.send(Stop())
+
+    def close(self, timeout: float = 3.0) -> None:
+        """Quit the process (it silences its ports first) and wait for it."""
+        if self._process is None:
+            return
+        if self._commands is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self._commands.send(Quit())
+        try:
+            self._process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self._process.terminate()
+            try:
+                self._process.wait(1.0)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        for conn in (self._commands, self._messages):
+            if conn is not None:
+                conn.close()
+        self._commands = self._messages = None
+        self._process = None
+
+    def __enter__(self) -> PlayerHandle:
+        if self._process is None:
+            self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,614 @@
+"""The transport inside the player process: timeline + clock -> MIDI ports, on time.
+
+One loop, one thread: read commands, poll MIDI input, and wait for the next
+deadline (sleep, then spin: engine/clock.py). The next message's bytes are made
+right after the previous send, long before its own deadline. Line marks drive the
+playhead; edits, cues and loop wraps happen on them, and every one of those sends
+the owed note-offs first (midi/notes.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from array import array
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import Any
+
+from tracker.engine.clock import NS_PER_S, Anchor, Clock, SystemClock, wait_until
+from tracker.engine.events import Event, LineMark, Timeline
+from tracker.engine.routing import audible_tracks
+from tracker.errors import TrackerError
+from tracker.midi import sync
+from tracker.midi.notes import SoundingNotes, panic_messages
+from tracker.midi.ports import InputPort, ManagedOutput, PortLister, open_input
+from tracker.midi.ports import open_virtual_input as _open_virtual_input
+from tracker.player import (
+    Continue,
+    Cue,
+    Jump,
+    Message,
+    Panic,
+    Pause,
+    Play,
+    PlayerConfig,
+    Playhead,
+    PortSpec,
+    Quit,
+    Recorded,
+    RequestLog,
+    SendLog,
+    SetMute,
+    SetTempo,
+    SetThru,
+    Status,
+    Stop,
+    Stopped,
+    UpdateSong,
+)
+from tracker.player_stream import (
+    CLOCK_PORT,
+    DEFAULT_PORT,
+    PRIO_END,
+    PRIO_MARK,
+    Item,
+    build_stream,
+    compile_range,
+    song_beat,
+)
+from tracker.song.model import Song
+
+LATE_NS = 1_000_000
+MAX_LATENESS_SAMPLES = 2_000_000
+IDLE_SLEEP_NS = 2_000_000
+POLL_SLEEP_NS = 1_000_000
+HOUSEKEEPING_GAP_NS = 5_000_000
+"""Port-list refreshes only run when the next deadline is at least this far away."""
+
+
+def muted_tracks(song: Song) -> set[int]:
+    return set(range(len(song.tracks))) - audible_tracks(song)
+
+
+class Transport:
+    """The whole player state; `run` is its loop. Separate from the process glue so
+    it can be driven in tests."""
+
+    def __init__(
+        self, config: PlayerConfig, emit: Callable[[Message], None], clock: Clock | None = None
+    ) -> None:
+        self.config = config
+        self.emit = emit
+        self.clock: Clock = clock or SystemClock()
+        self.ports: dict[str, ManagedOutput] = {}
+        self.lister = PortLister()
+        self.notes = SoundingNotes()
+        self.quit = False
+        self.playing = False
+        self.paused = False
+        self.song: Song | None = None
+        self.timeline: Timeline | None = None
+        self.range = Play()
+        self.anchor = Anchor(0, 0)
+        self.scale = 1.0
+        self.stream: Iterator[Item] | None = None
+        self.next_item: Item | None = None
+        self.generation = 0
+        self.mark: LineMark | None = None
+        self.pending_song: Song | None = None
+        self.cache: dict[tuple[int, int, int | None], Timeline] = {}
+        self.pending_cache: dict[tuple[int, int, int | None], Timeline] = {}
+        self.cue: int | None = None
+        self.muted: set[int] = set()
+        self.thru: tuple[str, int] = (DEFAULT_PORT, 0)
+        self.midi_in: InputPort | None = None
+        self.clock_in: InputPort | None = None
+        self.follower = sync.ClockFollower()
+        self.follow_bpm: float | None = None
+        self.lateness = array("q")
+        self.log: list[tuple[int, int, str, bytes]] = []
+        self.sent = self.late = 0
+        self.max_late_ns = 0
+        self.errors: list[str] = []
+        self.next_port_poll = 0
+        self.next_status = 0
+        self.port_state: tuple[tuple[str, str], ...] = ()
+
+    # ------------------------------------------------------------ ports
+
+    def open_ports(self) -> None:
+        specs: dict[str, PortSpec] = {DEFAULT_PORT: self.config.output}
+        for number, spec in self.config.instrument_ports.items():
+            specs[f"inst{number:02X}"] = spec
+        if self.config.clock_out is not None:
+            specs[CLOCK_PORT] = self.config.clock_out
+        for key, spec in specs.items():
+            port = ManagedOutput(
+                spec.match,
+                latency_ms=spec.latency_ms,
+                virtual_name=spec.match if spec.virtual else None,
+            )
+            port.try_open()
+            self.ports[key] = port
+        if self.config.midi_in is not None:
+            self.midi_in = self._open_input(self.config.midi_in)
+        if self.config.clock_in is not None:
+            self.clock_in = self._open_input(self.config.clock_in, virtual_name="clock-in")
+        self.port_state = self.describe_ports()
+
+    def route_devices(self, song: Song) -> None:
+        """Instruments on a hardware device go to the port that device's patterns
+        match (with its latency), unless the config routes them already; catch-all
+        devices (generic) stay on the default output."""
+        from tracker.instruments import load_device
+
+        for number, instrument in song.instruments.items():
+            key = f"inst{number:02X}"
+            if instrument.device is None or key in self.ports:
+                continue
+            try:
+                device = load_device(instrument.device)
+            except TrackerError as error:
+                self.errors.append(error.message)
+                continue
+            if device.matches_any_port:
+                continue
+            port = ManagedOutput(device.matches, latency_ms=device.latency_ms)
+            port.try_open()
+            self.ports[key] = port
+
+    def _open_input(self, match: str, virtual_name: str = "in") -> InputPort | None:
+        try:
+            if match == "virtual":
+                return _open_virtual_input(virtual_name)
+            return open_input(match)
+        except TrackerError as error:
+            self.errors.append(error.message)
+            return None
+
+    def describe_ports(self) -> tuple[tuple[str, str], ...]:
+        return tuple((p.label, p.status) for p in self.ports.values())
+
+    def refresh_ports(self) -> None:
+        try:
+            names = self.lister.outputs()
+        except TrackerError as error:
+            self.errors.append(error.message)
+            return
+        for key, port in self.ports.items():
+            change = port.refresh(names)
+            if change == "lost":
+                self.notes.forget_port(key)
+                self.errors.append(f"MIDI port {port.label} vanished; playing on without it")
+            elif change == "back":
+                self.errors.append(f"MIDI port {port.label} is back")
+
+    def latency_ns(self, key: str) -> int:
+        port = self.ports.get(key)
+        return round(port.latency_ms * 1_000_000) if port is not None else 0
+
+    def port_for(self, event: Event) -> str:
+        if event.instrument is not None:
+            key = f"inst{event.instrument:02X}"
+            if key in self.ports:
+                return key
+        return DEFAULT_PORT
+
+    # ------------------------------------------------------------ sending
+
+    def send_now(self, key: str, data: bytes) -> None:
+        port = self.ports.get(key)
+        if port is not None:
+            port.send(data)
+
+    def send_at(self, key: str, data: bytes, deadline: int, track: int) -> None:
+        if track in self.muted and data[0] & 0xF0 != 0x80:
+            return
+        if not self.notes.observe(key, data, track):
+            return
+        port = self.ports.get(key)
+        if port is None:
+            return
+        now = self.clock.now_ns()
+        port.send(data)
+        late = now - deadline
+        self.sent += 1
+        if late > LATE_NS:
+            self.late += 1
+        self.max_late_ns = max(self.max_late_ns, late)
+        if len(self.lateness) < MAX_LATENESS_SAMPLES:
+            self.lateness.append(late)
+        if self.config.record_sends:
+            self.log.append((now, deadline, key, data))
+
+    def flush(self, track: int | None = None) -> None:
+        for key, data in self.notes.flush(track=track):
+            self.send_now(str(key), data)
+
+    # ------------------------------------------------------------ transport
+
+    def begin(
+        self,
+        timeline: Timeline,
+        from_time: float,
+        wall_ns: int | None,
+        intro: str | None,
+        position_beat: float | None = None,
+    ) -> None:
+        """Play `timeline` from `from_time`, which happens at `wall_ns` (None: after
+        the preroll, counted from now, once the compiling is done)."""
+        self.timeline = timeline
+        latency_s = {k: p.latency_ms / 1000 for k, p in self.ports.items()}
+        clock_intro = intro if CLOCK_PORT in self.ports else None
+        self.stream = build_stream(
+            timeline,
+            from_time,
+            port_for=self.port_for,
+            latency_s=latency_s,
+            clock_intro=clock_intro,
+            position_beat=position_beat,
+        )
+        self.generation += 1
+        self.next_item = next(self.stream, None)
+        wall = wall_ns if wall_ns is not None else self.preroll()
+        self.anchor = Anchor(wall, round(from_time * NS_PER_S), self.scale)
+        self.playing = True
+        self.paused = False
+
+    def preroll(self) -> int:
+        ahead = max([0.0] + [p.latency_ms for p in self.ports.values()])
+        return self.clock.now_ns() + round((self.config.preroll_ms + ahead) * 1_000_000)
+
+    def start_at(
+        self,
+        order: int,
+        line: int,
+        wall_ns: int | None,
+        intro: str | None,
+        *,
+        recompile: bool = True,
+    ) -> None:
+        """Play from (order, line): compiled from there when we have the song, else
+        found in the timeline we were given."""
+        self.flush()
+        clocked = intro is not None and CLOCK_PORT in self.ports
+        position: float | None = None
+        if self.song is not None and (recompile or self.timeline is None):
+            timeline = self.compiled(order, line)
+            start = timeline.lines[0].time if timeline.lines else 0.0
+            if clocked:
+                position = song_beat(self.song, order, line)
+        else:
+            assert self.timeline is not None
+            timeline = self.timeline
+            mark = next((m for m in timeline.lines if (m.order, m.line) == (order, line)), None)
+            mark = mark or (timeline.lines[0] if timeline.lines else None)
+            start = mark.time if mark is not None else 0.0
+            position = mark.beat if mark is not None else 0.0
+        self.begin(timeline, start, wall_ns, intro, position)
+
+    def compiled(self, order: int, line: int) -> Timeline:
+        """The song compiled from (order, line), cached until the song changes, so a
+        loop wrap or a cue does not compile at its deadline."""
+        assert self.song is not None
+        key = (order, line, self.range.end_order)
+        if key not in self.cache:
+            self.cache[key] = compile_range(self.song, order, line, self.range.end_order)
+        return self.cache[key]
+
+    def upcoming_mark(self) -> LineMark | None:
+        """The first line that starts at least 2 ms from now: where an edit will land."""
+        if self.timeline is None or not self.playing:
+            return None
+        soon = self.anchor.song_ns_at(self.clock.now_ns() + 2_000_000) / NS_PER_S
+        return next((m for m in self.timeline.lines if m.time >= soon), None)
+
+    def play(self, command: Play) -> None:
+        self.stop_sound()
+        self.cache = {}
+        self.mark = None
+        self.range = command
+        if command.wait_for_clock:
+            self.song = command.song
+            self.timeline = command.timeline
+            self.playing = False
+            self.stream = self.next_item = None
+            return
+        self.cue = None
+        self.pending_song = None
+        if command.timeline is not None:
+            self.song = None
+            self.timeline = command.timeline
+            self.muted = set()
+            self.start_at(command.start_order, command.start_line, None, "auto", recompile=False)
+        elif command.song is not None:
+            self.song = command.song
+            self.route_devices(command.song)
+            self.muted = muted_tracks(command.song)
+            self.start_at(command.start_order, command.start_line, None, "auto")
+
+    def stop_sound(self) -> None:
+        """Note-offs for everything sounding; Stop to clock followers if we ran."""
+        self.flush()
+        if self.playing and CLOCK_PORT in self.ports:
+            self.send_now(CLOCK_PORT, sync.STOP)
+
+    def stop(self, reason: str) -> None:
+        self.stop_sound()
+        was_playing = self.playing
+        self.playing = False
+        self.stream = None
+        self.next_item = None
+        self.generation += 1
+        if was_playing or reason != "stop":
+            self.emit(Stopped(reason))
+        self.emit_status()
+
+    def pause(self) -> None:
+        if self.playing:
+            self.stop("pause")
+            self.paused = True
+
+    def resume(self) -> None:
+        if not self.paused or self.mark is None or self.timeline is None:
+            return
+        self.start_at(
+            self.mark.order,
+            self.mark.line,
+            None,
+            "continue",
+            recompile=self.song is not None,
+        )
+
+    def set_tempo(self, bpm: float) -> None:
+        base = self.mark.bpm if self.mark is not None else self._song_bpm()
+        if bpm <= 0 or base <= 0:
+            return
+        self.scale = base / bpm
+        if self.playing:
+            self.anchor = self.anchor.rescaled(self.clock.now_ns(), self.scale)
+
+    def _song_bpm(self) -> float:
+        if self.timeline is not None and self.timeline.lines:
+            return self.timeline.lines[0].bpm
+        return self.song.bpm if self.song is not None else 120.0
+
+    def update_song(self, song: Song) -> None:
+        muted = muted_tracks(song)
+        for track in muted - self.muted:
+            self.flush(track)
+        self.muted = muted
+        if self.playing and self.song is not None:
+            self.pending_song = song
+            self.pending_cache = {}
+            mark = self.upcoming_mark()
+            if mark is not None:  # compile now, swap at the line: nothing late at the swap
+                self.pending_cache[(mark.order, mark.line, self.range.end_order)] = compile_range(
+                    song, mark.order, mark.line, self.range.end_order
+                )
+        else:
+            self.song = song
+            self.cache = {}
+
+    def set_mute(self, track: int, muted: bool) -> None:
+        if muted:
+            self.muted.add(track)
+            self.flush(track)
+        else:
+            self.muted.discard(track)
+
+    def panic(self) -> None:
+        self.notes.flush()
+        for port in self.ports.values():
+            for data in panic_messages():
+                port.send(data)
+
+    def handle(self, command: object) -> None:
+        match command:
+            case Play():
+                self.play(command)
+            case Stop():
+                self.paused = False
+                self.stop("stop")
+            case Pause():
+                self.pause()
+            case Continue():
+                self.resume()
+            case Cue(order=order):
+                self.cue = order
+                if self.song is not None:
+                    self.compiled(order, 0)
+            case Jump(order=order, line=line):
+                if self.playing:
+                    self.start_at(order, line, None, "continue")
+            case SetTempo(bpm=bpm):
+                self.set_tempo(bpm)
+            case UpdateSong(song=song):
+                self.update_song(song)
+            case SetMute(track=track, muted=muted):
+                self.set_mute(track, muted)
+            case SetThru(channel=channel, instrument=instrument):
+                key = f"inst{instrument:02X}" if instrument is not None else DEFAULT_PORT
+                self.thru = (key if key in self.ports else DEFAULT_PORT, channel & 0x0F)
+            case Panic():
+                self.panic()
+            case RequestLog():
+                self.emit(SendLog(tuple(self.lateness), tuple(self.log)))
+            case Quit():
+                self.quit = True
+
+    # ------------------------------------------------------------ the line and the end
+
+    def on_mark(self, mark: LineMark, deadline: int) -> bool:
+        """A line starts: cue, edit or playhead. True when the stream was replaced."""
+        if self.cue is not None and self.mark is not None and mark.order != self.mark.order:
+            self.go_to_cue(deadline)
+            return True
+        if self.pending_song is not None:
+            self.song, self.pending_song = self.pending_song, None
+            self.cache, self.pending_cache = self.pending_cache, {}
+            self.start_at(mark.order, mark.line, deadline, None)
+            return True
+        self.mark = mark
+        self.emit(Playhead(mark.order, mark.line, mark.pattern, mark.bpm / self.scale))
+        return False
+
+    def go_to_cue(self, deadline: int) -> None:
+        """The cued pattern starts; a looped pattern or range moves its loop there."""
+        assert self.cue is not None
+        order, self.cue = self.cue, None
+        r = self.range
+        if r.loop and r.end_order is not None:
+            span = r.end_order - r.start_order
+            self.range = Play(song=r.song, start_order=order, end_order=order + span, loop=True)
+        self.start_at(order, 0, deadline, None)
+
+    def on_end(self, deadline: int) -> None:
+        if self.cue is not None and self.song is not None:
+            self.go_to_cue(deadline)
+        elif self.range.loop:
+            self.start_at(
+                self.range.start_order,
+                self.range.start_line,
+                deadline,
+                None,
+                recompile=self.song is not None,
+            )
+        else:
+            self.stop("end")
+
+    def dispatch(self, item: Item, deadline: int) -> bool:
+        """Act on one item; True when the stream was replaced."""
+        if item.prio == PRIO_MARK:
+            assert item.mark is not None
+            return self.on_mark(item.mark, deadline)
+        if item.prio == PRIO_END:
+            self.on_end(deadline)
+            return True
+        self.send_at(item.port, item.data, deadline, item.track)
+        return False
+
+    def deadline_of(self, item: Item) -> int:
+        return self.anchor.deadline_ns(item.time) - self.latency_ns(item.port)
+
+    def play_due(self) -> None:
+        """Send everything whose deadline has come; then make the next item ready."""
+        while self.next_item is not None and self.stream is not None:
+            item = self.next_item
+            deadline = self.deadline_of(item)
+            if deadline > self.clock.now_ns():
+                return
+            stream = self.stream
+            self.next_item = None
+            if not self.dispatch(item, deadline) and self.stream is stream:
+                self.next_item = next(stream, None)
+
+    # ------------------------------------------------------------ input
+
+    def position(self, wall_ns: int) -> tuple[int | None, int | None, float]:
+        """Nearest line to a moment while playing: (order, line, offset in lines)."""
+        if not self.playing or self.mark is None:
+            return None, None, 0.0
+        song_s = self.anchor.song_ns_at(wall_ns) / NS_PER_S
+        line_s = 60.0 / (self.mark.bpm * self.mark.lpb)
+        lines = (song_s - self.mark.time) / line_s
+        nearest = round(lines)
+        return self.mark.order, self.mark.line + nearest, lines - nearest
+
+    def poll_inputs(self) -> None:
+        if self.midi_in is not None:
+            for arrival, data in self.midi_in.poll():
+                self.on_input(arrival, data)
+        if self.clock_in is not None:
+            for arrival, data in self.clock_in.poll():
+                self.follower.feed(arrival, data)
+            self.follow_clock()
+
+    def on_input(self, arrival: int, data: bytes) -> None:
+        if not data or data[0] < 0x80 or data[0] >= 0xF0:
+            return
+        status = data[0] & 0xF0
+        key, channel = self.thru
+        echoed = bytes((status | channel, *data[1:]))
+        if self.notes.observe(key, echoed, -2) or status not in (0x80, 0x90):
+            self.send_now(key, echoed)
+        if status in (0x80, 0x90) and len(data) >= 3:
+            velocity = data[2] if status == 0x90 else 0
+            order, line, offset = self.position(arrival)
+            self.emit(Recorded(data[1], velocity, data[0] & 0x0F, order, line, offset))
+
+    def follow_clock(self) -> None:
+        for event in self.follower.take_events():
+            if event == "start" and (self.range.song or self.range.timeline):
+                self.play(replace(self.range, wait_for_clock=False))
+            elif event == "stop":
+                self.stop("clock")
+            elif event == "continue":
+                self.resume()
+        bpm = self.follower.bpm()
+        if (
+            bpm is not None
+            and self.playing
+            and (self.follow_bpm is None or abs(bpm - self.follow_bpm) > 0.3)
+        ):
+            self.follow_bpm = bpm
+            self.set_tempo(bpm)
+
+    # ------------------------------------------------------------ the loop
+
+    def emit_status(self) -> None:
+        dropped = sum(p.dropped for p in self.ports.values())
+        errors = tuple(self.errors)
+        for port in self.ports.values():
+            errors += tuple(port.errors)
+            port.errors.clear()
+        self.errors.clear()
+        self.emit(
+            Status(
+                self.playing,
+                self.paused,
+                self.describe_ports(),
+                self.sent,
+                self.late,
+                self.max_late_ns / 1000,
+                dropped,
+                errors,
+            )
+        )
+
+    def housekeeping(self, now: int) -> None:
+        if (
+            self.next_item is not None
+            and self.deadline_of(self.next_item) - now < HOUSEKEEPING_GAP_NS
+        ):
+            return
+        if now >= self.next_port_poll:
+            self.next_port_poll = now + round(self.config.port_poll_s * NS_PER_S)
+            self.refresh_ports()
+        state = self.describe_ports()
+        if now >= self.next_status and (self.playing or state != self.port_state or self.errors):
+            self.next_status = now + round(self.config.status_interval_s * NS_PER_S)
+            self.port_state = state
+            self.emit_status()
+
+    def step(self, commands: Callable[[], list[Any]]) -> None:
+        for command in commands():
+            self.handle(command)
+        self.poll_inputs()
+        now = self.clock.now_ns()
+        self.housekeeping(now)
+        if self.next_item is None:
+            self.clock.sleep_ns(POLL_SLEEP_NS if self.midi_in or self.clock_in else IDLE_SLEEP_NS)
+            return
+        if wait_until(self.deadline_of(self.next_item), self.clock, max_sleep_ns=POLL_SLEEP_NS):
+            self.play_due()
+
+    def shutdown(self) -> None:
+        with contextlib.suppress(Exception):
+            self.stop_sound()
+        for port in self.ports.values():
+            port.close()
+        self.lister.close()
+        for inp in (self.midi_in, self.clock_in):
+            if inp is not None:
+                inp.close()

@@ -1,0 +1,107 @@
+"""The player process itself: `python -m tracker.player_process CMD_FD MSG_FD`,
+started by PlayerHandle. Real-time priority when allowed, commands from one pipe,
+messages out through a thread so a slow reader never blocks the timing loop.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import queue
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+from tracker.errors import TrackerError
+from tracker.player import Message, PlayerConfig, PlayerFailed, Ready
+from tracker.player_engine import Transport
+
+
+def _realtime() -> bool:
+    """SCHED_FIFO when the system allows it; normal priority otherwise."""
+    try:
+        priority = min(50, os.sched_get_priority_max(os.SCHED_FIFO))
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(priority))
+    except (AttributeError, OSError):
+        return False
+    return True
+
+
+class Outbox:
+    """Messages to the UI leave from a thread of their own, so a UI that is slow to
+    read can fill the pipe without ever blocking the timing loop."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._queue: queue.SimpleQueue[Message | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="player-outbox", daemon=True)
+        self._thread.start()
+
+    def put(self, message: Message) -> None:
+        self._queue.put(message)
+
+    def _run(self) -> None:
+        while (message := self._queue.get()) is not None:
+            try:
+                self._conn.send(message)
+            except OSError:
+                return  # the UI is gone; the main loop notices on its own pipe
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join(2.0)
+
+
+def run_player(config: PlayerConfig, commands: Connection, emit: Callable[[Message], None]) -> None:
+    """The player's main loop: runs until Quit, SIGTERM or the UI vanishing."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C belongs to the UI; it sends Stop/Quit
+    sys.setswitchinterval(0.0005)
+    transport = Transport(config, emit)
+
+    def on_term(signum: int, frame: object) -> None:
+        transport.quit = True
+
+    signal.signal(signal.SIGTERM, on_term)
+
+    def read() -> list[Any]:
+        got: list[Any] = []
+        try:
+            while commands.poll():
+                got.append(commands.recv())
+        except (EOFError, OSError):
+            transport.quit = True  # the UI is gone: silence and leave
+        return got
+
+    try:
+        transport.open_ports()
+        realtime = _realtime() if config.realtime else False
+        gc.collect()
+        gc.freeze()
+        emit(Ready(realtime, transport.describe_ports()))
+        while not transport.quit:
+            transport.step(read)
+    except TrackerError as error:
+        emit(PlayerFailed(error.message))
+    except Exception as error:  # the last line of defence: report, silence, leave
+        emit(PlayerFailed(f"the player stopped: {error!r}"))
+    finally:
+        transport.shutdown()
+
+
+def main(argv: list[str]) -> int:
+    """`python -m tracker.player_process COMMAND_FD MESSAGE_FD`: started by PlayerHandle."""
+    commands = Connection(int(argv[0]), writable=False)
+    outbox = Outbox(Connection(int(argv[1]), readable=False))
+    try:
+        config = commands.recv()
+        run_player(config, commands, outbox.put)
+    finally:
+        outbox.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,105 @@
+"""What the player sends, in order: a timeline turned into a lazy stream of
+line marks, MIDI bytes and clock pulses, merged by time (shifted by each port's
+latency). Bytes are made one item ahead of the send, never at the deadline.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from tracker.engine.clock import TempoMap
+from tracker.engine.events import Event, Kind, LineMark, Timeline
+from tracker.engine.timeline import compile_song
+from tracker.midi import sync
+from tracker.song.model import Song
+
+PRIO_MARK, PRIO_CLOCK, PRIO_EVENT, PRIO_END = 0, 1, 2, 3
+"""At one instant: the line mark first (edits swap the stream there), then clock,
+then the song's events, then the end of the range."""
+EPS = 1e-9
+DEFAULT_PORT = "out"
+CLOCK_PORT = "clock"
+
+
+@dataclass(slots=True)
+class Item:
+    time: float
+    """Song seconds."""
+    prio: int
+    port: str
+    data: bytes
+    track: int
+    mark: LineMark | None = None
+
+
+def event_messages(event: Event) -> list[bytes]:
+    """The bytes of one timeline event (none for tempo: the clock carries tempo)."""
+    ch = event.channel & 0x0F
+    kind = event.kind
+    if kind == Kind.NOTE_ON:
+        return [bytes((0x90 | ch, event.a & 0x7F, event.b & 0x7F))]
+    if kind == Kind.NOTE_OFF:
+        return [bytes((0x80 | ch, event.a & 0x7F, 0))]
+    if kind == Kind.CONTROL:
+        return [bytes((0xB0 | ch, event.a & 0x7F, event.b & 0x7F))]
+    if kind == Kind.PITCH_BEND:
+        value = max(0, min(16383, event.a + 8192))
+        return [bytes((0xE0 | ch, value & 0x7F, value >> 7))]
+    if kind == Kind.PROGRAM:
+        program = bytes((0xC0 | ch, event.a & 0x7F))
+        if event.b <= 0:
+            return [program]
+        bank = min(event.b, 16383)
+        return [bytes((0xB0 | ch, 0, bank >> 7)), bytes((0xB0 | ch, 32, bank & 0x7F)), program]
+    return []
+
+
+def compile_range(song: Song, start_order: int, start_line: int, end_order: int | None) -> Timeline:
+    return compile_song(song, start_order=start_order, start_line=start_line, end_order=end_order)
+
+
+def song_beat(song: Song, order: int, line: int) -> float:
+    """Where (order, line) is in the whole song, in beats: for Song Position Pointer."""
+    if (order, line) == (0, 0):
+        return 0.0
+    whole = compile_song(song)
+    return next((m.beat for m in whole.lines if (m.order, m.line) == (order, line)), 0.0)
+
+
+def build_stream(
+    timeline: Timeline,
+    from_time: float,
+    *,
+    port_for: Callable[[Event], str],
+    latency_s: dict[str, float],
+    clock_intro: str | None,
+    position_beat: float | None = None,
+) -> Iterator[Item]:
+    """Every item from `from_time` on, in send order (latency-shifted), made lazily."""
+    t0 = from_time - EPS
+    marks = (Item(m.time, PRIO_MARK, "", b"", -1, m) for m in timeline.lines if m.time >= t0)
+    events = (
+        Item(e.time, PRIO_EVENT, port_for(e), data, e.track)
+        for e in timeline.events
+        if e.time >= t0
+        for data in event_messages(e)
+    )
+    end = max(timeline.duration, timeline.events[-1].time if timeline.events else 0.0)
+    streams: list[Iterator[Item]] = [marks, events]
+    if clock_intro is not None and timeline.lines:
+        tempo = TempoMap.from_marks(timeline.lines)
+        first = next((m for m in timeline.lines if m.time >= t0), timeline.lines[-1])
+        streams.append(
+            Item(when, PRIO_CLOCK, CLOCK_PORT, data, -1)
+            for when, data in sync.clock_out(
+                tempo, first.beat, timeline.end_beat, intro=clock_intro, position_beat=position_beat
+            )
+        )
+    streams.append(iter([Item(end, PRIO_END, "", b"", -1)]))
+
+    def key(item: Item) -> tuple[float, int]:
+        return (item.time - latency_s.get(item.port, 0.0), item.prio)
+
+    return heapq.merge(*streams, key=key)
