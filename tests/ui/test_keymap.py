@@ -1,0 +1,51 @@
+"""The key map as data: one table, overridable by id from the musician's keys.toml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.ui.conftest import RecordingPlayer
+from tracker.errors import TrackerError
+from tracker.player import Play
+from tracker.song.model import Song
+from tracker.ui.app import TrackerApp
+from tracker.ui.keymap import KEYMAP, load_overrides, piano_offset
+
+
+def test_the_piano_rows_cover_two_octaves_and_a_third() -> None:
+    assert [piano_offset(c) for c in "zsxdcvgbhnjm"] == list(range(12))
+    assert piano_offset("q") == 12 and piano_offset("p") == 28
+    assert piano_offset("a") is None  # a hex digit and an effect letter, never a note
+
+
+def test_every_scope_has_one_action_per_key() -> None:
+    seen: dict[tuple[str, str], str] = {}
+    for key in KEYMAP:
+        for name in key.keys.split(","):
+            assert (key.scope, name) not in seen, f"{name} is bound twice in {key.scope}"
+            seen[(key.scope, name)] = key.id
+
+
+def test_a_keys_file_moves_play_to_another_key(tmp_path: Path) -> None:
+    path = tmp_path / "keys.toml"
+    path.write_text('[keys]\n"play.song" = "f12"\n')
+    assert load_overrides(path) == {"play.song": "f12"}
+    assert load_overrides(tmp_path / "none.toml") == {}
+
+
+def test_an_unknown_id_in_the_keys_file_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "keys.toml"
+    path.write_text('[keys]\n"play.sing" = "f12"\n')
+    with pytest.raises(TrackerError, match=r'unknown key id "play\.sing"'):
+        load_overrides(path)
+
+
+async def test_the_app_applies_overrides_from_the_start(player: RecordingPlayer) -> None:
+    app = TrackerApp(Song.new(), None, player=player, keys={"play.song": "f12"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")  # no longer bound
+        assert not player.sent_of(Play)
+        await pilot.press("f12")
+        assert player.sent_of(Play)

@@ -1,0 +1,73 @@
+"""Moving around the pattern with the keys of DESIGN.md section 7."""
+
+from __future__ import annotations
+
+from tests.builders import build_song
+from tests.ui.conftest import make_app
+from tracker.song.model import Song, Track
+from tracker.ui.layout import Kind
+
+
+async def test_arrows_move_by_line_and_field_and_tab_jumps_tracks() -> None:
+    app = make_app(Song.new(tracks=4, lines=64))
+    async with app.run_test(size=(80, 24)) as pilot:
+        editor = app.editor
+        await pilot.press("down", "down", "down")
+        assert editor.cursor.line == 3
+        await pilot.press("up")
+        assert editor.cursor.line == 2
+        await pilot.press("right")  # note -> instrument high digit
+        assert editor.field.kind is Kind.INSTRUMENT and editor.field.digit == 0
+        await pilot.press("tab", "tab")
+        assert (editor.cursor.track, editor.field.kind) == (2, Kind.NOTE)
+        await pilot.press("shift+tab")
+        assert editor.cursor.track == 1
+        await pilot.press("left")  # wraps back into track 0's last field
+        assert editor.cursor.track == 0 and editor.field.kind is Kind.EFFECT_VALUE
+
+
+async def test_page_keys_move_a_bar_and_home_end_reach_the_edges() -> None:
+    app = make_app(Song.new(lines=64))  # 4 lines per beat: a bar is 16 lines
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("pagedown", "pagedown")
+        assert app.editor.cursor.line == 32
+        await pilot.press("pageup")
+        assert app.editor.cursor.line == 16
+        await pilot.press("end")
+        assert app.editor.cursor.line == 63
+        await pilot.press("down")  # the cursor stays on the last line
+        assert app.editor.cursor.line == 63
+        await pilot.press("home")
+        assert app.editor.cursor.line == 0
+
+
+async def test_the_view_follows_the_cursor_down_a_long_pattern_and_across_many_tracks() -> None:
+    app = make_app(Song.new(tracks=12, lines=128))
+    async with app.run_test(size=(80, 24)) as pilot:
+        editor = app.editor
+        await pilot.press("end")
+        await pilot.pause()
+        top = editor.scroll_offset.y
+        visible_rows = editor.size.height - 1  # the header row stays
+        assert top <= 127 < top + visible_rows
+        for _ in range(10):
+            await pilot.press("tab")
+        await pilot.pause()
+        start = editor.grid.starts[10]
+        view = editor.size.width - editor.gutter_cells
+        assert editor.scroll_offset.x <= start
+        assert start + editor.grid.widths[10] <= editor.scroll_offset.x + view
+
+
+async def test_a_wide_pattern_draws_the_tracks_it_scrolled_to() -> None:
+    song = build_song(
+        "C-4 01 .. ... | D-4 01 .. ... | E-4 01 .. ... | F-4 01 .. ... | G-4 01 .. ... | A-4 01 .. ...",
+        tracks=[Track(f"T{i}") for i in range(6)],
+    )
+    app = make_app(song)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*["tab"] * 5)
+        await pilot.pause()
+        row = app.editor.render_line(1).text
+        assert "A-4" in row and "C-4" not in row
+        assert row.startswith("00")  # the line numbers stay put

@@ -1,0 +1,311 @@
+"""The Textual App: lays out the panels, wires their messages, runs the transport and the file.
+
+Widgets own their actions (the pattern editor edits, the order list arranges);
+the app keeps what spans them: undo, transport, files, help, the status bar.
+Timers poll the player at the display rate, autosave, and watch the file on disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Callable, Iterable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from textual.app import ComposeResult, SystemCommand
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from tracker.errors import TrackerError
+from tracker.song.edit import Edit
+from tracker.song.model import Song
+from tracker.ui import keymap
+from tracker.ui.dialogs import FormDialog
+from tracker.ui.file_actions import FileActions
+from tracker.ui.files import SongFile
+from tracker.ui.forms import settings_fields, settings_parser
+from tracker.ui.help_screen import HelpScreen
+from tracker.ui.instruments_panel import InstrumentsPanel
+from tracker.ui.list_panel import ListPanel
+from tracker.ui.order_list import OrderList
+from tracker.ui.pattern_editor import PatternEditor
+from tracker.ui.pattern_list import PatternList
+from tracker.ui.player_link import NoPlayer, PlayerLink, Transport
+from tracker.ui.session import Session
+from tracker.ui.transport_bar import BarState, TransportBar
+
+HANG_UP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+FRAME_RATE = 30
+AUTOSAVE_SECONDS = 5.0
+DISK_CHECK_SECONDS = 2.0
+
+
+class TrackerApp(FileActions):
+    CSS_PATH = "tracker.tcss"
+    BINDINGS = keymap.bindings("app")
+    TITLE = "tracker"
+
+    def __init__(
+        self,
+        song: Song,
+        path: Path | None,
+        player: PlayerLink | None = None,
+        start_player: Callable[[], PlayerLink] | None = None,
+        keys: dict[str, str] | None = None,
+    ) -> None:
+        """`player` is used as it is; `start_player` is called in a thread after the screen shows.
+        `keys` overrides bindings by id (keymap.load_overrides)."""
+        super().__init__(ansi_color=True)  # the terminal's own 16 colours, short escape codes
+        self.session = Session(song, path)
+        self.file = SongFile(self.session)
+        self.transport = Transport(player or NoPlayer("no player"), "" if player else "No player")
+        self.start_player = start_player
+        self.editor = PatternEditor(self.session, id="pattern")
+        self.orders = OrderList(self.session, id="orders")
+        self.patterns = PatternList(self.session, id="patterns")
+        self.instruments = InstrumentsPanel(self.session, id="instruments")
+        self.bar = TransportBar(id="transport")
+        self.user_keys = keys or {}
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            yield self.editor
+            with Vertical(id="side"):
+                yield self.orders
+                yield self.patterns
+                yield self.instruments
+        yield self.bar
+
+    def on_mount(self) -> None:
+        if self.user_keys:
+            self.set_keymap(self.user_keys)
+        self.editor.focus()
+        self.instruments.set_current(self.editor.instrument)
+        self.update_bar()
+        self.set_interval(1 / FRAME_RATE, self.poll_player)
+        self.set_interval(AUTOSAVE_SECONDS, self.autosave)
+        self.set_interval(DISK_CHECK_SECONDS, self.check_disk)
+        if self.start_player is not None:
+            self.transport.status = "Starting the player…"
+            self.run_worker(self.start_player, thread=True, name="player", exit_on_error=False)
+        self.offer_recovery()
+        loop = asyncio.get_running_loop()
+        for signal_number in HANG_UP_SIGNALS:
+            loop.add_signal_handler(signal_number, self.hang_up)
+
+    def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signal_number in HANG_UP_SIGNALS:
+            loop.remove_signal_handler(signal_number)
+
+    # Status
+
+    def update_bar(self) -> None:
+        editor, transport, song = self.editor, self.transport, self.session.song
+        # While stopped the position is the order entry only: the grid shows the cursor's
+        # line, and a bar that changed on every cursor move would cost bytes per keystroke.
+        if transport.playing and editor.playhead is not None:
+            position = f"{editor.playhead_order:02X}/{editor.playhead:02X}"
+        else:
+            position = f"{editor.order:02X}"
+        self.bar.show(
+            BarState(
+                playing=transport.playing,
+                bpm=transport.bpm if transport.playing and transport.bpm else song.bpm,
+                position=position,
+                pattern=editor.pattern_name,
+                octave=editor.octave,
+                step=editor.step,
+                instrument=editor.instrument,
+                loop=transport.loop,
+                follow=editor.follow,
+                record=transport.record,
+                dirty=self.session.dirty,
+                title=self.session.path.name if self.session.path else song.title,
+                message=self.session.message,
+                status=transport.status,
+            )
+        )
+
+    def say(self, text: str) -> None:
+        self.session.message = text
+        self.update_bar()
+
+    # Messages from the panels
+
+    def on_pattern_editor_settings_changed(self, _: PatternEditor.SettingsChanged) -> None:
+        self.instruments.set_current(self.editor.instrument)
+        self.update_bar()
+
+    def on_pattern_editor_edited(self, _: PatternEditor.Edited) -> None:
+        """A note or block edit: the side panels do not show cells, so only the bar may change."""
+        self.update_bar()
+
+    def on_pattern_editor_preview(self, message: PatternEditor.Preview) -> None:
+        """Seam: the player has no command to sound a single note yet; see transport.preview."""
+        self.transport.preview(message.track, message.note, message.instrument)
+
+    def on_pattern_editor_muted(self, message: PatternEditor.Muted) -> None:
+        self.transport.mute(message.track, message.muted)
+        self.update_bar()
+
+    def on_list_panel_edited(self, _: ListPanel.Edited) -> None:
+        self.editor.song_reshaped()
+        for panel in (self.orders, self.patterns, self.instruments):
+            panel.refresh()
+        self.update_bar()
+
+    def on_list_panel_back(self, _: ListPanel.Back) -> None:
+        self.editor.focus()
+
+    def on_order_list_chosen(self, message: OrderList.Chosen) -> None:
+        song = self.session.song
+        if 0 <= message.order < len(song.order):
+            self.editor.show_pattern(song.order[message.order], message.order)
+
+    def on_pattern_list_chosen(self, message: PatternList.Chosen) -> None:
+        song = self.session.song
+        order = song.order.index(message.name) if message.name in song.order else None
+        self.editor.show_pattern(message.name, order)
+
+    def on_instruments_panel_chosen(self, message: InstrumentsPanel.Chosen) -> None:
+        self.editor.instrument = message.number
+        self.instruments.set_current(message.number)
+        self.update_bar()
+
+    def on_instruments_panel_audition(self, message: InstrumentsPanel.Audition) -> None:
+        self.transport.preview(self.editor.cursor.track, 60, message.number)
+
+    # The player
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name != "player":
+            return
+        if event.state is WorkerState.SUCCESS and event.worker.result is not None:
+            self.transport.link = event.worker.result
+            self.transport.status = "Player ready"
+        elif event.state is WorkerState.ERROR:
+            error = event.worker.error
+            reason = error.message if isinstance(error, TrackerError) else str(error)
+            self.transport.link = NoPlayer(reason)
+            self.transport.status = f"No player: {reason} (editing still works)"
+        self.update_bar()
+
+    def poll_player(self) -> None:
+        """At the display rate: hand over edits, then show what the player said."""
+        transport = self.transport
+        transport.song_edited(self.session.song, self.session.revision)
+        heard = transport.poll()
+        if heard.playhead is not None:
+            self.editor.set_playhead(
+                heard.playhead.pattern, heard.playhead.line, heard.playhead.order
+            )
+            self.orders.set_playing(heard.playhead.order)
+        elif not transport.playing and self.editor.playhead is not None:
+            self.editor.set_playhead(None, None, None)
+            self.orders.set_playing(None)
+        for note in heard.recorded:
+            if note.velocity > 0:
+                self.editor.record_note(note.note, note.order, note.line)
+        if heard.playhead is not None or heard.status_changed:
+            self.update_bar()
+
+    def _play(self, start: Callable[[Song], None]) -> None:
+        if not self.transport.available:
+            self.say(self.transport.status or "No player: playback is off")
+            return
+        start(self.session.song)
+        self.transport.song_edited(self.session.song, self.session.revision)
+        self.update_bar()
+
+    def action_play_stop(self) -> None:
+        if self.transport.playing:
+            self.action_stop()
+        else:
+            self.action_play_song()
+
+    def action_play_song(self) -> None:
+        self._play(self.transport.play_song)
+
+    def action_play_pattern(self) -> None:
+        self._play(lambda song: self.transport.play_pattern(song, self.editor.order))
+
+    def action_play_from_cursor(self) -> None:
+        order, line = self.editor.order, self.editor.cursor.line
+        self._play(lambda song: self.transport.play_from(song, order, line))
+
+    def action_stop(self) -> None:
+        self.transport.stop()
+        self.update_bar()
+
+    def action_toggle_loop(self) -> None:
+        self.transport.loop = not self.transport.loop
+        self.update_bar()
+
+    def action_toggle_follow(self) -> None:
+        self.editor.follow = not self.editor.follow
+        self.update_bar()
+
+    def action_toggle_record(self) -> None:
+        self.transport.record = not self.transport.record
+        self.update_bar()
+
+    # Editing across panels
+
+    def _after_history(self) -> None:
+        self.editor.song_reshaped()
+        for panel in (self.orders, self.patterns, self.instruments):
+            panel.refresh()
+        self.update_bar()
+
+    def action_undo(self) -> None:
+        self.session.undo()
+        self._after_history()
+
+    def action_redo(self) -> None:
+        self.session.redo()
+        self._after_history()
+
+    def action_settings(self) -> None:
+        song = self.session.song
+        dialog = FormDialog("Song settings", settings_fields(song), settings_parser(song))
+
+        def done(command: Edit | None) -> None:
+            if command is not None:
+                self.session.do(command)
+                self._after_history()
+
+        self.push_screen(dialog, done)
+
+    def action_next_panel(self) -> None:
+        panels = [self.editor, self.orders, self.patterns, self.instruments]
+        current = next((i for i, p in enumerate(panels) if p.has_focus), -1)
+        panels[(current + 1) % len(panels)].focus()
+
+    def action_redraw(self) -> None:
+        self.screen.refresh(repaint=True)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The command palette (Ctrl+P) finds every action of the key map."""
+        yield from super().get_system_commands(screen)
+        targets = {
+            "app": self,
+            "pattern": self.editor,
+            "orders": self.orders,
+            "patterns": self.patterns,
+            "instruments": self.instruments,
+        }
+        for key in keymap.KEYMAP:
+            help_text = f"{key.group}: {keymap.key_display(key.keys)}"
+            yield SystemCommand(
+                key.description,
+                help_text,
+                partial(self.call_later, self.run_action, key.action, targets[key.scope]),
+            )

@@ -1,0 +1,78 @@
+"""Small modal dialogs, all driven from the keyboard: confirm, and forms of text fields.
+
+A form hands its values to a `parse` function that either returns the result or
+raises TrackerError; the error is shown in the dialog and the musician fixes
+the field, so a typo never closes the dialog or reaches a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from tracker.errors import TrackerError
+
+T = TypeVar("T")
+
+
+class ConfirmDialog(ModalScreen[str]):
+    """A question with a few one-key answers, e.g. {"s": "Save", "d": "Discard", "escape": "Cancel"}."""
+
+    def __init__(self, question: str, answers: dict[str, str]) -> None:
+        super().__init__()
+        self.question = question
+        self.answers = answers
+
+    def compose(self) -> ComposeResult:
+        keys = "   ".join(f"[b]{key.capitalize()}[/b] {text}" for key, text in self.answers.items())
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="dialog-question")
+            yield Static(keys, classes="dialog-keys")
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key in self.answers:
+            event.stop()
+            self.dismiss(event.key)
+
+
+class FormDialog(ModalScreen[T | None], Generic[T]):
+    """Labelled text fields; Enter checks them with `parse`, Escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]  # noqa: RUF012
+
+    def __init__(
+        self, title: str, fields: list[tuple[str, str, str]], parse: Callable[[dict[str, str]], T]
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.fields = fields
+        """(key, label, initial text) per field."""
+        self.parse = parse
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, classes="dialog-question")
+            for key, label, value in self.fields:
+                yield Label(label)
+                yield Input(value, id=f"field-{key}")
+            yield Static("Enter: OK   Esc: cancel   Tab: next field", classes="dialog-keys")
+            yield Static("", id="dialog-error", classes="dialog-error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        values = {key: self.query_one(f"#field-{key}", Input).value for key, _, _ in self.fields}
+        try:
+            result = self.parse(values)
+        except TrackerError as error:
+            self.query_one("#dialog-error", Static).update(error.message)
+            return
+        self.dismiss(result)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,145 @@
+"""What the song-settings and instrument dialogs ask, and how their text becomes an edit.
+
+Each `parse_*` returns an edit command, checked against the song with
+`Edit.plan` (which changes nothing), so a bad value is refused inside the
+dialog with the edit's own message.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+
+from tracker.errors import EditError
+from tracker.song.edit import (
+    AddCCLane,
+    AddInstrument,
+    Batch,
+    ChangeSettings,
+    Command,
+    Edit,
+    EditInstrument,
+    RemoveCCLane,
+    RenameTrack,
+    SetTrackColumns,
+)
+from tracker.song.model import Instrument, Song, Track
+
+Fields = list[tuple[str, str, str]]
+
+
+def parse_number(
+    values: dict[str, str], key: str, what: str, kind: Callable[[str], float]
+) -> float:
+    text = values[key].strip()
+    try:
+        return kind(text)
+    except ValueError:
+        raise EditError(f'{what} must be a number, not "{text}"') from None
+
+
+def settings_fields(song: Song) -> Fields:
+    return [
+        ("title", "Title", song.title),
+        ("bpm", "Tempo (bpm)", f"{song.bpm:g}"),
+        ("lpb", "Lines per beat", str(song.lpb)),
+        ("tpl", "Ticks per line", str(song.tpl)),
+        ("swing", "Swing (0-1)", f"{song.swing:g}"),
+    ]
+
+
+def settings_parser(song: Song) -> Callable[[dict[str, str]], Edit]:
+    def parse(values: dict[str, str]) -> Edit:
+        command = ChangeSettings(
+            title=values["title"],
+            bpm=parse_number(values, "bpm", "the tempo", float),
+            lpb=int(parse_number(values, "lpb", "lines per beat", int)),
+            tpl=int(parse_number(values, "tpl", "ticks per line", int)),
+            swing=parse_number(values, "swing", "swing", float),
+        )
+        command.plan(song)
+        return command
+
+    return parse
+
+
+def instrument_fields(instrument: Instrument) -> Fields:
+    return [
+        ("name", "Name", instrument.name),
+        ("program", "Program (0-127)", str(instrument.program)),
+        ("bank", "Bank (128 = drums)", str(instrument.bank)),
+        ("device", "Device (empty: soundfont)", instrument.device or ""),
+        (
+            "channel",
+            "MIDI channel (1-16, empty: any)",
+            "" if instrument.channel is None else str(instrument.channel),
+        ),
+    ]
+
+
+def instrument_parser(song: Song, number: int | None) -> Callable[[dict[str, str]], Edit]:
+    """Edits instrument `number`, or adds a new one when it is None."""
+
+    def parse(values: dict[str, str]) -> Edit:
+        device = values["device"].strip() or None
+        channel_text = values["channel"].strip()
+        instrument = Instrument(
+            name=values["name"].strip(),
+            soundfont=None if device else "default",
+            program=int(parse_number(values, "program", "the program", int)),
+            bank=int(parse_number(values, "bank", "the bank", int)),
+            device=device,
+            channel=int(parse_number(values, "channel", "the channel", int))
+            if channel_text
+            else None,
+        )
+        if number is not None:
+            old = song.instruments[number]
+            if device is None and old.soundfont is not None:
+                instrument.soundfont = old.soundfont
+            instrument.volume = old.volume
+        command: Edit = (
+            AddInstrument(instrument) if number is None else EditInstrument(number, instrument)
+        )
+        command.plan(song)
+        return command
+
+    return parse
+
+
+def track_fields(track: Track) -> Fields:
+    return [
+        ("name", "Name", track.name),
+        ("notes", "Note columns (polyphony)", str(track.notes)),
+        ("effects", "Effect columns", str(track.effects)),
+        ("cc", "CC lanes (names or numbers, comma separated)", ", ".join(track.cc)),
+    ]
+
+
+def track_parser(song: Song, index: int) -> Callable[[dict[str, str]], Command]:
+    """The track dialog's changes as one undo step; CC lanes no longer listed are removed."""
+
+    def steps(values: dict[str, str]) -> list[Command]:
+        track = song.tracks[index]
+        found: list[Command] = []
+        name = values["name"].strip()
+        if name != track.name:
+            found.append(RenameTrack(index, name))
+        notes = int(parse_number(values, "notes", "note columns", int))
+        effects = int(parse_number(values, "effects", "effect columns", int))
+        if (notes, effects) != (track.notes, track.effects):
+            found.append(SetTrackColumns(index, notes, effects))
+        wanted = [lane.strip() for lane in values["cc"].split(",") if lane.strip()]
+        for lane in reversed(range(len(track.cc))):
+            if track.cc[lane] not in wanted:
+                found.append(RemoveCCLane(index, lane))
+        found += [AddCCLane(index, lane) for lane in wanted if lane not in track.cc]
+        if not found:
+            raise EditError("nothing changed (Esc closes)")
+        return found
+
+    def parse(values: dict[str, str]) -> Command:
+        Batch(steps(values), "Track settings").apply(copy.deepcopy(song))  # refuses in the dialog
+        return Batch(steps(values), f"Track {index + 1} settings")
+
+    return parse

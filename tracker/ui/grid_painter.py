@@ -1,0 +1,195 @@
+"""Drawing one row of the pattern grid as Rich segments: pure, given the song and what is marked.
+
+The pattern editor owns the state (cursor, selection, playhead, scroll); this
+module only turns one line of one pattern into coloured text, skipping tracks
+that are scrolled out of view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.widget import Widget
+
+from tracker.song.edit import Selection
+from tracker.song.model import Pattern, Song
+from tracker.song.notation import format_byte, format_effect, format_note
+from tracker.ui.entry import lane_of
+from tracker.ui.layout import SEPARATOR, GridLayout, Kind
+
+_FIELD_CLASS = {
+    Kind.NOTE: "note",
+    Kind.INSTRUMENT: "instrument",
+    Kind.VOLUME: "volume",
+    Kind.EFFECT_LETTER: "effect",
+    Kind.EFFECT_VALUE: "effect",
+    Kind.CC: "cc",
+}
+
+COMPONENT_CLASSES = {
+    f"pattern-editor--{name}"
+    for name in (
+        "header",
+        "muted",
+        "line-number",
+        "beat",
+        "bar",
+        "note",
+        "instrument",
+        "volume",
+        "effect",
+        "cc",
+        "empty",
+        "separator",
+        "cursor",
+        "cursor-line",
+        "selection",
+        "playhead",
+    )
+}
+
+
+@dataclass(frozen=True)
+class Looks:
+    """The styles of the grid, from tracker.tcss (component classes `pattern-editor--*`)."""
+
+    base: Style
+    parts: dict[str, Style]
+
+    @classmethod
+    def of(cls, widget: Widget) -> Looks:
+        parts = {
+            name.removeprefix("pattern-editor--"): widget.get_component_rich_style(
+                name, partial=True
+            )
+            for name in COMPONENT_CLASSES
+        }
+        return cls(widget.rich_style, parts)
+
+    def __getitem__(self, name: str) -> Style:
+        return self.parts[name]
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What is drawn over the notes: the cursor, the selection, the playhead."""
+
+    line: int
+    track: int
+    field: int
+    selection: Selection | None
+    playhead: int | None
+
+
+def header_segments(song: Song, grid: GridLayout, looks: Looks) -> list[Segment]:
+    """Track names with M (muted) and S (solo) at their right edge."""
+    style = looks.base + looks["header"]
+    segments = []
+    for index, track in enumerate(song.tracks):
+        width = grid.widths[index]
+        marks = ("M" if track.mute else "") + ("S" if track.solo else "")
+        name = track.name[: max(0, width - len(marks) - 1)]
+        text = f"{name:<{width - len(marks)}}{marks}"[:width]
+        segments.append(Segment(SEPARATOR, style))
+        segments.append(Segment(text, style + looks["muted"] if track.mute else style))
+    segments.append(Segment(SEPARATOR, style))
+    return segments
+
+
+def _beat_style(song: Song, line: int, looks: Looks) -> Style:
+    """Bars and beats (by lines per beat) light up the line number and the empty fields."""
+    lpb = max(1, song.lpb)
+    if line % (lpb * 4) == 0:
+        return looks["bar"]
+    if line % lpb == 0:
+        return looks["beat"]
+    return Style()
+
+
+def _selected_lanes(song: Song, selection: Selection, track: int) -> range:
+    """The lanes of a track inside the selection (note columns, then CC lanes)."""
+    lanes = song.tracks[track].notes + len(song.tracks[track].cc)
+    if not selection.start_track <= track <= selection.end_track:
+        return range(0)
+    first = selection.start_column if track == selection.start_track else 0
+    last = selection.end_column if track == selection.end_track else lanes - 1
+    return range(first, last + 1)
+
+
+def line_segments(
+    song: Song,
+    pattern: Pattern,
+    grid: GridLayout,
+    looks: Looks,
+    marks: Marks,
+    line: int,
+    gutter: int,
+    visible: tuple[int, int],
+) -> tuple[list[Segment], list[Segment]]:
+    """The line number, and the body of every track (those outside `visible` as blanks)."""
+    base = looks.base
+    if line == marks.playhead:
+        base = base + looks["playhead"]
+    beat = _beat_style(song, line, looks)
+    number_style = base + looks["line-number"] + beat
+    if line == marks.line:
+        # only the number marks the cursor's line: moving the cursor then redraws a few
+        # cells, not whole lines (bytes over SSH)
+        number_style = number_style + looks["cursor-line"]
+    number = [Segment(f"{line:0{gutter}X}", number_style)]
+    separator = base + looks["separator"]
+    empty = looks["empty"] + beat
+    selection = marks.selection
+    selecting = selection is not None and selection.start_line <= line <= selection.end_line
+    left, right = visible
+    body: list[Segment] = []
+    for t, track in enumerate(song.tracks):
+        start, width = grid.starts[t], grid.widths[t]
+        if start + width + 1 < left or start > right:
+            body.append(Segment(" " * (width + 1)))  # off screen: cropped away
+            continue
+        body.append(Segment(SEPARATOR, separator))
+        lanes = _selected_lanes(song, selection, t) if selecting and selection else range(0)
+        x = 0
+        for index, (field, text) in enumerate(
+            zip(grid.fields[t], field_texts(pattern, grid, t, line), strict=True)
+        ):
+            if field.x > x:
+                body.append(Segment(" " * (field.x - x), base))
+            blank = text in (".", "-", "---")
+            style = base + (empty if blank else looks[_FIELD_CLASS[field.kind]])
+            if track.mute:
+                style = style + looks["muted"]
+            if lanes and lane_of(song, t, field) in lanes:
+                style = style + looks["selection"]
+            if line == marks.line and t == marks.track and index == marks.field:
+                style = style + looks["cursor"]
+            body.append(Segment(text, style))
+            x = field.x + field.width
+        if width > x:
+            body.append(Segment(" " * (width - x), base))
+    body.append(Segment(SEPARATOR, separator))
+    return number, body
+
+
+def field_texts(pattern: Pattern, grid: GridLayout, track: int, line: int) -> list[str]:
+    """The text under each cursor stop of a track on a line."""
+    part = pattern.tracks[track]
+    texts = []
+    for field in grid.fields[track]:
+        if field.kind is Kind.CC:
+            texts.append(format_byte(part.cc[field.column][line])[field.digit])
+            continue
+        cell = part.columns[field.column][line]
+        if field.kind is Kind.NOTE:
+            texts.append(format_note(cell.note))
+        elif field.kind is Kind.INSTRUMENT:
+            texts.append(format_byte(cell.instrument)[field.digit])
+        elif field.kind is Kind.VOLUME:
+            texts.append(format_byte(cell.volume)[field.digit])
+        else:
+            effect = format_effect(cell.effects[field.slot])
+            texts.append(effect[0] if field.kind is Kind.EFFECT_LETTER else effect[1 + field.digit])
+    return texts

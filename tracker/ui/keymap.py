@@ -1,0 +1,280 @@
+"""The key map: one table of every binding, applied by the widgets and drawn by the help screen.
+
+Each row has an id (for user overrides through `App.set_keymap`), the keys in
+Textual's names, the action it runs, a description and a group. `scope` names
+the widget that owns the action: "app" for the App itself, "pattern" for the
+pattern editor, "orders" and "instruments" for the side panels.
+
+Every key here can be sent by a terminal over SSH, inside tmux, with TERM=screen:
+plain keys, Ctrl+letter, Alt+letter (sent as ESC + letter), F1-F12, Shift+arrows.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.binding import Binding
+
+from tracker.errors import TrackerError
+
+
+@dataclass(frozen=True)
+class Key:
+    id: str
+    keys: str
+    action: str
+    description: str
+    group: str
+    scope: str = "pattern"
+    show: bool = False
+    """Shown in the footer."""
+
+
+KEYMAP: tuple[Key, ...] = (
+    # Moving around the pattern
+    Key("cursor.up", "up", "move_lines(-1)", "Line up", "Move"),
+    Key("cursor.down", "down", "move_lines(1)", "Line down", "Move"),
+    Key("cursor.left", "left", "move_field(-1)", "Previous field", "Move"),
+    Key("cursor.right", "right", "move_field(1)", "Next field", "Move"),
+    Key("cursor.next-track", "tab", "move_track(1)", "Next track", "Move"),
+    Key("cursor.previous-track", "shift+tab", "move_track(-1)", "Previous track", "Move"),
+    Key("cursor.bar-up", "pageup", "move_bars(-1)", "Up one bar (4 beats)", "Move"),
+    Key("cursor.bar-down", "pagedown", "move_bars(1)", "Down one bar (4 beats)", "Move"),
+    Key("cursor.top", "home", "move_to_line(0)", "First line", "Move"),
+    Key("cursor.bottom", "end", "move_to_line(-1)", "Last line", "Move"),
+    Key("pattern.next", "alt+n", "step_order(1)", "Next order entry's pattern", "Move"),
+    Key("pattern.previous", "alt+b", "step_order(-1)", "Previous order entry's pattern", "Move"),
+    # Selecting
+    Key("select.up", "shift+up", "select_lines(-1)", "Extend selection up", "Select"),
+    Key("select.down", "shift+down", "select_lines(1)", "Extend selection down", "Select"),
+    Key(
+        "select.left",
+        "shift+left",
+        "select_columns(-1)",
+        "Extend selection a column left",
+        "Select",
+    ),
+    Key(
+        "select.right",
+        "shift+right",
+        "select_columns(1)",
+        "Extend selection a column right",
+        "Select",
+    ),
+    Key("select.track", "alt+t", "select_track", "Select the whole track", "Select"),
+    Key("select.pattern", "alt+p", "select_pattern", "Select the whole pattern", "Select"),
+    Key("select.clear", "escape", "clear_selection", "Clear the selection", "Select"),
+    # Editing
+    Key("edit.note-off", "grave_accent", "note_off", "Note-off (OFF)", "Edit"),
+    Key("edit.note-cut", "tilde", "note_cut", "Note cut (^^^)", "Edit"),
+    Key("edit.clear", "delete", "clear", "Clear field or selection", "Edit"),
+    Key("edit.insert-line", "insert", "insert_line", "Insert a line (track)", "Edit"),
+    Key("edit.delete-line", "backspace", "delete_line", "Delete the line (track)", "Edit"),
+    Key("edit.copy", "ctrl+c", "copy", "Copy selection", "Edit"),
+    Key("edit.cut", "ctrl+x", "cut", "Cut selection", "Edit"),
+    Key("edit.paste", "ctrl+v", "paste", "Paste at the cursor", "Edit"),
+    Key("edit.transpose-up", "alt+q", "transpose(1)", "Transpose up a semitone", "Edit"),
+    Key("edit.transpose-down", "alt+a", "transpose(-1)", "Transpose down a semitone", "Edit"),
+    Key("edit.octave-up", "alt+w", "transpose(12)", "Transpose up an octave", "Edit"),
+    Key("edit.octave-down", "alt+s", "transpose(-12)", "Transpose down an octave", "Edit"),
+    Key(
+        "edit.interpolate",
+        "alt+i",
+        "interpolate",
+        "Interpolate volume or CC between the ends",
+        "Edit",
+    ),
+    Key("edit.base-octave-up", "asterisk", "base_octave(1)", "Base octave up", "Edit"),
+    Key("edit.base-octave-down", "slash", "base_octave(-1)", "Base octave down", "Edit"),
+    Key("edit.step-up", "right_square_bracket", "edit_step(1)", "Edit step +1", "Edit"),
+    Key("edit.step-down", "left_square_bracket", "edit_step(-1)", "Edit step -1", "Edit"),
+    Key("edit.next-instrument", "greater_than_sign", "instrument(1)", "Next instrument", "Edit"),
+    Key("edit.prev-instrument", "less_than_sign", "instrument(-1)", "Previous instrument", "Edit"),
+    Key("track.mute", "alt+m", "mute", "Mute / unmute the track", "Edit"),
+    Key("track.solo", "alt+o", "solo", "Solo / unsolo the track", "Edit"),
+    Key(
+        "track.settings",
+        "alt+e",
+        "track_settings",
+        "Track settings: name, columns, CC lanes",
+        "Edit",
+    ),
+    Key("track.add", "alt+j", "add_track", "Add a track right of this one", "Edit"),
+    Key("track.remove", "alt+r", "remove_track", "Remove this track (undo brings it back)", "Edit"),
+    Key("play.pattern-enter", "enter", "app.play_pattern", "Play the pattern", "Transport"),
+    # The whole app
+    Key("edit.undo", "ctrl+z", "undo", "Undo", "Edit", "app", True),
+    Key("edit.redo", "ctrl+y", "redo", "Redo", "Edit", "app"),
+    Key("play.toggle", "space", "play_stop", "Play song / stop", "Transport", "app", True),
+    Key("play.song", "f5", "play_song", "Play the song from the start", "Transport", "app"),
+    Key("play.pattern", "f6", "play_pattern", "Play the pattern (loops)", "Transport", "app"),
+    Key("play.cursor", "f7", "play_from_cursor", "Play from the cursor", "Transport", "app"),
+    Key("play.stop", "f8", "stop", "Stop", "Transport", "app"),
+    Key("play.loop", "f9", "toggle_loop", "Loop on / off", "Transport", "app"),
+    Key("play.follow", "ctrl+f", "toggle_follow", "Follow the playhead", "Transport", "app"),
+    Key("play.record", "ctrl+r", "toggle_record", "MIDI record on / off", "Transport", "app"),
+    Key("file.save", "ctrl+s", "save", "Save", "Song", "app", True),
+    Key("file.save-as", "f3", "save_as", "Save as…", "Song", "app"),
+    Key("file.open", "ctrl+o", "open", "Open a song…", "Song", "app"),
+    Key("song.settings", "f2", "settings", "Song settings (title, bpm, lpb…)", "Song", "app"),
+    Key(
+        "panel.next",
+        "f4",
+        "next_panel",
+        "Next panel (pattern, orders, patterns, instruments)",
+        "Song",
+        "app",
+    ),
+    Key("app.help", "f1,question_mark", "help", "This help", "Song", "app", True),
+    Key("app.redraw", "ctrl+l", "redraw", "Redraw the screen (after line noise)", "Song", "app"),
+    Key("app.quit", "ctrl+q", "quit_tracker", "Quit (asks when unsaved)", "Song", "app", True),
+    # Order list panel
+    Key("orders.up", "up", "cursor(-1)", "Previous entry", "Order list", "orders"),
+    Key("orders.down", "down", "cursor(1)", "Next entry", "Order list", "orders"),
+    Key("orders.edit", "enter", "edit", "Edit this entry's pattern", "Order list", "orders"),
+    Key("orders.repeat", "insert,d", "repeat", "Repeat the entry after it", "Order list", "orders"),
+    Key("orders.remove", "delete", "remove", "Remove the entry", "Order list", "orders"),
+    Key("orders.new", "n", "new_pattern", "New empty pattern after", "Order list", "orders"),
+    Key("orders.clone", "c", "clone_pattern", "Clone the pattern after", "Order list", "orders"),
+    Key("orders.move-up", "shift+up", "move(-1)", "Move the entry up", "Order list", "orders"),
+    Key("orders.move-down", "shift+down", "move(1)", "Move the entry down", "Order list", "orders"),
+    Key(
+        "orders.next-pattern",
+        "plus",
+        "choose(1)",
+        "Play the next pattern here",
+        "Order list",
+        "orders",
+    ),
+    Key(
+        "orders.prev-pattern",
+        "minus",
+        "choose(-1)",
+        "Play the previous pattern here",
+        "Order list",
+        "orders",
+    ),
+    Key("orders.back", "escape", "back", "Back to the pattern", "Order list", "orders"),
+    # Pattern list panel
+    Key("patterns.up", "up", "cursor(-1)", "Previous pattern", "Patterns", "patterns"),
+    Key("patterns.down", "down", "cursor(1)", "Next pattern", "Patterns", "patterns"),
+    Key("patterns.edit", "enter", "edit", "Edit this pattern", "Patterns", "patterns"),
+    Key("patterns.rename", "r", "rename", "Rename the pattern", "Patterns", "patterns"),
+    Key("patterns.length", "l", "length", "Change its length in lines", "Patterns", "patterns"),
+    Key("patterns.new", "n", "new", "New empty pattern", "Patterns", "patterns"),
+    Key("patterns.clone", "c", "clone", "Clone the pattern", "Patterns", "patterns"),
+    Key(
+        "patterns.remove",
+        "delete",
+        "remove",
+        "Remove it (and its order entries)",
+        "Patterns",
+        "patterns",
+    ),
+    Key("patterns.back", "escape", "back", "Back to the pattern", "Patterns", "patterns"),
+    # Instruments panel
+    Key("inst.up", "up", "cursor(-1)", "Previous instrument", "Instruments", "instruments"),
+    Key("inst.down", "down", "cursor(1)", "Next instrument", "Instruments", "instruments"),
+    Key("inst.choose", "enter", "choose", "Use this instrument", "Instruments", "instruments"),
+    Key(
+        "inst.edit",
+        "e",
+        "edit",
+        "Edit name, program, device, channel",
+        "Instruments",
+        "instruments",
+    ),
+    Key("inst.new", "n", "new", "New instrument", "Instruments", "instruments"),
+    Key("inst.audition", "a", "audition", "Play a test note", "Instruments", "instruments"),
+    Key("inst.back", "escape", "back", "Back to the pattern", "Instruments", "instruments"),
+)
+
+PIANO_LOWER = "zsxdcvgbhnjm"
+"""One octave from the base octave: z = C, s = C#, x = D ..."""
+PIANO_UPPER = "q2w3er5t6y7ui9o0p"
+"""From the next octave's C up to E of the octave above."""
+
+
+def piano_offset(character: str) -> int | None:
+    """Semitones above the base octave's C for a piano key, None for other keys."""
+    if character in PIANO_LOWER:
+        return PIANO_LOWER.index(character)
+    if character in PIANO_UPPER:
+        return 12 + PIANO_UPPER.index(character)
+    return None
+
+
+def bindings(scope: str) -> list[Binding | tuple[str, str] | tuple[str, str, str]]:
+    """The Textual bindings a widget (or the app) owns, with their ids for overrides."""
+    return [
+        Binding(k.keys, k.action, k.description, show=k.show, id=k.id)
+        for k in KEYMAP
+        if k.scope == scope
+    ]
+
+
+def key_display(keys: str) -> str:
+    """`ctrl+s,f3` -> `Ctrl+S / F3` for the help screen."""
+    names = {
+        "grave_accent": "`",
+        "tilde": "~",
+        "asterisk": "*",
+        "slash": "/",
+        "question_mark": "?",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+        "less_than_sign": "<",
+        "greater_than_sign": ">",
+        "plus": "+",
+        "minus": "-",
+        "pageup": "PgUp",
+        "pagedown": "PgDn",
+        "escape": "Esc",
+    }
+    shown = []
+    for key in keys.split(","):
+        parts = key.split("+")
+        parts[-1] = names.get(parts[-1], parts[-1].capitalize())
+        shown.append(
+            "+".join(p.capitalize() if i < len(parts) - 1 else p for i, p in enumerate(parts))
+        )
+    return " / ".join(shown)
+
+
+GROUPS: tuple[str, ...] = tuple(dict.fromkeys(k.group for k in KEYMAP))
+
+
+def user_keymap_path() -> Path:
+    """Where a musician's own keys live: $XDG_CONFIG_HOME/tracker/keys.toml."""
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config) / "tracker" / "keys.toml"
+
+
+def load_overrides(path: Path) -> dict[str, str]:
+    """Read `[keys]` of a keys.toml: binding id = "keys", e.g. `"play.loop" = "ctrl+o"`.
+
+    A missing file is no overrides; an unknown id or a bad file is an error naming it.
+    """
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise TrackerError(f"{path}: cannot read the key map: {error}") from None
+    keys = data.get("keys", {})
+    known = {key.id for key in KEYMAP}
+    if not isinstance(keys, dict):
+        raise TrackerError(f'{path}: expected a [keys] table of id = "key" lines')
+    for binding_id, value in keys.items():
+        if binding_id not in known:
+            raise TrackerError(
+                f'{path}: unknown key id "{binding_id}" (F1 lists them; e.g. "play.loop")'
+            )
+        if not isinstance(value, str) or not value:
+            raise TrackerError(
+                f'{path}: "{binding_id}" needs keys as text, e.g. "ctrl+o" or "f9,ctrl+o"'
+            )
+    return dict(keys)

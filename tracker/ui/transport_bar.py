@@ -1,0 +1,63 @@
+"""The status bar: transport, position, entry settings on one line; messages and ports on the next.
+
+It redraws only when its text changes, so a cursor move costs nothing here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.widget import Widget
+
+
+@dataclass(frozen=True)
+class BarState:
+    playing: bool
+    bpm: float
+    position: str
+    """"03/3F": order entry and line of the playhead; the order entry alone when stopped."""
+    pattern: str
+    octave: int
+    step: int
+    instrument: int | None
+    loop: bool
+    follow: bool
+    record: bool
+    dirty: bool
+    title: str
+    message: str
+    status: str
+
+
+class TransportBar(Widget):
+    COMPONENT_CLASSES = {"transport-bar--flag", "transport-bar--message"}  # noqa: RUF012
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.state: BarState | None = None
+
+    def show(self, state: BarState) -> None:
+        if state != self.state:
+            self.state = state
+            self.refresh()
+
+    def render(self) -> Text:
+        s = self.state
+        if s is None:
+            return Text("")
+        flag = self.get_component_rich_style("transport-bar--flag", partial=True)
+        instrument = "--" if s.instrument is None else f"{s.instrument:02X}"
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        text.append("PLAY" if s.playing else "STOP", style=flag if s.playing else "")
+        text.append(f" {s.bpm:g}bpm Pos {s.position} Pat {s.pattern}")
+        text.append(f"  Oct {s.octave} Step {s.step} Ins {instrument} ")
+        for on, name in ((s.loop, "LOOP"), (s.follow, "FOLLOW"), (s.record, "REC")):
+            text.append(f" {name}" if on else "", style=flag)
+        text.append(f"  {'*' if s.dirty else ''}{s.title}")
+        second = s.message or s.status
+        text.append("\n")
+        text.append(
+            second, style=self.get_component_rich_style("transport-bar--message", partial=True)
+        )
+        return text
