@@ -17,7 +17,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 from tracker.engine.events import Timeline
 from tracker.errors import MidiPortError, TrackerError
@@ -38,9 +39,30 @@ class PortSpec:
 
 
 @dataclass(frozen=True)
+class SynthConfig:
+    """The live soundfont synth (tracker/audio/live.py)."""
+
+    driver: str | None = None
+    """FluidSynth audio driver; None: $TRACKER_AUDIO_DRIVER, else pulseaudio,
+    pipewire, jack, alsa, the first that opens."""
+    device: str | None = None
+    """The driver's device (e.g. "hw:1" for alsa); None: the system's default."""
+    file: Path | None = None
+    """With driver "file": the WAV file FluidSynth writes, in real time (tests)."""
+    soundfont: Path | None = None
+    """Overrides the soundfont search (song setting, $TRACKER_SOUNDFONT, system)."""
+    lookahead_ms: float = 80.0
+    """Soundfont events go to FluidSynth's sequencer this long before their deadline."""
+
+
+@dataclass(frozen=True)
 class PlayerConfig:
     output: PortSpec = PortSpec("out", virtual=True)
-    """Where every track goes unless its instrument has a port of its own."""
+    """Where MIDI goes unless an instrument's device has a port of its own."""
+    synth: SynthConfig | Literal["auto"] | None = "auto"
+    """Soundfont instruments play through FluidSynth live with this; None: every
+    track goes to `output` as MIDI. "auto": the synth with the default output,
+    none when `output` names a port (`tracker play --port NAME` takes every track)."""
     instrument_ports: dict[int, PortSpec] = field(default_factory=dict)
     clock_out: PortSpec | None = None
     clock_in: str | None = None
@@ -55,6 +77,13 @@ class PlayerConfig:
     """Gap between a start command and the first event: time to prepare."""
     port_poll_s: float = 1.0
     status_interval_s: float = 0.25
+
+    @property
+    def live_synth(self) -> SynthConfig | None:
+        """The synth settings in force, with "auto" decided."""
+        if self.synth == "auto":
+            return SynthConfig() if self.output.virtual else None
+        return self.synth
 
 
 # ---------------------------------------------------------------- commands (UI -> player)
@@ -76,6 +105,8 @@ class Play:
     loop: bool = False
     wait_for_clock: bool = False
     """Arm only: start when the followed MIDI clock sends Start (PlayerConfig.clock_in)."""
+    song_dir: Path | None = None
+    """The song file's folder: soundfont paths in the song are relative to it."""
 
 
 def play_pattern(song: Song, order: int) -> Play:
@@ -184,6 +215,8 @@ class Ready:
     realtime: bool
     """True when the player runs under SCHED_FIFO."""
     ports: tuple[tuple[str, str], ...]
+    audio: str = ""
+    """The soundfont synth's state: the driver's name, or why it is silent ("" when off)."""
 
 
 @dataclass(frozen=True)
@@ -208,6 +241,8 @@ class Status:
     dropped: int
     """Messages not sent because their port was gone."""
     errors: tuple[str, ...] = ()
+    audio: str = ""
+    """As Ready.audio."""
 
 
 @dataclass(frozen=True)
@@ -248,6 +283,22 @@ Message = Ready | Playhead | Status | Recorded | Stopped | SendLog | PlayerFaile
 # ---------------------------------------------------------------- the handle
 
 
+def player_log_path() -> Path:
+    """Where the player process's own output goes: C libraries' chatter and, should
+    it ever crash, its traceback."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "tracker" / "player.log"
+
+
+def _player_log() -> int:
+    path = player_log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    except OSError:
+        return subprocess.DEVNULL
+
+
 class PlayerHandle:
     """The UI's side of the player process.
 
@@ -268,11 +319,18 @@ class PlayerHandle:
         """Start the process and wait until its ports are open."""
         command_read, command_write = os.pipe()
         message_read, message_write = os.pipe()
+        log = _player_log()
         self._process = subprocess.Popen(
             [sys.executable, "-m", "tracker.player_process", str(command_read), str(message_write)],
             pass_fds=(command_read, message_write),
             stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            # The MIDI and audio libraries print to fd 2 (libjack retries loudly when no
+            # server runs); in the terminal UI that would land on top of the screen.
+            stderr=log,
         )
+        if log >= 0:
+            os.close(log)
         os.close(command_read)
         os.close(message_write)
         self._commands = Connection(command_write, readable=False)
