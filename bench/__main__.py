@@ -21,6 +21,7 @@ BENCHMARKS = {
     "render": "bench.bench_render",
     "live": "bench.bench_live",
     "ui": "bench.bench_ui",
+    "fuzz": "bench.bench_fuzz",
 }
 BEGIN = "<!-- bench:begin -->"
 END = "<!-- bench:end -->"

@@ -10,11 +10,14 @@ and `tracker --help` is instant.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tracker.errors import TrackerError, UsageError
+from tracker.song.fileformat import LPB_RANGE
+from tracker.song.model import MAX_LINES, MAX_TRACKS
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -34,6 +37,12 @@ class _Parser(argparse.ArgumentParser):
 def _cmd_open(args: argparse.Namespace) -> int:
     from tracker.ui import run_app
 
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError(
+            "the editor needs a terminal; for scripts use `tracker play`, `tracker render` "
+            "or `tracker check`"
+        )
+
     return run_app(args.song)
 
 
@@ -42,7 +51,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
     from tracker.song.storage import save_song
 
     path: Path = args.song
-    if path.exists() and not args.force:
+    if os.path.exists(path) and not args.force:
         raise UsageError(f"{path} already exists (use --force to overwrite it)")
     song = Song.new(
         title=args.title or path.stem.replace("_", " ").title(),
@@ -136,6 +145,18 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argument type for a whole number from `low` to `high`: bad values are usage errors."""
+
+    def parse(text: str) -> int:
+        value = _positive_int(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected {low} to {high}, got {value}")
+        return value
+
+    return parse
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text)
@@ -165,9 +186,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("new", "create a new empty song file", _cmd_new)
     sub.add_argument("song", type=Path)
     sub.add_argument("--title", help="song title (default: from the file name)")
-    sub.add_argument("--tracks", type=_positive_int, default=4, help="number of tracks (default 4)")
     sub.add_argument(
-        "--lines", type=_positive_int, default=64, help="lines in the first pattern (default 64)"
+        "--tracks",
+        type=_whole_number(1, MAX_TRACKS),
+        default=4,
+        help="number of tracks (default 4)",
+    )
+    sub.add_argument(
+        "--lines",
+        type=_whole_number(1, MAX_LINES),
+        default=64,
+        help="lines in the first pattern (default 64)",
     )
     sub.add_argument("--force", action="store_true", help="overwrite an existing file")
 
@@ -205,7 +234,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("midi", type=Path)
     sub.add_argument("-o", "--output", type=Path, required=True, help="the song file to write")
     sub.add_argument(
-        "--lpb", type=_positive_int, default=4, help="lines per beat to quantise to (default 4)"
+        "--lpb",
+        type=_whole_number(*LPB_RANGE),
+        default=4,
+        help="lines per beat to quantise to (default 4)",
     )
     sub.add_argument("--tracks-by", choices=["channel", "track"], default="channel")
     sub.add_argument("--force", action="store_true", help="overwrite an existing song file")
@@ -236,6 +268,13 @@ def _with_default_command(argv: Sequence[str]) -> list[str]:
         "open", "new", "check", "render", "export-midi", "import-midi", "play", "ports", "panic",
     }  # fmt: skip
     if args[0] not in commands and not args[0].startswith("-"):
+        if not (args[0].endswith(".toml") or os.path.exists(args[0])):
+            # A typo'd command must not open an editor on a new song named after it.
+            listed = ", ".join(sorted(commands))
+            raise UsageError(
+                f'unknown command "{args[0]}" (commands: {listed}; '
+                "to open a song, name its .toml file)"
+            )
         return ["open", *args]
     return args
 

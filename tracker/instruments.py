@@ -195,6 +195,12 @@ class _TomlFile:
             self.data: dict[str, Any] = tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as error:
             raise self._toml_error(str(error)) from None
+        except RecursionError:
+            raise InstrumentError(
+                f"{_shown(path)}: lists or tables are nested too deeply"
+            ) from None
+        except ValueError:  # Python refuses to read a whole number of 4,300 digits or more
+            raise InstrumentError(f"{_shown(path)}: a number has too many digits") from None
 
     def _toml_error(self, message: str) -> InstrumentError:
         found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)

@@ -18,6 +18,7 @@ FluidSynth: a WAV or MIDI file given by mistake is named for what it is.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from tracker.errors import SoundfontError
@@ -68,14 +69,17 @@ def search_paths() -> list[Path]:
 
 def check_soundfont(path: Path) -> Path:
     """The path, if it holds a soundfont (RIFF ... sfbk); else a SoundfontError saying what it is."""
-    if not path.exists():
-        raise SoundfontError(f"soundfont {path} does not exist")
-    if path.is_dir():
-        raise SoundfontError(f"soundfont {path} is a folder, not a .sf2 file")
     try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise SoundfontError(f"soundfont {path} is a folder, not a .sf2 file")
+        if not stat.S_ISREG(mode):  # opening a pipe would wait forever for a writer
+            raise SoundfontError(f"soundfont {path} is a pipe or a device, not a .sf2 file")
         with path.open("rb") as file:
             head = file.read(12)
         size = path.stat().st_size
+    except FileNotFoundError:
+        raise SoundfontError(f"soundfont {path} does not exist") from None
     except OSError as error:
         raise SoundfontError(f"cannot read soundfont {path}: {error.strerror}") from None
     if len(head) == 12 and head[:4] == b"RIFF" and head[8:12] == b"sfbk":

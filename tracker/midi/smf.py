@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from tracker.errors import UsageError
@@ -45,7 +46,7 @@ def import_command(
     force: bool = False,
 ) -> int:
     """`tracker import-midi`: a MIDI file -> a new song file, then what the import changed."""
-    if output.exists() and not force:
+    if os.path.exists(output) and not force:
         raise UsageError(f"{output} already exists (use --force to overwrite it)")
     song, report = import_midi(midi_path, lpb=lpb, tracks_by=tracks_by)
     save_song(song, output)

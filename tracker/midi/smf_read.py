@@ -11,6 +11,8 @@ tracks unnoticed.
 from __future__ import annotations
 
 import io
+import os
+import stat
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,6 +57,9 @@ class MidiData:
 def read_midi(path: str | Path) -> MidiData:
     """Parse the file at `path`, or raise MidiFileError."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path):
+            # A pipe would wait forever for a writer, a device may never end: read files only.
+            raise MidiFileError(f"{path}: not a MIDI file (a pipe or a device?)")
         with open(path, "rb") as file:
             data = file.read(MAX_FILE_BYTES + 1)
     except OSError as error:

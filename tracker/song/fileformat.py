@@ -93,6 +93,10 @@ PATTERN_KEYS = ("lines", "rows")
 _DEFAULT_INSTRUMENT = Instrument(name="")
 _HEX_KEY = re.compile(r"[0-9A-Fa-f]{2}")
 _CC_NAME = re.compile(r"[A-Za-z][A-Za-z0-9 _-]*")
+MAX_QUOTED = 40
+"""Longest piece of the file an error message quotes in full."""
+_LONG_QUOTE = re.compile(rf'"([^"\s]{{{MAX_QUOTED + 1},}})"')
+_LONG_NUMBER = re.compile(r"[0-9][0-9_]{4000,}")
 _TOML_POSITION = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
 
 
@@ -166,7 +170,7 @@ class _Reader:
 
     def error(self, message: str, place: tuple[int, int] | None) -> SongFormatError:
         line, column = place if place is not None else (None, None)
-        return SongFormatError(message, path=self.path, line=line, column=column)
+        return SongFormatError(_shortened(message), path=self.path, line=line, column=column)
 
     def at_key(self, keys: KeyPath, message: str) -> SongFormatError:
         return self.error(message, self.where.key(keys))
@@ -219,6 +223,10 @@ class _Reader:
             raise self._toml_error(str(error)) from None
         except RecursionError:
             raise self.error("lists or tables are nested too deeply", None) from None
+        except ValueError:  # Python refuses to read a whole number of 4,300 digits or more
+            found = _LONG_NUMBER.search(self.text)
+            place = self.where.position(found.start()) if found else None
+            raise self.error("this number has too many digits", place) from None
 
     def _toml_error(self, message: str) -> SongFormatError:
         """tomllib's 'Invalid value (at line 3, column 5)' -> our place and a plainer reason."""
@@ -580,7 +588,8 @@ def _cc_lane_name(lane: object) -> str | None:
     if not isinstance(lane, str):
         return None
     if lane.isascii() and lane.isdigit():
-        return str(int(lane)) if low <= int(lane) <= high else None
+        digits = lane.lstrip("0") or "0"
+        return digits if len(digits) <= 3 and low <= int(digits) <= high else None
     if len(lane) <= MAX_NAME_LENGTH and _CC_NAME.fullmatch(lane):
         return lane
     return None
@@ -595,6 +604,12 @@ def _name_problem(name: str) -> str | None:
     if not name.isprintable():
         return "holds a character that cannot be shown"
     return None
+
+
+def _shortened(message: str) -> str:
+    """A message quoting a huge piece of the file ("unknown note "XXXX...") shows its start only:
+    an error has to fit on the musician's screen."""
+    return _LONG_QUOTE.sub(lambda quoted: f'"{quoted.group(1)[: MAX_QUOTED - 3]}..."', message)
 
 
 def _known(names: dict[str, Any], what: str) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from dataclasses import fields, is_dataclass
 from pathlib import Path
@@ -34,6 +35,9 @@ RECOVERY_SUFFIX = ".autosave"
 def load_song(path: str | Path) -> Song:
     """Read a song file; every problem is a SongFormatError naming the file."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path):
+            # A pipe would wait forever for a writer, a device may never end: read files only.
+            raise SongFormatError("this is not a song file (a pipe or a device?)", path=path)
         data = Path(path).read_bytes()
     except FileNotFoundError:
         raise SongFormatError("no such song file", path=path) from None
