@@ -3,6 +3,7 @@ Ctrl+C or SIGTERM mid-song, and no note left hanging."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -70,3 +71,21 @@ def test_an_unknown_port_is_a_clear_error_not_a_traceback(jack_server: str, tmp_
     assert play.returncode != 0
     assert "no-such-synth" in err
     assert "Traceback" not in err
+
+
+def test_without_a_sound_card_play_says_once_that_soundfont_tracks_are_silent(
+    jack_server: str, tmp_path: Path
+) -> None:
+    song = tmp_path / "piano.toml"
+    save_song(build_song("C-4 01 64 ...\nOFF .. .. ...\n" * 4, bpm=240), song)
+    env = {**os.environ, "TRACKER_AUDIO_DRIVER": "alsa"}  # no sound card on this machine
+    play = subprocess.run(
+        [sys.executable, "-m", "tracker", "play", str(song)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=env,
+    )
+    assert play.returncode == 0, play.stderr
+    assert play.stdout.count("no audio device: soundfont tracks are silent") == 1
+    assert "end of song" in play.stdout

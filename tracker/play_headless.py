@@ -48,6 +48,8 @@ def status_line(head: Playhead | None, status: Status | None) -> str:
             f"sent {status.sent}  late {status.late} (max {status.max_late_us / 1000:.1f} ms)"
         )
         parts.append("  ".join(f"{name}: {state}" for name, state in status.ports))
+        if status.audio:
+            parts.append(f"audio: {status.audio}")
         if status.dropped:
             parts.append(f"dropped {status.dropped}")
     return "  ".join(parts)
@@ -92,12 +94,22 @@ def play_command(
             raise MidiPortError(
                 "cannot open a MIDI port: no ALSA sequencer here and no JACK server running"
             )
-        if not port:
+        if not port and ready.audio and not ready.audio.startswith("silent"):
+            out.write(
+                f"soundfont tracks play through {ready.audio}; MIDI to {next(iter(states))}\n"
+            )
+        elif not port:
             out.write(f"playing to {next(iter(states))}: connect it to a synth\n")
         if clock_in:
             out.write(f"waiting for MIDI clock Start from {clock_in}\n")
         player.send(
-            Play(song=loaded, start_order=from_order, loop=loop, wait_for_clock=bool(clock_in))
+            Play(
+                song=loaded,
+                start_order=from_order,
+                loop=loop,
+                wait_for_clock=bool(clock_in),
+                song_dir=Path(song).parent,
+            )
         )
         return _follow(player, out)
     except _Interrupted:

@@ -338,9 +338,11 @@ class PlayerHandle:
         self._commands.send(self.config)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            for message in self._drain(0.05):
+            got = self._drain(0.05)
+            for i, message in enumerate(got):
                 if isinstance(message, Ready):
                     self.ready = message
+                    self._backlog += got[i + 1 :]  # what followed Ready stays for poll
                     return message
                 if isinstance(message, PlayerFailed):
                     self.close()

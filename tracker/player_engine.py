@@ -13,10 +13,11 @@ import contextlib
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from tracker.engine.clock import NS_PER_S, Anchor, Clock, SystemClock, wait_until
-from tracker.engine.events import Event, LineMark, Timeline
+from tracker.engine.events import Event, Kind, LineMark, Timeline
 from tracker.engine.routing import audible_tracks
 from tracker.errors import TrackerError
 from tracker.midi import sync
@@ -51,12 +52,17 @@ from tracker.player_stream import (
     DEFAULT_PORT,
     PRIO_END,
     PRIO_MARK,
+    SYNTH_PORT,
     Item,
     build_stream,
     compile_range,
+    event_messages,
     song_beat,
 )
 from tracker.song.model import Song
+
+if TYPE_CHECKING:
+    from tracker.audio.live import LiveSynth
 
 LATE_NS = 1_000_000
 MAX_LATENESS_SAMPLES = 2_000_000
@@ -113,6 +119,15 @@ class Transport:
         self.next_port_poll = 0
         self.next_status = 0
         self.port_state: tuple[tuple[str, str], ...] = ()
+        self.synth_config = config.live_synth
+        self.synth: LiveSynth | None = None
+        self.audio = ""
+        """The synth's state for the status line: its driver, or why it is silent."""
+        self.routes: dict[int, str] = {}
+        """Instrument number -> port key (or SYNTH_PORT), fixed at each Play."""
+        self.told: set[str] = set()
+        self.song_dir: Path | None = None
+        """Routing notes already reported (each is said once)."""
 
     # ------------------------------------------------------------ ports
 
@@ -135,6 +150,82 @@ class Transport:
         if self.config.clock_in is not None:
             self.clock_in = self._open_input(self.config.clock_in, virtual_name="clock-in")
         self.port_state = self.describe_ports()
+        self.open_synth()
+
+    def open_synth(self) -> None:
+        """Start the live soundfont synth (at process start, never in the timing loop).
+        Without a soundfont or an audio device the player plays on silently and says
+        so once; MIDI ports are not affected."""
+        config = self.synth_config
+        if config is None:
+            return
+        from tracker.audio.live import LiveSynth, audio_driver
+        from tracker.audio.soundfonts import find_soundfont
+
+        try:
+            font = config.soundfont or find_soundfont(None, None)
+            synth = LiveSynth(font)
+        except TrackerError as error:
+            self.audio = "silent: no soundfont"
+            self.errors.append(f"soundfont tracks are silent: {error.message}")
+            return
+        try:
+            self.audio = synth.start(audio_driver(config.driver), config.device, config.file)
+        except TrackerError as error:
+            synth.close()
+            self.audio = "silent: no audio device"
+            self.errors.append(
+                f"no audio device: soundfont tracks are silent, MIDI ports play on ({error.message})"
+            )
+            return
+        self.synth = synth
+
+    def route(self, song: Song, song_dir: Path | None) -> None:
+        """Decide where each instrument plays, for this Play: its device's port when
+        that port is there; the live synth for soundfont instruments, and for device
+        instruments whose port is missing (their fallback program, so the song still
+        sounds); the default output otherwise."""
+        self.route_devices(song)
+        self.routes = {}
+        patches = self.synth_patches(song, song_dir)
+        for number, instrument in song.instruments.items():
+            key = f"inst{number:02X}"
+            port = self.ports.get(key)
+            if port is not None and (port.status == "open" or number not in patches):
+                self.routes[number] = key
+            elif port is not None:
+                self.routes[number] = SYNTH_PORT
+                self.tell(
+                    f'instrument {number:02X} "{instrument.name}": no MIDI port matches '
+                    f"{port.label}; playing its soundfont stand-in"
+                )
+            elif number in patches and not instrument.device:
+                self.routes[number] = SYNTH_PORT
+            else:  # a catch-all device (generic), or no synth: the default MIDI output
+                self.routes[number] = DEFAULT_PORT
+
+    def synth_patches(self, song: Song, song_dir: Path | None) -> dict[int, Any]:
+        """Each instrument's soundfont program, loaded into the synth (before the start)."""
+        if self.synth is None or self.synth_config is None:
+            return {}
+        from tracker.audio.bounce import instrument_patches
+        from tracker.audio.soundfonts import find_soundfont
+
+        warnings: list[str] = []
+        try:
+            font = self.synth_config.soundfont or find_soundfont(song.soundfont, song_dir)
+            patches = instrument_patches(song, font, song_dir, warnings)
+        except TrackerError as error:
+            self.tell(f"soundfont tracks are silent: {error.message}")
+            return {}
+        for problem in warnings + self.synth.set_patches(patches):
+            self.tell(problem)
+        return dict(self.synth.patches)
+
+    def tell(self, note: str) -> None:
+        if note not in self.told:
+            self.told.add(note)
+            self.errors.append(note)
 
     def route_devices(self, song: Song) -> None:
         """Instruments on a hardware device go to the port that device's patterns
@@ -184,10 +275,20 @@ class Transport:
                 self.errors.append(f"MIDI port {port.label} is back")
 
     def latency_ns(self, key: str) -> int:
+        """How early items for this port leave: the device's latency, or the synth's lookahead."""
+        if key == SYNTH_PORT:
+            return self.lookahead_ns()
         port = self.ports.get(key)
         return round(port.latency_ms * 1_000_000) if port is not None else 0
 
+    def lookahead_ns(self) -> int:
+        if self.synth is None or self.synth_config is None:
+            return 0
+        return round(self.synth_config.lookahead_ms * 1_000_000)
+
     def port_for(self, event: Event) -> str:
+        if event.instrument is not None and event.instrument in self.routes:
+            return self.routes[event.instrument]
         if event.instrument is not None:
             key = f"inst{event.instrument:02X}"
             if key in self.ports:
@@ -221,9 +322,26 @@ class Transport:
         if self.config.record_sends:
             self.log.append((now, deadline, key, data))
 
-    def flush(self, track: int | None = None) -> None:
+    def play_synth(self, event: Event, deadline: int, track: int) -> None:
+        """Hand one soundfont event to FluidSynth's sequencer, ahead of its deadline."""
+        if self.synth is None or (track in self.muted and event.kind != Kind.NOTE_OFF):
+            return
+        due = deadline + self.lookahead_ns()
+        self.synth.play(due, event)
+        if self.config.record_sends:
+            for data in event_messages(event):
+                self.log.append((self.clock.now_ns(), due, SYNTH_PORT, data))
+
+    def flush(self, track: int | None = None, at_ns: int | None = None) -> None:
+        """The owed note-offs; the synth drops what it has queued and releases its
+        notes (at `at_ns`, a deadline, when a stream swap happens there)."""
         for key, data in self.notes.flush(track=track):
             self.send_now(str(key), data)
+        if self.synth is not None:
+            if track is None:
+                self.synth.release(at_ns)
+            else:
+                self.synth.silence_track(track)
 
     # ------------------------------------------------------------ transport
 
@@ -239,6 +357,7 @@ class Transport:
         the preroll, counted from now, once the compiling is done)."""
         self.timeline = timeline
         latency_s = {k: p.latency_ms / 1000 for k, p in self.ports.items()}
+        latency_s[SYNTH_PORT] = self.lookahead_ns() / NS_PER_S
         clock_intro = intro if CLOCK_PORT in self.ports else None
         self.stream = build_stream(
             timeline,
@@ -251,12 +370,14 @@ class Transport:
         self.generation += 1
         self.next_item = next(self.stream, None)
         wall = wall_ns if wall_ns is not None else self.preroll()
+        if wall_ns is None and self.synth is not None:
+            self.synth.resync_if_drifted(self.clock.now_ns())
         self.anchor = Anchor(wall, round(from_time * NS_PER_S), self.scale)
         self.playing = True
         self.paused = False
 
     def preroll(self) -> int:
-        ahead = max([0.0] + [p.latency_ms for p in self.ports.values()])
+        ahead = max([self.lookahead_ns() / 1e6] + [p.latency_ms for p in self.ports.values()])
         return self.clock.now_ns() + round((self.config.preroll_ms + ahead) * 1_000_000)
 
     def start_at(
@@ -270,7 +391,7 @@ class Transport:
     ) -> None:
         """Play from (order, line): compiled from there when we have the song, else
         found in the timeline we were given."""
-        self.flush()
+        self.flush(at_ns=wall_ns)
         clocked = intro is not None and CLOCK_PORT in self.ports
         position: float | None = None
         if self.song is not None and (recompile or self.timeline is None):
@@ -323,7 +444,8 @@ class Transport:
             self.start_at(command.start_order, command.start_line, None, "auto", recompile=False)
         elif command.song is not None:
             self.song = command.song
-            self.route_devices(command.song)
+            self.song_dir = command.song_dir
+            self.route(command.song, command.song_dir)
             self.muted = muted_tracks(command.song)
             self.start_at(command.start_order, command.start_line, None, "auto")
 
@@ -378,6 +500,8 @@ class Transport:
         for track in muted - self.muted:
             self.flush(track)
         self.muted = muted
+        if self.song is not None and song.instruments != self.song.instruments:
+            self.route(song, self.song_dir)  # fonts load now, not at the swap's deadline
         if self.playing and self.song is not None:
             self.pending_song = song
             self.pending_cache = {}
@@ -399,6 +523,8 @@ class Transport:
 
     def panic(self) -> None:
         self.notes.flush()
+        if self.synth is not None:
+            self.synth.panic()
         for port in self.ports.values():
             for data in panic_messages():
                 port.send(data)
@@ -485,7 +611,10 @@ class Transport:
         if item.prio == PRIO_END:
             self.on_end(deadline)
             return True
-        self.send_at(item.port, item.data, deadline, item.track)
+        if item.event is not None:
+            self.play_synth(item.event, deadline, item.track)
+        else:
+            self.send_at(item.port, item.data, deadline, item.track)
         return False
 
     def deadline_of(self, item: Item) -> int:
@@ -573,6 +702,7 @@ class Transport:
                 self.max_late_ns / 1000,
                 dropped,
                 errors,
+                self.audio,
             )
         )
 
@@ -608,6 +738,9 @@ class Transport:
             self.stop_sound()
         for port in self.ports.values():
             port.close()
+        if self.synth is not None:
+            self.synth.close()
+            self.synth = None
         self.lister.close()
         for inp in (self.midi_in, self.clock_in):
             if inp is not None:

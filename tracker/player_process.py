@@ -80,7 +80,7 @@ def run_player(config: PlayerConfig, commands: Connection, emit: Callable[[Messa
         realtime = _realtime() if config.realtime else False
         gc.collect()
         gc.freeze()
-        emit(Ready(realtime, transport.describe_ports()))
+        emit(Ready(realtime, transport.describe_ports(), transport.audio))
         while not transport.quit:
             transport.step(read)
     except TrackerError as error:

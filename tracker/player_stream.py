@@ -21,6 +21,8 @@ then the song's events, then the end of the range."""
 EPS = 1e-9
 DEFAULT_PORT = "out"
 CLOCK_PORT = "clock"
+SYNTH_PORT = "synth"
+"""Not a MIDI port: the live soundfont synth, which takes timeline events, not bytes."""
 
 
 @dataclass(slots=True)
@@ -32,6 +34,8 @@ class Item:
     data: bytes
     track: int
     mark: LineMark | None = None
+    event: Event | None = None
+    """The timeline event itself, for the synth (SYNTH_PORT)."""
 
 
 def event_messages(event: Event) -> list[bytes]:
@@ -54,6 +58,15 @@ def event_messages(event: Event) -> list[bytes]:
         bank = min(event.b, 16383)
         return [bytes((0xB0 | ch, 0, bank >> 7)), bytes((0xB0 | ch, 32, bank & 0x7F)), program]
     return []
+
+
+def _event_items(event: Event, port: str) -> list[Item]:
+    """One item per MIDI message; one item carrying the event for the synth."""
+    if port == SYNTH_PORT:
+        if event.kind == Kind.TEMPO:
+            return []
+        return [Item(event.time, PRIO_EVENT, port, b"", event.track, event=event)]
+    return [Item(event.time, PRIO_EVENT, port, data, event.track) for data in event_messages(event)]
 
 
 def compile_range(song: Song, start_order: int, start_line: int, end_order: int | None) -> Timeline:
@@ -81,10 +94,7 @@ def build_stream(
     t0 = from_time - EPS
     marks = (Item(m.time, PRIO_MARK, "", b"", -1, m) for m in timeline.lines if m.time >= t0)
     events = (
-        Item(e.time, PRIO_EVENT, port_for(e), data, e.track)
-        for e in timeline.events
-        if e.time >= t0
-        for data in event_messages(e)
+        item for e in timeline.events if e.time >= t0 for item in _event_items(e, port_for(e))
     )
     end = max(timeline.duration, timeline.events[-1].time if timeline.events else 0.0)
     streams: list[Iterator[Item]] = [marks, events]
