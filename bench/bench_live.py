@@ -155,6 +155,7 @@ def run(seconds: float = 60.0) -> dict[str, Any]:
             output=PortSpec(f"{NOTE_PORT}:in"),
             clock_out=PortSpec(f"{CLOCK_RX}:in"),
             record_sends=True,
+            synth=None,  # every track to the MIDI port: this measures the wire
         )
         stop_busy = threading.Event()
         burner = threading.Thread(target=busy, args=(stop_busy,), daemon=True)
