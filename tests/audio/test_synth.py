@@ -79,6 +79,49 @@ def test_reads_split_anywhere_give_the_same_audio_as_one_large_read(soundfont: P
     assert peak_db(one_read) > -40
 
 
+def test_each_channel_plays_into_its_own_output_and_the_outputs_sum_to_one_output(
+    soundfont: Path,
+) -> None:
+    # Three outputs: channel c plays into output c % 3. A C-4 on channel 1 and
+    # an E-4 on channel 2, each with its own reverb and chorus.
+    def play(synth: Synth) -> None:
+        for channel, note in ((1, MIDDLE_C), (2, MIDDLE_C + 4)):
+            synth.select(channel, program=0)
+            synth._fs.noteon(channel, note, 100)
+
+    with Synth(soundfont, SynthSettings(groups=3)) as synth:
+        play(synth)
+        outputs = np.concatenate([synth.render_groups(4000).copy() for _ in range(11)], axis=2)
+    with Synth(soundfont) as synth:
+        play(synth)
+        one_output = synth.render(44000)
+
+    silent, c4, e4 = (peak_db(out) for out in outputs)
+    assert silent < -120, "nothing plays on channel 0, 3, 6 ..."
+    assert c4 > -40 and e4 > -40
+    assert peak_db(outputs.sum(axis=0).T - one_output) < -100
+
+
+def test_a_channel_reset_as_drums_starts_on_the_drum_kit_and_any_other_on_the_piano(
+    soundfont: Path,
+) -> None:
+    # A remapped channel starts as the song's channel would: channel 10's kit
+    # (bank 128), or program 0 of bank 0, until a program is chosen.
+    def kick(channel: int, reset: bool | None = None, bank: int | None = None) -> np.ndarray:
+        with Synth(soundfont, SynthSettings(channels=32)) as synth:
+            if reset is not None:
+                synth.reset_channel(channel, drum=reset)
+            if bank is not None:
+                synth.select(channel, program=0, bank=bank)
+            synth._fs.noteon(channel, 36, 100)
+            return synth.render(8000)
+
+    drum_kit, piano = kick(9, bank=128), kick(9, bank=0)
+    assert not np.array_equal(drum_kit, piano)
+    assert np.array_equal(kick(25, reset=True), drum_kit)
+    assert np.array_equal(kick(9, reset=False), piano)
+
+
 def test_the_default_settings_are_the_fluidsynth_command_lines_defaults(soundfont: Path) -> None:
     # Ask the command line itself (its shell's `settings` command), so a render
     # here can be compared with `fluidsynth -F` run without -o options.

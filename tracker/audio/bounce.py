@@ -1,15 +1,27 @@
 """The offline bounce: the song to a mix file and, on request, one stem per track.
 
-How the stems and the mix stay in step: every track is rendered by its own
-FluidSynth instance (in parallel worker processes, one synth each), and the
-mix is the sum of the audible tracks' renders, with or without stems. So the
-stems null against the mix by construction, and asking for stems never
-changes the mix. One synth holding every track would not do: FluidSynth's
-voices, reverb and chorus are linear, but a new voice that takes the slot of
-a voice another note just freed carries some of its state through its first
-64-frame block (measured on TimGM6mb: up to -32 dBFS of difference in that
-one block, none after), so a one-synth mix would not null against stems
-rendered apart.
+One FluidSynth renders the whole song in one pass, with several stereo
+outputs (FluidSynth's audio and effects groups, each output with its own
+reverb and chorus). Every (track, MIDI channel) pair gets a synth channel of
+its own, and the channel decides the output: so each voice is the voice a
+plain one-output render would make (same allocation, same stealing), and the
+outputs sum to that render.
+
+The mix pass has one output for the tracks heard and, when some are muted,
+one for the rest: muted tracks still play, so the voices never depend on what
+is heard. The stems pass is the same render with an output per track: its
+voices are the mix pass's voices exactly, its outputs differ from the mix only
+where the reverbs and choruses (linear) round differently, far below -90 dBFS.
+So the stems null against the mix and asking for stems never changes the mix
+(the mix always comes from the mix pass); the stems pass runs beside it in a
+second thread. Why not one pass with an output per track for everything: each
+output costs its own reverb, about a fifth of a plain render's time each, so
+a 16-track mix would take four times as long as the `fluidsynth` command line.
+
+Why not a synth per track (the first design): a new voice that takes the
+slot of a voice another note just freed carries some of its filter state
+through its first 64-frame block (measured on TimGM6mb: up to -32 dBFS), so
+the sum of per-track renders is not the one-synth render.
 
 Events are applied at their own sample, round(time * rate), and FluidSynth
 starts them at the next 64-frame block; reads are large blocks, split only
@@ -18,25 +30,32 @@ where an event falls.
 
 from __future__ import annotations
 
+import contextlib
 import math
-import multiprocessing
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import numpy as np
+import numpy.typing as npt
 
 from tracker.audio.loudness import measure
 from tracker.audio.progress import Progress, ProgressSink
 from tracker.audio.soundfonts import DEFAULT as DEFAULT_FONT
 from tracker.audio.soundfonts import check_soundfont, find_soundfont
-from tracker.audio.synth import Frames, Synth, SynthSettings
+from tracker.audio.synth import (
+    GM_DRUM_CHANNEL,
+    GROUP_READ,
+    MAX_CHANNELS,
+    Frames,
+    Synth,
+    SynthSettings,
+)
 from tracker.engine.events import Event, Kind, Timeline
 from tracker.engine.routing import audible_tracks, keep_tracks
 from tracker.engine.timeline import compile_song
@@ -44,10 +63,11 @@ from tracker.errors import AudioError, InstrumentError, SoundfontError, UsageErr
 from tracker.instruments import load_device
 from tracker.song.model import Instrument, Song
 
-CHUNK = 8192
-"""Frames per read between events: large for speed (events still land exactly)."""
 SILENCE = 10 ** (-90 / 20)
 """The tail ends when a whole window stays below -90 dBFS."""
+STEM_SILENCE = 10 ** (-100 / 20)
+"""The stems pass's tail runs until -100 dBFS, so it outlasts the mix's and can be
+cut to the mix's length."""
 TAIL_WINDOW = 4096
 MAX_TAIL_SECONDS = 10.0
 """A tail that never falls silent (a held organ, a drone) is cut here."""
@@ -102,8 +122,10 @@ class BounceReport:
 
 
 @dataclass(frozen=True)
-class _Job:
-    """Everything one render needs, picklable for a worker process."""
+class _Pass:
+    """One render of the whole timeline through one synth, its voices sounding in
+    `groups` stereo outputs: track t's in output group_of[t], with that output's
+    own reverb and chorus."""
 
     events: tuple[Event, ...]
     start: float
@@ -113,8 +135,15 @@ class _Job:
     soundfont: Path
     patches: dict[int, Patch]
     settings: SynthSettings
+    group_of: dict[int, int]
+    groups: int
     tail_seconds: float | None
-    slot: int = 0
+    silence: float = SILENCE
+    """The tail ends when the sum of all groups stays below this for a window."""
+
+
+Grouped = npt.NDArray[np.float32]
+"""Audio per output group: (groups, frames, 2) float32."""
 
 
 def render_timeline(
@@ -129,7 +158,8 @@ def render_timeline(
     settings: SynthSettings | None = None,
     song_dir: Path | None = None,
 ) -> Frames:
-    """Render the timeline (or only `tracks`) to a (frames, 2) float32 array.
+    """Render the timeline to a (frames, 2) float32 array: every track, or only
+    `tracks` heard (the others still play, unheard, as in a bounce's mix).
 
     Frame 0 is the first line played. After the last line every note is
     released and the tail runs `tail_seconds`, or until silence (capped at
@@ -137,112 +167,189 @@ def render_timeline(
     """
     patches = instrument_patches(song, soundfont, song_dir)
     synth_settings = replace(settings or SynthSettings(), rate=rate)
-    job = _job(timeline, patches, soundfont, synth_settings, tracks, tail_seconds)
+    job = _mix_pass(timeline, patches, soundfont, synth_settings, tracks, tail_seconds)
     audio, _ = _render(job, progress)
-    return audio
+    mix: Frames = audio[0]
+    return mix
 
 
-def _job(
+def _timed_events(timeline: Timeline) -> tuple[tuple[Event, ...], float, float]:
+    """The events that reach the synth, the song time of frame 0, and the length."""
+    start = timeline.lines[0].time if timeline.lines else 0.0
+    events = tuple(e for e in timeline.events if e.kind is not Kind.TEMPO)
+    return events, start, max(0.0, timeline.duration - start)
+
+
+def _mix_pass(
     timeline: Timeline,
     patches: dict[int, Patch],
     soundfont: Path,
     settings: SynthSettings,
-    tracks: set[int] | None,
+    heard: set[int] | None,
     tail_seconds: float | None,
-    slot: int = 0,
-) -> _Job:
-    start = timeline.lines[0].time if timeline.lines else 0.0
-    events = tuple(e for e in timeline.events if tracks is None or e.track in tracks or e.track < 0)
-    return _Job(
-        events=events,
-        start=start,
-        length=max(0.0, timeline.duration - start),
-        soundfont=soundfont,
-        patches=patches,
-        settings=settings,
-        tail_seconds=tail_seconds,
-        slot=slot,
+) -> _Pass:
+    """The mix: heard tracks (None: all) in group 0; the others (muted) still play,
+    in group 1, so the voices are the same voices as in the stems pass."""
+    events, start, length = _timed_events(timeline)
+    played = {e.track for e in events if e.track >= 0}
+    heard = played if heard is None else heard
+    group_of = {t: 0 if t in heard else 1 for t in played}
+    groups = 2 if played - heard else 1
+    return _Pass(
+        events, start, length, soundfont, patches, settings, group_of, groups, tail_seconds
     )
 
 
-def _render(job: _Job, progress: ProgressSink | None) -> tuple[Frames, list[str]]:
+def _stems_pass(
+    timeline: Timeline,
+    patches: dict[int, Patch],
+    soundfont: Path,
+    settings: SynthSettings,
+    tail_seconds: float | None,
+) -> _Pass:
+    """The stems: each track that plays in its own group. Its tail runs until a
+    quieter threshold than the mix's, so it always lasts at least as long."""
+    events, start, length = _timed_events(timeline)
+    played = sorted({e.track for e in events if e.track >= 0})
+    group_of = {t: g for g, t in enumerate(played)}
+    return _Pass(
+        events, start, length, soundfont, patches, settings, group_of,
+        max(1, len(played)), tail_seconds, STEM_SILENCE,
+    )  # fmt: skip
+
+
+def _render(job: _Pass, progress: ProgressSink | None) -> tuple[Grouped, list[str]]:
+    """Every event at its own sample, large reads between them, then the tail."""
     rate = job.settings.rate
-    with Synth(job.soundfont, job.settings) as synth:
-        channels = _Channels(synth, job.patches)
-        body = round(job.length * rate)
-        if job.events:
-            body = max(body, round((job.events[-1].time - job.start) * rate))
-        out = np.zeros((body, 2), dtype=np.float32)
+    layout, channels, said = _channel_layout(job.events, job.group_of, job.groups)
+    settings = replace(job.settings, channels=channels, groups=job.groups)
+    body = round(job.length * rate)
+    if job.events:
+        body = max(body, round((job.events[-1].time - job.start) * rate))
+    longest = job.tail_seconds if job.tail_seconds is not None else MAX_TAIL_SECONDS
+    # Zeroed pages the tail never reaches are never touched, so never resident.
+    out = np.zeros((job.groups, body + max(0, round(longest * rate)), 2), dtype=np.float32)
+    with Synth(job.soundfont, settings) as synth:
+        router = _Router(synth, job.patches, layout)
         pos = 0
         for event in job.events:
             target = min(body, max(0, round((event.time - job.start) * rate)))
             pos = _fill(synth, out, pos, target, rate, progress)
-            channels.apply(event)
+            router.apply(event)
         _fill(synth, out, pos, body, rate, progress)
         synth.all_notes_off()
-        tail = _tail(synth, rate, job.tail_seconds)
-        return np.concatenate([out, tail]), synth.warnings
+        if job.tail_seconds is not None:
+            end = _fill(synth, out, body, out.shape[1], rate, None)
+        else:
+            end = _tail_until_silent(synth, out, body, job.silence)
+        return out[:, :end], synth.warnings + said
 
 
 def _fill(
-    synth: Synth, out: Frames, pos: int, target: int, rate: int, progress: ProgressSink | None
+    synth: Synth, out: Grouped, pos: int, target: int, rate: int, progress: ProgressSink | None
 ) -> int:
-    """Render out[pos:target] in CHUNK reads; returns the new position."""
+    """Render out[:, pos:target] in large reads; returns the new position."""
     while pos < target:
-        step = min(CHUNK, target - pos)
-        synth.render_into(out[pos : pos + step])
+        step = min(GROUP_READ, target - pos)
+        out[:, pos : pos + step] = synth.render_groups(step).transpose(0, 2, 1)
         pos += step
         if progress is not None:
             progress(pos / rate)
     return pos
 
 
-def _tail(synth: Synth, rate: int, tail_seconds: float | None) -> Frames:
-    """The release and reverb after the last line: a fixed length, or until silence
-    (trimmed just after the last sample above -90 dBFS)."""
-    if tail_seconds is not None:
-        return synth.render(max(0, round(tail_seconds * rate)))
-    windows: list[Frames] = []
-    for _ in range(math.ceil(MAX_TAIL_SECONDS * rate / TAIL_WINDOW)):
-        window = synth.render(TAIL_WINDOW)
-        if float(np.max(np.abs(window))) < SILENCE:
+def _tail_until_silent(synth: Synth, out: Grouped, body: int, silence: float) -> int:
+    """Render the release and reverb after the last line until a whole window of
+    the groups' sum stays below `silence` (or the buffer ends, MAX_TAIL_SECONDS);
+    returns the end, just after the last sample at or above `silence`."""
+    pos = body
+    while pos < out.shape[1]:
+        end = _fill(synth, out, pos, min(pos + TAIL_WINDOW, out.shape[1]), 1, None)
+        if _peak(out[:, pos:end]) < silence:
             break
-        windows.append(window)
-    if not windows:
-        return np.zeros((0, 2), dtype=np.float32)
-    tail = np.concatenate(windows)[: round(MAX_TAIL_SECONDS * rate)]
-    loud = np.flatnonzero(np.max(np.abs(tail), axis=1) >= SILENCE)
-    return tail[: int(loud[-1]) + 1 if loud.size else 0]
+        pos = end
+    total = np.abs(out[:, body:pos].sum(axis=0, dtype=np.float64)).max(axis=1)
+    loud = np.flatnonzero(total >= silence)
+    return body + (int(loud[-1]) + 1 if loud.size else 0)
 
 
-class _Channels:
-    """Keeps each synth channel on the right soundfont program as instruments change."""
+def _peak(grouped: Grouped) -> float:
+    """Peak of the sum of all groups."""
+    return float(np.max(np.abs(grouped.sum(axis=0, dtype=np.float64)))) if grouped.size else 0.0
 
-    def __init__(self, synth: Synth, patches: dict[int, Patch]) -> None:
+
+def _channel_layout(
+    events: Sequence[Event], group_of: dict[int, int], groups: int
+) -> tuple[dict[tuple[int, int], int], int, list[str]]:
+    """A synth channel for each (track, MIDI channel) the events use, in the
+    track's group (channel % groups == group), and the synth's channel count.
+
+    Each track keeps its own channels, so a bend or program change on one track
+    never reaches another that shares its MIDI channel: a stem sounds as the
+    track alone would. Past FluidSynth's 256 channels, a track's channels share.
+    """
+    per_group = MAX_CHANNELS // groups
+    used: dict[int, int] = {}
+    layout: dict[tuple[int, int], int] = {}
+    warnings: list[str] = []
+    for track, channel in sorted({(e.track, e.channel) for e in events if e.track >= 0}):
+        group = group_of[track]
+        slot = used.get(group, 0)
+        used[group] = slot + 1
+        if slot >= per_group:
+            warnings.append(
+                f"track {track + 1:02d} plays on more MIDI channels than one render can keep "
+                "apart: some of its instruments share a channel (and its program changes)"
+            )
+            slot %= per_group
+        layout[(track, channel)] = group + groups * slot
+    top = max(layout.values(), default=0) + 1
+    return layout, max(16, -(-top // 16) * 16), warnings
+
+
+class _Router:
+    """Sends each event to its track's own synth channel, keeping that channel on
+    the right soundfont program as instruments change."""
+
+    def __init__(
+        self, synth: Synth, patches: dict[int, Patch], layout: dict[tuple[int, int], int]
+    ) -> None:
         self.synth = synth
         self.patches = patches
+        self.layout = layout
+        self.by_midi: dict[int, list[int]] = {}
+        """MIDI channel -> the synth channels standing for it (for song-wide events)."""
+        for (_, channel), synth_channel in sorted(layout.items()):
+            synth.reset_channel(synth_channel, drum=channel == GM_DRUM_CHANNEL)
+            self.by_midi.setdefault(channel, []).append(synth_channel)
         self.current: dict[int, int] = {}
-        """channel -> instrument number whose patch it holds."""
+        """synth channel -> instrument number whose patch it holds."""
 
     def apply(self, event: Event) -> None:
+        if event.track >= 0:
+            self._apply(event, self.layout[(event.track, event.channel)])
+        else:
+            for synth_channel in self.by_midi.get(event.channel, ()):
+                self._apply(event, synth_channel)
+
+    def _apply(self, event: Event, ch: int) -> None:
         patch = self.patches.get(event.instrument) if event.instrument is not None else None
         if patch is None or event.instrument is None:
-            self.synth.send(event)
+            self.synth.send(event, ch)
             return
-        ch = event.channel
         if event.kind is Kind.PROGRAM:
             self.current[ch] = event.instrument
             if patch.fixed:
-                self.synth.select(ch, patch.program, patch.bank, patch.font)
+                self.synth.select(ch, patch.program, patch.bank, patch.font, shown=event.channel)
             else:
-                self.synth.select(ch, event.a, event.b, patch.font)
+                self.synth.select(ch, event.a, event.b, patch.font, shown=event.channel)
             return
         if self.current.get(ch) != event.instrument and event.kind is Kind.NOTE_ON:
             # A note of an instrument the channel does not hold yet: the timeline
             # did not say which program, so the instrument's own applies.
             self.current[ch] = event.instrument
-            self.synth.select(ch, patch.program, patch.bank, patch.font)
-        self.synth.send(event)
+            self.synth.select(ch, patch.program, patch.bank, patch.font, shown=event.channel)
+        self.synth.send(event, ch)
 
 
 def instrument_patches(
@@ -315,7 +422,8 @@ def bounce(
 
     `timeline` is one already compiled (by the editor, or a test); from/to
     then do not apply. Every file is written to a temporary name and renamed
-    only when all are written: an error leaves nothing new behind.
+    only when all are written: an error leaves nothing new behind. `workers`
+    1 renders the stems pass after the mix pass instead of beside it.
     """
     fmt, subtype = _check_format(fmt, rate, bits)
     if timeline is None:
@@ -326,7 +434,7 @@ def bounce(
         font = check_soundfont(Path(soundfont))
     else:
         font = find_soundfont(song.soundfont, song_dir)
-    out_dir = _prepare_dir(out_dir)
+    out_dir = _check_dir(out_dir)
     audible = audible_tracks(song)
 
     total = max(timeline.duration - timeline.lines[0].time, 1e-3)
@@ -334,16 +442,21 @@ def bounce(
     warnings: list[str] = []
     patches = instrument_patches(song, font, song_dir, warnings)
     synth_settings = replace(settings or SynthSettings(), rate=rate)
-    rendered = range(len(song.tracks)) if stems else sorted(audible)
-    jobs = [_job(timeline, patches, font, synth_settings, {t}, tail, t) for t in rendered]
-    track_audio, said = _render_parallel(jobs, progress, workers)
+    mix_job = _mix_pass(timeline, patches, font, synth_settings, audible, tail)
+    stems_job = _stems_pass(timeline, patches, font, synth_settings, tail) if stems else None
+    mixed, grouped, said = _render_passes(mix_job, stems_job, progress, workers)
     warnings += said
-    mix = _sum([a for t, a in track_audio.items() if t in audible])
     progress.finish()
 
     # The song's own length at least, even when every track is muted.
-    length = max([round(total * rate), mix.shape[0], *(a.shape[0] for a in track_audio.values())])
-    mix = _pad(mix, length)
+    length = max(round(total * rate), mixed.shape[1])
+    mix = _fit(mixed[0], length)
+    track_audio: dict[int, Frames] = {}
+    if stems_job is not None:
+        silent = np.zeros((length, 2), dtype=np.float32)
+        for t in range(len(song.tracks)):
+            group = stems_job.group_of.get(t)
+            track_audio[t] = silent if group is None else _fit(grouped[group], length)
     level = measure(mix, rate)
     report = BounceReport(
         mix=out_dir / f"mix.{fmt}",
@@ -353,11 +466,11 @@ def bounce(
         clipped=level.clips,
         warnings=sorted(set(warnings)),
     )
-    with _Staging() as staging:
+    with _Staging(out_dir) as staging:
         _write(staging, report.mix, mix, rate, fmt, subtype, report.warnings)
-        for t, audio in sorted(track_audio.items()) if stems else ():
+        for t, audio in sorted(track_audio.items()):
             stem = out_dir / f"{t + 1:02d}-{safe_name(song.tracks[t].name)}.{fmt}"
-            _write(staging, stem, _pad(audio, length), rate, fmt, subtype, report.warnings)
+            _write(staging, stem, audio, rate, fmt, subtype, report.warnings)
             report.stems.append(stem)
             if midi_writer is not None:
                 midi = stem.with_suffix(".mid")
@@ -431,100 +544,62 @@ def _compile(song: Song, from_order: int, to_order: int | None) -> Timeline:
     return compile_song(song, start_order=from_order, end_order=end)
 
 
-def _prepare_dir(out_dir: Path) -> Path:
+def _check_dir(out_dir: Path) -> Path:
+    """Refuse, before the long render, an output folder that cannot be made or written.
+
+    Nothing is created here: _Staging makes the folder when the files are
+    written, so a bounce that fails leaves no empty folder behind.
+    """
     out_dir = Path(out_dir)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise AudioError(
-            f"cannot create the output folder {out_dir}: {error.strerror or error}"
-        ) from error
-    if not os.access(out_dir, os.W_OK | os.X_OK):
-        raise AudioError(f"cannot write into the output folder {out_dir}: permission denied")
+    existing = next(p for p in (out_dir, *out_dir.parents) if os.path.exists(p) or p == Path("."))
+    if not existing.is_dir():
+        what = "it is a file" if existing == out_dir else f"{existing} is a file, not a folder"
+        raise AudioError(f"cannot create the output folder {out_dir}: {what}")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        read_only = os.statvfs(existing).f_flag & os.ST_RDONLY
+        why = "the disk is read-only" if read_only else "permission denied"
+        raise AudioError(f"cannot write into the output folder {out_dir}: {why}")
     return out_dir
 
 
-def _render_parallel(
-    jobs: Sequence[_Job], progress: ProgressSink, workers: int | None
-) -> tuple[dict[int, Frames], list[str]]:
-    """Render jobs, each with its own synth: in worker processes when there is
-    more than one job and more than one worker, else here. `progress` hears the
-    mean number of seconds rendered per job."""
-    count = min(len(jobs), workers or os.cpu_count() or 1)
-    if count <= 1:
-        results: dict[int, Frames] = {}
-        warnings: list[str] = []
-        finished = 0.0
-        for job in jobs:
-            base = finished
+def _render_passes(
+    mix_job: _Pass, stems_job: _Pass | None, progress: ProgressSink, workers: int | None
+) -> tuple[Grouped, Grouped, list[str]]:
+    """The mix pass and, when stems are asked for, the stems pass: side by side
+    in two threads (FluidSynth renders outside the GIL) unless `workers` is 1.
+    `progress` hears the mean number of seconds rendered per pass, always from
+    this thread."""
+    if stems_job is None:
+        mixed, said = _render(mix_job, progress)
+        return mixed, np.zeros((0, 0, 2), dtype=np.float32), said
+    done = [0.0, 0.0]
 
-            def report(seconds: float, base: float = base) -> None:
-                progress((base + seconds) / len(jobs))
+    def told(which: int, *, tell: bool) -> ProgressSink:
+        def sink(seconds: float) -> None:
+            done[which] = seconds
+            if tell:
+                progress(sum(done) / 2)
 
-            results[job.slot], said = _render(job, report)
-            warnings += said
-            finished += job.length
-        return results, warnings
-    return _render_in_pool(jobs, progress, count)
+        return sink
 
-
-def _render_in_pool(
-    jobs: Sequence[_Job], progress: ProgressSink, count: int
-) -> tuple[dict[int, Frames], list[str]]:
-    # spawn, not fork: the caller may be the UI process, with threads running.
-    context = multiprocessing.get_context("spawn")
-    shared = context.Array("d", max(j.slot for j in jobs) + 1, lock=False)
-    results: dict[int, Frames] = {}
-    warnings: list[str] = []
-    pool = ProcessPoolExecutor(
-        max_workers=count, mp_context=context, initializer=_init_worker, initargs=(shared,)
-    )
-    try:
-        slots = {pool.submit(_worker_render, job): job.slot for job in jobs}
-        pending = set(slots)
-        while pending:
-            done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
-            for future in done:
-                results[slots[future]], said = future.result()
-                warnings += said
-            progress(sum(shared) / len(jobs))
-    except BrokenProcessPool as error:
-        raise AudioError("a render worker process died (out of memory?)") from error
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    return results, warnings
+    if workers == 1:
+        mixed, said = _render(mix_job, told(0, tell=True))
+        grouped, more = _render(stems_job, told(1, tell=True))
+        return mixed, grouped, said + more
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stems") as pool:
+        stems_future = pool.submit(_render, stems_job, told(1, tell=False))
+        mixed, said = _render(mix_job, told(0, tell=True))
+        while not stems_future.done():
+            wait([stems_future], timeout=0.1)
+            progress(sum(done) / 2)
+        grouped, more = stems_future.result()
+    return mixed, grouped, said + more
 
 
-_worker_progress: Any = None
-
-
-def _init_worker(shared: Any) -> None:
-    global _worker_progress
-    _worker_progress = shared
-
-
-def _worker_render(job: _Job) -> tuple[Frames, list[str]]:
-    def report(seconds: float) -> None:
-        if _worker_progress is not None:
-            _worker_progress[job.slot] = seconds
-
-    return _render(job, report)
-
-
-def _sum(parts: Iterable[Frames]) -> Frames:
-    parts = list(parts)
-    if not parts:
-        return np.zeros((0, 2), dtype=np.float32)
-    length = max(p.shape[0] for p in parts)
-    total = np.zeros((length, 2), dtype=np.float64)
-    for p in parts:
-        total[: p.shape[0]] += p
-    return total.astype(np.float32)
-
-
-def _pad(audio: Frames, length: int) -> Frames:
+def _fit(audio: Frames, length: int) -> Frames:
+    """Cut or pad with silence to exactly `length` frames."""
     if audio.shape[0] >= length:
-        return audio
+        return audio[:length]
     return np.concatenate([audio, np.zeros((length - audio.shape[0], 2), dtype=np.float32)])
 
 
@@ -541,7 +616,10 @@ class _Staging:
     """Files written under temporary names and renamed together at the end; on any
     error the temporaries are removed and no final file is touched."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.made: list[Path] = []
+        """Folders made for the output, deepest first: removed again when the bounce fails."""
         self.moves: list[tuple[Path, Path]] = []
 
     def temp_for(self, final: Path) -> Path:
@@ -557,11 +635,23 @@ class _Staging:
         self.moves = []
 
     def __enter__(self) -> _Staging:
+        missing = [p for p in (self.folder, *self.folder.parents) if not os.path.exists(p)]
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise AudioError(
+                f"cannot create the output folder {self.folder}: {error.strerror or error}"
+            ) from error
+        self.made = missing
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         for temp, _ in self.moves:
             temp.unlink(missing_ok=True)
+        if exc is not None:
+            for folder in self.made:
+                with contextlib.suppress(OSError):  # not empty: someone else wrote there
+                    folder.rmdir()
         if isinstance(exc, OSError):
             raise AudioError(f"cannot write the bounce: {exc.strerror or exc}") from exc
 

@@ -11,7 +11,10 @@ says so, and the tracker carries on silent.
 
 Frames come out as float32 through `fluid_synth_write_float` (pyfluidsynth's
 `get_samples` gives dithered int16 at the same speed): the bounce quantises
-once, when it writes the file.
+once, when it writes the file. With `groups` > 1 the synth has that many
+stereo outputs, each with its own reverb and chorus (FluidSynth's audio and
+effects groups): MIDI channel c plays into output c % groups, and
+`render_groups` reads them all at once through `fluid_synth_process`.
 """
 
 from __future__ import annotations
@@ -19,11 +22,13 @@ from __future__ import annotations
 import ctypes
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import fluidsynth
 import numpy as np
@@ -38,6 +43,8 @@ Frames = npt.NDArray[np.float32]
 
 BLOCK = 64
 """FluidSynth's internal block: events land on multiples of this many frames."""
+GROUP_READ = 8192
+"""The most frames `render_groups` reads at once (its buffer is reused)."""
 
 LIVE_DRIVERS = ("pulseaudio", "pipewire", "jack", "alsa")
 """Tried in this order when no driver is named (only those this FluidSynth build has)."""
@@ -54,6 +61,29 @@ _write_float.argtypes = [
     ctypes.c_int,
 ]
 _write_float.restype = ctypes.c_int
+
+_process = fluidsynth._fl.fluid_synth_process
+_process.argtypes = [
+    ctypes.c_void_p,
+    ctypes.c_int,
+    ctypes.c_int,
+    ctypes.POINTER(ctypes.c_void_p),
+    ctypes.c_int,
+    ctypes.POINTER(ctypes.c_void_p),
+]
+_process.restype = ctypes.c_int
+
+_set_channel_type = fluidsynth._fl.fluid_synth_set_channel_type
+_set_channel_type.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int]
+_set_channel_type.restype = ctypes.c_int
+_MELODIC, _DRUM = 0, 1
+"""fluid_midi_channel_type: CHANNEL_TYPE_MELODIC, CHANNEL_TYPE_DRUM."""
+
+MAX_CHANNELS = 256
+"""FluidSynth's limit for synth.midi-channels."""
+MAX_GROUPS = 128
+"""FluidSynth's limit for synth.audio-groups and synth.effects-groups."""
+GM_DRUM_CHANNEL = 9
 
 
 @dataclass(frozen=True)
@@ -74,14 +104,18 @@ class SynthSettings:
     chorus_level: float = 2.0
     polyphony: int = 256
     channels: int = 16
-    """MIDI channels (a multiple of 16)."""
+    """MIDI channels (a multiple of 16, at most 256)."""
+    groups: int = 1
+    """Stereo outputs, each with its own reverb and chorus (at most 128):
+    channel c plays into output c % groups."""
 
 
 class Synth:
     """One FluidSynth instance with its soundfonts loaded.
 
-    Not thread-safe beyond what FluidSynth itself guarantees; one per process
-    for the bounce workers.
+    Not thread-safe beyond what FluidSynth itself guarantees: one thread uses
+    one Synth (the bounce renders its mix and stems passes in two threads, a
+    Synth each).
     """
 
     def __init__(self, soundfont: Path, settings: SynthSettings | None = None) -> None:
@@ -97,9 +131,13 @@ class Synth:
                 "synth.chorus.active": int(s.chorus),
                 "synth.chorus.level": float(s.chorus_level),
                 "synth.polyphony": int(s.polyphony),
+                "synth.audio-groups": int(s.groups),
+                "synth.audio-channels": int(s.groups),
+                "synth.effects-groups": int(s.groups),
             },
         )
         self._driver: int | None = None
+        self._outputs: tuple[npt.NDArray[np.float32], Any, Any] | None = None
         self._fonts: dict[Path, int] = {}
         self._channel_font: dict[int, int] = {}
         self.warnings: list[str] = []
@@ -122,8 +160,19 @@ class Synth:
         self._fonts[path] = sfid
         return sfid
 
-    def select(self, channel: int, program: int, bank: int = 0, font: Path | None = None) -> None:
-        """Put a program on a channel; falls back to bank 0 when the font lacks the bank."""
+    def select(
+        self,
+        channel: int,
+        program: int,
+        bank: int = 0,
+        font: Path | None = None,
+        *,
+        shown: int | None = None,
+    ) -> None:
+        """Put a program on a channel; falls back to bank 0 when the font lacks the bank.
+
+        `shown` is the MIDI channel (0-15) the song uses, named in warnings
+        when the synth channel is a remapped one."""
         sfid = self.load(font) if font is not None else self._channel_font.get(channel)
         if sfid is None:
             sfid = self.default_font
@@ -132,21 +181,32 @@ class Synth:
             return
         fallback_bank = 128 if bank == 128 else 0
         fallback_program = 0 if bank == 128 else program
+        said = (channel if shown is None else shown) + 1
         if self._fs.program_select(channel, sfid, fallback_bank, fallback_program) == 0:
             self.warnings.append(
                 f"soundfont has no program {program} in bank {bank}: "
-                f"channel {channel + 1} plays bank {fallback_bank} program {fallback_program}"
+                f"channel {said} plays bank {fallback_bank} program {fallback_program}"
             )
         else:
             self.warnings.append(
-                f"soundfont has no program {program} in bank {bank}: channel {channel + 1} is silent"
+                f"soundfont has no program {program} in bank {bank}: channel {said} is silent"
             )
+
+    def reset_channel(self, channel: int, *, drum: bool) -> None:
+        """Make a channel start as FluidSynth starts MIDI channel 10 (drum type: bank
+        128, and its voices the last to be stolen, fluid_voice.c) or any other (bank 0),
+        program 0: a remapped channel then behaves as the song's own channel would."""
+        _set_channel_type(self._fs.synth, channel, _DRUM if drum else _MELODIC)
+        self._channel_font[channel] = self.default_font
+        self._fs.program_select(channel, self.default_font, 128 if drum else 0, 0)
 
     # -- events -----------------------------------------------------------------
 
-    def send(self, event: Event) -> None:
-        """Apply one timeline event now (it sounds from the next 64-frame block)."""
-        kind, ch = event.kind, event.channel
+    def send(self, event: Event, channel: int | None = None) -> None:
+        """Apply one timeline event now (it sounds from the next 64-frame block), on
+        its own channel or on `channel`."""
+        kind = event.kind
+        ch = event.channel if channel is None else channel
         if kind is Kind.NOTE_ON:
             self._fs.noteon(ch, event.a, event.b)
         elif kind is Kind.NOTE_OFF:
@@ -156,7 +216,7 @@ class Synth:
         elif kind is Kind.PITCH_BEND:
             self._fs.pitch_bend(ch, event.a)
         elif kind is Kind.PROGRAM:
-            self.select(ch, event.a, event.b)
+            self.select(ch, event.a, event.b, shown=event.channel)
         # TEMPO changes the timeline's clock, not the synth.
 
     def all_notes_off(self) -> None:
@@ -188,6 +248,36 @@ class Synth:
         # Left at offset 0, right at offset 1, both with a stride of 2 floats.
         if _write_float(self._fs.synth, n, ptr, 0, 2, ptr, 1, 2) != 0:
             raise AudioError("FluidSynth failed to render audio")
+
+    def render_groups(self, frames: int) -> npt.NDArray[np.float32]:
+        """The next `frames` frames (at most GROUP_READ) of every output group, as a
+        (groups, 2, frames) view of a buffer reused by the next call.
+
+        Each group holds its dry voices plus its own reverb and chorus, so the
+        groups sum to what a one-output synth would give.
+        """
+        if not 0 <= frames <= GROUP_READ:
+            raise ValueError(f"render_groups reads 0 to {GROUP_READ} frames at a time")
+        buffer, fx, out = self._group_outputs()
+        buffer[:, :, :frames] = 0.0  # fluid_synth_process adds into the buffers
+        groups = self.settings.groups
+        if frames and _process(self._fs.synth, frames, 4 * groups, fx, 2 * groups, out) != 0:
+            raise AudioError("FluidSynth failed to render audio")
+        return buffer[:, :, :frames]
+
+    def _group_outputs(self) -> tuple[npt.NDArray[np.float32], Any, Any]:
+        """The planar buffer and fluid_synth_process's pointer arrays, made once:
+        group g's dry left/right are out[2g], out[2g+1]; its reverb and chorus
+        (fx[4g..4g+3], left/right each) are mixed into the same two buffers."""
+        if self._outputs is None:
+            groups = self.settings.groups
+            buffer = np.zeros((groups, 2, GROUP_READ), dtype=np.float32)
+            rows = [buffer[g, side].ctypes.data for g in range(groups) for side in (0, 1)]
+            out = (ctypes.c_void_p * (2 * groups))(*rows)
+            fx_rows = [rows[2 * g + side] for g in range(groups) for _ in (0, 1) for side in (0, 1)]
+            fx = (ctypes.c_void_p * (4 * groups))(*fx_rows)
+            self._outputs = (buffer, fx, out)
+        return self._outputs
 
     # -- live output --------------------------------------------------------------
 
@@ -256,6 +346,11 @@ def _last_fluid_error(said: list[str]) -> str:
     return said[-1] if said else "failed"
 
 
+_STDERR_LOCK = threading.Lock()
+"""File descriptor 2 belongs to the whole process: one capture at a time (the
+bounce makes synths in two threads)."""
+
+
 @contextmanager
 def _c_stderr_captured() -> Iterator[list[str]]:
     """Catch what the C libraries print on file descriptor 2 (FluidSynth, ALSA,
@@ -264,8 +359,8 @@ def _c_stderr_captured() -> Iterator[list[str]]:
     The list yielded fills in when the block ends.
     """
     said: list[str] = []
-    saved = os.dup(2)
-    with tempfile.TemporaryFile() as sink:
+    with _STDERR_LOCK, tempfile.TemporaryFile() as sink:
+        saved = os.dup(2)
         os.dup2(sink.fileno(), 2)
         try:
             yield said
