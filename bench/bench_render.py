@@ -22,7 +22,6 @@ as rough.
 
 from __future__ import annotations
 
-import math
 import shutil
 import subprocess
 import tempfile
@@ -35,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 import soundfile
 
+from tests.audio.reference import cli_timing, likeness, peak_db
 from tracker.audio.bounce import (
     _render,
     _stems_pass,
@@ -44,10 +44,10 @@ from tracker.audio.bounce import (
 )
 from tracker.audio.soundfonts import find_soundfont
 from tracker.audio.synth import BLOCK, SynthSettings
-from tracker.engine.events import Kind, Timeline
+from tracker.engine.events import Timeline
 from tracker.engine.routing import keep_tracks
 from tracker.engine.timeline import compile_song
-from tracker.midi.smf import DEFAULT_PPQ, export_timeline
+from tracker.midi.smf import export_timeline
 from tracker.song.model import NOTE_OFF, Cell, Instrument, Pattern, PatternTrack, Song, Track
 
 RATE = 44100
@@ -190,62 +190,6 @@ def _best(fn: Callable[[], object]) -> float:
     return min(times)
 
 
-def _envelope(audio: Audio) -> npt.NDArray[np.float64]:
-    """10 ms RMS of the left and right channels together."""
-    n = audio.shape[0] // ENVELOPE * ENVELOPE
-    frames = audio[:n].astype(np.float64).reshape(-1, ENVELOPE * 2)
-    return np.sqrt(np.mean(frames**2, axis=1))
-
-
-def _likeness(ours: Audio, cli: Audio) -> dict[str, float]:
-    """Our render against the command line's (already in step with ours)."""
-    n = min(ours.shape[0], cli.shape[0]) // BLOCK * BLOCK
-    a, b = ours[:n], cli[:n]
-    blocks = np.all(a.reshape(-1, BLOCK * 2) == b.reshape(-1, BLOCK * 2), axis=1)
-    return {
-        "envelope correlation": float(np.corrcoef(_envelope(a), _envelope(b))[0, 1]),
-        "sample correlation": float(np.corrcoef(a[:, 0], b[:, 0])[0, 1]),
-        "bit-exact blocks %": 100 * float(np.mean(blocks)),
-        "peak difference dBFS": _db(a - b),
-    }
-
-
-def _cli_timing(timeline: Timeline, ppq: int = DEFAULT_PPQ) -> Timeline:
-    """The timeline with each event moved to the block where the command line
-    applies it (constant tempo only): its MIDI player, run at the start of
-    each 64-frame block k, reads the clock as whole milliseconds,
-    msec = floor(1000 * 64k / rate), turns that into file ticks with a float32
-    ms-per-tick, int(msec / deltatime + 0.5), sends every event up to there,
-    and the synth plays them from block k + 1 (FluidSynth 2.3, fluid_midi.c
-    fluid_player_callback and fluid_synth.c fluid_sample_timer_process)."""
-    bpm = next(e.bpm for e in timeline.events if e.kind is Kind.TEMPO)
-    tempo = round(60_000_000 / bpm)
-    deltatime = float(np.float32(np.float32(tempo) / np.float32(ppq) / np.float32(1000.0)))
-
-    def player_tick(block: int) -> int:
-        return int(math.floor(1000.0 * BLOCK * block / RATE) / deltatime + 0.5)
-
-    moved = []
-    for event in timeline.events:
-        tick = round(event.beat * ppq)
-        block = max(0, int(tick * deltatime * RATE / 1000 / BLOCK) - 2)
-        while player_tick(block) < tick:
-            block += 1
-        moved.append(event._replace(time=(block + 1) * BLOCK / RATE))
-    return Timeline(
-        events=moved,
-        lines=list(timeline.lines),
-        duration=timeline.duration,
-        end_beat=timeline.end_beat,
-        end_tick=timeline.end_tick,
-    )
-
-
-def _db(audio: npt.NDArray[np.floating[Any]]) -> float:
-    peak = float(np.max(np.abs(audio)))
-    return 20 * float(np.log10(peak)) if peak > 0 else float("-inf")
-
-
 def _one_song(name: str, song: Song, font: Path, cli_path: str | None) -> dict[str, Any]:
     timeline = compile_song(song)
     with tempfile.TemporaryDirectory(prefix="bench-render-") as folder:
@@ -265,7 +209,7 @@ def _one_song(name: str, song: Song, font: Path, cli_path: str | None) -> dict[s
         row["one pass, an output per track s"] = _best(lambda: _render(one_pass, None))
         mix = soundfile.read(work / "stems" / "mix.wav", dtype="float32")[0]
         stems = [soundfile.read(p, dtype="float32")[0] for p in (work / "stems").glob("[0-9]*.wav")]
-        row["stems' sum - mix, peak dBFS"] = _db(np.sum(stems, axis=0) - mix)
+        row["stems' sum - mix, peak dBFS"] = peak_db(np.sum(stems, axis=0) - mix)
         if cli_path is None:
             row["fluidsynth -F s"] = "not installed"
             return row
@@ -293,7 +237,7 @@ def _one_song(name: str, song: Song, font: Path, cli_path: str | None) -> dict[s
         )
         cli = soundfile.read(float_wav, dtype="float32", always_2d=True)[0]
         late = cli[BLOCK:]
-        in_step = _cli_timing(timeline)
+        in_step = cli_timing(timeline)
         renders: dict[str, tuple[Timeline, Audio]] = {
             "one block on": (timeline, late),
             "its clock copied": (in_step, cli),
@@ -308,7 +252,7 @@ def _one_song(name: str, song: Song, font: Path, cli_path: str | None) -> dict[s
             for audio in alone:
                 apart[: audio.shape[0]] += audio
             for label, audio in (("one synth", ours), ("per-track synths", apart)):
-                for key, value in _likeness(np.asarray(audio, np.float32), reference).items():
+                for key, value in likeness(np.asarray(audio, np.float32), reference).items():
                     row[f"{label}, {how}: {key}"] = value
         return row
 
