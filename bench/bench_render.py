@@ -58,7 +58,6 @@ PATTERNS = 8
 BPM = 128.0
 CHORDS = ((60, 64, 67), (57, 60, 64), (53, 57, 60), (55, 59, 62))
 SCALE = (72, 74, 76, 79, 81, 84)
-ENVELOPE = RATE // 100
 """10 ms of frames: one RMS value of the envelope."""
 
 Audio = npt.NDArray[np.float32]

@@ -8,6 +8,10 @@ from tracker.engine.events import Event, Kind
 from tracker.engine.tempo import TempoMap
 
 _ORDER = attrgetter("tick", "kind", "track", "column")
+_NOTE_ON = Kind.NOTE_ON
+_NOTE_OFF = Kind.NOTE_OFF
+_new_tuple = tuple.__new__
+"""Builds an Event without the NamedTuple's Python-level __new__: the compile's hottest call."""
 
 
 class Emitter:
@@ -53,11 +57,10 @@ class Emitter:
         b: int = 0,
         instrument: int | None = None,
     ) -> None:
-        found = self._cache.get(offset)
-        tick, time, beat = found if found is not None else self.at(offset)
-        if kind is Kind.NOTE_ON:
+        tick, time, beat = self._cache.get(offset) or self.at(offset)
+        if kind is _NOTE_ON:
             self._struck[track, column] = (tick, len(self.events))
-        elif kind is Kind.NOTE_OFF:
+        elif kind is _NOTE_OFF:
             struck = self._struck.pop((track, column), None)
             if struck is not None and struck[0] == tick:
                 # A note ended at the instant it began (a retrigger or arpeggio step
@@ -66,7 +69,11 @@ class Emitter:
                 self.events[struck[1]] = None  # type: ignore[call-overload]
                 self._dropped += 1
                 return
-        self.events.append(Event(time, beat, tick, kind, track, channel, a, b, instrument, column))
+        self.events.append(
+            _new_tuple(
+                Event, (time, beat, tick, kind, track, channel, a, b, instrument, column, 0.0)
+            )
+        )
 
     def finish(self) -> list[Event]:
         """The events, without the dropped zero-length notes, in play order."""
