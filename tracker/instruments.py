@@ -508,6 +508,14 @@ def resolve_cc_lane(name: str, device: Device | None) -> int:
     )
 
 
+def cc_lane_for(name: str, instrument: InstrumentLike) -> int:
+    """The engine's CcResolver for real songs: lane names through the instrument's
+    device map, then the General MIDI names. Every compile the musician hears,
+    renders or exports passes this one, so they agree on every controller."""
+    device = load_device(instrument.device) if instrument.device else None
+    return resolve_cc_lane(name, device)
+
+
 class InstrumentLike(Protocol):
     """What describe_instrument reads: the fields of tracker.song.model.Instrument.
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from tracker.engine.clock import TempoMap
 from tracker.engine.events import Event, Kind, LineMark, Timeline
 from tracker.engine.timeline import compile_song
+from tracker.instruments import cc_lane_for
 from tracker.midi import sync
 from tracker.song.model import Song
 
@@ -70,14 +71,20 @@ def _event_items(event: Event, port: str) -> list[Item]:
 
 
 def compile_range(song: Song, start_order: int, start_line: int, end_order: int | None) -> Timeline:
-    return compile_song(song, start_order=start_order, start_line=start_line, end_order=end_order)
+    return compile_song(
+        song,
+        start_order=start_order,
+        start_line=start_line,
+        end_order=end_order,
+        cc_resolver=cc_lane_for,
+    )
 
 
 def song_beat(song: Song, order: int, line: int) -> float:
     """Where (order, line) is in the whole song, in beats: for Song Position Pointer."""
     if (order, line) == (0, 0):
         return 0.0
-    whole = compile_song(song)
+    whole = compile_song(song, cc_resolver=cc_lane_for)
     return next((m.beat for m in whole.lines if (m.order, m.line) == (order, line)), 0.0)
 
 

@@ -16,11 +16,11 @@ def format_duration(seconds: float) -> str:
 def describe_song(path: Path) -> str:
     from tracker.audio.soundfonts import find_soundfont
     from tracker.engine.timeline import compile_song
-    from tracker.instruments import describe_instrument
+    from tracker.instruments import cc_lane_for, describe_instrument
     from tracker.song.storage import load_song
 
     song = load_song(path)
-    timeline = compile_song(song)
+    timeline = compile_song(song, cc_resolver=cc_lane_for)
     notes = sum(1 for event in timeline.events if event.kind.name == "NOTE_ON")
     lines = [
         f"{path}: ok",

@@ -60,7 +60,7 @@ from tracker.engine.events import Event, Kind, Timeline
 from tracker.engine.routing import audible_tracks, keep_tracks
 from tracker.engine.timeline import compile_song
 from tracker.errors import AudioError, InstrumentError, SoundfontError, UsageError
-from tracker.instruments import load_device
+from tracker.instruments import cc_lane_for, load_device
 from tracker.song.model import Instrument, Song
 
 SILENCE = 10 ** (-90 / 20)
@@ -541,7 +541,7 @@ def _compile(song: Song, from_order: int, to_order: int | None) -> Timeline:
             f"--to {to_order}: expected an order entry from {from_order} to {count - 1}"
         )
     end = None if to_order is None else to_order + 1
-    return compile_song(song, start_order=from_order, end_order=end)
+    return compile_song(song, start_order=from_order, end_order=end, cc_resolver=cc_lane_for)
 
 
 def _check_dir(out_dir: Path) -> Path:

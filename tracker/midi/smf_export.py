@@ -20,8 +20,9 @@ from tracker.engine.events import Event, Kind, Timeline
 from tracker.engine.routing import audible_tracks
 from tracker.engine.timeline import compile_song
 from tracker.errors import UsageError
+from tracker.instruments import cc_lane_for
 from tracker.song.model import Song
-from tracker.song.storage import _write_atomically
+from tracker.song.storage import write_atomically
 
 DEFAULT_PPQ = 960
 """Ticks per beat: divisible by 2, 3, 4, 5, 6, 8, so every lpb up to 8 (and tpl ticks) fits."""
@@ -48,13 +49,19 @@ def export_timeline(
     """Write the timeline as a type 1 MIDI file; `tracks` limits it to those tracker tracks."""
     data = timeline_to_bytes(timeline, song, tracks=tracks, ppq=ppq)
     target = Path(path)
-    _write_atomically(target, data, path, what="the MIDI file")
+    write_atomically(target, data, path, what="the MIDI file")
 
 
 def export_song(song: Song, path: str | Path, *, ppq: int = DEFAULT_PPQ) -> None:
     """Compile the whole song and write the tracks you would hear (mute and solo
     apply, as in a bounce) as a MIDI file."""
-    export_timeline(compile_song(song), song, path, tracks=audible_tracks(song), ppq=ppq)
+    export_timeline(
+        compile_song(song, cc_resolver=cc_lane_for),
+        song,
+        path,
+        tracks=audible_tracks(song),
+        ppq=ppq,
+    )
 
 
 def timeline_to_bytes(

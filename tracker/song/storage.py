@@ -59,8 +59,8 @@ def save_song(song: Song, path: str | Path) -> None:
             f"could not save {path}: cannot read the current file to back it up: {_reason(error)}"
         ) from None
     if previous is not None:
-        _write_atomically(backup_path(target), previous, path, what="the backup")
-    _write_atomically(target, data, path, what="the song")
+        write_atomically(backup_path(target), previous, path, what="the backup")
+    write_atomically(target, data, path, what="the song")
 
 
 def backup_path(path: str | Path) -> Path:
@@ -78,7 +78,7 @@ def recovery_path(path: str | Path) -> Path:
 def write_recovery(song: Song, path: str | Path) -> None:
     """Autosave: write the song's recovery file (atomically), never the song itself."""
     target = recovery_path(_real(path))
-    _write_atomically(target, _checked_text(song, path), path, what="the autosave")
+    write_atomically(target, _checked_text(song, path), path, what="the autosave")
 
 
 def read_recovery(path: str | Path) -> Song | None:
@@ -133,7 +133,7 @@ def _checked_text(song: Song, target: str | Path) -> bytes:
     return text.encode("utf-8")
 
 
-def _write_atomically(target: Path, data: bytes, shown: str | Path, *, what: str) -> None:
+def write_atomically(target: Path, data: bytes, shown: str | Path, *, what: str) -> None:
     """Temporary file in the same folder, fsync, os.replace, fsync the folder."""
     folder = target.parent
     temporary: str | None = None
