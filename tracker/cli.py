@@ -35,7 +35,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _cmd_open(args: argparse.Namespace) -> int:
-    from tracker.ui import run_app
+    from tracker.ui import editor_player_config, run_app
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError(
@@ -43,7 +43,7 @@ def _cmd_open(args: argparse.Namespace) -> int:
             "or `tracker check`"
         )
 
-    return run_app(args.song)
+    return run_app(args.song, editor_player_config(args.port, args.audio_driver, args.midi_in))
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
@@ -182,6 +182,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("open", "open SONG in the editor (same as `tracker SONG`)", _cmd_open)
     sub.add_argument("song", type=Path, nargs="?", help="song file (.toml); created on first save")
+    sub.add_argument("--port", help="send every track to the MIDI output port matching NAME")
+    sub.add_argument(
+        "--audio-driver",
+        metavar="NAME",
+        help="FluidSynth audio driver for soundfont tracks (pulseaudio, pipewire, jack, alsa)",
+    )
+    sub.add_argument(
+        "--midi-in", metavar="PORT", help="record and play through from MIDI input PORT"
+    )
 
     sub = command("new", "create a new empty song file", _cmd_new)
     sub.add_argument("song", type=Path)

@@ -177,8 +177,27 @@ class SetThru:
 
 
 @dataclass(frozen=True)
+class Preview:
+    """Sound one note now, playing or stopped, the way the song would play it: on the
+    instrument's route (its device's port, the live synth, or the default output) and
+    channel, from the song last sent (Play or UpdateSong).
+
+    Its note-off follows after `seconds`, or sooner: at the next preview in the same
+    track, and at stop, play, panic or quit.
+    """
+
+    track: int
+    instrument: int | None
+    """None: the song's first instrument."""
+    note: int
+    velocity: int | None = None
+    """None: the instrument's own volume, as a note without one plays in the song."""
+    seconds: float = 0.5
+
+
+@dataclass(frozen=True)
 class Panic:
-    pass
+    """All notes off and all sound off on every channel of every port; the synth goes quiet."""
 
 
 @dataclass(frozen=True)
@@ -202,6 +221,7 @@ Command = (
     | UpdateSong
     | SetMute
     | SetThru
+    | Preview
     | Panic
     | RequestLog
     | Quit

@@ -4,24 +4,27 @@ One loop, one thread: read commands, poll MIDI input, and wait for the next
 deadline (sleep, then spin: engine/clock.py). The next message's bytes are made
 right after the previous send, long before its own deadline. Line marks drive the
 playhead; edits, cues and loop wraps happen on them, and every one of those sends
-the owed note-offs first (midi/notes.py).
+the owed note-offs first (midi/notes.py). A preview (a note typed in the editor)
+sounds at once, playing or stopped, and owes its note-off like any other note.
 """
 
 from __future__ import annotations
 
 import contextlib
+import sys
+import time
 from array import array
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracker.engine.clock import NS_PER_S, Anchor, Clock, SystemClock, wait_until
 from tracker.engine.events import Event, Kind, LineMark, Timeline
-from tracker.engine.routing import audible_tracks
+from tracker.engine.routing import assign_channels, audible_tracks
 from tracker.errors import TrackerError
 from tracker.midi import sync
-from tracker.midi.notes import SoundingNotes, panic_messages
+from tracker.midi.notes import SoundingNotes, note_off, note_on, panic_messages
 from tracker.midi.ports import InputPort, ManagedOutput, PortLister, open_input
 from tracker.midi.ports import open_virtual_input as _open_virtual_input
 from tracker.player import (
@@ -35,6 +38,7 @@ from tracker.player import (
     PlayerConfig,
     Playhead,
     PortSpec,
+    Preview,
     Quit,
     Recorded,
     RequestLog,
@@ -74,6 +78,22 @@ HOUSEKEEPING_GAP_NS = 5_000_000
 
 def muted_tracks(song: Song) -> set[int]:
     return set(range(len(song.tracks))) - audible_tracks(song)
+
+
+PREVIEW_OWNER = -100
+"""SoundingNotes owner of a preview in track t: PREVIEW_OWNER - t, never a track's own
+number, so muting a track leaves a note being auditioned there alone."""
+
+
+@dataclass(frozen=True, slots=True)
+class HeldPreview:
+    """A previewed note that still owes its note-off."""
+
+    port: str
+    channel: int
+    note: int
+    instrument: int | None
+    off_ns: int
 
 
 class Transport:
@@ -125,9 +145,16 @@ class Transport:
         """The synth's state for the status line: its driver, or why it is silent."""
         self.routes: dict[int, str] = {}
         """Instrument number -> port key (or SYNTH_PORT), fixed at each Play."""
-        self.told: set[str] = set()
         self.song_dir: Path | None = None
+        self.told: set[str] = set()
         """Routing notes already reported (each is said once)."""
+        self.lister_error: str | None = None
+        """Why the port list could not be read at the last look (None: it could)."""
+        self.previews: dict[int, HeldPreview] = {}
+        """Track -> the note previewed there, until its note-off."""
+        self.preview_programs: dict[tuple[str, int], tuple[int, int]] = {}
+        """(port, channel) -> (program, bank) a stopped preview set there; forgotten at
+        each Play (the song sets its own programs)."""
 
     # ------------------------------------------------------------ ports
 
@@ -264,8 +291,11 @@ class Transport:
         try:
             names = self.lister.outputs()
         except TrackerError as error:
-            self.errors.append(error.message)
+            if error.message != self.lister_error:  # said once, not at every look
+                self.errors.append(error.message)
+            self.lister_error = error.message
             return
+        self.lister_error = None
         for key, port in self.ports.items():
             change = port.refresh(names)
             if change == "lost":
@@ -337,6 +367,8 @@ class Transport:
         notes (at `at_ns`, a deadline, when a stream swap happens there)."""
         for key, data in self.notes.flush(track=track):
             self.send_now(str(key), data)
+        if track is None:
+            self.previews.clear()  # their MIDI notes were just ended; the synth's below
         if self.synth is not None:
             if track is None:
                 self.synth.release(at_ns)
@@ -426,6 +458,7 @@ class Transport:
 
     def play(self, command: Play) -> None:
         self.stop_sound()
+        self.preview_programs = {}
         self.cache = {}
         self.mark = None
         self.range = command
@@ -500,8 +533,9 @@ class Transport:
         for track in muted - self.muted:
             self.flush(track)
         self.muted = muted
-        if self.song is not None and song.instruments != self.song.instruments:
+        if self.needs_route(song):
             self.route(song, self.song_dir)  # fonts load now, not at the swap's deadline
+            self.preview_programs = {}
         if self.playing and self.song is not None:
             self.pending_song = song
             self.pending_cache = {}
@@ -514,6 +548,13 @@ class Transport:
             self.song = song
             self.cache = {}
 
+    def needs_route(self, song: Song) -> bool:
+        """An edit that changes where instruments play; or, stopped, the first song we
+        hear of (previews need its routes before any Play)."""
+        if self.song is None:
+            return not self.playing
+        return (song.instruments, song.soundfont) != (self.song.instruments, self.song.soundfont)
+
     def set_mute(self, track: int, muted: bool) -> None:
         if muted:
             self.muted.add(track)
@@ -523,6 +564,7 @@ class Transport:
 
     def panic(self) -> None:
         self.notes.flush()
+        self.previews.clear()
         if self.synth is not None:
             self.synth.panic()
         for port in self.ports.values():
@@ -556,12 +598,104 @@ class Transport:
             case SetThru(channel=channel, instrument=instrument):
                 key = f"inst{instrument:02X}" if instrument is not None else DEFAULT_PORT
                 self.thru = (key if key in self.ports else DEFAULT_PORT, channel & 0x0F)
+            case Preview():
+                self.preview(command)
             case Panic():
                 self.panic()
             case RequestLog():
                 self.emit(SendLog(tuple(self.lateness), tuple(self.log)))
             case Quit():
                 self.quit = True
+
+    # ------------------------------------------------------------ preview
+
+    def preview(self, command: Preview) -> None:
+        """A typed or auditioned note, heard now on its instrument's route; the note
+        before it in the same track ends first."""
+        now = self.clock.now_ns()
+        self.end_preview(command.track, now)
+        song = self.song
+        number = command.instrument
+        if number is None and song is not None and song.instruments:
+            number = min(song.instruments)
+        instrument = song.instruments.get(number) if song and number is not None else None
+        velocity = command.velocity if command.velocity is not None else 100
+        if command.velocity is None and instrument is not None:
+            velocity = instrument.volume
+        velocity = max(0, min(127, velocity))
+        if velocity == 0 or not 0 <= command.note <= 127:
+            return
+        key = self.preview_port(number)
+        channel = self.preview_channel(song, number)
+        if key == SYNTH_PORT:
+            if self.synth is None:
+                return
+            if not self.playing:  # mid-song the audio clock stays as the song set it
+                self.synth.resync_if_drifted(now)
+            self.synth.play(now, self.note_event(Kind.NOTE_ON, command, channel, velocity, number))
+        else:
+            if not self.playing and instrument is not None and number is not None:
+                self.preview_program(key, channel, number, instrument.program, instrument.bank)
+            data = note_on(channel, command.note, velocity)
+            self.notes.observe(key, data, PREVIEW_OWNER - command.track)
+            self.send_now(key, data)
+            if self.config.record_sends:
+                self.log.append((now, now, key, data))
+        off_ns = now + round(max(0.0, command.seconds) * NS_PER_S)
+        self.previews[command.track] = HeldPreview(key, channel, command.note, number, off_ns)
+
+    @staticmethod
+    def note_event(
+        kind: Kind, command: Preview, channel: int, velocity: int, number: int | None
+    ) -> Event:
+        return Event(0.0, 0.0, 0, kind, command.track, channel, command.note, velocity, number)
+
+    def preview_port(self, number: int | None) -> str:
+        """Where the instrument plays in the song: its route, else its own port, else out."""
+        if number is None:
+            return DEFAULT_PORT
+        if number in self.routes:
+            return self.routes[number]
+        key = f"inst{number:02X}"
+        return key if key in self.ports else DEFAULT_PORT
+
+    @staticmethod
+    def preview_channel(song: Song | None, number: int | None) -> int:
+        if song is None or number is None:
+            return 0
+        try:
+            return assign_channels(song).get(number, 0)
+        except TrackerError:
+            return 0  # a channel out of range: the song will not play either; it says why
+
+    def preview_program(self, key: str, channel: int, number: int, program: int, bank: int) -> None:
+        """Stopped, the port may hold another program: set the instrument's, once."""
+        if self.preview_programs.get((key, channel)) == (program, bank):
+            return
+        self.preview_programs[(key, channel)] = (program, bank)
+        event = Event(0.0, 0.0, 0, Kind.PROGRAM, -1, channel, program, bank, number)
+        for data in event_messages(event):
+            self.send_now(key, data)
+
+    def end_preview(self, track: int, now: int) -> None:
+        """The owed note-off of the track's preview (none when stop or panic ended it)."""
+        held = self.previews.pop(track, None)
+        if held is None:
+            return
+        if held.port == SYNTH_PORT:
+            if self.synth is not None:
+                off = Event(0.0, 0.0, 0, Kind.NOTE_OFF, track, held.channel, held.note, 0)
+                self.synth.play(now, off._replace(instrument=held.instrument))
+            return
+        data = note_off(held.channel, held.note)
+        if self.notes.observe(held.port, data):
+            self.send_now(held.port, data)
+            if self.config.record_sends:
+                self.log.append((now, now, held.port, data))
+
+    def end_due_previews(self, now: int) -> None:
+        for track in [t for t, held in self.previews.items() if held.off_ns <= now]:
+            self.end_preview(track, now)
 
     # ------------------------------------------------------------ the line and the end
 
@@ -692,6 +826,8 @@ class Transport:
             errors += tuple(port.errors)
             port.errors.clear()
         self.errors.clear()
+        for error in errors:  # the whole story, for ~/.cache/tracker/player.log
+            print(time.strftime("%H:%M:%S"), error, file=sys.stderr, flush=True)
         self.emit(
             Status(
                 self.playing,
@@ -716,7 +852,8 @@ class Transport:
             self.next_port_poll = now + round(self.config.port_poll_s * NS_PER_S)
             self.refresh_ports()
         state = self.describe_ports()
-        if now >= self.next_status and (self.playing or state != self.port_state or self.errors):
+        told = self.errors or any(p.errors for p in self.ports.values())
+        if now >= self.next_status and (self.playing or state != self.port_state or told):
             self.next_status = now + round(self.config.status_interval_s * NS_PER_S)
             self.port_state = state
             self.emit_status()
@@ -726,6 +863,8 @@ class Transport:
             self.handle(command)
         self.poll_inputs()
         now = self.clock.now_ns()
+        if self.previews:
+            self.end_due_previews(now)
         self.housekeeping(now)
         if self.next_item is None:
             self.clock.sleep_ns(POLL_SLEEP_NS if self.midi_in or self.clock_in else IDLE_SLEEP_NS)

@@ -54,6 +54,7 @@ from tracker.song.edit import (
     SetOrder,
     SetSongSoundfont,
     SetTrackColumns,
+    ToggleTrackFlag,
     Transpose,
     copy_selection,
 )
@@ -111,6 +112,7 @@ UNDOABLE: dict[str, Callable[[Song], Command]] = {
     "RenameTrack": lambda s: RenameTrack(1, "Sub"),
     "MoveTrack": lambda s: MoveTrack(0, 1),
     "SetTrackColumns": lambda s: SetTrackColumns(0, notes=1, effects=1),
+    "ToggleTrackFlag": lambda s: ToggleTrackFlag(1, "solo"),
     "AddCCLane": lambda s: AddCCLane(0, "resonance", lane=0),
     "RemoveCCLane": lambda s: RemoveCCLane(0, 0),
     "RenameCCLane": lambda s: RenameCCLane(0, 0, "74"),

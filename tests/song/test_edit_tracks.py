@@ -18,6 +18,7 @@ from tracker.song.edit import (
     RenameCCLane,
     RenameTrack,
     SetTrackColumns,
+    ToggleTrackFlag,
 )
 from tracker.song.model import Track
 
@@ -135,3 +136,25 @@ def test_cc_lanes_are_added_renamed_and_removed_with_their_values() -> None:
         "C-4 01 .. ... | C-2 02 .. ... ..",
         "E-4 01 .. ... | --- .. .. ... ..",
     ]
+
+
+def test_mute_and_solo_toggle_on_and_off_and_leave_the_notes_alone() -> None:
+    history = band()
+    history.do(ToggleTrackFlag(1, "mute"))
+    assert [(t.mute, t.solo) for t in history.song.tracks] == [(False, False), (True, False)]
+    assert history.undo_label == "Mute on/off, track 2"
+    history.do(ToggleTrackFlag(0, "solo"))
+    history.do(ToggleTrackFlag(1, "mute"))  # the second press lifts the mute
+    assert [(t.mute, t.solo) for t in history.song.tracks] == [(False, True), (False, False)]
+    assert pattern_rows(history.song, "00") == pattern_rows(band().song, "00")
+    history.undo()
+    history.undo()
+    assert [(t.mute, t.solo) for t in history.song.tracks] == [(False, False), (True, False)]
+
+
+def test_only_mute_and_solo_are_track_flags() -> None:
+    history = band()
+    with pytest.raises(EditError, match="there is no track 3"):
+        history.do(ToggleTrackFlag(2, "mute"))
+    with pytest.raises(EditError, match='not "arm"'):
+        history.do(ToggleTrackFlag(0, "arm"))  # type: ignore[arg-type]

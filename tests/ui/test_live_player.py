@@ -57,3 +57,40 @@ async def test_space_plays_the_pattern_to_the_synth_and_the_playhead_walks_the_g
     notes_on = [m[1] for m in receiver.data() if m[0] & 0xF0 == 0x90 and m[2] > 0]
     assert notes_on[:3] == [60, 64, 67]
     assert len(seen_lines) >= 4  # the grid showed the playhead on many lines, from the player
+
+
+async def test_a_typed_note_sounds_at_the_synth_and_ends(
+    player: PlayerHandle, receiver: Receiver
+) -> None:
+    app = TrackerApp(build_song(RIFF, bpm=240), None, player=player)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "x")  # D-4 on the empty second line
+        await asyncio.sleep(0.1)
+        assert app.session.song.cell("00", 0, 0, 1).note == 62
+    got = receiver.wait_for(lambda got: bytes((0x80, 62, 0)) in got)
+    # instrument 01's program, then the note at its own volume, then its note-off
+    assert got == [bytes((0xC0, 0)), bytes((0x90, 62, 100)), bytes((0x80, 62, 0))]
+
+
+async def test_the_panic_key_silences_every_channel_at_the_synth(
+    player: PlayerHandle, receiver: Receiver
+) -> None:
+    app = TrackerApp(build_song(RIFF, bpm=240), None, player=player)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")  # loop the pattern
+        receiver.wait_for(lambda got: any(m[0] == 0x90 for m in got))
+        await pilot.press("f12")
+        got = receiver.wait_for(lambda got: sum(m[:2] == bytes((m[0], 120)) for m in got) >= 16)
+        await asyncio.sleep(0.3)
+        assert not app.transport.playing
+    assert receiver.data() == got  # nothing played after the panic
+    # last of all: all notes off (123) and all sound off (120) on all 16 channels
+    panic = [(m[0] & 0xF0, m[0] & 0x0F, m[1]) for m in got[-32:]]
+    assert sorted(panic) == sorted((0xB0, ch, cc) for ch in range(16) for cc in (123, 120))
+    sounding: set[int] = set()
+    for m in got[:-32]:  # and before it, the stop ended the song's note
+        if m[0] == 0x90:
+            sounding.add(m[1])
+        elif m[0] == 0x80 or (m[0] == 0xB0 and m[1] == 123):
+            sounding = set() if m[0] == 0xB0 else sounding - {m[1]}
+    assert sounding == set()

@@ -6,11 +6,31 @@ MIDI ports in its own process. The commands are the real tracker.player ones.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from tests.builders import build_song
 from tests.ui.conftest import RecordingPlayer, make_app
-from tracker.player import Play, Playhead, Recorded, SetMute, Status, Stop, Stopped, UpdateSong
-from tracker.song.model import Song
+from tracker.player import (
+    Panic,
+    Play,
+    Playhead,
+    PortSpec,
+    Preview,
+    Ready,
+    Recorded,
+    SetMute,
+    Status,
+    Stop,
+    Stopped,
+    UpdateSong,
+)
+from tracker.song.model import Instrument, Song
+from tracker.ui import editor_player_config
 from tracker.ui.app import TrackerApp
+from tracker.ui.player_link import NOTE_SECONDS, Transport
+from tracker.ui.player_status import short_note
 
 TWO_PATTERNS = ("C-4 01 .. ...\n--- .. .. ...", "E-4 01 .. ...\n--- .. .. ...")
 
@@ -89,30 +109,120 @@ async def test_mute_and_solo_reach_the_player_and_the_song(player: RecordingPlay
         assert "S" in app.editor.render_line(0).text
 
 
-async def test_player_status_shows_on_the_status_line(player: RecordingPlayer) -> None:
+NO_JACK = (
+    "cannot reach the MIDI system: MidiOutJack::initialize: JACK server not running? "
+    "(is the JACK server running? start it with `jackd -d dummy` or your audio setup)"
+)
+
+
+def status(
+    ports: tuple[tuple[str, str], ...], audio: str = "", errors: tuple[str, ...] = ()
+) -> Status:
+    return Status(False, False, ports, 0, 0, 0.0, 0, errors, audio)
+
+
+def second_line(app: TrackerApp) -> str:
+    return app.bar.render().plain.split("\n")[1]
+
+
+async def test_without_a_midi_system_the_status_line_says_what_to_do_in_80_columns(
+    player: RecordingPlayer,
+) -> None:
     app = make_app(Song.new(), player=player)
     async with app.run_test(size=(80, 24)) as pilot:
-        player.replies.append(
-            Status(
-                playing=False,
-                paused=False,
-                ports=(("out", "missing"),),
-                sent=0,
-                late=0,
-                max_late_us=0.0,
-                dropped=0,
-            )
-        )
+        player.replies.append(status((("out", "missing"),), "silent: no audio device", (NO_JACK,)))
         await pilot.pause(0.1)
-        assert "out missing" in app.bar.render().plain
+        line = second_line(app)
+        assert (
+            line == "MIDI: no MIDI system (start JACK or load snd-seq) · audio: no device, silent"
+        )
+        assert len(line) <= 80
+        player.replies.append(status((("out", "missing"),), "silent: no audio device"))
+        await pilot.pause(0.1)
+        assert second_line(app) == line  # the reason stays while the port is still missing
 
 
-async def test_typed_notes_are_offered_for_preview(player: RecordingPlayer) -> None:
+async def test_a_working_player_shows_its_port_and_audio_driver(player: RecordingPlayer) -> None:
     app = make_app(Song.new(), player=player)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("z", "grave_accent")
+        player.replies.append(status((("tracker:out", "open"),), "pulseaudio"))
+        await pilot.pause(0.1)
+        assert second_line(app) == "MIDI: tracker:out · audio: pulseaudio"
+
+
+def test_a_started_player_reports_where_midi_and_audio_go() -> None:
+    class Started(RecordingPlayer):
+        ready = Ready(False, (("tracker:out", "open"), ('"nord"', "missing")), "jack")
+
+    transport = Transport(RecordingPlayer(), "Starting the player…")
+    transport.connected(Started())
+    assert transport.status == 'MIDI: tracker:out, "nord" not found · audio: jack'
+
+
+def test_a_player_that_cannot_start_is_one_short_line_and_the_log_has_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    transport = Transport(RecordingPlayer())
+    transport.unavailable(NO_JACK)
+    assert not transport.available
+    assert transport.status == (
+        "No player: no MIDI system (start JACK or load snd-seq) (editing works)"
+    )
+    assert NO_JACK in (tmp_path / "tracker" / "player.log").read_text()
+
+
+def test_news_from_the_player_leads_the_line_for_a_while_then_goes() -> None:
+    now = [100.0]
+    link = RecordingPlayer()
+    transport = Transport(link, clock=lambda: now[0])
+    vanished = 'MIDI port "nord" vanished; playing on without it'
+    link.replies.append(status((('"nord"', "lost"),), errors=(vanished,)))
+    assert transport.poll().status_changed
+    assert transport.status == 'MIDI port "nord" unplugged · MIDI: "nord" unplugged'
+    now[0] += NOTE_SECONDS - 1
+    assert not transport.poll().status_changed
+    now[0] += 2
+    assert transport.poll().status_changed
+    assert transport.status == 'MIDI: "nord" unplugged'
+
+
+async def test_a_typed_note_is_previewed_on_its_instrument(player: RecordingPlayer) -> None:
+    song = build_song(
+        "--- .. 40 ...\n--- .. .. ...\n--- .. .. ...",
+        instruments={1: Instrument("Piano"), 2: Instrument("Bass", program=33)},
+    )
+    app = make_app(song, player=player)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("z", "greater_than_sign", "x", "grave_accent")
         await pilot.pause()
-        assert app.transport.previews == [(0, 60, 1)]  # the note-off is not previewed
+    # the player learns the instruments once, then hears each note (the OFF is not previewed)
+    assert [type(c) for c in player.sent] == [UpdateSong, Preview, Preview]
+    assert player.sent[1:] == [
+        Preview(track=0, instrument=1, note=60, velocity=0x40),  # the cell's volume
+        Preview(track=0, instrument=2, note=62, velocity=None),  # the instrument's own
+    ]
+
+
+async def test_auditioning_an_instrument_previews_middle_c_on_it(player: RecordingPlayer) -> None:
+    song = build_song("--- .. .. ...", instruments={1: Instrument("Piano"), 2: Instrument("Bass")})
+    app = make_app(song, player=player)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4", "f4", "f4", "down", "a")  # the instruments panel, the Bass
+        await pilot.pause()
+    assert player.sent_of(Preview) == [Preview(track=0, instrument=2, note=60)]
+
+
+async def test_the_panic_key_stops_and_silences_everything(player: RecordingPlayer) -> None:
+    app = make_app(build_song(*TWO_PATTERNS), player=player)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space", "f12")
+        assert player.sent[-2:] == [Stop(), Panic()]
+        assert not app.transport.playing
+        assert "Panic" in second_line(app)
+        await pilot.press("ctrl+backslash")  # the same over a terminal without F keys
+        assert player.sent[-2:] == [Stop(), Panic()]
+        assert len(player.sent_of(Panic)) == 2
 
 
 async def test_record_mode_writes_midi_notes_at_the_cursor_when_stopped(
@@ -129,6 +239,7 @@ async def test_record_mode_writes_midi_notes_at_the_cursor_when_stopped(
         await pilot.pause(0.1)
         assert app.session.song.cell("00", 0, 0, 0).note == 64  # E-4, step record
         assert app.editor.cursor.line == 1  # the note-off wrote nothing
+        assert player.sent_of(Preview) == []  # the player echoes MIDI input itself (thru)
 
 
 async def test_record_mode_places_notes_on_the_playing_line(player: RecordingPlayer) -> None:
@@ -148,3 +259,42 @@ async def test_without_a_player_play_says_why_and_the_editor_keeps_working() -> 
         assert "No player" in app.bar.render().plain
         await pilot.press("z")
         assert app.session.song.cell("00", 0, 0, 0).note == 60
+
+
+def test_editor_options_choose_the_midi_port_and_the_audio_driver() -> None:
+    assert editor_player_config() is None  # the player's defaults: tracker:out and the synth
+    to_port = editor_player_config(port="nord")
+    assert to_port is not None and to_port.output == PortSpec("nord")
+    assert to_port.live_synth is None  # like `tracker play --port`: every track to the port
+    jack = editor_player_config(audio_driver="jack")
+    assert jack is not None and jack.output == PortSpec("out", virtual=True)
+    assert jack.live_synth is not None and jack.live_synth.driver == "jack"
+    both = editor_player_config(port="nord", audio_driver="alsa")
+    assert both is not None and both.output == PortSpec("nord")
+    assert both.live_synth is not None and both.live_synth.driver == "alsa"
+
+
+@pytest.mark.parametrize(
+    ("said", "shown"),
+    [
+        (NO_JACK, "no MIDI system (start JACK or load snd-seq)"),
+        (
+            'no MIDI output matches "nord" (available: Midi Through:Midi Through Port-0 14:0)',
+            'no MIDI output matches "nord"',
+        ),
+        (
+            "no audio device: soundfont tracks are silent, MIDI ports play on (no audio device "
+            "could be opened, the tracker stays silent (pulseaudio: Connection refused))",
+            "no audio device: soundfont tracks are silent",
+        ),
+        ('MIDI port "nord" vanished; playing on without it', 'MIDI port "nord" unplugged'),
+        (
+            'instrument 02 "Lead": no MIDI port matches "minilogue"; playing its soundfont '
+            "stand-in",
+            'instrument 02 "Lead": no port, soundfont stand-in',
+        ),
+        ("a font that will not load (bad chunk)", "a font that will not load"),
+    ],
+)
+def test_what_the_player_says_is_cut_to_what_a_musician_needs(said: str, shown: str) -> None:
+    assert short_note(said) == shown

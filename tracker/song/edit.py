@@ -70,6 +70,7 @@ from tracker.song.edit_tracks import (
     RenameCCLane,
     RenameTrack,
     SetTrackColumns,
+    ToggleTrackFlag,
 )
 
 __all__ = [
@@ -117,6 +118,7 @@ __all__ = [
     "SetSongSoundfont",
     "SetTrackColumns",
     "Swap",
+    "ToggleTrackFlag",
     "Transpose",
     "column_count",
     "copy_selection",

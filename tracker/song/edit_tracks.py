@@ -1,4 +1,5 @@
-"""Edits of the song's tracks: add, remove, rename, move, and their columns and CC lanes.
+"""Edits of the song's tracks: add, remove, rename, move, mute and solo, and their
+columns and CC lanes.
 
 A track lives in two places: its Track in `song.tracks` and its PatternTrack in
 every pattern, at the same index. Each edit here rebuilds both and swaps the new
@@ -11,6 +12,7 @@ import copy
 from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from tracker.errors import EditError
 from tracker.song.edit_base import Edit, Swap, check_range, find_track, moved
@@ -181,6 +183,25 @@ class RenameTrack(_TrackChange):
 
     def changed(self, track: Track) -> Track:
         return replace(track, name=self.name)
+
+
+@dataclass
+class ToggleTrackFlag(_TrackChange):
+    """Mute or solo a track, or lift it: saved with the song, so undoable like any edit.
+    The patterns are untouched; the player hears the change at once."""
+
+    flag: Literal["mute", "solo"]
+
+    @property
+    def label(self) -> str:
+        return f"{self.flag.capitalize()} on/off, track {self.index + 1}"
+
+    def changed(self, track: Track) -> Track:
+        if self.flag == "mute":
+            return replace(track, mute=not track.mute)
+        if self.flag == "solo":
+            return replace(track, solo=not track.solo)
+        raise EditError(f'a track can be muted or soloed, not "{self.flag}"')
 
 
 @dataclass

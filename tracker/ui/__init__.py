@@ -3,10 +3,34 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from tracker.player import PlayerConfig
+
+
+def editor_player_config(
+    port: str | None = None, audio_driver: str | None = None, midi_in: str | None = None
+) -> PlayerConfig | None:
+    """The player for `tracker [SONG] [--port NAME] [--audio-driver NAME]`.
+
+    No options: our own port `tracker:out`, soundfont tracks through the first audio
+    driver that opens. `--port`: every track to that MIDI output (as `tracker play
+    --port`), no synth, unless `--audio-driver` asks for one too; then soundfont
+    tracks play through it and the rest goes to the port. `--midi-in`: notes from
+    that input are played through and recorded (record mode).
+    """
+    from tracker.player import PlayerConfig, PortSpec, SynthConfig
+
+    if port is None and audio_driver is None and midi_in is None:
+        return None
+    output = PortSpec(port) if port else PortSpec("out", virtual=True)
+    synth: SynthConfig | Literal["auto"] | None = "auto"
+    if audio_driver is not None:
+        synth = SynthConfig(driver=audio_driver)
+    elif port is not None:
+        synth = None
+    return PlayerConfig(output=output, synth=synth, midi_in=midi_in)
 
 
 def run_app(path: Path | None, player_config: PlayerConfig | None = None) -> int:

@@ -37,7 +37,9 @@ from tracker.ui.player_link import NoPlayer, PlayerLink, Transport
 from tracker.ui.session import Session
 from tracker.ui.transport_bar import BarState, TransportBar
 
-HANG_UP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+HANG_UP_SIGNALS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
+"""Signals that end the editor the way a hang-up does (FileActions.hang_up). SIGINT comes
+from outside only (`kill -INT`): in the UI, Ctrl+C is the copy key, not a signal."""
 FRAME_RATE = 30
 AUTOSAVE_SECONDS = 5.0
 DISK_CHECK_SECONDS = 2.0
@@ -94,7 +96,7 @@ class TrackerApp(FileActions):
         self.offer_recovery()
         loop = asyncio.get_running_loop()
         for signal_number in HANG_UP_SIGNALS:
-            loop.add_signal_handler(signal_number, self.hang_up)
+            loop.add_signal_handler(signal_number, self.hang_up, signal_number)
 
     def on_unmount(self) -> None:
         loop = asyncio.get_running_loop()
@@ -145,8 +147,9 @@ class TrackerApp(FileActions):
         self.update_bar()
 
     def on_pattern_editor_preview(self, message: PatternEditor.Preview) -> None:
-        """Seam: the player has no command to sound a single note yet; see transport.preview."""
-        self.transport.preview(message.track, message.note, message.instrument)
+        self.transport.preview(
+            self.session.song, message.track, message.note, message.instrument, message.velocity
+        )
 
     def on_pattern_editor_muted(self, message: PatternEditor.Muted) -> None:
         self.transport.mute(message.track, message.muted)
@@ -177,7 +180,7 @@ class TrackerApp(FileActions):
         self.update_bar()
 
     def on_instruments_panel_audition(self, message: InstrumentsPanel.Audition) -> None:
-        self.transport.preview(self.editor.cursor.track, 60, message.number)
+        self.transport.preview(self.session.song, self.editor.cursor.track, 60, message.number)
 
     # The player
 
@@ -185,13 +188,12 @@ class TrackerApp(FileActions):
         if event.worker.name != "player":
             return
         if event.state is WorkerState.SUCCESS and event.worker.result is not None:
-            self.transport.link = event.worker.result
-            self.transport.status = "Player ready"
+            self.transport.connected(event.worker.result)
         elif event.state is WorkerState.ERROR:
             error = event.worker.error
-            reason = error.message if isinstance(error, TrackerError) else str(error)
-            self.transport.link = NoPlayer(reason)
-            self.transport.status = f"No player: {reason} (editing still works)"
+            self.transport.unavailable(
+                error.message if isinstance(error, TrackerError) else str(error)
+            )
         self.update_bar()
 
     def poll_player(self) -> None:
@@ -240,6 +242,10 @@ class TrackerApp(FileActions):
     def action_stop(self) -> None:
         self.transport.stop()
         self.update_bar()
+
+    def action_panic(self) -> None:
+        self.transport.panic()
+        self.say("Panic: all notes and sound off")
 
     def action_toggle_loop(self) -> None:
         self.transport.loop = not self.transport.loop

@@ -116,6 +116,14 @@ KEYMAP: tuple[Key, ...] = (
     Key("play.loop", "f9", "toggle_loop", "Loop on / off", "Transport", "app"),
     Key("play.follow", "ctrl+f", "toggle_follow", "Follow the playhead", "Transport", "app"),
     Key("play.record", "ctrl+r", "toggle_record", "MIDI record on / off", "Transport", "app"),
+    Key(
+        "play.panic",
+        "f12,ctrl+backslash",
+        "panic",
+        "Panic: stop, all notes and sound off everywhere",
+        "Transport",
+        "app",
+    ),
     Key("file.save", "ctrl+s", "save", "Save", "Song", "app", True),
     Key("file.save-as", "f3", "save_as", "Save as…", "Song", "app"),
     Key("file.open", "ctrl+o", "open", "Open a song…", "Song", "app"),
@@ -233,6 +241,7 @@ def key_display(keys: str) -> str:
         "pageup": "PgUp",
         "pagedown": "PgDn",
         "escape": "Esc",
+        "backslash": "\\",
     }
     shown = []
     for key in keys.split(","):

@@ -32,6 +32,7 @@ from tracker.song.edit import (
     Paste,
     RemoveTrack,
     Selection,
+    ToggleTrackFlag,
     Transpose,
     copy_selection,
 )
@@ -59,7 +60,6 @@ from tracker.ui.forms import track_fields, track_parser
 from tracker.ui.grid_painter import COMPONENT_CLASSES, Looks, Marks, header_segments, line_segments
 from tracker.ui.layout import Field, GridLayout, Kind, gutter_width
 from tracker.ui.session import Session
-from tracker.ui.track_flags import ToggleTrackFlag
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,8 @@ class PatternEditor(ScrollView, can_focus=True):
         track: int
         note: int
         instrument: int | None
+        velocity: int | None = None
+        """The cell's volume; None: the instrument's own."""
 
     def __init__(self, session: Session, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -427,16 +429,21 @@ class PatternEditor(ScrollView, can_focus=True):
             self._advance()
         return done
 
-    def enter_note(self, note: int) -> None:
-        """A note typed at the cursor: written with the current instrument, heard, then step."""
+    def enter_note(self, note: int, *, preview: bool = True) -> None:
+        """A note typed at the cursor: written with the current instrument, heard, then step.
+        A note from MIDI input is not previewed: the player echoes it already (thru)."""
         if note not in (NOTE_OFF, NOTE_CUT) and not LOWEST_NOTE <= note <= HIGHEST_NOTE:
             self.say("That note is out of range (C-0 to G-9): change the base octave with * and /")
             return
         if self._try(
             lambda: note_command(self.song, self.spot, note, self.instrument), advance=False
         ):
-            if is_pitch(note):
-                self.post_message(self.Preview(self.cursor.track, note, self.instrument))
+            if preview and is_pitch(note):
+                spot = self.spot
+                volume = self.song.cell(
+                    spot.pattern, spot.track, spot.field.column, spot.line
+                ).volume
+                self.post_message(self.Preview(spot.track, note, self.instrument, volume))
             self._advance()
 
     def say(self, text: str) -> None:
@@ -582,7 +589,7 @@ class PatternEditor(ScrollView, can_focus=True):
         """A note from MIDI input: at the player's line while playing, else at the cursor."""
         if order is None or line is None or not 0 <= order < len(self.song.order):
             if self.field.kind is Kind.NOTE:
-                self.enter_note(note)
+                self.enter_note(note, preview=False)
             return
         pattern = self.song.order[order]
         column = self.field.column if self.field.kind is not Kind.CC else 0

@@ -9,16 +9,21 @@ stands in when no player could start (the editor keeps working, silently).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from tracker.player import (
     Command,
     Message,
+    Panic,
     Play,
     PlayerFailed,
     Playhead,
+    Preview,
+    Ready,
     Recorded,
     SetMute,
     Status,
@@ -26,8 +31,15 @@ from tracker.player import (
     Stopped,
     UpdateSong,
     play_pattern,
+    player_log_path,
 )
 from tracker.song.model import Song
+from tracker.ui.player_status import NO_MIDI_SYSTEM, short_note, status_line
+
+NOTE_SECONDS = 6.0
+"""How long news from the player (a port unplugged, a font that failed) leads the status line."""
+PREVIEW_SECONDS = 0.5
+"""A typed note sounds this long, or until the next one in its track."""
 
 
 class PlayerLink(Protocol):
@@ -62,7 +74,9 @@ class Heard:
 class Transport:
     """Play, stop, loop, follow the song's edits; and what the player last said."""
 
-    def __init__(self, link: PlayerLink, status: str = "") -> None:
+    def __init__(
+        self, link: PlayerLink, status: str = "", clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.link = link
         self.playing = False
         self.loop = False
@@ -70,7 +84,32 @@ class Transport:
         self.status = status
         self.bpm: float | None = None
         self._sent_revision = -1
-        self.previews: list[tuple[int, int, int | None]] = []
+        self._player_sound: tuple[object, object] | None = None
+        """(instruments, soundfont) of the song the player last got: previews need them."""
+        self._clock = clock
+        self._ports: tuple[tuple[str, str], ...] = ()
+        self._audio = ""
+        self._no_midi_system = False
+        self._note = ""
+        self._note_until = 0.0
+
+    # The player coming and going
+
+    def connected(self, link: PlayerLink) -> None:
+        """The player process started: say where MIDI and audio go."""
+        self.link = link
+        ready = getattr(link, "ready", None)
+        if isinstance(ready, Ready):
+            self._ports, self._audio = ready.ports, ready.audio
+            self.status = self._line()
+        else:
+            self.status = "Player ready"
+
+    def unavailable(self, reason: str) -> None:
+        """No player could start: the editor works on, silently; the log has the details."""
+        self.link = NoPlayer(reason)
+        self.status = f"No player: {short_note(reason)} (editing works)"
+        _log(f"the player did not start: {reason}")
 
     def play_song(self, song: Song) -> None:
         self._play(Play(song=song, loop=self.loop))
@@ -90,15 +129,36 @@ class Transport:
             return  # nothing would sound; the status line says why
         self.link.send(command)
         self.playing = True
+        if command.song is not None:
+            self._player_sound = _sound_of(command.song)
 
     def stop(self) -> None:
         self.link.send(Stop())
         self.playing = False
 
-    def preview(self, track: int, note: int, instrument: int | None) -> None:
-        """Sound a typed note. A seam: tracker.player has no single-note command yet,
-        so this records the request (`previews`) and sends nothing."""
-        self.previews.append((track, note, instrument))
+    def preview(
+        self,
+        song: Song,
+        track: int,
+        note: int,
+        instrument: int | None,
+        velocity: int | None = None,
+        seconds: float = PREVIEW_SECONDS,
+    ) -> None:
+        """Sound a typed note on its instrument, routed as the song plays it. The player
+        hears of a changed instrument list first, so the note goes where the song would."""
+        if not self.available:
+            return
+        if _sound_of(song) != self._player_sound:
+            self.link.send(UpdateSong(song))
+            self._player_sound = _sound_of(song)
+        self.link.send(Preview(track, instrument, note, velocity, seconds))
+
+    def panic(self) -> None:
+        """Stop, then all notes off and all sound off everywhere: for a note left hanging."""
+        self.link.send(Stop())
+        self.link.send(Panic())
+        self.playing = False
 
     def mute(self, track: int, muted: bool) -> None:
         self.link.send(SetMute(track, muted))
@@ -108,6 +168,7 @@ class Transport:
         if self.playing and revision != self._sent_revision:
             self.link.send(UpdateSong(song))
             self._sent_revision = revision
+            self._player_sound = _sound_of(song)
 
     def poll(self) -> Heard:
         heard = Heard()
@@ -121,15 +182,53 @@ class Transport:
                 self.playing = False
                 heard.status_changed = True
             elif isinstance(message, PlayerFailed):
-                self.status = message.message
+                self.status = f"The player stopped: {short_note(message.message)}"
+                self.playing = False
                 heard.status_changed = True
+                _log(message.message)
             elif isinstance(message, Recorded) and self.record:
                 heard.recorded.append(message)
+        if self._note and self._clock() >= self._note_until:
+            self._note = ""
+            heard.status_changed |= self._show()
         return heard
 
     def _take_status(self, status: Status) -> bool:
-        ports = ", ".join(f"{name} {state}" for name, state in status.ports)
-        text = "; ".join([ports or "no ports", *status.errors])
-        changed = (text, status.playing) != (self.status, self.playing)
-        self.status, self.playing = text, status.playing
+        self._ports, self._audio = status.ports, status.audio
+        notes = [short_note(error) for error in status.errors]
+        if NO_MIDI_SYSTEM in notes:
+            self._no_midi_system = True
+        elif any(state == "open" for _, state in status.ports):
+            self._no_midi_system = False
+        news = [n for n in notes if n != NO_MIDI_SYSTEM and "soundfont tracks are silent" not in n]
+        if news:  # the audio state and a missing MIDI system are on the line already
+            self._note = news[-1]
+            self._note_until = self._clock() + NOTE_SECONDS
+        was_playing, self.playing = self.playing, status.playing
+        return self._show() or was_playing != status.playing
+
+    def _line(self) -> str:
+        return status_line(
+            self._ports, self._audio, no_midi_system=self._no_midi_system, note=self._note
+        )
+
+    def _show(self) -> bool:
+        text = self._line()
+        changed, self.status = text != self.status, text
         return changed
+
+
+def _sound_of(song: Song) -> tuple[object, object]:
+    """What decides where a song's notes go: its instruments and its soundfont."""
+    return (dict(song.instruments), song.soundfont)
+
+
+def _log(text: str) -> None:
+    """Add a line to the player log, for the whole story behind a short status line.
+
+    Only when the player process has gone: while it runs, the file is its own stderr."""
+    with contextlib.suppress(OSError):
+        path = player_log_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as log:
+            log.write(f"{time.strftime('%H:%M:%S')} {text}\n")
