@@ -378,6 +378,34 @@ def test_an_edit_is_heard_from_the_next_line(
     assert notes_left_on(got) == set()
 
 
+def test_a_note_held_through_an_edit_rings_on_until_its_own_note_off(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    # A pad chord note held for the whole pattern; the musician edits the other track.
+    pad = ["E-4 01 50 ..."] + ["--- .. .. ..."] * 14 + ["OFF .. .. ..."]
+    beat = ["C-3 01 64 ..."] * 16
+    before = "\n".join(f"{p} | {b}" for p, b in zip(pad, beat, strict=True))
+    edited = "\n".join(f"{p} | {b.replace('C-3', 'D-3')}" for p, b in zip(pad, beat, strict=True))
+    player = start_player(output=PortSpec(receiver.name))
+    player.send(Play(song=build_song(before, bpm=240)))
+    receiver.wait_for(lambda got: got.count(on(48, 0x64)) >= 4)
+    player.send(UpdateSong(build_song(edited, bpm=240)))
+    player.wait_for(Stopped)
+    got = without_clock(settled(receiver))
+    assert on(50, 0x64) in got  # the edit was heard
+    held_off = [
+        i
+        for i, m in enumerate(got)
+        if m[0] in (0x80, 0x90) and m[1] == 64 and (m[0] == 0x80 or m[2] == 0)
+    ]
+    assert len(held_off) == 1  # one note-off for the pad: its own OFF, not one at the swap
+    # It ends at line 0F, with the last beat: every edited beat but that one came first.
+    edited_beats = [i for i, m in enumerate(got) if m == on(50, 0x64)]
+    assert sum(1 for i in edited_beats if i < held_off[0]) == len(edited_beats) - 1
+    assert bytes((0xB0, 123, 0)) not in got[: held_off[0]]  # no all-notes-off cut it at the swap
+    assert notes_left_on(got) == set()
+
+
 def test_a_cued_pattern_follows_when_the_looped_one_ends(
     receiver: Receiver, start_player: Callable[..., PlayerHandle]
 ) -> None:

@@ -14,7 +14,7 @@ import contextlib
 import sys
 import time
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -76,6 +76,13 @@ HOUSEKEEPING_GAP_NS = 5_000_000
 """Port-list refreshes only run when the next deadline is at least this far away."""
 
 
+def with_held_offs(timeline: Timeline) -> Timeline:
+    """The timeline with the note-offs of the notes it found held at its start: for
+    an edit swapped in mid-note, whose held notes ring on until the song ends them."""
+    events = sorted([*timeline.events, *timeline.held_offs], key=lambda e: e.sort_key)
+    return replace(timeline, events=events, held_offs=[])
+
+
 def muted_tracks(song: Song) -> set[int]:
     return set(range(len(song.tracks))) - audible_tracks(song)
 
@@ -122,6 +129,8 @@ class Transport:
         self.generation = 0
         self.mark: LineMark | None = None
         self.pending_song: Song | None = None
+        self.keep_at_swap = True
+        """Held notes ring on through the next edit swap (not when routes changed)."""
         self.cache: dict[tuple[int, int, int | None], Timeline] = {}
         self.pending_cache: dict[tuple[int, int, int | None], Timeline] = {}
         self.cue: int | None = None
@@ -362,16 +371,22 @@ class Transport:
             for data in event_messages(event):
                 self.log.append((self.clock.now_ns(), due, SYNTH_PORT, data))
 
-    def flush(self, track: int | None = None, at_ns: int | None = None) -> None:
+    def flush(
+        self,
+        track: int | None = None,
+        at_ns: int | None = None,
+        keep: Collection[tuple[int, int, int]] = (),
+    ) -> None:
         """The owed note-offs; the synth drops what it has queued and releases its
-        notes (at `at_ns`, a deadline, when a stream swap happens there)."""
-        for key, data in self.notes.flush(track=track):
+        notes (at `at_ns`, a deadline, when a stream swap happens there). Notes in
+        `keep`, (track, channel, note), ring on: the new stream owes their offs."""
+        for key, data in self.notes.flush(track=track, keep=keep):
             self.send_now(str(key), data)
         if track is None:
             self.previews.clear()  # their MIDI notes were just ended; the synth's below
         if self.synth is not None:
             if track is None:
-                self.synth.release(at_ns)
+                self.synth.release(at_ns, keep)
             else:
                 self.synth.silence_track(track)
 
@@ -420,18 +435,26 @@ class Transport:
         intro: str | None,
         *,
         recompile: bool = True,
+        keep_held: bool = False,
     ) -> None:
         """Play from (order, line): compiled from there when we have the song, else
-        found in the timeline we were given."""
-        self.flush(at_ns=wall_ns)
+        found in the timeline we were given. `keep_held`: notes the song still holds
+        at that line ring on (an edit swapped in), the rest end."""
         clocked = intro is not None and CLOCK_PORT in self.ports
         position: float | None = None
         if self.song is not None and (recompile or self.timeline is None):
             timeline = self.compiled(order, line)
+            if keep_held and timeline.held:
+                held = {(t, channel, note) for t, _, channel, note in timeline.held}
+                self.flush(at_ns=wall_ns, keep=held)
+                timeline = with_held_offs(timeline)
+            else:
+                self.flush(at_ns=wall_ns)
             start = timeline.lines[0].time if timeline.lines else 0.0
             if clocked:
                 position = song_beat(self.song, order, line)
         else:
+            self.flush(at_ns=wall_ns)
             assert self.timeline is not None
             timeline = self.timeline
             mark = next((m for m in timeline.lines if (m.order, m.line) == (order, line)), None)
@@ -533,9 +556,11 @@ class Transport:
         for track in muted - self.muted:
             self.flush(track)
         self.muted = muted
+        self.keep_at_swap = True
         if self.needs_route(song):
             self.route(song, self.song_dir)  # fonts load now, not at the swap's deadline
             self.preview_programs = {}
+            self.keep_at_swap = False  # held notes' offs would go to the new routes
         if self.playing and self.song is not None:
             self.pending_song = song
             self.pending_cache = {}
@@ -707,7 +732,7 @@ class Transport:
         if self.pending_song is not None:
             self.song, self.pending_song = self.pending_song, None
             self.cache, self.pending_cache = self.pending_cache, {}
-            self.start_at(mark.order, mark.line, deadline, None)
+            self.start_at(mark.order, mark.line, deadline, None, keep_held=self.keep_at_swap)
             return True
         self.mark = mark
         self.emit(Playhead(mark.order, mark.line, mark.pattern, mark.bpm / self.scale))

@@ -28,7 +28,7 @@ from __future__ import annotations
 import ctypes
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -255,10 +255,19 @@ class LiveSynth:
         source = -1 if track == ALL_TRACKS else SOURCE_BASE + track + 1
         _remove_events(self._seq, source, self._dest, -1)  # type: ignore[operator]
 
-    def release(self, wall_ns: int | None = None) -> None:
+    def release(
+        self, wall_ns: int | None = None, keep: Collection[tuple[int, int, int]] = ()
+    ) -> None:
         """Everything stops sounding: queued events dropped, then all notes off
-        (CC 123) on every channel used, now or at the frame of `wall_ns`."""
+        (CC 123) on every channel used, now or at the frame of `wall_ns`.
+
+        `keep` names notes that ring on, as (track, channel, note): the rest of
+        their channels' notes get single note-offs instead of CC 123.
+        """
         self.cancel()
+        if keep:
+            self._release_all_but(wall_ns, keep)
+            return
         channels, self._channels = sorted(self._channels), set()
         self._played.clear()
         if wall_ns is None:
@@ -269,6 +278,19 @@ class LiveSynth:
         for ch in channels:
             _event_all_notes_off(self._event, ch)  # type: ignore[operator]
             self._send(frame, ALL_TRACKS)
+
+    def _release_all_but(self, wall_ns: int | None, keep: Collection[tuple[int, int, int]]) -> None:
+        frame = self.clock.frame_at(wall_ns) if wall_ns is not None else None
+        for track, notes in self._played.items():
+            for ch, note in sorted(notes):
+                if (track, ch, note) in keep:
+                    continue
+                notes.discard((ch, note))
+                if frame is None:
+                    self._fluid.noteoff(ch, note)
+                else:
+                    fluidsynth.fluid_event_noteoff(self._event, ch, note)
+                    self._send(frame, track)
 
     def silence_track(self, track: int) -> None:
         """A muted track: its queued events dropped, its notes released now."""

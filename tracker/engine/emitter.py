@@ -30,6 +30,8 @@ class Emitter:
         self._struck: dict[tuple[int, int], tuple[int, int]] = {}
         """(track, column) -> (tick, index in events) of the voice's latest note-on."""
         self._dropped = 0
+        self.held_offs: list[Event] = []
+        """Note-offs of notes struck before a mid-song start (see Voice.ghost)."""
 
     def begin_line(self, tick: int, odd: bool) -> None:
         self._tick = tick
@@ -75,6 +77,14 @@ class Emitter:
             )
         )
 
+    def held_off(
+        self, offset: int, track: int, column: int, channel: int, note: int, instrument: int | None
+    ) -> None:
+        tick, time, beat = self._cache.get(offset) or self.at(offset)
+        self.held_offs.append(
+            Event(time, beat, tick, _NOTE_OFF, track, channel, note, 0, instrument, column)
+        )
+
     def finish(self) -> list[Event]:
         """The events, without the dropped zero-length notes, in play order."""
         events = [e for e in self.events if e is not None] if self._dropped else self.events
@@ -110,4 +120,9 @@ class SilentEmitter(Emitter):
         return None
 
     def tempo_event(self, bpm: float) -> None:
+        return None
+
+    def held_off(
+        self, offset: int, track: int, column: int, channel: int, note: int, instrument: int | None
+    ) -> None:
         return None

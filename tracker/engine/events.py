@@ -90,3 +90,9 @@ class Timeline:
     """Seconds until the end of the last line (release tails not included)."""
     end_beat: float = 0.0
     end_tick: int = 0
+    held: list[tuple[int, int, int, int]] = field(default_factory=list)
+    """Compiled from mid-song: the notes sounding at the start, struck on an earlier
+    line, as (track, column, channel, note). Not in `events`, which start clean."""
+    held_offs: list[Event] = field(default_factory=list)
+    """Where those notes would end, as note-offs: a player swapping in an edited
+    song mid-note keeps them ringing and sends these."""

@@ -57,8 +57,10 @@ def compile_song(
     resolver = cc_resolver or standard_cc
     performance = Performance(song, channels, resolver)
     bpm, lpb = song.bpm, song.lpb
+    held: list[tuple[int, int, int, int]] = []
     if (start_order, start_line) != (0, 0) and _chase(score, performance, start_order, start_line):
         bpm, lpb = performance.chased_bpm, performance.chased_lpb
+        held = performance.ghosts()
     else:
         performance = Performance(song, channels, resolver)
     tempo = TempoMap(bpm, lpb, song.tpl, song.swing)
@@ -96,7 +98,13 @@ def compile_song(
     performance.release_all(em, 0)
     _, duration, end_beat = em.line_start()
     return Timeline(
-        events=em.finish(), lines=marks, duration=duration, end_beat=end_beat, end_tick=tick
+        events=em.finish(),
+        lines=marks,
+        duration=duration,
+        end_beat=end_beat,
+        end_tick=tick,
+        held=held,
+        held_offs=sorted(em.held_offs, key=lambda e: e.sort_key),
     )
 
 

@@ -122,6 +122,12 @@ class Voice:
     vibrato_on: bool = False
     stamp: int = -1
     """The last line that had a cell for this voice."""
+    ghost: int | None = None
+    """Compiled from mid-song: the note this column held when play reached the
+    start (silenced by the chase). Its note-off goes to Emitter.held_offs where
+    the column would have ended it, so a player can let it ring on."""
+    ghost_channel: int = 0
+    ghost_instrument: int | None = None
 
 
 @dataclass
@@ -176,10 +182,22 @@ class Performance:
         """Forget what sounds, keep what was chosen (instruments, programs): after a chase."""
         for voices in self.voices:
             for voice in voices:
+                if voice.key is not None:
+                    voice.ghost, voice.ghost_channel = voice.key, voice.channel
+                    voice.ghost_instrument = voice.sounding
                 voice.key = None
                 voice.arpeggio_on = voice.vibrato_on = False
         self._lingering.clear()
         self.channel_state = [ChannelState() for _ in range(16)]
+
+    def ghosts(self) -> list[tuple[int, int, int, int]]:
+        """(track, column, channel, note) of every note held when the chase stopped."""
+        return [
+            (v.track, v.column, v.ghost_channel, v.ghost)
+            for voices in self.voices
+            for v in voices
+            if v.ghost is not None
+        ]
 
     def release_all(self, em: Emitter, offset: int) -> None:
         for voices in self.voices:
@@ -237,8 +255,7 @@ class Performance:
     ) -> bool:
         """A new note in the column at tick `at`: True if it sounds."""
         number = v.instrument if v.instrument is not None else self._default(v.track)
-        if v.key is not None:
-            self._release(v, at, em)
+        self._release(v, at, em)
         if volume is None:
             volume = self.volumes[number]
         v.velocity = volume or v.velocity
@@ -264,6 +281,9 @@ class Performance:
         return True
 
     def _release(self, v: Voice, at: int, em: Emitter) -> None:
+        if v.ghost is not None:
+            em.held_off(at, v.track, v.column, v.ghost_channel, v.ghost, v.ghost_instrument)
+            v.ghost = None
         if v.key is not None:
             em.emit(at, Kind.NOTE_OFF, v.track, v.column, v.channel, v.key, 0, v.sounding)
             v.key = None

@@ -10,7 +10,7 @@ Pure bookkeeping: it returns the messages, the caller sends them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable
 from typing import Protocol
 
 ALL_NOTES_OFF = 123
@@ -71,20 +71,30 @@ class SoundingNotes:
         track: int | None = None,
         port: Hashable | None = None,
         all_notes_off: bool = True,
+        keep: Collection[tuple[int, int, int]] = (),
     ) -> list[Message]:
         """The note-offs owed (all, or of one track / one port), then CC 123 on every
-        channel that played (omitted for a single track, whose channel may be shared)."""
+        channel that played (omitted for a single track, whose channel may be shared).
+
+        `keep` names notes that ring on, as (track, channel, note): an edited song
+        swapped in mid-note still owes their note-offs. Their channels get no CC 123.
+        """
         chosen = [
             key
             for key, owner in self._owed.items()
-            if (track is None or owner == track) and (port is None or key[0] == port)
+            if (track is None or owner == track)
+            and (port is None or key[0] == port)
+            and (owner, key[1], key[2]) not in keep
         ]
         out: list[Message] = []
         for key in sorted(chosen, key=repr):
             del self._owed[key]
             out.append((key[0], note_off(key[1], key[2])))
         if all_notes_off and track is None:
-            used = sorted(u for u in self._used if port is None or u[0] == port)
+            ringing = {(p, channel) for p, channel, _ in self._owed}
+            used = sorted(
+                u for u in self._used if (port is None or u[0] == port) and u not in ringing
+            )
             out += [(p, control(ch, ALL_NOTES_OFF, 0)) for p, ch in used]
             self._used -= set(used)
         return out
