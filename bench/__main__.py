@@ -22,6 +22,8 @@ BENCHMARKS = {
     "live": "bench.bench_live",
     "ui": "bench.bench_ui",
     "fuzz": "bench.bench_fuzz",
+    "soak": "bench.bench_soak",
+    "terminal": "bench.bench_terminal",
 }
 BEGIN = "<!-- bench:begin -->"
 END = "<!-- bench:end -->"

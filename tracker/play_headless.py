@@ -31,11 +31,13 @@ STATUS_EVERY_S = 0.1
 
 
 class _Interrupted(Exception):
-    pass
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise _Interrupted
+    raise _Interrupted(signum)
 
 
 def status_line(head: Playhead | None, status: Status | None) -> str:
@@ -112,12 +114,12 @@ def play_command(
             )
         )
         return _follow(player, out)
-    except _Interrupted:
+    except _Interrupted as interrupted:
         player.stop()
         with contextlib.suppress(TrackerError):
             player.wait_for(Stopped, timeout=2.0)
         out.write("\nstopped\n")
-        return 0
+        return 128 + interrupted.signum  # as the shell reports a signal: 130 for Ctrl+C
     finally:
         for sig in previous:
             signal.signal(sig, signal.SIG_IGN)  # a second Ctrl+C must not cut the cleanup short

@@ -58,6 +58,10 @@ class Outbox:
 def run_player(config: PlayerConfig, commands: Connection, emit: Callable[[Message], None]) -> None:
     """The player's main loop: runs until Quit, SIGTERM or the UI vanishing."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C belongs to the UI; it sends Stop/Quit
+    # A dropped SSH session or a closed terminal sends SIGHUP to the whole foreground
+    # group: the parent answers it with Quit (or its pipe closes, and we silence
+    # ourselves); dying here would leave every sounding note on.
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
     sys.setswitchinterval(0.0005)
     transport = Transport(config, emit)
 

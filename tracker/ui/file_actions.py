@@ -13,7 +13,7 @@ from pathlib import Path
 from textual.app import App
 
 from tracker.errors import TrackerError
-from tracker.song.storage import discard_recovery, read_recovery, write_recovery
+from tracker.song.storage import discard_recovery, read_recovery
 from tracker.ui.dialogs import ConfirmDialog, FormDialog
 from tracker.ui.files import SongFile
 from tracker.ui.session import Session
@@ -95,15 +95,17 @@ class FileActions(App[int]):
     def action_quit_tracker(self) -> None:
         self._unless_unsaved("Quit", lambda: self.exit(0))
 
-    def hang_up(self) -> None:
-        """SIGHUP (the SSH connection dropped) or SIGTERM: keep the edits in the recovery
-        file, then leave (the player's close sends the note-offs)."""
-        path = self.session.path
-        if path is not None and self.session.dirty:
-            # nobody is left to tell of a failure; the song file itself is untouched
-            with contextlib.suppress(TrackerError):
-                write_recovery(self.session.song, path)
-        self.exit(1)
+    def hang_up(self, signal_number: int) -> None:
+        """SIGHUP (the SSH connection dropped), SIGTERM or SIGINT: keep the edits in the
+        recovery file, then leave with 128 + the signal's number, the shell's convention
+        (129, 143, 130), so a script can tell a hang-up from a quit (0). The player's
+        close, in run_app, sends the note-offs."""
+        # Edits since the last autosave go to the recovery file (SongFile.autosave: only
+        # when the song differs from its file). Nobody is left to tell of a failure;
+        # the song file itself is untouched either way.
+        with contextlib.suppress(TrackerError):
+            self.file.autosave()
+        self.exit(128 + signal_number)
 
     def autosave(self) -> None:
         try:
