@@ -6,6 +6,7 @@ MIDI ports in its own process. The commands are the real tracker.player ones.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -298,3 +299,37 @@ def test_editor_options_choose_the_midi_port_and_the_audio_driver() -> None:
 )
 def test_what_the_player_says_is_cut_to_what_a_musician_needs(said: str, shown: str) -> None:
     assert short_note(said) == shown
+
+
+async def test_space_pressed_while_the_player_starts_plays_once_it_is_up() -> None:
+    started = threading.Event()
+    player = RecordingPlayer()
+
+    def start_player() -> RecordingPlayer:
+        started.wait(timeout=10)  # the player process takes its time to come up
+        return player
+
+    app = TrackerApp(build_song("C-4 01 64 ...\nOFF .. .. ..."), None, start_player=start_player)
+    async with app.run_test() as pilot:
+        await pilot.press("space")  # while the player is still starting
+        assert "as soon as it is ready" in app.session.message
+        assert player.sent_of(Play) == []
+        started.set()
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if player.sent_of(Play):
+                break
+        assert len(player.sent_of(Play)) == 1
+        assert app.transport.playing
+        assert app.session.message == ""  # the "starting" note does not stay on screen
+
+
+async def test_play_tells_the_player_the_songs_folder_for_its_soundfont_paths(
+    player: RecordingPlayer, tmp_path: Path
+) -> None:
+    app = make_app(build_song("C-4 01 64 ..."), path=tmp_path / "song.toml", player=player)
+    async with app.run_test() as pilot:
+        await pilot.press("space")
+        (play,) = player.sent_of(Play)
+        assert isinstance(play, Play)
+        assert play.song_dir == tmp_path

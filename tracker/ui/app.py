@@ -45,6 +45,9 @@ AUTOSAVE_SECONDS = 5.0
 DISK_CHECK_SECONDS = 2.0
 
 
+STARTING = "Starting the player…"
+
+
 class TrackerApp(FileActions):
     CSS_PATH = "tracker.tcss"
     BINDINGS = keymap.bindings("app")
@@ -63,8 +66,14 @@ class TrackerApp(FileActions):
         super().__init__(ansi_color=True)  # the terminal's own 16 colours, short escape codes
         self.session = Session(song, path)
         self.file = SongFile(self.session)
-        self.transport = Transport(player or NoPlayer("no player"), "" if player else "No player")
+        self.transport = Transport(
+            player or NoPlayer("no player"),
+            "" if player else "No player",
+            song_dir=lambda: self.session.path.parent if self.session.path else None,
+        )
         self.start_player = start_player
+        self._play_when_ready: Callable[[Song], None] | None = None
+        """A play asked for before the player process was up."""
         self.editor = PatternEditor(self.session, id="pattern")
         self.orders = OrderList(self.session, id="orders")
         self.patterns = PatternList(self.session, id="patterns")
@@ -91,7 +100,7 @@ class TrackerApp(FileActions):
         self.set_interval(AUTOSAVE_SECONDS, self.autosave)
         self.set_interval(DISK_CHECK_SECONDS, self.check_disk)
         if self.start_player is not None:
-            self.transport.status = "Starting the player…"
+            self.transport.status = STARTING
             self.run_worker(self.start_player, thread=True, name="player", exit_on_error=False)
         self.offer_recovery()
         loop = asyncio.get_running_loop()
@@ -194,6 +203,14 @@ class TrackerApp(FileActions):
             self.transport.unavailable(
                 error.message if isinstance(error, TrackerError) else str(error)
             )
+        else:
+            return
+        if self.session.message.startswith(STARTING):
+            self.session.message = ""
+        waiting, self._play_when_ready = self._play_when_ready, None
+        if waiting is not None and self.transport.available:
+            waiting(self.session.song)  # Space pressed while the player was starting
+            self.transport.song_edited(self.session.song, self.session.revision)
         self.update_bar()
 
     def poll_player(self) -> None:
@@ -217,6 +234,10 @@ class TrackerApp(FileActions):
 
     def _play(self, start: Callable[[Song], None]) -> None:
         if not self.transport.available:
+            if self.transport.status == STARTING:
+                self._play_when_ready = start
+                self.say(f"{STARTING} it plays as soon as it is ready")
+                return
             self.say(self.transport.status or "No player: playback is off")
             return
         start(self.session.song)
@@ -240,6 +261,7 @@ class TrackerApp(FileActions):
         self._play(lambda song: self.transport.play_from(song, order, line))
 
     def action_stop(self) -> None:
+        self._play_when_ready = None
         self.transport.stop()
         self.update_bar()
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Protocol
 
 from tracker.player import (
@@ -75,9 +76,15 @@ class Transport:
     """Play, stop, loop, follow the song's edits; and what the player last said."""
 
     def __init__(
-        self, link: PlayerLink, status: str = "", clock: Callable[[], float] = time.monotonic
+        self,
+        link: PlayerLink,
+        status: str = "",
+        clock: Callable[[], float] = time.monotonic,
+        song_dir: Callable[[], Path | None] = lambda: None,
     ) -> None:
         self.link = link
+        self.song_dir = song_dir
+        """The open song's folder: soundfont paths in the song are relative to it."""
         self.playing = False
         self.loop = False
         self.record = False
@@ -127,7 +134,7 @@ class Transport:
     def _play(self, command: Play) -> None:
         if not self.available:
             return  # nothing would sound; the status line says why
-        self.link.send(command)
+        self.link.send(replace(command, song_dir=self.song_dir()))
         self.playing = True
         if command.song is not None:
             self._player_sound = _sound_of(command.song)
