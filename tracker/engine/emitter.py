@@ -27,8 +27,6 @@ class Emitter:
         self._tick = 0
         self._odd = False
         self._cache: dict[int, tuple[int, float, float]] = {}
-        self._struck: dict[tuple[int, int], tuple[int, int]] = {}
-        """(track, column) -> (tick, index in events) of the voice's latest note-on."""
         self._dropped = 0
         self.held_offs: list[Event] = []
         """Note-offs of notes struck before a mid-song start (see Voice.ghost)."""
@@ -60,22 +58,28 @@ class Emitter:
         instrument: int | None = None,
     ) -> None:
         tick, time, beat = self._cache.get(offset) or self.at(offset)
-        if kind is _NOTE_ON:
-            self._struck[track, column] = (tick, len(self.events))
-        elif kind is _NOTE_OFF:
-            struck = self._struck.pop((track, column), None)
-            if struck is not None and struck[0] == tick:
-                # A note ended at the instant it began (a retrigger or arpeggio step
-                # landing on a fresh note): inaudible, and once sorted, offs go before
-                # ons at one instant, which would leave it sounding. Drop both.
-                self.events[struck[1]] = None  # type: ignore[call-overload]
-                self._dropped += 1
-                return
         self.events.append(
             _new_tuple(
                 Event, (time, beat, tick, kind, track, channel, a, b, instrument, column, 0.0)
             )
         )
+
+    def strike(self, offset: int) -> tuple[int, int]:
+        """Where a note-on about to be emitted lands: (tick, index in events)."""
+        tick = (self._cache.get(offset) or self.at(offset))[0]
+        return tick, len(self.events)
+
+    def unstrike(self, struck: tuple[int, int], offset: int) -> bool:
+        """A note ending at `offset`: if it began at that very instant, take its
+        note-on back and say so (the caller then sends no note-off). Such a note
+        is inaudible, and once sorted, offs go before ons at one instant, which
+        would leave it sounding."""
+        tick, index = struck
+        if tick != (self._cache.get(offset) or self.at(offset))[0]:
+            return False
+        self.events[index] = None  # type: ignore[call-overload]
+        self._dropped += 1
+        return True
 
     def held_off(
         self, offset: int, track: int, column: int, channel: int, note: int, instrument: int | None
@@ -121,6 +125,12 @@ class SilentEmitter(Emitter):
 
     def tempo_event(self, bpm: float) -> None:
         return None
+
+    def strike(self, offset: int) -> tuple[int, int]:
+        return (-1, -1)
+
+    def unstrike(self, struck: tuple[int, int], offset: int) -> bool:
+        return False
 
     def held_off(
         self, offset: int, track: int, column: int, channel: int, note: int, instrument: int | None
