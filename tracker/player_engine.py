@@ -14,7 +14,7 @@ import contextlib
 import sys
 import time
 from array import array
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,6 +58,7 @@ from tracker.player_stream import (
     PRIO_MARK,
     SYNTH_PORT,
     Item,
+    Prefetched,
     build_stream,
     compile_range,
     event_messages,
@@ -73,6 +74,9 @@ MAX_LATENESS_SAMPLES = 2_000_000
 IDLE_SLEEP_NS = 2_000_000
 POLL_SLEEP_NS = 1_000_000
 HOUSEKEEPING_GAP_NS = 5_000_000
+PREFETCH_ITEMS = 256
+"""Items made ready ahead of their deadline: more than the largest burst (16 tracks'
+notes, offs and CCs at one instant plus a clock pulse)."""
 """Port-list refreshes only run when the next deadline is at least this far away."""
 
 
@@ -124,7 +128,7 @@ class Transport:
         self.range = Play()
         self.anchor = Anchor(0, 0)
         self.scale = 1.0
-        self.stream: Iterator[Item] | None = None
+        self.stream: Prefetched | None = None
         self.next_item: Item | None = None
         self.generation = 0
         self.mark: LineMark | None = None
@@ -894,6 +898,8 @@ class Transport:
         if self.next_item is None:
             self.clock.sleep_ns(POLL_SLEEP_NS if self.midi_in or self.clock_in else IDLE_SLEEP_NS)
             return
+        if self.stream is not None:
+            self.stream.prefetch(PREFETCH_ITEMS)  # while we wait, not between a burst's sends
         if wait_until(self.deadline_of(self.next_item), self.clock, max_sleep_ns=POLL_SLEEP_NS):
             self.play_due()
 
