@@ -153,11 +153,10 @@ def line_segments(
         body.append(Segment(SEPARATOR, separator))
         lanes = _selected_lanes(song, selection, t) if selecting and selection else range(0)
         x = 0
+        previous: Style | None = None
         for index, (field, text) in enumerate(
             zip(grid.fields[t], field_texts(pattern, grid, t, line), strict=True)
         ):
-            if field.x > x:
-                body.append(Segment(" " * (field.x - x), base))
             blank = text in (".", "-", "---")
             style = base + (empty if blank else looks[_FIELD_CLASS[field.kind]])
             if track.mute:
@@ -166,7 +165,13 @@ def line_segments(
                 style = style + looks["selection"]
             if line == marks.line and t == marks.track and index == marks.field:
                 style = style + looks["cursor"]
+            if field.x > x:
+                # A gap between two fields drawn alike takes their style, so the run
+                # becomes one segment (Strip.simplify): fewer escape codes per line.
+                gap = style if style == previous else base
+                body.append(Segment(" " * (field.x - x), gap))
             body.append(Segment(text, style))
+            previous = style
             x = field.x + field.width
         if width > x:
             body.append(Segment(" " * (width - x), base))

@@ -213,10 +213,13 @@ class PatternEditor(ScrollView, can_focus=True):
                 (scroll_x, scroll_x + view),
             )
         strip = Strip(body).crop(scroll_x, scroll_x + view)
+        # simplify(): runs of one style become one segment, so a line of hex digits
+        # crosses the wire as one escape code per colour, not one per character.
         return (
             Strip.join([Strip(gutter), strip])
             .extend_cell_length(width, self.rich_style)
             .crop(0, width)
+            .simplify()
         )
 
     def refresh_pattern_line(self, line: int) -> None:
