@@ -47,13 +47,24 @@ def to_markdown(name: str, result: dict[str, Any]) -> str:
         out += ["| figure | value |", "|---|---|"]
         out += [f"| {k} | {_format(v)} |" for k, v in scalars.items()]
         out.append("")
-    if tables:
-        columns: list[str] = []
-        for row in tables.values():
-            columns += [c for c in row if c not in columns]
-        out += ["| | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
-        for key, row in tables.items():
-            out.append(f"| {key} | " + " | ".join(_format(row.get(c, "")) for c in columns) + " |")
+    shared = [f for f in {f for case in tables.values() for f in case}
+              if sum(f in case for case in tables.values()) > 1]  # fmt: skip
+    if tables and not shared:
+        # Groups of different figures (messages, lateness, memory): a table each.
+        for group, case in tables.items():
+            out += [f"**{group}**", "", "| figure | value |", "|---|---|"]
+            out += [f"| {k} | {_format(v)} |" for k, v in case.items()]
+            out.append("")
+    elif tables:
+        # One column per case (a song, idle / playing), one row per figure: the
+        # cases are few, the figures many, and a page is taller than it is wide.
+        figures: list[str] = []
+        for case in tables.values():
+            figures += [f for f in case if f not in figures]
+        out += ["| figure | " + " | ".join(tables) + " |", "|---" * (len(tables) + 1) + "|"]
+        for figure in figures:
+            cells = " | ".join(_format(case.get(figure, "")) for case in tables.values())
+            out.append(f"| {figure} | {cells} |")
         out.append("")
     return "\n".join(out)
 

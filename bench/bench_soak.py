@@ -207,13 +207,23 @@ def channels_without_all_notes_off(messages: list[bytes]) -> set[int]:
 
 def grid_drift_ms(arrivals_ns: list[int], line_ns: float, edge: int = 50) -> float:
     """How far the last note-ons moved off the ideal line grid compared with the first:
-    residual of arrival k against first + k * line, median of the last `edge` minus the
-    median of the first `edge` (medians: JACK delivers on 1.33 ms periods)."""
+    each arrival's offset from the nearest grid line (first + k * line), median of
+    the last `edge` minus the median of the first `edge` (medians: JACK delivers on
+    1.33 ms periods). The nearest line, not the k-th note: a line without a note, or
+    a loop wrap, must not read as a whole line of drift."""
     if len(arrivals_ns) < 2 * edge:
         return float("nan")
     first = arrivals_ns[0]
-    residual = [t - first - k * line_ns for k, t in enumerate(arrivals_ns)]
+    residual = [(t - first) - round((t - first) / line_ns) * line_ns for t in arrivals_ns]
     return (statistics.median(residual[-edge:]) - statistics.median(residual[:edge])) / 1e6
+
+
+def grid_lines_slipped(arrivals_ns: list[int], line_ns: float) -> int:
+    """Note-ons heard minus grid lines spanned: a line lost or doubled shows here."""
+    if len(arrivals_ns) < 2:
+        return 0
+    spanned = round((arrivals_ns[-1] - arrivals_ns[0]) / line_ns) + 1
+    return len(arrivals_ns) - spanned
 
 
 def rss_kib(pid: int) -> int:
@@ -253,6 +263,8 @@ class SoakResult:
     tail_lateness_ms: float = 0.0
     """Median send lateness of the last 1000 sends: a drifting clock would grow it."""
     grid_drift_ms: float = float("nan")
+    lines_slipped: int = 0
+    """Steady phase: note-ons heard minus grid lines spanned (0: none lost or doubled)."""
     steady_lines: int = 0
     rss_kib: list[int] = field(default_factory=list)
     arrivals: list[tuple[int, bytes]] = field(default_factory=list)
@@ -343,6 +355,7 @@ def soak(receiver: Any, seconds: float, seed: int = 1) -> SoakResult:
     # The first note-on of the steady phase may still belong to the chaos before it.
     result.steady_lines = len(metronome)
     result.grid_drift_ms = grid_drift_ms(metronome[1:], 60e9 / (BPM * LPB))
+    result.lines_slipped = grid_lines_slipped(metronome[1:], 60e9 / (BPM * LPB))
     return result
 
 
@@ -390,6 +403,7 @@ def run(seconds: float = 240.0) -> dict[str, Any]:
         "steady phase": {
             "lines heard": result.steady_lines,
             "grid drift ms": result.grid_drift_ms,
+            "note-ons minus grid lines": result.lines_slipped,
         },
         "player RSS MiB": {
             "start": rss[0] / 1024,
