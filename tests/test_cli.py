@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -102,3 +103,16 @@ def test_new_creates_a_song_that_loads_and_refuses_to_overwrite(tmp_path: Path) 
     again = tracker("new", str(path))
     assert again.returncode == 2
     assert "already exists" in again.stderr
+
+
+def test_output_stays_clean_where_ci_is_set(tmp_path: Path) -> None:
+    # pyfluidsynth announces the library it found on stdout whenever $CI is set.
+    result = subprocess.run(
+        [sys.executable, "-c", "import tracker.audio.synth, tracker.audio.live"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CI": "true"},
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""

@@ -12,7 +12,6 @@ import ctypes
 import time
 from pathlib import Path
 
-import fluidsynth
 import numpy as np
 import numpy.typing as npt
 import pytest
@@ -20,6 +19,7 @@ import soundfile
 
 from tests.audio.conftest import RATE, onset, peak_db
 from tracker.audio.bounce import Patch
+from tracker.audio.fluid import fluidsynth
 from tracker.audio.live import LiveSynth, tick_for_frame
 from tracker.audio.synth import BLOCK, Synth
 from tracker.engine.events import Event, Kind

@@ -11,11 +11,11 @@ import shutil
 import wave
 from pathlib import Path
 
-import fluidsynth
 import mido
 import pytest
 
 from tracker.audio import soundfonts
+from tracker.audio.fluid import fluidsynth
 from tracker.audio.soundfonts import check_soundfont, find_soundfont, search_paths
 from tracker.errors import SoundfontError
 

@@ -30,10 +30,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import fluidsynth
 import numpy as np
 import numpy.typing as npt
 
+from tracker.audio.fluid import fluidsynth
 from tracker.audio.soundfonts import check_soundfont
 from tracker.engine.events import Event, Kind
 from tracker.errors import AudioError, SoundfontError
