@@ -157,14 +157,7 @@ class OutputPort:
 def open_output(match: Matcher, client: str = CLIENT_NAME) -> OutputPort:
     """Open the first output whose name matches; MidiPortError lists what exists."""
     handle = _new_out(client)
-    names = list(handle.get_ports())
-    index = find_port(names, match)
-    if index is None:
-        handle.delete()
-        available = ", ".join(names) or "none"
-        raise MidiPortError(f"no MIDI output matches {_describe(match)} (available: {available})")
-    _rtmidi_call(f'open MIDI output "{names[index]}"', lambda: handle.open_port(index, "out"))
-    return OutputPort(handle, names[index])
+    return OutputPort(handle, _open_matching(handle, match, "output", "out"))
 
 
 def open_virtual_output(name: str = "out", client: str = CLIENT_NAME) -> OutputPort:
@@ -214,14 +207,20 @@ def _prepared_in(client: str) -> Any:
 
 def open_input(match: Matcher, client: str = CLIENT_NAME) -> InputPort:
     handle = _prepared_in(client)
+    return InputPort(handle, _open_matching(handle, match, "input", "in"))
+
+
+def _open_matching(handle: Any, match: Matcher, kind: str, own_name: str) -> str:
+    """Open the first of the handle's ports whose name matches; its name. MidiPortError
+    (the handle freed) lists what exists when none does."""
     names = list(handle.get_ports())
     index = find_port(names, match)
     if index is None:
         handle.delete()
         available = ", ".join(names) or "none"
-        raise MidiPortError(f"no MIDI input matches {_describe(match)} (available: {available})")
-    _rtmidi_call(f'open MIDI input "{names[index]}"', lambda: handle.open_port(index, "in"))
-    return InputPort(handle, names[index])
+        raise MidiPortError(f"no MIDI {kind} matches {_describe(match)} (available: {available})")
+    _rtmidi_call(f'open MIDI {kind} "{names[index]}"', lambda: handle.open_port(index, own_name))
+    return str(names[index])
 
 
 def open_virtual_input(name: str = "in", client: str = CLIENT_NAME) -> InputPort:
