@@ -55,6 +55,7 @@ from tracker.player_stream import (
     CLOCK_PORT,
     DEFAULT_PORT,
     PRIO_END,
+    PRIO_EVENT,
     PRIO_MARK,
     SYNTH_PORT,
     Item,
@@ -133,6 +134,11 @@ class Transport:
         self.generation = 0
         self.mark: LineMark | None = None
         self.pending_song: Song | None = None
+        self._deadline_time = -1.0
+        self._deadline_port = ""
+        self._deadline_anchor: Anchor | None = None
+        self._deadline = 0
+        """deadline_of's last answer, for the burst that shares it."""
         self.keep_at_swap = True
         """Held notes ring on through the next edit swap (not when routes changed)."""
         self.cache: dict[tuple[int, int, int | None], Timeline] = {}
@@ -359,7 +365,8 @@ class Transport:
         self.sent += 1
         if late > LATE_NS:
             self.late += 1
-        self.max_late_ns = max(self.max_late_ns, late)
+        if late > self.max_late_ns:
+            self.max_late_ns = late
         if len(self.lateness) < MAX_LATENESS_SAMPLES:
             self.lateness.append(late)
         if self.config.record_sends:
@@ -781,18 +788,35 @@ class Transport:
         return False
 
     def deadline_of(self, item: Item) -> int:
-        return self.anchor.deadline_ns(item.time) - self.latency_ns(item.port)
+        # A burst (a chord on sixteen tracks) shares one time and port: work its
+        # deadline out once, not once per message between sends.
+        anchor = self.anchor
+        if (
+            item.time != self._deadline_time
+            or item.port != self._deadline_port
+            or anchor is not self._deadline_anchor
+        ):
+            self._deadline_time, self._deadline_port = item.time, item.port
+            self._deadline_anchor = anchor
+            self._deadline = anchor.deadline_ns(item.time) - self.latency_ns(item.port)
+        return self._deadline
 
     def play_due(self) -> None:
         """Send everything whose deadline has come; then make the next item ready."""
+        due = None  # a deadline already found due: the rest of its burst is due too
         while self.next_item is not None and self.stream is not None:
             item = self.next_item
             deadline = self.deadline_of(item)
-            if deadline > self.clock.now_ns():
+            if deadline != due and deadline > self.clock.now_ns():
                 return
+            due = deadline
             stream = self.stream
             self.next_item = None
-            if not self.dispatch(item, deadline) and self.stream is stream:
+            if item.prio == PRIO_EVENT and item.event is None:  # MIDI bytes: most of a burst
+                self.send_at(item.port, item.data, deadline, item.track)
+                ready = stream.ready
+                self.next_item = ready.popleft() if ready else next(stream, None)
+            elif not self.dispatch(item, deadline) and self.stream is stream:
                 self.next_item = next(stream, None)
 
     # ------------------------------------------------------------ input

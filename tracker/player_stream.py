@@ -105,6 +105,8 @@ class Prefetched:
     def __init__(self, items: Iterator[Item]) -> None:
         self._items = items
         self._ready: deque[Item] = deque()
+        self.ready = self._ready
+        """The items made ahead, for a caller that pops them itself in a burst."""
 
     def __iter__(self) -> Prefetched:
         return self

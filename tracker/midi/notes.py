@@ -58,11 +58,12 @@ class SoundingNotes:
     def observe(self, port: Hashable, message: bytes, track: int = -1) -> bool:
         """Track an outgoing message; False when it is a note-off that is not owed."""
         status = message[0] & 0xF0
-        channel = message[0] & 0x0F
-        if status == 0x90 and message[2] > 0:
-            self.on(port, channel, message[1], track)
+        if status == 0x90 and message[2] > 0:  # inline: this runs for every note sent
+            channel = message[0] & 0x0F
+            self._owed[(port, channel, message[1])] = track
+            self._used.add((port, channel))
         elif status == 0x80 or status == 0x90:
-            return self.off(port, channel, message[1])
+            return self._owed.pop((port, message[0] & 0x0F, message[1]), None) is not None
         return True
 
     def flush(

@@ -137,9 +137,11 @@ class OutputPort:
     def __init__(self, handle: Any, name: str) -> None:
         self._handle = handle
         self.name = name
+        self.send_message: Callable[[bytes], None] = handle.send_message
+        """rtmidi's own send, bound once: the player calls it straight, once per message."""
 
     def send(self, message: bytes) -> None:
-        self._handle.send_message(message)
+        self.send_message(message)
 
     def close(self) -> None:
         if self._handle is not None:
@@ -292,7 +294,7 @@ class ManagedOutput:
             self.dropped += 1
             return False
         try:
-            self.port.send(message)
+            self.port.send_message(message)
         except (rtmidi.RtMidiError, SystemError, OSError) as error:
             self.errors.append(f"{self.label}: {error}")
             self.dropped += 1
