@@ -75,6 +75,8 @@ MAX_LATENESS_SAMPLES = 2_000_000
 IDLE_SLEEP_NS = 2_000_000
 POLL_SLEEP_NS = 1_000_000
 HOUSEKEEPING_GAP_NS = 5_000_000
+EDIT_COMPILE_MIN_ROOM_NS = 3_000_000
+EDIT_MAX_WAIT_NS = 500_000_000
 PREFETCH_ITEMS = 256
 """Items made ready ahead of their deadline: more than the largest burst (16 tracks'
 notes, offs and CCs at one instant plus a clock pulse)."""
@@ -134,6 +136,11 @@ class Transport:
         self.generation = 0
         self.mark: LineMark | None = None
         self.pending_song: Song | None = None
+        self.pending_line: tuple[int, int] | None = None
+        """(order, line) the pending edit was compiled for: where it swaps in."""
+        self.pending_since = 0
+        self.compile_ns = 0
+        """How long the last edit's compile took: the gap prepare_edit waits for."""
         self._deadline_time = -1.0
         self._deadline_port = ""
         self._deadline_anchor: Anchor | None = None
@@ -573,16 +580,41 @@ class Transport:
             self.preview_programs = {}
             self.keep_at_swap = False  # held notes' offs would go to the new routes
         if self.playing and self.song is not None:
+            # Compiled later, in a gap between events (prepare_edit), and swapped in at
+            # the line it was compiled for: a compile now could make the next notes late.
             self.pending_song = song
             self.pending_cache = {}
-            mark = self.upcoming_mark()
-            if mark is not None:  # compile now, swap at the line: nothing late at the swap
-                self.pending_cache[(mark.order, mark.line, self.range.end_order)] = compile_range(
-                    song, mark.order, mark.line, self.range.end_order
-                )
+            self.pending_line = None
+            self.pending_since = self.clock.now_ns()
         else:
             self.song = song
             self.cache = {}
+
+    def prepare_edit(self, now: int) -> None:
+        """Compile a pending edit while nothing is due for a while: from the next line
+        on, which is then where it lands."""
+        if self.pending_song is None or self.pending_line is not None:
+            return
+        if self.next_item is not None:
+            room = self.deadline_of(self.next_item) - now
+            if room < max(EDIT_COMPILE_MIN_ROOM_NS, 2 * self.compile_ns):
+                return
+        mark = self.upcoming_mark()
+        if mark is None:
+            return
+        started = self.clock.now_ns()
+        key = (mark.order, mark.line, self.range.end_order)
+        self.pending_cache[key] = compile_range(self.pending_song, *key)
+        self.compile_ns = self.clock.now_ns() - started
+        self.pending_line = (mark.order, mark.line)
+
+    def edit_lands_at(self, mark: LineMark) -> bool:
+        """The line where a pending edit swaps in: the one it was compiled for; or, when
+        no gap came to compile it in (a very dense song), any line once it has waited
+        EDIT_MAX_WAIT_NS, compiled at that deadline then."""
+        if self.pending_line is not None:
+            return (mark.order, mark.line) == self.pending_line
+        return self.clock.now_ns() - self.pending_since >= EDIT_MAX_WAIT_NS
 
     def needs_route(self, song: Song) -> bool:
         """An edit that changes where instruments play; or, stopped, the first song we
@@ -740,7 +772,7 @@ class Transport:
         if self.cue is not None and self.mark is not None and mark.order != self.mark.order:
             self.go_to_cue(deadline)
             return True
-        if self.pending_song is not None:
+        if self.pending_song is not None and self.edit_lands_at(mark):
             self.song, self.pending_song = self.pending_song, None
             self.cache, self.pending_cache = self.pending_cache, {}
             self.start_at(mark.order, mark.line, deadline, None, keep_held=self.keep_at_swap)
@@ -919,6 +951,7 @@ class Transport:
         if self.previews:
             self.end_due_previews(now)
         self.housekeeping(now)
+        self.prepare_edit(now)
         if self.next_item is None:
             self.clock.sleep_ns(POLL_SLEEP_NS if self.midi_in or self.clock_in else IDLE_SLEEP_NS)
             return
