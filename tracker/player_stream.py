@@ -104,21 +104,20 @@ class Prefetched:
 
     def __init__(self, items: Iterator[Item]) -> None:
         self._items = items
-        self._ready: deque[Item] = deque()
-        self.ready = self._ready
+        self.ready: deque[Item] = deque()
         """The items made ahead, for a caller that pops them itself in a burst."""
 
     def __iter__(self) -> Prefetched:
         return self
 
     def __next__(self) -> Item:
-        if self._ready:
-            return self._ready.popleft()
+        if self.ready:
+            return self.ready.popleft()
         return next(self._items)
 
     def prefetch(self, count: int) -> None:
         """Make up to `count` items ready (fewer when the stream ends)."""
-        ready = self._ready
+        ready = self.ready
         for item in islice(self._items, max(0, count - len(ready))):
             ready.append(item)
 

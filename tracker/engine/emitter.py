@@ -66,7 +66,7 @@ class Emitter:
 
     def strike(self, offset: int) -> tuple[int, int]:
         """Where a note-on about to be emitted lands: (tick, index in events)."""
-        tick = (self._cache.get(offset) or self.at(offset))[0]
+        tick = self.at(offset)[0]
         return tick, len(self.events)
 
     def unstrike(self, struck: tuple[int, int], offset: int) -> bool:
@@ -75,7 +75,7 @@ class Emitter:
         is inaudible, and once sorted, offs go before ons at one instant, which
         would leave it sounding."""
         tick, index = struck
-        if tick != (self._cache.get(offset) or self.at(offset))[0]:
+        if tick != self.at(offset)[0]:
             return False
         self.events[index] = None  # type: ignore[call-overload]
         self._dropped += 1
@@ -84,7 +84,7 @@ class Emitter:
     def held_off(
         self, offset: int, track: int, column: int, channel: int, note: int, instrument: int | None
     ) -> None:
-        tick, time, beat = self._cache.get(offset) or self.at(offset)
+        tick, time, beat = self.at(offset)
         self.held_offs.append(
             Event(time, beat, tick, _NOTE_OFF, track, channel, note, 0, instrument, column)
         )

@@ -16,7 +16,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 import rtmidi
 
@@ -131,17 +131,12 @@ def _describe(match: Matcher) -> str:
     return f'"{match}"' if isinstance(match, str) else getattr(match, "__name__", "the device")
 
 
-class OutputPort:
-    """One open output: `send` takes ready-made bytes."""
+class _Port:
+    """An open rtmidi port: its name, and closing it (also as a context manager)."""
 
     def __init__(self, handle: Any, name: str) -> None:
         self._handle = handle
         self.name = name
-        self.send_message: Callable[[bytes], None] = handle.send_message
-        """rtmidi's own send, bound once: the player calls it straight, once per message."""
-
-    def send(self, message: bytes) -> None:
-        self.send_message(message)
 
     def close(self) -> None:
         if self._handle is not None:
@@ -149,11 +144,23 @@ class OutputPort:
             self._handle.delete()
             self._handle = None
 
-    def __enter__(self) -> OutputPort:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class OutputPort(_Port):
+    """One open output: `send` takes ready-made bytes."""
+
+    def __init__(self, handle: Any, name: str) -> None:
+        super().__init__(handle, name)
+        self.send_message: Callable[[bytes], None] = handle.send_message
+        """rtmidi's own send, bound once: the player calls it straight, once per message."""
+
+    def send(self, message: bytes) -> None:
+        self.send_message(message)
 
 
 def open_output(match: Matcher, client: str = CLIENT_NAME) -> OutputPort:
@@ -169,16 +176,12 @@ def open_virtual_output(name: str = "out", client: str = CLIENT_NAME) -> OutputP
     return OutputPort(handle, f"{client}:{name}")
 
 
-class InputPort:
+class InputPort(_Port):
     """One open input, read by polling (never by callback: see DESIGN.md section 4).
 
     `poll` returns (arrival ns on perf_counter_ns, bytes) for every waiting message;
     the arrival is when we read it, so poll often.
     """
-
-    def __init__(self, handle: Any, name: str) -> None:
-        self._handle = handle
-        self.name = name
 
     def poll(self) -> list[tuple[int, bytes]]:
         got: list[tuple[int, bytes]] = []
@@ -187,18 +190,6 @@ class InputPort:
             if message is None:
                 return got
             got.append((time.perf_counter_ns(), bytes(message[0])))
-
-    def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close_port()
-            self._handle.delete()
-            self._handle = None
-
-    def __enter__(self) -> InputPort:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _prepared_in(client: str) -> Any:
