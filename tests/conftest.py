@@ -16,10 +16,31 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import rtmidi
+
+
+def _jack_servers_running() -> bool:
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        with contextlib.suppress(OSError):
+            if comm.read_text().strip() in ("jackd", "jackdbus"):
+                return True
+    return False
+
+
+def reclaim_jack_registry() -> None:
+    """JACK keeps 8 server slots in /dev/shm/jack-shm-registry and reclaims a dead
+    server's slot only for a server of the same name: every killed `jackd -n
+    <unique name>` leaks one, and the ninth start fails with "Too many servers
+    already active". With no JACK server running the registry holds nothing alive,
+    so it can go (JACK makes a new one)."""
+    registry = Path("/dev/shm/jack-shm-registry")
+    if registry.exists() and not _jack_servers_running():
+        with contextlib.suppress(OSError):
+            registry.unlink()
 
 
 @contextlib.contextmanager
@@ -30,6 +51,7 @@ def dummy_jack(name: str | None = None) -> Iterator[str]:
     if shutil.which("jackd") is None:
         raise RuntimeError("jackd is not installed: run `make setup` (Debian package jackd2)")
     name = name or f"tracker-test-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+    reclaim_jack_registry()
     saved = {k: os.environ.get(k) for k in ("JACK_DEFAULT_SERVER", "JACK_NO_AUDIO_RESERVATION")}
     os.environ["JACK_DEFAULT_SERVER"] = name
     os.environ["JACK_NO_AUDIO_RESERVATION"] = "1"

@@ -55,9 +55,9 @@ from tracker.player_stream import (
     CLOCK_PORT,
     DEFAULT_PORT,
     PRIO_END,
-    PRIO_EVENT,
     PRIO_MARK,
     SYNTH_PORT,
+    Burst,
     Item,
     Prefetched,
     build_stream,
@@ -75,12 +75,14 @@ MAX_LATENESS_SAMPLES = 2_000_000
 IDLE_SLEEP_NS = 2_000_000
 POLL_SLEEP_NS = 1_000_000
 HOUSEKEEPING_GAP_NS = 5_000_000
+"""Port-list refreshes only run when the next deadline is at least this far away."""
 EDIT_COMPILE_MIN_ROOM_NS = 3_000_000
 EDIT_MAX_WAIT_NS = 500_000_000
-PREFETCH_ITEMS = 256
-"""Items made ready ahead of their deadline: more than the largest burst (16 tracks'
-notes, offs and CCs at one instant plus a clock pulse)."""
-"""Port-list refreshes only run when the next deadline is at least this far away."""
+HAND_OVER_ROOM_NS = 1_000_000
+HAND_OVER_MAX_WAIT_NS = 50_000_000
+PREFETCH_ITEMS = 4
+"""Items (each a whole burst) made ready ahead: after a burst, the next one at the
+same instant (the clock's, another port's) is a pop, not a build."""
 
 
 def with_held_offs(timeline: Timeline) -> Timeline:
@@ -118,7 +120,14 @@ class Transport:
         self, config: PlayerConfig, emit: Callable[[Message], None], clock: Clock | None = None
     ) -> None:
         self.config = config
-        self.emit = emit
+        self._emit = emit
+        self.outgoing: list[Message] = []
+        """Messages for the UI, handed on between deadlines (`hand_over`): handing one
+        on wakes the outbox thread, which would take the GIL in the middle of a burst
+        (measured: a 50-60 us gap after every line mark's playhead)."""
+        self.outgoing_since = 0
+        self.playhead_due: LineMark | None = None
+        """A line reached whose Playhead message is not built yet."""
         self.clock: Clock = clock or SystemClock()
         self.ports: dict[str, ManagedOutput] = {}
         self.lister = PortLister()
@@ -161,6 +170,9 @@ class Transport:
         self.log: list[tuple[int, int, str, bytes]] = []
         self.sent = self.late = 0
         self.max_late_ns = 0
+        self.unaccounted: list[tuple[str, int, list[int], list[bytes]]] = []
+        """Bursts sent at this instant, counted once it is over: (port, deadline,
+        when each message left, its bytes)."""
         self.errors: list[str] = []
         self.next_port_poll = 0
         self.next_status = 0
@@ -358,26 +370,37 @@ class Transport:
         if port is not None:
             port.send(data)
 
-    def send_at(self, key: str, data: bytes, deadline: int, track: int) -> None:
-        if track in self.muted and data[0] & 0xF0 != 0x80:
-            return
-        if not self.notes.observe(key, data, track):
-            return
+    def send_burst(self, key: str, burst: Burst, deadline: int) -> None:
+        """Send one port's messages for one instant back to back: only what must
+        happen per message (mute, note tracking, the send and its time stamp) runs
+        between sends; the accounting waits until the instant is out (`account`)."""
         port = self.ports.get(key)
         if port is None:
             return
-        now = self.clock.now_ns()
-        port.send(data)
-        late = now - deadline
-        self.sent += 1
-        if late > LATE_NS:
-            self.late += 1
-        if late > self.max_late_ns:
-            self.max_late_ns = late
-        if len(self.lateness) < MAX_LATENESS_SAMPLES:
-            self.lateness.append(late)
-        if self.config.record_sends:
-            self.log.append((now, deadline, key, data))
+        muted, observe, send, now = self.muted, self.notes.observe, port.send, self.clock.now_ns
+        stamps: list[int] = []
+        sent: list[bytes] = []
+        for data, track in burst:
+            if (track not in muted or data[0] & 0xF0 == 0x80) and observe(key, data, track):
+                stamps.append(now())
+                send(data)
+                sent.append(data)
+        if stamps:
+            self.unaccounted.append((key, deadline, stamps, sent))
+
+    def account(self) -> None:
+        """Count the sends of the bursts just sent, and their lateness."""
+        for key, deadline, stamps, sent in self.unaccounted:
+            self.sent += len(stamps)
+            self.max_late_ns = max(self.max_late_ns, stamps[-1] - deadline)
+            self.late += sum(1 for stamp in stamps if stamp - deadline > LATE_NS)
+            if len(self.lateness) < MAX_LATENESS_SAMPLES:
+                self.lateness.extend(stamp - deadline for stamp in stamps)
+            if self.config.record_sends:
+                self.log.extend(
+                    (stamp, deadline, key, data) for stamp, data in zip(stamps, sent, strict=True)
+                )
+        self.unaccounted.clear()
 
     def play_synth(self, event: Event, deadline: int, track: int) -> None:
         """Hand one soundfont event to FluidSynth's sequencer, ahead of its deadline."""
@@ -777,8 +800,7 @@ class Transport:
             self.cache, self.pending_cache = self.pending_cache, {}
             self.start_at(mark.order, mark.line, deadline, None, keep_held=self.keep_at_swap)
             return True
-        self.mark = mark
-        self.emit(Playhead(mark.order, mark.line, mark.pattern, mark.bpm / self.scale))
+        self.mark = self.playhead_due = mark
         return False
 
     def go_to_cue(self, deadline: int) -> None:
@@ -813,15 +835,12 @@ class Transport:
         if item.prio == PRIO_END:
             self.on_end(deadline)
             return True
-        if item.event is not None:
-            self.play_synth(item.event, deadline, item.track)
-        else:
-            self.send_at(item.port, item.data, deadline, item.track)
+        assert item.event is not None
+        self.play_synth(item.event, deadline, item.track)
         return False
 
     def deadline_of(self, item: Item) -> int:
-        # A burst (a chord on sixteen tracks) shares one time and port: work its
-        # deadline out once, not once per message between sends.
+        # Asked by the wait and again by play_due, and items of one instant share it.
         anchor = self.anchor
         if (
             item.time != self._deadline_time
@@ -834,8 +853,14 @@ class Transport:
         return self._deadline
 
     def play_due(self) -> None:
-        """Send everything whose deadline has come; then make the next item ready."""
-        due = None  # a deadline already found due: the rest of its burst is due too
+        """Send everything whose deadline has come, then count it."""
+        try:
+            self.send_due()
+        finally:
+            self.account()
+
+    def send_due(self) -> None:
+        due = None  # a deadline already found due: what shares it is due too
         while self.next_item is not None and self.stream is not None:
             item = self.next_item
             deadline = self.deadline_of(item)
@@ -844,11 +869,13 @@ class Transport:
             due = deadline
             stream = self.stream
             self.next_item = None
-            if item.prio == PRIO_EVENT and item.event is None:  # MIDI bytes: most of a burst
-                self.send_at(item.port, item.data, deadline, item.track)
+            if item.burst:
+                self.send_burst(item.port, item.burst, deadline)
                 ready = stream.ready
                 self.next_item = ready.popleft() if ready else next(stream, None)
-            elif not self.dispatch(item, deadline) and self.stream is stream:
+                continue
+            self.account()  # a mark or the end may stop or report: count what left first
+            if not self.dispatch(item, deadline) and self.stream is stream:
                 self.next_item = next(stream, None)
 
     # ------------------------------------------------------------ input
@@ -943,7 +970,38 @@ class Transport:
             self.port_state = state
             self.emit_status()
 
+    def emit(self, message: Message) -> None:
+        if self.playhead_due is not None:
+            self.queue_playhead()
+        if not self.outgoing:
+            self.outgoing_since = self.clock.now_ns()
+        self.outgoing.append(message)
+
+    def queue_playhead(self) -> None:
+        """The line reached (built here, not at the line mark: the mark's instant is
+        for sending)."""
+        mark, self.playhead_due = self.playhead_due, None
+        if mark is not None:
+            self.emit(Playhead(mark.order, mark.line, mark.pattern, mark.bpm / self.scale))
+
+    def hand_over(self, now: int | None = None) -> None:
+        """Pass the waiting messages to the UI when the next deadline leaves room for
+        the outbox thread's turn (or, at `now=None`, at once)."""
+        if not self.outgoing:
+            return
+        if now is not None and self.next_item is not None:
+            room = self.deadline_of(self.next_item) - now
+            if room < HAND_OVER_ROOM_NS and now - self.outgoing_since < HAND_OVER_MAX_WAIT_NS:
+                return
+        for message in self.outgoing:
+            self._emit(message)
+        self.outgoing.clear()
+
     def step(self, commands: Callable[[], list[Any]]) -> None:
+        if self.playhead_due is not None:
+            self.queue_playhead()
+        if self.outgoing:
+            self.hand_over(self.clock.now_ns())
         for command in commands():
             self.handle(command)
         self.poll_inputs()
@@ -963,6 +1021,7 @@ class Transport:
     def shutdown(self) -> None:
         with contextlib.suppress(Exception):
             self.stop_sound()
+        self.hand_over()
         for port in self.ports.values():
             port.close()
         if self.synth is not None:

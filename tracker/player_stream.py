@@ -29,17 +29,23 @@ SYNTH_PORT = "synth"
 """Not a MIDI port: the live soundfont synth, which takes timeline events, not bytes."""
 
 
+Burst = list[tuple[bytes, int]]
+"""MIDI messages that leave one port at one instant, each with the track that
+played it (-1 for clock): a chord on sixteen tracks is one burst."""
+
+
 @dataclass(slots=True)
 class Item:
     time: float
     """Song seconds."""
     prio: int
     port: str
-    data: bytes
-    track: int
+    burst: Burst
     mark: LineMark | None = None
     event: Event | None = None
     """The timeline event itself, for the synth (SYNTH_PORT)."""
+    track: int = -1
+    """The synth event's track."""
 
 
 def event_messages(event: Event) -> list[bytes]:
@@ -69,8 +75,33 @@ def _event_items(event: Event, port: str) -> list[Item]:
     if port == SYNTH_PORT:
         if event.kind == Kind.TEMPO:
             return []
-        return [Item(event.time, PRIO_EVENT, port, b"", event.track, event=event)]
-    return [Item(event.time, PRIO_EVENT, port, data, event.track) for data in event_messages(event)]
+        return [Item(event.time, PRIO_EVENT, port, [], event=event, track=event.track)]
+    return [
+        Item(event.time, PRIO_EVENT, port, [(data, event.track)]) for data in event_messages(event)
+    ]
+
+
+def gather_bursts(items: Iterator[Item]) -> Iterator[Item]:
+    """Items in send order with each run of MIDI messages for one port at one
+    instant joined into one item, so the player sends them back to back."""
+    pending: Item | None = None
+    for item in items:
+        if (
+            pending is not None
+            and item.prio == pending.prio
+            and item.time == pending.time
+            and item.port == pending.port
+            and item.event is None
+            and pending.event is None
+            and item.prio in (PRIO_EVENT, PRIO_CLOCK)
+        ):
+            pending.burst.extend(item.burst)
+            continue
+        if pending is not None:
+            yield pending
+        pending = item
+    if pending is not None:
+        yield pending
 
 
 def compile_range(song: Song, start_order: int, start_line: int, end_order: int | None) -> Timeline:
@@ -133,7 +164,7 @@ def build_stream(
 ) -> Prefetched:
     """Every item from `from_time` on, in send order (latency-shifted), made lazily."""
     t0 = from_time - EPS
-    marks = (Item(m.time, PRIO_MARK, "", b"", -1, m) for m in timeline.lines if m.time >= t0)
+    marks = (Item(m.time, PRIO_MARK, "", [], m) for m in timeline.lines if m.time >= t0)
     events = (
         item for e in timeline.events if e.time >= t0 for item in _event_items(e, port_for(e))
     )
@@ -143,14 +174,14 @@ def build_stream(
         tempo = TempoMap.from_marks(timeline.lines)
         first = next((m for m in timeline.lines if m.time >= t0), timeline.lines[-1])
         streams.append(
-            Item(when, PRIO_CLOCK, CLOCK_PORT, data, -1)
+            Item(when, PRIO_CLOCK, CLOCK_PORT, [(data, -1)])
             for when, data in sync.clock_out(
                 tempo, first.beat, timeline.end_beat, intro=clock_intro, position_beat=position_beat
             )
         )
-    streams.append(iter([Item(end, PRIO_END, "", b"", -1)]))
+    streams.append(iter([Item(end, PRIO_END, "", [])]))
 
     def key(item: Item) -> tuple[float, int]:
         return (item.time - latency_s.get(item.port, 0.0), item.prio)
 
-    return Prefetched(heapq.merge(*streams, key=key))
+    return Prefetched(gather_bursts(heapq.merge(*streams, key=key)))
