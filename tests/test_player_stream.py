@@ -11,6 +11,7 @@ from tracker.player_stream import (
     PRIO_EVENT,
     PRIO_MARK,
     SYNTH_PORT,
+    Item,
     build_stream,
 )
 from tracker.song.model import Instrument
@@ -23,7 +24,7 @@ CHORD = """
 """
 
 
-def stream_of(port_of_instrument: dict[int, str], clock: bool = False) -> list:
+def stream_of(port_of_instrument: dict[int, str], clock: bool = False) -> list[Item]:
     song = build_song(CHORD, instruments={1: Instrument("Keys"), 2: Instrument("Pad", channel=2)})
     timeline = compile_song(song)
     stream = build_stream(
