@@ -476,6 +476,40 @@ def test_midi_input_is_echoed_to_the_instrument_and_recorded_on_the_nearest_line
         player.stop()
 
 
+def wait_for_port_status(player: PlayerHandle, name: str, status: str) -> Status:
+    """The first report of a port whose label contains `name` being `status`."""
+    deadline = time.monotonic() + 5
+    while True:
+        assert time.monotonic() < deadline, f"the player never reported {name} {status}"
+        for m in player.poll():
+            if isinstance(m, Status) and any(
+                name in label and now == status for label, now in m.ports
+            ):
+                return m
+        time.sleep(0.02)
+
+
+def test_a_keyboard_unplugged_mid_note_is_released_and_heard_again_when_it_returns(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    keyboard = open_virtual_output("keys", client="trkplug")
+    player = start_player(output=PortSpec(receiver.name), midi_in="trkplug", port_poll_s=0.2)
+    player.send(Play(song=build_song("\n".join(["--- .. .. ..."] * 64), bpm=60)))
+    keyboard.send(on(72, 99))  # held down as the cable comes out
+    receiver.wait_for(lambda got: on(72, 99) in got)
+    keyboard.close()
+    lost = wait_for_port_status(player, "trkplug", "lost")
+    assert any("vanished" in e for e in lost.errors)
+    got = receiver.wait_for(lambda got: off(72) in got)
+    assert notes_left_on(got) == set()  # its note-off would never have come
+    with open_virtual_output("keys", client="trkplug") as keyboard:
+        back = wait_for_port_status(player, "trkplug", "open")
+        assert any("is back" in e for e in back.errors)
+        keyboard.send(on(74, 80))
+        receiver.wait_for(lambda got: on(74, 80) in got)
+    player.stop()
+
+
 def song_for_status(receiver: Receiver) -> Song:
     return build_song(ARPEGGIO, bpm=240, instruments={1: Instrument("Piano")})
 

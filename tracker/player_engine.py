@@ -25,8 +25,7 @@ from tracker.engine.routing import assign_channels, audible_tracks
 from tracker.errors import TrackerError
 from tracker.midi import sync
 from tracker.midi.notes import SoundingNotes, note_off, note_on, panic_messages
-from tracker.midi.ports import InputPort, ManagedOutput, PortLister, open_input
-from tracker.midi.ports import open_virtual_input as _open_virtual_input
+from tracker.midi.ports import ManagedInput, ManagedOutput, PortLister
 from tracker.player import (
     Continue,
     Cue,
@@ -71,6 +70,8 @@ if TYPE_CHECKING:
     from tracker.audio.live import LiveSynth
 
 LATE_NS = 1_000_000
+THRU_TRACK = -2
+"""The owner of notes echoed from the MIDI input, for the sounding-note tracker."""
 MAX_LATENESS_SAMPLES = 2_000_000
 IDLE_SLEEP_NS = 2_000_000
 POLL_SLEEP_NS = 1_000_000
@@ -162,8 +163,8 @@ class Transport:
         self.cue: int | None = None
         self.muted: set[int] = set()
         self.thru: tuple[str, int] = (DEFAULT_PORT, 0)
-        self.midi_in: InputPort | None = None
-        self.clock_in: InputPort | None = None
+        self.midi_in: ManagedInput | None = None
+        self.clock_in: ManagedInput | None = None
         self.follower = sync.ClockFollower()
         self.follow_bpm: float | None = None
         self.lateness = array("q")
@@ -211,9 +212,9 @@ class Transport:
             port.try_open()
             self.ports[key] = port
         if self.config.midi_in is not None:
-            self.midi_in = self._open_input(self.config.midi_in)
+            self.midi_in = self._open_input(self.config.midi_in, "in")
         if self.config.clock_in is not None:
-            self.clock_in = self._open_input(self.config.clock_in, virtual_name="clock-in")
+            self.clock_in = self._open_input(self.config.clock_in, "clock-in")
         self.port_state = self.describe_ports()
         self.open_synth()
 
@@ -313,21 +314,23 @@ class Transport:
             port.try_open()
             self.ports[key] = port
 
-    def _open_input(self, match: str, virtual_name: str = "in") -> InputPort | None:
-        try:
-            if match == "virtual":
-                return _open_virtual_input(virtual_name)
-            return open_input(match)
-        except TrackerError as error:
-            self.errors.append(error.message)
-            return None
+    def _open_input(self, match: str, virtual_name: str) -> ManagedInput:
+        """An input by pattern (or our own port, for "virtual"); one that is not
+        there yet is opened when it appears."""
+        port = ManagedInput(match, virtual_name=virtual_name if match == "virtual" else None)
+        port.try_open()
+        return port
+
+    def inputs(self) -> list[ManagedInput]:
+        return [port for port in (self.midi_in, self.clock_in) if port is not None]
 
     def describe_ports(self) -> tuple[tuple[str, str], ...]:
-        return tuple((p.label, p.status) for p in self.ports.values())
+        return tuple((p.label, p.status) for p in [*self.ports.values(), *self.inputs()])
 
     def refresh_ports(self) -> None:
         try:
-            names = self.lister.outputs()
+            outputs = self.lister.outputs()
+            inputs = self.lister.inputs() if self.inputs() else []
         except TrackerError as error:
             if error.message != self.lister_error:  # said once, not at every look
                 self.errors.append(error.message)
@@ -335,12 +338,20 @@ class Transport:
             return
         self.lister_error = None
         for key, port in self.ports.items():
-            change = port.refresh(names)
+            change = port.refresh(outputs)
             if change == "lost":
                 self.notes.forget_port(key)
                 self.errors.append(f"MIDI port {port.label} vanished; playing on without it")
             elif change == "back":
                 self.errors.append(f"MIDI port {port.label} is back")
+        for source in self.inputs():
+            change = source.refresh(inputs)
+            if change == "lost":
+                if source is self.midi_in:
+                    self.flush(THRU_TRACK)  # its note-offs will never come
+                self.errors.append(f"MIDI input {source.label} vanished; playing on without it")
+            elif change == "back":
+                self.errors.append(f"MIDI input {source.label} is back")
 
     def latency_ns(self, key: str) -> int:
         """How early items for this port leave: the device's latency, or the synth's lookahead."""
@@ -905,7 +916,7 @@ class Transport:
         status = data[0] & 0xF0
         key, channel = self.thru
         echoed = bytes((status | channel, *data[1:]))
-        if self.notes.observe(key, echoed, -2) or status not in (0x80, 0x90):
+        if self.notes.observe(key, echoed, THRU_TRACK) or status not in (0x80, 0x90):
             self.send_now(key, echoed)
         if status in (0x80, 0x90) and len(data) >= 3:
             velocity = data[2] if status == 0x90 else 0

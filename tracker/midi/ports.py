@@ -6,7 +6,8 @@ ALSA where the sequencer exists (/dev/snd/seq), else JACK when a server answers;
 `TRACKER_MIDI_API=alsa|jack` overrides.
 
 A port that disappears mid-song is reported, not fatal: `ManagedOutput` drops what
-is sent while it is gone and reopens it when it shows up again in the port list.
+is sent while it is gone, `ManagedInput` reads nothing, and both reopen when their
+port shows up again in the port list.
 """
 
 from __future__ import annotations
@@ -70,22 +71,29 @@ def _new_in(client: str = CLIENT_NAME) -> Any:
 
 
 class PortLister:
-    """Lists outputs through one client kept open: opening a client per look costs
+    """Lists ports through one client per direction kept open: opening a client per look costs
     the MIDI system a reconfiguration (tens of milliseconds under JACK), which a
     player polling for hot-plugs every second must not pay."""
 
     def __init__(self) -> None:
-        self._handle: Any = None
+        self._out: Any = None
+        self._in: Any = None
 
     def outputs(self) -> list[str]:
-        if self._handle is None:
-            self._handle = _new_out(CLIENT_NAME + "-watch")
-        return list(self._handle.get_ports())
+        if self._out is None:
+            self._out = _new_out(CLIENT_NAME + "-watch")
+        return list(self._out.get_ports())
+
+    def inputs(self) -> list[str]:
+        if self._in is None:
+            self._in = _new_in(CLIENT_NAME + "-watch")
+        return list(self._in.get_ports())
 
     def close(self) -> None:
-        if self._handle is not None:
-            self._handle.delete()
-            self._handle = None
+        for handle in (self._out, self._in):
+            if handle is not None:
+                handle.delete()
+        self._out = self._in = None
 
 
 def list_outputs() -> list[str]:
@@ -223,62 +231,90 @@ def open_virtual_input(name: str = "in", client: str = CLIENT_NAME) -> InputPort
 
 
 @dataclass
-class ManagedOutput:
-    """An output found by pattern that survives its device leaving and coming back.
+class _Managed:
+    """A port found by pattern that survives its device leaving and coming back.
 
     `refresh` (the player calls it about once a second with the current port list)
     closes it when its port vanished and reopens it when a match appears again.
     """
 
     match: Matcher
-    latency_ms: float = 0.0
-    """The device's own delay: positive sends earlier, negative later."""
     virtual_name: str | None = None
     """Set for a port of our own (`tracker:<name>`): nothing to find, never lost."""
-    port: OutputPort | None = None
     status: str = "closed"
     """"open", "missing" (never found), "lost" (vanished while open) or "closed"."""
-    dropped: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
-        if self.port is not None:
-            return self.port.name
+        port = self.opened()
+        if port is not None:
+            return port.name
         return self.virtual_name or _describe(self.match)
 
-    def open(self) -> None:
-        if self.virtual_name is not None:
-            self.port = open_virtual_output(self.virtual_name)
-        else:
-            self.port = open_output(self.match)
-        self.status = "open"
+    def opened(self) -> _Port | None:
+        raise NotImplementedError
+
+    def _open(self) -> None:
+        raise NotImplementedError
+
+    def _forget(self) -> None:
+        raise NotImplementedError
 
     def try_open(self) -> bool:
         try:
-            self.open()
+            self._open()
         except MidiPortError as error:
             self.errors.append(error.message)
             if self.status != "lost":
                 self.status = "missing"
             return False
+        self.status = "open"
         return True
 
     def refresh(self, names: list[str]) -> str | None:
         """React to the current port list: returns "lost" or "back" on a change."""
         if self.virtual_name is not None:
             return None
-        present = self.port is not None and self.port.name in names
-        if self.port is not None and not present:
-            self.port.close()
-            self.port = None
+        port = self.opened()
+        if port is not None and port.name not in names:
+            self.close()
             self.status = "lost"
             return "lost"
-        if self.port is None and find_port(names, self.match) is not None:
+        if port is None and find_port(names, self.match) is not None:
             was = self.status
             if self.try_open():
                 return "back" if was == "lost" else "open"
         return None
+
+    def close(self) -> None:
+        port = self.opened()
+        if port is not None:
+            port.close()
+            self._forget()
+        self.status = "closed"
+
+
+@dataclass
+class ManagedOutput(_Managed):
+    """An output that drops what is sent while its device is gone."""
+
+    latency_ms: float = 0.0
+    """The device's own delay: positive sends earlier, negative later."""
+    port: OutputPort | None = None
+    dropped: int = 0
+
+    def opened(self) -> _Port | None:
+        return self.port
+
+    def _open(self) -> None:
+        if self.virtual_name is not None:
+            self.port = open_virtual_output(self.virtual_name)
+        else:
+            self.port = open_output(self.match)
+
+    def _forget(self) -> None:
+        self.port = None
 
     def send(self, message: bytes) -> bool:
         if self.port is None:
@@ -292,11 +328,28 @@ class ManagedOutput:
             return False
         return True
 
-    def close(self) -> None:
-        if self.port is not None:
-            self.port.close()
-            self.port = None
-        self.status = "closed"
+
+@dataclass
+class ManagedInput(_Managed):
+    """An input (a keyboard, a clock master) that reads nothing while its device is
+    gone."""
+
+    port: InputPort | None = None
+
+    def opened(self) -> _Port | None:
+        return self.port
+
+    def _open(self) -> None:
+        if self.virtual_name is not None:
+            self.port = open_virtual_input(self.virtual_name)
+        else:
+            self.port = open_input(self.match)
+
+    def _forget(self) -> None:
+        self.port = None
+
+    def poll(self) -> list[tuple[int, bytes]]:
+        return self.port.poll() if self.port is not None else []
 
 
 def ports_command() -> int:
