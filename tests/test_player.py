@@ -373,8 +373,8 @@ def test_an_edit_is_heard_from_the_next_line(
     got = without_clock(settled(receiver))
     starts = [m[1] for m in got if m[0] == 0x90]
     switched = starts.index(62)
-    assert set(starts[:switched]) == {60} and set(starts[switched:]) == {62}
-    assert len(starts) == 16  # no line lost or doubled at the swap
+    assert set(starts[:switched]) == {60} and set(starts[switched:]) == {62}, starts
+    assert len(starts) == 16, starts  # no line lost or doubled at the swap
     assert notes_left_on(got) == set()
 
 

@@ -14,12 +14,15 @@ import contextlib
 import sys
 import time
 from array import array
+from bisect import insort
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
+from functools import partial
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracker.engine.clock import NS_PER_S, Anchor, Clock, SystemClock, wait_until
+from tracker.engine.clock import NS_PER_S, SPIN_NS, Anchor, Clock, SystemClock, wait_until
 from tracker.engine.events import Event, Kind, LineMark, Timeline
 from tracker.engine.routing import assign_channels, audible_tracks
 from tracker.errors import TrackerError
@@ -50,6 +53,7 @@ from tracker.player import (
     Stopped,
     UpdateSong,
 )
+from tracker.player_inbox import Inbox
 from tracker.player_stream import (
     CLOCK_PORT,
     DEFAULT_PORT,
@@ -77,9 +81,11 @@ IDLE_SLEEP_NS = 2_000_000
 POLL_SLEEP_NS = 1_000_000
 HOUSEKEEPING_GAP_NS = 5_000_000
 """Port-list refreshes only run when the next deadline is at least this far away."""
-EDIT_COMPILE_MIN_ROOM_NS = 3_000_000
+COMPILE_MIN_ROOM_NS = 3_000_000
 EDIT_MAX_WAIT_NS = 500_000_000
-HAND_OVER_ROOM_NS = 1_000_000
+HAND_OVER_ROOM_NS = SPIN_NS + 2_000_000
+"""The outbox thread needs the GIL for a moment: hand over only when the wait ahead
+sleeps (releasing it) long enough, never into the spin before a deadline."""
 HAND_OVER_MAX_WAIT_NS = 50_000_000
 PREFETCH_ITEMS = 4
 """Items (each a whole burst) made ready ahead: after a burst, the next one at the
@@ -89,7 +95,9 @@ same instant (the clock's, another port's) is a pop, not a build."""
 def with_held_offs(timeline: Timeline) -> Timeline:
     """The timeline with the note-offs of the notes it found held at its start: for
     an edit swapped in mid-note, whose held notes ring on until the song ends them."""
-    events = sorted([*timeline.events, *timeline.held_offs], key=lambda e: e.sort_key)
+    events = list(timeline.events)
+    for off in timeline.held_offs:  # a few, into tens of thousands: insert, not sort
+        insort(events, off, key=attrgetter("sort_key"))
     return replace(timeline, events=events, held_offs=[])
 
 
@@ -130,6 +138,7 @@ class Transport:
         self.playhead_due: LineMark | None = None
         """A line reached whose Playhead message is not built yet."""
         self.clock: Clock = clock or SystemClock()
+        self.inbox = Inbox(self.clock.now_ns)
         self.ports: dict[str, ManagedOutput] = {}
         self.lister = PortLister()
         self.notes = SoundingNotes()
@@ -150,7 +159,7 @@ class Transport:
         """(order, line) the pending edit was compiled for: where it swaps in."""
         self.pending_since = 0
         self.compile_ns = 0
-        """How long the last edit's compile took: the gap prepare_edit waits for."""
+        """How long the last compile ahead took: prepare_ahead waits for twice that."""
         self._deadline_time = -1.0
         self._deadline_port = ""
         self._deadline_anchor: Anchor | None = None
@@ -521,7 +530,7 @@ class Transport:
         assert self.song is not None
         key = (order, line, self.range.end_order)
         if key not in self.cache:
-            self.cache[key] = compile_range(self.song, order, line, self.range.end_order)
+            self.compile_into_cache(key)
         return self.cache[key]
 
     def upcoming_mark(self) -> LineMark | None:
@@ -614,7 +623,7 @@ class Transport:
             self.preview_programs = {}
             self.keep_at_swap = False  # held notes' offs would go to the new routes
         if self.playing and self.song is not None:
-            # Compiled later, in a gap between events (prepare_edit), and swapped in at
+            # Compiled later, in a gap between events (prepare_ahead), and swapped in at
             # the line it was compiled for: a compile now could make the next notes late.
             self.pending_song = song
             self.pending_cache = {}
@@ -624,23 +633,44 @@ class Transport:
             self.song = song
             self.cache = {}
 
-    def prepare_edit(self, now: int) -> None:
-        """Compile a pending edit while nothing is due for a while: from the next line
-        on, which is then where it lands."""
-        if self.pending_song is None or self.pending_line is not None:
+    def prepare_ahead(self, now: int) -> None:
+        """Compile, while nothing is due for a while, what a coming line will need: a
+        pending edit (from the next line on, where it then lands), else the loop's
+        start or the cued entry. What finds no gap compiles at its deadline."""
+        work = self.work_ahead()
+        if work is None:
             return
         if self.next_item is not None:
             room = self.deadline_of(self.next_item) - now
-            if room < max(EDIT_COMPILE_MIN_ROOM_NS, 2 * self.compile_ns):
+            if room < max(COMPILE_MIN_ROOM_NS, 2 * self.compile_ns):
                 return
-        mark = self.upcoming_mark()
-        if mark is None:
-            return
         started = self.clock.now_ns()
+        work()
+        self.compile_ns = self.clock.now_ns() - started
+
+    def work_ahead(self) -> Callable[[], None] | None:
+        if self.pending_song is not None:
+            mark = self.upcoming_mark() if self.pending_line is None else None
+            return None if mark is None else partial(self.compile_edit, mark)
+        if not self.playing or self.song is None:
+            return None
+        wanted = []
+        if self.cue is not None:
+            wanted.append((self.cue, 0, self.range_after_cue(self.cue).end_order))
+        if self.range.loop:
+            wanted.append((self.range.start_order, self.range.start_line, self.range.end_order))
+        key = next((k for k in wanted if k not in self.cache), None)
+        return None if key is None else partial(self.compile_into_cache, key)
+
+    def compile_edit(self, mark: LineMark) -> None:
+        assert self.pending_song is not None
         key = (mark.order, mark.line, self.range.end_order)
         self.pending_cache[key] = compile_range(self.pending_song, *key)
-        self.compile_ns = self.clock.now_ns() - started
         self.pending_line = (mark.order, mark.line)
+
+    def compile_into_cache(self, key: tuple[int, int, int | None]) -> None:
+        assert self.song is not None
+        self.cache[key] = compile_range(self.song, *key)
 
     def edit_lands_at(self, mark: LineMark) -> bool:
         """The line where a pending edit swaps in: the one it was compiled for; or, when
@@ -685,9 +715,7 @@ class Transport:
             case Continue():
                 self.resume()
             case Cue(order=order):
-                self.cue = order
-                if self.song is not None:
-                    self.compiled(order, 0)
+                self.cue = order  # compiled ahead in a gap (prepare_ahead)
             case Jump(order=order, line=line):
                 if self.playing:
                     self.start_at(order, line, None, "continue")
@@ -814,14 +842,20 @@ class Transport:
         self.mark = self.playhead_due = mark
         return False
 
-    def go_to_cue(self, deadline: int) -> None:
-        """The cued pattern starts; a looped pattern or range moves its loop there."""
-        assert self.cue is not None
-        order, self.cue = self.cue, None
+    def range_after_cue(self, order: int) -> Play:
+        """What plays once the cued entry starts: a looped pattern or range moves its
+        loop there."""
         r = self.range
         if r.loop and r.end_order is not None:
             span = r.end_order - r.start_order
-            self.range = Play(song=r.song, start_order=order, end_order=order + span, loop=True)
+            return replace(r, start_order=order, start_line=0, end_order=order + span)
+        return r
+
+    def go_to_cue(self, deadline: int) -> None:
+        """The cued pattern starts."""
+        assert self.cue is not None
+        order, self.cue = self.cue, None
+        self.range = self.range_after_cue(order)
         self.start_at(order, 0, deadline, None)
 
     def on_end(self, deadline: int) -> None:
@@ -1008,19 +1042,23 @@ class Transport:
             self._emit(message)
         self.outgoing.clear()
 
-    def step(self, commands: Callable[[], list[Any]]) -> None:
+    def step(self, commands: Callable[[], list[bytes]]) -> None:
+        """One turn of the loop: `commands` gives what the UI sent since, pickled."""
         if self.playhead_due is not None:
             self.queue_playhead()
         if self.outgoing:
             self.hand_over(self.clock.now_ns())
-        for command in commands():
-            self.handle(command)
+        self.inbox.add(commands())
+        if self.inbox:
+            next_deadline = None if self.next_item is None else self.deadline_of(self.next_item)
+            for command in self.inbox.take(next_deadline):
+                self.handle(command)
         self.poll_inputs()
         now = self.clock.now_ns()
         if self.previews:
             self.end_due_previews(now)
         self.housekeeping(now)
-        self.prepare_edit(now)
+        self.prepare_ahead(now)
         if self.next_item is None:
             self.clock.sleep_ns(POLL_SLEEP_NS if self.midi_in or self.clock_in else IDLE_SLEEP_NS)
             return

