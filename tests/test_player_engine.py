@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import pickle
+from typing import Any
+
+import pytest
+
+from tracker import player_engine
+from tracker.engine.clock import FakeClock
 from tracker.engine.events import Kind
 from tracker.engine.timeline import compile_song
-from tracker.player_engine import with_held_offs
+from tracker.player import Cue, Play, PlayerConfig, PortSpec, UpdateSong, play_pattern
+from tracker.player_engine import Transport, with_held_offs
 
 from .builders import build_song
+from .conftest import Receiver
 
 HELD = """
     C-4 01 40 ... | E-4 01 40 ... | C-3 01 40 ...
@@ -28,3 +37,70 @@ def test_an_edit_swapped_in_mid_note_gets_the_held_notes_offs_in_time_order() ->
     offs = [(e.time, e.a) for e in merged.events if e.kind == Kind.NOTE_OFF]
     assert (timeline.lines[2].time, 60) in offs  # C-4's OFF on line 3 (the start is line 1)
     assert [e.a for e in merged.events if e.kind == Kind.NOTE_ON] == [67, 62]
+
+
+SLOW_COMPILE_NS = 5_000_000
+LOOP = "\n".join(["C-4 01 64 ...", "OFF .. .. ...", "--- .. .. ...", "E-4 01 50 ..."] * 4)
+"""16 lines at 240 bpm: a one-second loop."""
+
+
+def play_with_slow_compiles(
+    receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
+    start: Play,
+    at_line_6: object,
+    seconds: float,
+) -> Transport:
+    """Play, send one more command at line 6, and go on for `seconds` of a fake clock
+    on which every compile takes 5 ms: one made at a deadline makes that line 5 ms late."""
+    clock = FakeClock(spin_step_ns=20_000)
+    real_compile = player_engine.compile_range
+
+    def slow_compile(*args: Any) -> Any:
+        clock.t += SLOW_COMPILE_NS
+        return real_compile(*args)
+
+    monkeypatch.setattr(player_engine, "compile_range", slow_compile)
+    transport = Transport(
+        PlayerConfig(output=PortSpec(receiver.name), synth=None), lambda m: None, clock
+    )
+    transport.open_ports()
+    inbox = [start]
+
+    def commands() -> list[bytes]:
+        sent = [pickle.dumps(c) for c in inbox]
+        inbox.clear()
+        return sent
+
+    try:
+        transport.step(commands)
+        end = clock.t + round(seconds * 1e9)
+        sent_late = False
+        while clock.t < end:
+            if not sent_late and transport.mark is not None and transport.mark.line == 6:
+                inbox.append(at_line_6)
+                sent_late = True
+            transport.step(commands)
+        assert sent_late
+    finally:
+        transport.shutdown()
+    return transport
+
+
+def test_a_looped_pattern_edited_while_playing_comes_round_on_time(
+    receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    after = build_song(LOOP.replace("C-4", "D-4"), bpm=240)
+    transport = play_with_slow_compiles(
+        receiver, monkeypatch, play_pattern(build_song(LOOP, bpm=240), 0), UpdateSong(after), 5
+    )
+    assert transport.song is not None and transport.song.patterns == after.patterns
+    assert transport.sent > 40
+    assert transport.max_late_ns < 1_000_000, transport.max_late_ns
+
+
+def test_a_cued_pattern_starts_on_time(receiver: Receiver, monkeypatch: pytest.MonkeyPatch) -> None:
+    song = build_song(LOOP, LOOP.replace("C-4", "D-4"), bpm=240)
+    transport = play_with_slow_compiles(receiver, monkeypatch, play_pattern(song, 0), Cue(1), 3)
+    assert transport.range.start_order == 1  # the cue was taken, and loops
+    assert transport.max_late_ns < 1_000_000, transport.max_late_ns
