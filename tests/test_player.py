@@ -282,16 +282,19 @@ def test_clock_out_starts_then_ticks_24_times_a_beat_at_even_intervals(
     player.send(Play(song=build_song(ARPEGGIO, bpm=240)))  # 8 lines = 2 beats
     player.wait_for(Stopped)
     log = send_log(player)
-    clock = [(sent, data) for sent, _, port, data in log.entries if port == "clock"]
-    assert clock[0][1] == b"\xfa"
-    assert clock[1][1] == b"\xf8"
-    ticks = [sent for sent, data in clock if data == b"\xf8"]
+    clock = [
+        (sent, deadline, data) for sent, deadline, port, data in log.entries if port == "clock"
+    ]
+    assert clock[0][2] == b"\xfa"
+    assert clock[1][2] == b"\xf8"
+    ticks = [deadline for _, deadline, data in clock if data == b"\xf8"]
     assert len(ticks) == 48
-    intervals_ms = [(b - a) / 1e6 for a, b in itertools.pairwise(ticks)]
-    beat_ms = 60_000 / 240
-    assert statistics.median(intervals_ms) == pytest.approx(beat_ms / 24, abs=0.05)
-    assert (ticks[24] - ticks[0]) / 1e6 == pytest.approx(beat_ms, abs=2.0)
-    assert clock[-1][1] == b"\xf8"
+    beat_ns = 60e9 / 240
+    # The schedule is exact (how close the sends come to it is `make bench`'s business):
+    assert all(abs((b - a) - beat_ns / 24) <= 1 for a, b in itertools.pairwise(ticks))
+    sent_intervals_ms = [(b[0] - a[0]) / 1e6 for a, b in itertools.pairwise(clock[1:])]
+    assert statistics.median(sent_intervals_ms) == pytest.approx(beat_ns / 24e6, abs=0.05)
+    assert clock[-1][2] == b"\xf8"
     got = receiver.wait_for(lambda got: b"\xfc" in got)
     assert got.count(b"\xf8") == 48
     assert got[-1] == b"\xfc" or all_notes_off() in got[-2:]
