@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pickle
+from collections.abc import Generator
 from typing import Any
 
 import pytest
 
-from tracker import player_engine
+from tracker import player_ahead, player_engine
 from tracker.engine.clock import FakeClock
-from tracker.engine.events import Kind
+from tracker.engine.events import Kind, Timeline
 from tracker.engine.timeline import compile_song
 from tracker.player import Cue, Play, PlayerConfig, PortSpec, UpdateSong, play_pattern
 from tracker.player_engine import Transport, with_held_offs
@@ -40,6 +41,7 @@ def test_an_edit_swapped_in_mid_note_gets_the_held_notes_offs_in_time_order() ->
 
 
 SLOW_COMPILE_NS = 5_000_000
+SLOW_STEP_NS = 200_000
 LOOP = "\n".join(["C-4 01 64 ...", "OFF .. .. ...", "--- .. .. ...", "E-4 01 50 ..."] * 4)
 """16 lines at 240 bpm: a one-second loop."""
 
@@ -52,15 +54,28 @@ def play_with_slow_compiles(
     seconds: float,
 ) -> Transport:
     """Play, send one more command at line 6, and go on for `seconds` of a fake clock
-    on which every compile takes 5 ms: one made at a deadline makes that line 5 ms late."""
+    on which a compile in one go takes 5 ms (one made at a deadline makes that line
+    5 ms late) and each step of a compile in steps 0.2 ms."""
     clock = FakeClock(spin_step_ns=20_000)
-    real_compile = player_engine.compile_range
+    real_compile, real_in_steps = player_engine.compile_range, player_ahead.compile_in_steps
 
     def slow_compile(*args: Any) -> Any:
         clock.t += SLOW_COMPILE_NS
         return real_compile(*args)
 
+    def slow_in_steps(*args: Any, **kwargs: Any) -> Generator[None, None, Timeline]:
+        steps = real_in_steps(*args, **kwargs)
+        while True:
+            clock.t += SLOW_STEP_NS
+            try:
+                next(steps)
+            except StopIteration as done:
+                timeline: Timeline = done.value
+                return timeline
+            yield
+
     monkeypatch.setattr(player_engine, "compile_range", slow_compile)
+    monkeypatch.setattr(player_ahead, "compile_in_steps", slow_in_steps)
     transport = Transport(
         PlayerConfig(output=PortSpec(receiver.name), synth=None), lambda m: None, clock
     )
@@ -103,4 +118,19 @@ def test_a_cued_pattern_starts_on_time(receiver: Receiver, monkeypatch: pytest.M
     song = build_song(LOOP, LOOP.replace("C-4", "D-4"), bpm=240)
     transport = play_with_slow_compiles(receiver, monkeypatch, play_pattern(song, 0), Cue(1), 3)
     assert transport.range.start_order == 1  # the cue was taken, and loops
+    assert transport.max_late_ns < 1_000_000, transport.max_late_ns
+
+
+def test_an_edit_to_a_long_song_lands_a_few_lines_on_and_on_time(
+    receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Played through, not looped, a line every 15.6 ms: the edit's compile (about a
+    hundred steps of 0.2 ms, longer than any gap) goes a step at a time between the
+    notes, from a line far enough ahead."""
+    before = build_song(*[LOOP] * 6, bpm=240, lpb=16)
+    after = build_song(*[LOOP.replace("E-4", "G-4")] * 6, bpm=240, lpb=16)
+    transport = play_with_slow_compiles(
+        receiver, monkeypatch, Play(song=before), UpdateSong(after), 4
+    )
+    assert transport.song is not None and transport.song.patterns == after.patterns
     assert transport.max_late_ns < 1_000_000, transport.max_late_ns

@@ -8,6 +8,7 @@ in track and column order wins.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tracker.errors import SongFormatError
@@ -38,9 +39,17 @@ EMPTY_LINE = LineData()
 class Score:
     """Every pattern the order list names, indexed line by line."""
 
-    def __init__(self, song: Song) -> None:
+    def __init__(self, song: Song, *, later: bool = False) -> None:
+        """Indexes every pattern now, or with `later` in `index_in_steps`."""
         self._song = song
         self._patterns: dict[str, list[LineData]] = {}
+        if not later:
+            for _ in self.index_in_steps():
+                pass
+
+    def index_in_steps(self) -> Iterator[None]:
+        """Index the patterns one per step."""
+        song = self._song
         for entry, name in enumerate(song.order):
             if name not in self._patterns:
                 pattern = song.patterns.get(name)
@@ -49,6 +58,7 @@ class Score:
                         f'order entry {entry} names pattern "{name}", which does not exist'
                     )
                 self._patterns[name] = index_pattern(song, name, pattern)
+                yield
 
     def lines(self, name: str) -> list[LineData]:
         return self._patterns[name]

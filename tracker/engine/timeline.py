@@ -24,6 +24,7 @@ the cursor are not restarted. If play from the start never reaches the cursor
 from __future__ import annotations
 
 import gc
+from collections.abc import Generator
 
 from tracker.engine.controllers import CcResolver, standard_cc
 from tracker.engine.emitter import Emitter, SilentEmitter
@@ -53,81 +54,107 @@ def compile_song(
     the General MIDI names in engine/controllers.py). Every track is included,
     muted or not: filter with routing.audible_tracks / keep_tracks.
     """
+    steps = compile_in_steps(
+        song,
+        start_order=start_order,
+        start_line=start_line,
+        end_order=end_order,
+        loop_guard=loop_guard,
+        cc_resolver=cc_resolver,
+        sort_in_steps=False,
+    )
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            timeline: Timeline = done.value
+            return timeline
+
+
+def compile_in_steps(
+    song: Song,
+    *,
+    start_order: int = 0,
+    start_line: int = 0,
+    end_order: int | None = None,
+    loop_guard: int = 1,
+    cc_resolver: CcResolver | None = None,
+    sort_in_steps: bool = True,
+) -> Generator[None, None, Timeline]:
+    """`compile_song` a little at a time: it yields after each pattern indexed, each
+    line played and each slice of the final sort (none takes more than a fraction of
+    a millisecond on a dense song), and returns the same Timeline. The player compiles
+    an edit this way in the gaps between its deadlines."""
     # The compile builds tens of thousands of small objects that all survive it:
     # the cyclic garbage collector would walk them again and again (a third of the
     # time, measured) and find nothing, since events hold no cycles.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _compile(song, start_order, start_line, end_order, loop_guard, cc_resolver)
+        score = Score(song, later=True)
+        yield from score.index_in_steps()
+        check_start(song, score, start_order, start_line)
+        channels = assign_channels(song)
+        resolver = cc_resolver or standard_cc
+        performance = Performance(song, channels, resolver)
+        bpm, lpb = song.bpm, song.lpb
+        held: list[tuple[int, int, int, int]] = []
+        chased = (start_order, start_line) != (0, 0) and (
+            yield from _chase(score, performance, start_order, start_line)
+        )
+        if chased:
+            bpm, lpb = performance.chased_bpm, performance.chased_lpb
+            held = performance.ghosts()
+        else:
+            performance = Performance(song, channels, resolver)
+        tempo = TempoMap(bpm, lpb, song.tpl, song.swing)
+        em = Emitter(tempo)
+        em.begin_line(0, odd=False)
+        performance.start_programs(em)
+        marks: list[LineMark] = []
+        tick = 0
+        last_bpm: float | None = None
+        for position in walk(song, score, start_order, start_line, end_order, loop_guard):
+            data = position.data
+            _apply_tempo(tempo, tick, data)
+            em.begin_line(tick, odd=position.line % 2 == 1)
+            if tempo.bpm != last_bpm:
+                last_bpm = tempo.bpm
+                em.tempo_event(last_bpm)
+            _, time, beat = em.line_start()
+            marks.append(
+                LineMark(
+                    time,
+                    beat,
+                    tick,
+                    position.order,
+                    position.pattern,
+                    position.line,
+                    last_bpm,
+                    tempo.lpb,
+                )
+            )
+            performance.play_line(data, em)
+            tick += song.tpl
+            yield
+        if last_bpm is None:
+            em.tempo_event(tempo.bpm)
+        em.begin_line(tick, odd=False)
+        performance.release_all(em, 0)
+        _, duration, end_beat = em.line_start()
+        events = (yield from em.finish_in_steps()) if sort_in_steps else em.finish()
+        return Timeline(
+            events=events,
+            lines=marks,
+            duration=duration,
+            end_beat=end_beat,
+            end_tick=tick,
+            held=held,
+            held_offs=sorted(em.held_offs, key=lambda e: e.sort_key),
+        )
     finally:
         if collecting:
             gc.enable()
-
-
-def _compile(
-    song: Song,
-    start_order: int,
-    start_line: int,
-    end_order: int | None,
-    loop_guard: int,
-    cc_resolver: CcResolver | None,
-) -> Timeline:
-    score = Score(song)
-    check_start(song, score, start_order, start_line)
-    channels = assign_channels(song)
-    resolver = cc_resolver or standard_cc
-    performance = Performance(song, channels, resolver)
-    bpm, lpb = song.bpm, song.lpb
-    held: list[tuple[int, int, int, int]] = []
-    if (start_order, start_line) != (0, 0) and _chase(score, performance, start_order, start_line):
-        bpm, lpb = performance.chased_bpm, performance.chased_lpb
-        held = performance.ghosts()
-    else:
-        performance = Performance(song, channels, resolver)
-    tempo = TempoMap(bpm, lpb, song.tpl, song.swing)
-    em = Emitter(tempo)
-    em.begin_line(0, odd=False)
-    performance.start_programs(em)
-    marks: list[LineMark] = []
-    tick = 0
-    last_bpm: float | None = None
-    for position in walk(song, score, start_order, start_line, end_order, loop_guard):
-        data = position.data
-        _apply_tempo(tempo, tick, data)
-        em.begin_line(tick, odd=position.line % 2 == 1)
-        if tempo.bpm != last_bpm:
-            last_bpm = tempo.bpm
-            em.tempo_event(last_bpm)
-        _, time, beat = em.line_start()
-        marks.append(
-            LineMark(
-                time,
-                beat,
-                tick,
-                position.order,
-                position.pattern,
-                position.line,
-                last_bpm,
-                tempo.lpb,
-            )
-        )
-        performance.play_line(data, em)
-        tick += song.tpl
-    if last_bpm is None:
-        em.tempo_event(tempo.bpm)
-    em.begin_line(tick, odd=False)
-    performance.release_all(em, 0)
-    _, duration, end_beat = em.line_start()
-    return Timeline(
-        events=em.finish(),
-        lines=marks,
-        duration=duration,
-        end_beat=end_beat,
-        end_tick=tick,
-        held=held,
-        held_offs=sorted(em.held_offs, key=lambda e: e.sort_key),
-    )
 
 
 def _apply_tempo(tempo: TempoMap, tick: int, data: LineData) -> None:
@@ -135,7 +162,9 @@ def _apply_tempo(tempo: TempoMap, tick: int, data: LineData) -> None:
         tempo.change(tick, bpm=data.tempo, lpb=data.lpb)
 
 
-def _chase(score: Score, performance: Performance, start_order: int, start_line: int) -> bool:
+def _chase(
+    score: Score, performance: Performance, start_order: int, start_line: int
+) -> Generator[None, None, bool]:
     """Play silently from the top to the cursor; False if play never gets there."""
     song = performance.song
     em = SilentEmitter(TempoMap(song.bpm, song.lpb, song.tpl))
@@ -149,4 +178,5 @@ def _chase(score: Score, performance: Performance, start_order: int, start_line:
         if data.lpb is not None:
             performance.chased_lpb = data.lpb
         performance.play_line(data, em)
+        yield
     return False

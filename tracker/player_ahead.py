@@ -1,0 +1,74 @@
+"""Compiling while playing, a little at a time, in the gaps between deadlines.
+
+An edit while playing needs the song compiled again from a coming line, a looped
+range its start, a cue its pattern. A dense song takes tens of milliseconds to
+compile (engine/timeline.py), longer than the gaps between its events: in one go,
+at a deadline or in a gap too short, it would make notes late. So the compile runs
+as steps (compile_in_steps: a line, a pattern, a slice of the sort each), and the
+player takes steps only while the next deadline is more than SLICE_MARGIN_NS away.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+
+from tracker.engine.events import Timeline
+from tracker.engine.timeline import compile_in_steps
+from tracker.instruments import cc_lane_for
+from tracker.song.model import Song
+
+SLICE_MARGIN_NS = 700_000
+"""Steps stop this long before the next deadline (one step takes well under 0.3 ms,
+and the wait spins its last millisecond)."""
+OVERDUE_NS = 1_000_000_000
+"""A compile that found no gaps for this long (a song dense beyond any gap) is
+finished at once, late notes or not: the edit must land."""
+
+RangeKey = tuple[int, int, int | None]
+"""(start order, start line, end order): what a timeline was compiled for."""
+
+
+def compile_steps(song: Song, key: RangeKey) -> Generator[None, None, Timeline]:
+    """The player's compile of a range, in steps; its objects then frozen out of the
+    garbage collector's sight, as compile_range does."""
+    order, line, end = key
+    timeline = yield from compile_in_steps(
+        song, start_order=order, start_line=line, end_order=end, cc_resolver=cc_lane_for
+    )
+    gc.freeze()
+    return timeline
+
+
+@dataclass
+class CompileJob:
+    """One compile under way: of the pending edit (landing at the line `key` starts
+    from) or of a range the player will need (the loop's start, a cue)."""
+
+    key: RangeKey
+    for_edit: bool
+    started_ns: int
+    steps: Generator[None, None, Timeline]
+
+    def run(self, now_ns: Callable[[], int], deadline: int | None) -> Timeline | None:
+        """Take steps while the deadline is far enough (all of them with no deadline,
+        or once overdue); the timeline once done."""
+        overdue = now_ns() - self.started_ns > OVERDUE_NS
+        while True:
+            if deadline is not None and not overdue and deadline - now_ns() < SLICE_MARGIN_NS:
+                return None
+            try:
+                next(self.steps)
+            except StopIteration as done:
+                timeline: Timeline = done.value
+                return timeline
+
+    def finish(self) -> Timeline:
+        """All the remaining steps, now."""
+        timeline = self.run(lambda: 0, None)
+        assert timeline is not None
+        return timeline
+
+    def cancel(self) -> None:
+        self.steps.close()
