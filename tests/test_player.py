@@ -300,6 +300,22 @@ def test_clock_out_starts_then_ticks_24_times_a_beat_at_even_intervals(
     assert got[-1] == b"\xfc" or all_notes_off() in got[-2:]
 
 
+def test_clock_out_runs_on_evenly_through_loop_wraps_and_an_edit(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    player = start_player(output=PortSpec(receiver.name), clock_out=PortSpec(receiver.name))
+    song = build_song(ARPEGGIO, bpm=240)  # 8 lines = 2 beats = 48 pulses a pass
+    player.send(play_pattern(song, 0))
+    receiver.wait_for(lambda got: got.count(b"\xf8") >= 60)
+    player.send(UpdateSong(build_song(ARPEGGIO.replace("C-4", "D-4"), bpm=240)))
+    receiver.wait_for(lambda got: got.count(b"\xf8") >= 48 * 4, timeout=5)
+    player.stop()
+    pulses = [d for _, d, port, data in send_log(player).entries if data == b"\xf8"]
+    beat_ns = 60e9 / 240
+    assert len(pulses) >= 48 * 4
+    assert all(abs((b - a) - beat_ns / 24) <= 1 for a, b in itertools.pairwise(pulses))
+
+
 def test_pause_then_continue_sends_stop_then_song_position_and_continue(
     receiver: Receiver, start_player: Callable[..., PlayerHandle]
 ) -> None:

@@ -17,7 +17,6 @@ from array import array
 from bisect import insort
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
-from functools import partial
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,6 +52,7 @@ from tracker.player import (
     Stopped,
     UpdateSong,
 )
+from tracker.player_ahead import CompileJob, compile_steps
 from tracker.player_inbox import Inbox
 from tracker.player_stream import (
     CLOCK_PORT,
@@ -81,8 +81,9 @@ IDLE_SLEEP_NS = 2_000_000
 POLL_SLEEP_NS = 1_000_000
 HOUSEKEEPING_GAP_NS = 5_000_000
 """Port-list refreshes only run when the next deadline is at least this far away."""
-COMPILE_MIN_ROOM_NS = 3_000_000
-EDIT_MAX_WAIT_NS = 500_000_000
+LANDING_LEAD_MIN_NS = 5_000_000
+COMPILE_NS_PER_EVENT = 2_000.0
+"""A first guess at a compile in steps, wall time per event, before one is measured."""
 HAND_OVER_ROOM_NS = SPIN_NS + 2_000_000
 """The outbox thread needs the GIL for a moment: hand over only when the wait ahead
 sleeps (releasing it) long enough, never into the spin before a deadline."""
@@ -157,9 +158,10 @@ class Transport:
         self.pending_song: Song | None = None
         self.pending_line: tuple[int, int] | None = None
         """(order, line) the pending edit was compiled for: where it swaps in."""
-        self.pending_since = 0
-        self.compile_ns = 0
-        """How long the last compile ahead took: prepare_ahead waits for twice that."""
+        self.job: CompileJob | None = None
+        """The compile under way in the gaps (prepare_ahead)."""
+        self.compile_ns_per_event = COMPILE_NS_PER_EVENT
+        """How long the last compile in steps took, per event: how far ahead an edit lands."""
         self._deadline_time = -1.0
         self._deadline_port = ""
         self._deadline_anchor: Anchor | None = None
@@ -466,7 +468,8 @@ class Transport:
         self.timeline = timeline
         latency_s = {k: p.latency_ms / 1000 for k, p in self.ports.items()}
         latency_s[SYNTH_PORT] = self.lookahead_ns() / NS_PER_S
-        clock_intro = intro if CLOCK_PORT in self.ports else None
+        # A loop wrap, an edit swapped in or a cue carry the pulse train on, bare.
+        clock_intro = (intro or "none") if CLOCK_PORT in self.ports else None
         self.stream = build_stream(
             timeline,
             from_time,
@@ -530,18 +533,17 @@ class Transport:
         assert self.song is not None
         key = (order, line, self.range.end_order)
         if key not in self.cache:
-            self.compile_into_cache(key)
+            job = self.job
+            if job is not None and not job.for_edit and job.key == key:
+                self.job = None
+                self.cache[key] = job.finish()  # begun ahead, not done yet: the rest now
+            else:
+                self.cache[key] = compile_range(self.song, *key)
         return self.cache[key]
-
-    def upcoming_mark(self) -> LineMark | None:
-        """The first line that starts at least 2 ms from now: where an edit will land."""
-        if self.timeline is None or not self.playing:
-            return None
-        soon = self.anchor.song_ns_at(self.clock.now_ns() + 2_000_000) / NS_PER_S
-        return next((m for m in self.timeline.lines if m.time >= soon), None)
 
     def play(self, command: Play) -> None:
         self.stop_sound()
+        self.drop_job()
         self.preview_programs = {}
         self.cache = {}
         self.mark = None
@@ -574,6 +576,7 @@ class Transport:
 
     def stop(self, reason: str) -> None:
         self.stop_sound()
+        self.drop_job()
         was_playing = self.playing
         self.playing = False
         self.stream = None
@@ -628,30 +631,42 @@ class Transport:
             self.pending_song = song
             self.pending_cache = {}
             self.pending_line = None
-            self.pending_since = self.clock.now_ns()
+            self.drop_job()
         else:
             self.song = song
             self.cache = {}
 
     def prepare_ahead(self, now: int) -> None:
-        """Compile, while nothing is due for a while, what a coming line will need: a
-        pending edit (from the next line on, where it then lands), else the loop's
-        start or the cued entry. What finds no gap compiles at its deadline."""
-        work = self.work_ahead()
-        if work is None:
-            return
-        if self.next_item is not None:
-            room = self.deadline_of(self.next_item) - now
-            if room < max(COMPILE_MIN_ROOM_NS, 2 * self.compile_ns):
+        """Compile, a step at a time in the gaps (player_ahead.py), what a coming line
+        will need: a pending edit (from a line far enough ahead, where it then lands),
+        else the loop's start or the cued entry."""
+        if self.job is None:
+            self.job = self.next_job(now)
+            if self.job is None:
                 return
-        started = self.clock.now_ns()
-        work()
-        self.compile_ns = self.clock.now_ns() - started
+        job = self.job
+        deadline = None if self.next_item is None else self.deadline_of(self.next_item)
+        timeline = job.run(self.clock.now_ns, deadline)
+        if timeline is None:
+            return
+        self.job = None
+        done = self.clock.now_ns()
+        self.compile_ns_per_event = (done - job.started_ns) / max(1, len(timeline.events))
+        if not job.for_edit:
+            self.cache[job.key] = timeline
+        else:
+            self.pending_cache[job.key] = timeline
+            self.pending_line = job.key[:2]
 
-    def work_ahead(self) -> Callable[[], None] | None:
+    def next_job(self, now: int) -> CompileJob | None:
         if self.pending_song is not None:
-            mark = self.upcoming_mark() if self.pending_line is None else None
-            return None if mark is None else partial(self.compile_edit, mark)
+            if self.pending_line is not None:
+                return None  # compiled: waiting for its line
+            mark = self.landing_mark(now)
+            if mark is None:
+                return None
+            key = (mark.order, mark.line, self.range.end_order)
+            return CompileJob(key, True, now, compile_steps(self.pending_song, key))
         if not self.playing or self.song is None:
             return None
         wanted = []
@@ -659,26 +674,36 @@ class Transport:
             wanted.append((self.cue, 0, self.range_after_cue(self.cue).end_order))
         if self.range.loop:
             wanted.append((self.range.start_order, self.range.start_line, self.range.end_order))
-        key = next((k for k in wanted if k not in self.cache), None)
-        return None if key is None else partial(self.compile_into_cache, key)
+        needed = next((k for k in wanted if k not in self.cache), None)
+        if needed is None:
+            return None
+        return CompileJob(needed, False, now, compile_steps(self.song, needed))
 
-    def compile_edit(self, mark: LineMark) -> None:
-        assert self.pending_song is not None
-        key = (mark.order, mark.line, self.range.end_order)
-        self.pending_cache[key] = compile_range(self.pending_song, *key)
-        self.pending_line = (mark.order, mark.line)
+    def landing_mark(self, now: int) -> LineMark | None:
+        """Where an edit will land: the first line far enough ahead for its compile,
+        going by how long the last one took."""
+        if self.timeline is None or not self.playing:
+            return None
+        expected = self.compile_ns_per_event * len(self.timeline.events)
+        lead = max(LANDING_LEAD_MIN_NS, round(2 * expected))
+        soon = self.anchor.song_ns_at(now + lead) / NS_PER_S
+        return next((m for m in self.timeline.lines if m.time >= soon), None)
 
-    def compile_into_cache(self, key: tuple[int, int, int | None]) -> None:
-        assert self.song is not None
-        self.cache[key] = compile_range(self.song, *key)
+    def drop_job(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
 
     def edit_lands_at(self, mark: LineMark) -> bool:
-        """The line where a pending edit swaps in: the one it was compiled for; or, when
-        no gap came to compile it in (a very dense song), any line once it has waited
-        EDIT_MAX_WAIT_NS, compiled at that deadline then."""
-        if self.pending_line is not None:
-            return (mark.order, mark.line) == self.pending_line
-        return self.clock.now_ns() - self.pending_since >= EDIT_MAX_WAIT_NS
+        """True at the line the pending edit was compiled for. A compile that is
+        still running when its line comes has missed it: it starts again, for a
+        line further ahead (the estimate doubled)."""
+        here = (mark.order, mark.line)
+        job = self.job
+        if job is not None and job.for_edit and job.key[:2] == here:
+            self.drop_job()
+            self.compile_ns_per_event *= 2
+        return self.pending_line == here
 
     def needs_route(self, song: Song) -> bool:
         """An edit that changes where instruments play; or, stopped, the first song we
