@@ -11,8 +11,9 @@ player takes steps only while the next deadline is more than SLICE_MARGIN_NS awa
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from tracker.engine.events import Timeline
 from tracker.engine.timeline import compile_in_steps
@@ -72,3 +73,36 @@ class CompileJob:
 
     def cancel(self) -> None:
         self.steps.close()
+
+
+class Leftovers:
+    """The timelines an edit replaced, freed a slice at a time in the gaps: dropping
+    a dense song's timelines at once (tens of thousands of events) took the swap
+    3-4 ms (measured)."""
+
+    SLICE = 2048
+
+    def __init__(self) -> None:
+        self._lists: list[list[Any]] = []
+        self._timelines: list[Timeline] = []
+
+    def __bool__(self) -> bool:
+        return bool(self._timelines)
+
+    def add(self, timelines: Iterable[Timeline | None]) -> None:
+        for timeline in timelines:
+            if timeline is not None and all(t is not timeline for t in self._timelines):
+                self._timelines.append(timeline)
+                self._lists += [timeline.events, timeline.lines]
+
+    def release(self, now_ns: Callable[[], int], deadline: int | None) -> None:
+        """Free slices while the deadline is far enough (everything with none). The
+        lists are emptied in place: nothing plays from these timelines any more."""
+        while self._lists:
+            if deadline is not None and deadline - now_ns() < SLICE_MARGIN_NS:
+                return
+            last = self._lists[-1]
+            del last[-self.SLICE :]
+            if not last:
+                self._lists.pop()
+        self._timelines.clear()

@@ -52,7 +52,7 @@ from tracker.player import (
     Stopped,
     UpdateSong,
 )
-from tracker.player_ahead import CompileJob, compile_steps
+from tracker.player_ahead import CompileJob, Leftovers, compile_steps
 from tracker.player_inbox import Inbox
 from tracker.player_stream import (
     CLOCK_PORT,
@@ -159,6 +159,9 @@ class Transport:
         self.pending_line: tuple[int, int] | None = None
         """(order, line) the pending edit was compiled for: where it swaps in."""
         self.job: CompileJob | None = None
+        self.leftovers = Leftovers()
+        self.swap_ready: tuple[Timeline, Timeline] | None = None
+        """A compiled edit, and it with its held notes' offs added: for the swap."""
         """The compile under way in the gaps (prepare_ahead)."""
         self.compile_ns_per_event = COMPILE_NS_PER_EVENT
         """How long the last compile in steps took, per event: how far ahead an edit lands."""
@@ -511,7 +514,8 @@ class Transport:
             if keep_held and timeline.held:
                 held = {(t, channel, note) for t, _, channel, note in timeline.held}
                 self.flush(at_ns=wall_ns, keep=held)
-                timeline = with_held_offs(timeline)
+                ready, self.swap_ready = self.swap_ready, None
+                timeline = ready[1] if ready and ready[0] is timeline else with_held_offs(timeline)
             else:
                 self.flush(at_ns=wall_ns)
             start = timeline.lines[0].time if timeline.lines else 0.0
@@ -639,7 +643,10 @@ class Transport:
     def prepare_ahead(self, now: int) -> None:
         """Compile, a step at a time in the gaps (player_ahead.py), what a coming line
         will need: a pending edit (from a line far enough ahead, where it then lands),
-        else the loop's start or the cued entry."""
+        else the loop's start or the cued entry; free what the last edit replaced."""
+        if self.leftovers:
+            deadline = None if self.next_item is None else self.deadline_of(self.next_item)
+            self.leftovers.release(self.clock.now_ns, deadline)
         if self.job is None:
             self.job = self.next_job(now)
             if self.job is None:
@@ -657,6 +664,8 @@ class Transport:
         else:
             self.pending_cache[job.key] = timeline
             self.pending_line = job.key[:2]
+            if timeline.held:  # made now, in a gap, not at the swap's deadline
+                self.swap_ready = (timeline, with_held_offs(timeline))
 
     def next_job(self, now: int) -> CompileJob | None:
         if self.pending_song is not None:
@@ -860,6 +869,7 @@ class Transport:
             self.go_to_cue(deadline)
             return True
         if self.pending_song is not None and self.edit_lands_at(mark):
+            self.leftovers.add([self.timeline, *self.cache.values()])
             self.song, self.pending_song = self.pending_song, None
             self.cache, self.pending_cache = self.pending_cache, {}
             self.start_at(mark.order, mark.line, deadline, None, keep_held=self.keep_at_swap)
