@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
@@ -33,11 +34,15 @@ from tracker.player import (
     PortSpec,
     RequestLog,
     SendLog,
+    Stop,
     Stopped,
+    UpdateSong,
 )
 from tracker.player_stream import event_messages
 from tracker.song.model import Cell, Instrument, Pattern, PatternTrack, Song, Track
 
+EDIT_NOTES = (100, 101, 102, 103, 104, 105, 106, 107, 108, 109)
+"""Pitches the dense song never plays (it stays within 48-83): each marks one edit."""
 BPM = 180.0
 TRACKS = 16
 LINES = 64
@@ -127,6 +132,68 @@ def naive_reference(song: Song, seconds: float) -> dict[str, float]:
     return {**percentiles_us(lateness), "drift_ms": lateness[-1] / 1e6}
 
 
+def edited(song: Song, number: int) -> Song:
+    """The song with track 1's notes all set to one pitch, marked by `number`, so the
+    first note-on of it shows when the edit was heard."""
+    pattern = song.patterns["00"]
+    first = pattern.tracks[0]
+    column = [replace(cell, note=EDIT_NOTES[number % len(EDIT_NOTES)]) for cell in first.columns[0]]
+    tracks = [replace(first, columns=[column]), *pattern.tracks[1:]]
+    return replace(song, patterns={"00": replace(pattern, tracks=tracks)})
+
+
+def edits_while_playing(seconds: float, every_s: float = 2.0) -> dict[str, Any]:
+    """The dense song with clock out again, edited every `every_s` while it plays
+    (inside run's JACK server and busy thread): send lateness, and how long each edit
+    took from the UI's send to its first note leaving."""
+    import rtmidi
+
+    sink = rtmidi.MidiIn(rtmidi.API_UNIX_JACK, "bench-edits")
+    sink.open_virtual_port("in")
+    sink.set_callback(lambda message, data: None)
+    song = dense_song(seconds + 10)
+    config = PlayerConfig(
+        output=PortSpec("bench-edits:in"),
+        clock_out=PortSpec("bench-edits:in"),
+        record_sends=True,
+        synth=None,
+    )
+    sent_at: list[tuple[int, int]] = []
+    try:
+        with PlayerHandle(config) as player:
+            player.send(Play(song=song, end_order=None))
+            time.sleep(1.0)
+            for number in range(int(seconds / every_s)):
+                sent_at.append((EDIT_NOTES[number % len(EDIT_NOTES)], time.perf_counter_ns()))
+                player.send(UpdateSong(edited(song, number)))
+                time.sleep(every_s)
+            player.send(Stop())
+            player.wait_for(Stopped, timeout=30)
+            player.send(RequestLog())
+            log: SendLog = player.wait_for(SendLog, timeout=30)
+    finally:
+        sink.delete()
+    heard = []
+    for note, at in sent_at:
+        first = next(
+            (
+                s
+                for s, _, port, data in log.entries
+                if port == "out" and data[0] & 0xF0 == 0x90 and data[1] == note and s > at
+            ),
+            None,
+        )
+        if first is not None:
+            heard.append((first - at) / 1e6)
+    return {
+        "send lateness": percentiles_us(list(log.lateness_ns)),
+        "edits": len(sent_at),
+        "edits heard": len(heard),
+        "edit heard after, median (ms)": statistics.median(heard) if heard else float("nan"),
+        "edit heard after, max (ms)": max(heard) if heard else float("nan"),
+    }
+
+
 def run(seconds: float = 60.0) -> dict[str, Any]:
     from tests.conftest import dummy_jack
 
@@ -168,6 +235,7 @@ def run(seconds: float = 60.0) -> dict[str, Any]:
                 player.send(RequestLog())
                 log: SendLog = player.wait_for(SendLog, timeout=30)
             naive = naive_reference(song, min(seconds, 20.0))
+            editing = edits_while_playing(min(seconds, 20.0))
         finally:
             stop_busy.set()
             burner.join()
@@ -199,13 +267,22 @@ def run(seconds: float = 60.0) -> dict[str, Any]:
             "Arrival is at a JACK port in another process (JACK snaps it to the 1.3 ms period). "
             "Up to 48 messages share an instant and leave one after another, so later ones "
             "in a burst are later; 'first of each instant' shows the wait itself. "
-            "Naive: relative time.sleep pacing in the busy parent, first 20 s."
+            "Naive: relative time.sleep pacing in the busy parent, first 20 s. "
+            "Edited: the same song again for 20 s, track 1 rewritten every 2 s (the whole "
+            "song sent each time, as the editor does); 'heard after' runs from the UI's "
+            "send to the edit's first note leaving."
         ),
         "player send": percentiles_us(list(log.lateness_ns)),
         "player send, first of each instant": percentiles_us(list(first_of_instant.values())),
         "arrival at JACK port": percentiles_us(arrival_late)
         | {"matched": float(len(arrival_late))},
         "naive time.sleep loop": naive,
+        "player send, edited every 2 s": editing["send lateness"],
+        "edits heard (of sent)": f"{editing['edits heard']} of {editing['edits']}",
+        "edit heard after, median / max (ms)": (
+            f"{editing['edit heard after, median (ms)']:.0f} / "
+            f"{editing['edit heard after, max (ms)']:.0f}"
+        ),
         "clock interval jitter p99 (µs)": sorted(jitter)[int(0.99 * len(jitter))] / 1000,
         "clock interval jitter max (µs)": max(jitter) / 1000,
         "clock: last pulse sent vs first, minus ideal (µs)": drift_us,

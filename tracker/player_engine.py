@@ -111,6 +111,17 @@ PREVIEW_OWNER = -100
 number, so muting a track leaves a note being auditioned there alone."""
 
 
+@dataclass
+class SwapReady:
+    """A compiled edit made ready to swap in (Transport.ready_to_swap)."""
+
+    compiled: Timeline
+    kept: bool
+    """Notes held at its line ring on: `timeline` has their offs."""
+    timeline: Timeline
+    stream: Prefetched
+
+
 @dataclass(frozen=True, slots=True)
 class HeldPreview:
     """A previewed note that still owes its note-off."""
@@ -160,8 +171,7 @@ class Transport:
         """(order, line) the pending edit was compiled for: where it swaps in."""
         self.job: CompileJob | None = None
         self.leftovers = Leftovers()
-        self.swap_ready: tuple[Timeline, Timeline] | None = None
-        """A compiled edit, and it with its held notes' offs added: for the swap."""
+        self.swap_ready: SwapReady | None = None
         """The compile under way in the gaps (prepare_ahead)."""
         self.compile_ns_per_event = COMPILE_NS_PER_EVENT
         """How long the last compile in steps took, per event: how far ahead an edit lands."""
@@ -465,22 +475,13 @@ class Transport:
         wall_ns: int | None,
         intro: str | None,
         position_beat: float | None = None,
+        stream: Prefetched | None = None,
     ) -> None:
         """Play `timeline` from `from_time`, which happens at `wall_ns` (None: after
-        the preroll, counted from now, once the compiling is done)."""
+        the preroll, counted from now, once the compiling is done); `stream`: its
+        stream, made ahead."""
         self.timeline = timeline
-        latency_s = {k: p.latency_ms / 1000 for k, p in self.ports.items()}
-        latency_s[SYNTH_PORT] = self.lookahead_ns() / NS_PER_S
-        # A loop wrap, an edit swapped in or a cue carry the pulse train on, bare.
-        clock_intro = (intro or "none") if CLOCK_PORT in self.ports else None
-        self.stream = build_stream(
-            timeline,
-            from_time,
-            port_for=self.port_for,
-            latency_s=latency_s,
-            clock_intro=clock_intro,
-            position_beat=position_beat,
-        )
+        self.stream = stream or self.make_stream(timeline, from_time, intro, position_beat)
         self.generation += 1
         self.next_item = next(self.stream, None)
         wall = wall_ns if wall_ns is not None else self.preroll()
@@ -489,6 +490,22 @@ class Transport:
         self.anchor = Anchor(wall, round(from_time * NS_PER_S), self.scale)
         self.playing = True
         self.paused = False
+
+    def make_stream(
+        self, timeline: Timeline, from_time: float, intro: str | None, position_beat: float | None
+    ) -> Prefetched:
+        latency_s = {k: p.latency_ms / 1000 for k, p in self.ports.items()}
+        latency_s[SYNTH_PORT] = self.lookahead_ns() / NS_PER_S
+        # A loop wrap, an edit swapped in or a cue carry the pulse train on, bare.
+        clock_intro = (intro or "none") if CLOCK_PORT in self.ports else None
+        return build_stream(
+            timeline,
+            from_time,
+            port_for=self.port_for,
+            latency_s=latency_s,
+            clock_intro=clock_intro,
+            position_beat=position_beat,
+        )
 
     def preroll(self) -> int:
         ahead = max([self.lookahead_ns() / 1e6] + [p.latency_ms for p in self.ports.values()])
@@ -509,15 +526,20 @@ class Transport:
         at that line ring on (an edit swapped in), the rest end."""
         clocked = intro is not None and CLOCK_PORT in self.ports
         position: float | None = None
+        stream = None
         if self.song is not None and (recompile or self.timeline is None):
             timeline = self.compiled(order, line)
-            if keep_held and timeline.held:
+            ready, self.swap_ready = self.swap_ready, None
+            keep = keep_held and bool(timeline.held)
+            if keep:
                 held = {(t, channel, note) for t, _, channel, note in timeline.held}
                 self.flush(at_ns=wall_ns, keep=held)
-                ready, self.swap_ready = self.swap_ready, None
-                timeline = ready[1] if ready and ready[0] is timeline else with_held_offs(timeline)
             else:
                 self.flush(at_ns=wall_ns)
+            if ready is not None and ready.compiled is timeline and ready.kept == keep:
+                timeline, stream = ready.timeline, ready.stream
+            elif keep:
+                timeline = with_held_offs(timeline)
             start = timeline.lines[0].time if timeline.lines else 0.0
             if clocked:
                 position = song_beat(self.song, order, line)
@@ -529,7 +551,7 @@ class Transport:
             mark = mark or (timeline.lines[0] if timeline.lines else None)
             start = mark.time if mark is not None else 0.0
             position = mark.beat if mark is not None else 0.0
-        self.begin(timeline, start, wall_ns, intro, position)
+        self.begin(timeline, start, wall_ns, intro, position, stream)
 
     def compiled(self, order: int, line: int) -> Timeline:
         """The song compiled from (order, line), cached until the song changes, so a
@@ -664,8 +686,17 @@ class Transport:
         else:
             self.pending_cache[job.key] = timeline
             self.pending_line = job.key[:2]
-            if timeline.held:  # made now, in a gap, not at the swap's deadline
-                self.swap_ready = (timeline, with_held_offs(timeline))
+            self.swap_ready = self.ready_to_swap(timeline)
+
+    def ready_to_swap(self, compiled: Timeline) -> SwapReady:
+        """What the swap to a compiled edit needs, made now, in a gap, not at the
+        swap's deadline: the held notes' offs added, the stream built and primed."""
+        kept = self.keep_at_swap and bool(compiled.held)
+        timeline = with_held_offs(compiled) if kept else compiled
+        start = timeline.lines[0].time if timeline.lines else 0.0
+        stream = self.make_stream(timeline, start, None, None)
+        stream.prefetch(PREFETCH_ITEMS)
+        return SwapReady(compiled, kept, timeline, stream)
 
     def next_job(self, now: int) -> CompileJob | None:
         if self.pending_song is not None:
