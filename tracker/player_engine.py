@@ -349,7 +349,8 @@ class Transport:
         return [port for port in (self.midi_in, self.clock_in) if port is not None]
 
     def describe_ports(self) -> tuple[tuple[str, str], ...]:
-        return tuple((p.label, p.status) for p in [*self.ports.values(), *self.inputs()])
+        outputs = [(p.label, p.status) for p in self.ports.values()]
+        return tuple(outputs + [(p.label, p.status) for p in self.inputs()])
 
     def refresh_ports(self) -> None:
         try:

@@ -17,7 +17,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any, Generic, Self, TypeVar
 
 import rtmidi
 
@@ -230,8 +230,11 @@ def open_virtual_input(name: str = "in", client: str = CLIENT_NAME) -> InputPort
     return InputPort(handle, f"{client}:{name}")
 
 
+P = TypeVar("P", bound=_Port)
+
+
 @dataclass
-class _Managed:
+class _Managed(Generic[P]):
     """A port found by pattern that survives its device leaving and coming back.
 
     `refresh` (the player calls it about once a second with the current port list)
@@ -244,26 +247,20 @@ class _Managed:
     status: str = "closed"
     """"open", "missing" (never found), "lost" (vanished while open) or "closed"."""
     errors: list[str] = field(default_factory=list)
+    port: P | None = None
 
     @property
     def label(self) -> str:
-        port = self.opened()
-        if port is not None:
-            return port.name
+        if self.port is not None:
+            return self.port.name
         return self.virtual_name or _describe(self.match)
 
-    def opened(self) -> _Port | None:
-        raise NotImplementedError
-
-    def _open(self) -> None:
-        raise NotImplementedError
-
-    def _forget(self) -> None:
+    def _open(self) -> P:
         raise NotImplementedError
 
     def try_open(self) -> bool:
         try:
-            self._open()
+            self.port = self._open()
         except MidiPortError as error:
             self.errors.append(error.message)
             if self.status != "lost":
@@ -276,45 +273,35 @@ class _Managed:
         """React to the current port list: returns "lost" or "back" on a change."""
         if self.virtual_name is not None:
             return None
-        port = self.opened()
-        if port is not None and port.name not in names:
+        if self.port is not None and self.port.name not in names:
             self.close()
             self.status = "lost"
             return "lost"
-        if port is None and find_port(names, self.match) is not None:
+        if self.port is None and find_port(names, self.match) is not None:
             was = self.status
             if self.try_open():
                 return "back" if was == "lost" else "open"
         return None
 
     def close(self) -> None:
-        port = self.opened()
-        if port is not None:
-            port.close()
-            self._forget()
+        if self.port is not None:
+            self.port.close()
+            self.port = None
         self.status = "closed"
 
 
 @dataclass
-class ManagedOutput(_Managed):
+class ManagedOutput(_Managed[OutputPort]):
     """An output that drops what is sent while its device is gone."""
 
     latency_ms: float = 0.0
     """The device's own delay: positive sends earlier, negative later."""
-    port: OutputPort | None = None
     dropped: int = 0
 
-    def opened(self) -> _Port | None:
-        return self.port
-
-    def _open(self) -> None:
+    def _open(self) -> OutputPort:
         if self.virtual_name is not None:
-            self.port = open_virtual_output(self.virtual_name)
-        else:
-            self.port = open_output(self.match)
-
-    def _forget(self) -> None:
-        self.port = None
+            return open_virtual_output(self.virtual_name)
+        return open_output(self.match)
 
     def send(self, message: bytes) -> bool:
         if self.port is None:
@@ -330,23 +317,14 @@ class ManagedOutput(_Managed):
 
 
 @dataclass
-class ManagedInput(_Managed):
+class ManagedInput(_Managed[InputPort]):
     """An input (a keyboard, a clock master) that reads nothing while its device is
     gone."""
 
-    port: InputPort | None = None
-
-    def opened(self) -> _Port | None:
-        return self.port
-
-    def _open(self) -> None:
+    def _open(self) -> InputPort:
         if self.virtual_name is not None:
-            self.port = open_virtual_input(self.virtual_name)
-        else:
-            self.port = open_input(self.match)
-
-    def _forget(self) -> None:
-        self.port = None
+            return open_virtual_input(self.virtual_name)
+        return open_input(self.match)
 
     def poll(self) -> list[tuple[int, bytes]]:
         return self.port.poll() if self.port is not None else []
