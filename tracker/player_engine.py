@@ -668,15 +668,13 @@ class Transport:
         will need: a pending edit (from a line far enough ahead, where it then lands),
         else the loop's start or the cued entry; free what the last edit replaced."""
         if self.leftovers:
-            deadline = None if self.next_item is None else self.deadline_of(self.next_item)
-            self.leftovers.release(self.clock.now_ns, deadline)
+            self.leftovers.release(self.clock.now_ns, self.next_deadline())
         if self.job is None:
             self.job = self.next_job(now)
             if self.job is None:
                 return
         job = self.job
-        deadline = None if self.next_item is None else self.deadline_of(self.next_item)
-        timeline = job.run(self.clock.now_ns, deadline)
+        timeline = job.run(self.clock.now_ns, self.next_deadline())
         if timeline is None:
             return
         self.job = None
@@ -964,6 +962,9 @@ class Transport:
             self._deadline = anchor.deadline_ns(item.time) - self.latency_ns(item.port)
         return self._deadline
 
+    def next_deadline(self) -> int | None:
+        return None if self.next_item is None else self.deadline_of(self.next_item)
+
     def play_due(self) -> None:
         """Send everything whose deadline has come, then count it."""
         try:
@@ -1117,8 +1118,7 @@ class Transport:
             self.hand_over(self.clock.now_ns())
         self.inbox.add(commands())
         if self.inbox:
-            next_deadline = None if self.next_item is None else self.deadline_of(self.next_item)
-            for command in self.inbox.take(next_deadline):
+            for command in self.inbox.take(self.next_deadline()):
                 self.handle(command)
         self.poll_inputs()
         now = self.clock.now_ns()
