@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tracker.engine.clock import NS_PER_S, SPIN_NS, Anchor, Clock, SystemClock, wait_until
 from tracker.engine.events import Event, Kind, LineMark, Timeline
@@ -27,7 +27,7 @@ from tracker.engine.routing import assign_channels, audible_tracks
 from tracker.errors import TrackerError
 from tracker.midi import sync
 from tracker.midi.notes import SoundingNotes, note_off, note_on, panic_messages
-from tracker.midi.ports import ManagedInput, ManagedOutput, PortLister
+from tracker.midi.ports import ManagedInput, ManagedOutput
 from tracker.player import (
     Continue,
     Cue,
@@ -38,7 +38,6 @@ from tracker.player import (
     Play,
     PlayerConfig,
     Playhead,
-    PortSpec,
     Preview,
     Quit,
     Recorded,
@@ -68,6 +67,7 @@ from tracker.player_stream import (
     event_messages,
     song_beat,
 )
+from tracker.player_wiring import Wiring
 from tracker.song.model import Song
 
 if TYPE_CHECKING:
@@ -151,8 +151,6 @@ class Transport:
         """A line reached whose Playhead message is not built yet."""
         self.clock: Clock = clock or SystemClock()
         self.inbox = Inbox(self.clock.now_ns)
-        self.ports: dict[str, ManagedOutput] = {}
-        self.lister = PortLister()
         self.notes = SoundingNotes()
         self.quit = False
         self.playing = False
@@ -187,8 +185,6 @@ class Transport:
         self.cue: int | None = None
         self.muted: set[int] = set()
         self.thru: tuple[str, int] = (DEFAULT_PORT, 0)
-        self.midi_in: ManagedInput | None = None
-        self.clock_in: ManagedInput | None = None
         self.follower = sync.ClockFollower()
         self.follow_bpm: float | None = None
         self.lateness = array("q")
@@ -199,20 +195,11 @@ class Transport:
         """Bursts sent at this instant, counted once it is over: (port, deadline,
         when each message left, its bytes)."""
         self.errors: list[str] = []
+        self.wiring = Wiring(config, self.errors)
         self.next_port_poll = 0
         self.next_status = 0
         self.port_state: tuple[tuple[str, str], ...] = ()
-        self.synth_config = config.live_synth
-        self.synth: LiveSynth | None = None
-        self.audio = ""
-        """The synth's state for the status line: its driver, or why it is silent."""
-        self.routes: dict[int, str] = {}
-        """Instrument number -> port key (or SYNTH_PORT), fixed at each Play."""
         self.song_dir: Path | None = None
-        self.told: set[str] = set()
-        """Routing notes already reported (each is said once)."""
-        self.lister_error: str | None = None
-        """Why the port list could not be read at the last look (None: it could)."""
         self.previews: dict[int, HeldPreview] = {}
         """Track -> the note previewed there, until its note-off."""
         self.preview_programs: dict[tuple[str, int], tuple[int, int]] = {}
@@ -222,182 +209,40 @@ class Transport:
     # ------------------------------------------------------------ ports
 
     def open_ports(self) -> None:
-        specs: dict[str, PortSpec] = {DEFAULT_PORT: self.config.output}
-        for number, spec in self.config.instrument_ports.items():
-            specs[f"inst{number:02X}"] = spec
-        if self.config.clock_out is not None:
-            specs[CLOCK_PORT] = self.config.clock_out
-        for key, spec in specs.items():
-            port = ManagedOutput(
-                spec.match,
-                latency_ms=spec.latency_ms,
-                virtual_name=spec.match if spec.virtual else None,
-            )
-            port.try_open()
-            self.ports[key] = port
-        if self.config.midi_in is not None:
-            self.midi_in = self._open_input(self.config.midi_in, "in")
-        if self.config.clock_in is not None:
-            self.clock_in = self._open_input(self.config.clock_in, "clock-in")
+        self.wiring.open()
         self.port_state = self.describe_ports()
-        self.open_synth()
-
-    def open_synth(self) -> None:
-        """Start the live soundfont synth (at process start, never in the timing loop).
-        Without a soundfont or an audio device the player plays on silently and says
-        so once; MIDI ports are not affected."""
-        config = self.synth_config
-        if config is None:
-            return
-        from tracker.audio.live import LiveSynth, audio_driver
-        from tracker.audio.soundfonts import find_soundfont
-
-        try:
-            font = config.soundfont or find_soundfont(None, None)
-            synth = LiveSynth(font)
-        except TrackerError as error:
-            self.audio = "silent: no soundfont"
-            self.errors.append(f"soundfont tracks are silent: {error.message}")
-            return
-        try:
-            self.audio = synth.start(audio_driver(config.driver), config.device, config.file)
-        except TrackerError as error:
-            synth.close()
-            self.audio = "silent: no audio device"
-            self.errors.append(
-                f"no audio device: soundfont tracks are silent, MIDI ports play on ({error.message})"
-            )
-            return
-        self.synth = synth
-
-    def route(self, song: Song, song_dir: Path | None) -> None:
-        """Decide where each instrument plays, for this Play: its device's port when
-        that port is there; the live synth for soundfont instruments, and for device
-        instruments whose port is missing (their fallback program, so the song still
-        sounds); the default output otherwise."""
-        self.route_devices(song)
-        self.routes = {}
-        patches = self.synth_patches(song, song_dir)
-        for number, instrument in song.instruments.items():
-            key = f"inst{number:02X}"
-            port = self.ports.get(key)
-            if port is not None and (port.status == "open" or number not in patches):
-                self.routes[number] = key
-            elif port is not None:
-                self.routes[number] = SYNTH_PORT
-                self.tell(
-                    f'instrument {number:02X} "{instrument.name}": no MIDI port matches '
-                    f"{port.label}; playing its soundfont stand-in"
-                )
-            elif number in patches and not instrument.device:
-                self.routes[number] = SYNTH_PORT
-            else:  # a catch-all device (generic), or no synth: the default MIDI output
-                self.routes[number] = DEFAULT_PORT
-
-    def synth_patches(self, song: Song, song_dir: Path | None) -> dict[int, Any]:
-        """Each instrument's soundfont program, loaded into the synth (before the start)."""
-        if self.synth is None or self.synth_config is None:
-            return {}
-        from tracker.audio.bounce import instrument_patches
-        from tracker.audio.soundfonts import find_soundfont
-
-        warnings: list[str] = []
-        try:
-            font = self.synth_config.soundfont or find_soundfont(song.soundfont, song_dir)
-            patches = instrument_patches(song, font, song_dir, warnings)
-        except TrackerError as error:
-            self.tell(f"soundfont tracks are silent: {error.message}")
-            return {}
-        for problem in warnings + self.synth.set_patches(patches):
-            self.tell(problem)
-        return dict(self.synth.patches)
-
-    def tell(self, note: str) -> None:
-        if note not in self.told:
-            self.told.add(note)
-            self.errors.append(note)
-
-    def route_devices(self, song: Song) -> None:
-        """Instruments on a hardware device go to the port that device's patterns
-        match (with its latency), unless the config routes them already; catch-all
-        devices (generic) stay on the default output."""
-        from tracker.instruments import load_device
-
-        for number, instrument in song.instruments.items():
-            key = f"inst{number:02X}"
-            if instrument.device is None or key in self.ports:
-                continue
-            try:
-                device = load_device(instrument.device)
-            except TrackerError as error:
-                self.errors.append(error.message)
-                continue
-            if device.matches_any_port:
-                continue
-            port = ManagedOutput(device.matches, latency_ms=device.latency_ms)
-            port.try_open()
-            self.ports[key] = port
-
-    def _open_input(self, match: str, virtual_name: str) -> ManagedInput:
-        """An input by pattern (or our own port, for "virtual"); one that is not
-        there yet is opened when it appears."""
-        port = ManagedInput(match, virtual_name=virtual_name if match == "virtual" else None)
-        port.try_open()
-        return port
-
-    def inputs(self) -> list[ManagedInput]:
-        return [port for port in (self.midi_in, self.clock_in) if port is not None]
 
     def describe_ports(self) -> tuple[tuple[str, str], ...]:
-        outputs = [(p.label, p.status) for p in self.ports.values()]
-        return tuple(outputs + [(p.label, p.status) for p in self.inputs()])
+        return self.wiring.describe()
 
     def refresh_ports(self) -> None:
-        try:
-            outputs = self.lister.outputs()
-            inputs = self.lister.inputs() if self.inputs() else []
-        except TrackerError as error:
-            if error.message != self.lister_error:  # said once, not at every look
-                self.errors.append(error.message)
-            self.lister_error = error.message
-            return
-        self.lister_error = None
-        for key, port in self.ports.items():
-            change = port.refresh(outputs)
-            if change == "lost":
-                self.notes.forget_port(key)
-                self.errors.append(f"MIDI port {port.label} vanished; playing on without it")
-            elif change == "back":
-                self.errors.append(f"MIDI port {port.label} is back")
-        for source in self.inputs():
-            change = source.refresh(inputs)
-            if change == "lost":
-                if source is self.midi_in:
-                    self.flush(THRU_TRACK)  # its note-offs will never come
-                self.errors.append(f"MIDI input {source.label} vanished; playing on without it")
-            elif change == "back":
-                self.errors.append(f"MIDI input {source.label} is back")
+        lost, keyboard_lost = self.wiring.refresh()
+        for key in lost:
+            self.notes.forget_port(key)
+        if keyboard_lost:
+            self.flush(THRU_TRACK)  # its note-offs will never come
 
-    def latency_ns(self, key: str) -> int:
-        """How early items for this port leave: the device's latency, or the synth's lookahead."""
-        if key == SYNTH_PORT:
-            return self.lookahead_ns()
-        port = self.ports.get(key)
-        return round(port.latency_ms * 1_000_000) if port is not None else 0
+    # properties: the wiring's parts the transport plays through
 
-    def lookahead_ns(self) -> int:
-        if self.synth is None or self.synth_config is None:
-            return 0
-        return round(self.synth_config.lookahead_ms * 1_000_000)
+    @property
+    def ports(self) -> dict[str, ManagedOutput]:
+        return self.wiring.ports
 
-    def port_for(self, event: Event) -> str:
-        if event.instrument is not None and event.instrument in self.routes:
-            return self.routes[event.instrument]
-        if event.instrument is not None:
-            key = f"inst{event.instrument:02X}"
-            if key in self.ports:
-                return key
-        return DEFAULT_PORT
+    @property
+    def synth(self) -> LiveSynth | None:
+        return self.wiring.synth
+
+    @property
+    def midi_in(self) -> ManagedInput | None:
+        return self.wiring.midi_in
+
+    @property
+    def clock_in(self) -> ManagedInput | None:
+        return self.wiring.clock_in
+
+    @property
+    def audio(self) -> str:
+        return self.wiring.audio
 
     # ------------------------------------------------------------ sending
 
@@ -442,7 +287,7 @@ class Transport:
         """Hand one soundfont event to FluidSynth's sequencer, ahead of its deadline."""
         if self.synth is None or (track in self.muted and event.kind != Kind.NOTE_OFF):
             return
-        due = deadline + self.lookahead_ns()
+        due = deadline + self.wiring.lookahead_ns()
         self.synth.play(due, event)
         if self.config.record_sends:
             for data in event_messages(event):
@@ -496,20 +341,22 @@ class Transport:
         self, timeline: Timeline, from_time: float, intro: str | None, position_beat: float | None
     ) -> Prefetched:
         latency_s = {k: p.latency_ms / 1000 for k, p in self.ports.items()}
-        latency_s[SYNTH_PORT] = self.lookahead_ns() / NS_PER_S
+        latency_s[SYNTH_PORT] = self.wiring.lookahead_ns() / NS_PER_S
         # A loop wrap, an edit swapped in or a cue carry the pulse train on, bare.
         clock_intro = (intro or "none") if CLOCK_PORT in self.ports else None
         return build_stream(
             timeline,
             from_time,
-            port_for=self.port_for,
+            port_for=self.wiring.port_for,
             latency_s=latency_s,
             clock_intro=clock_intro,
             position_beat=position_beat,
         )
 
     def preroll(self) -> int:
-        ahead = max([self.lookahead_ns() / 1e6] + [p.latency_ms for p in self.ports.values()])
+        ahead = max(
+            [self.wiring.lookahead_ns() / 1e6] + [p.latency_ms for p in self.ports.values()]
+        )
         return self.clock.now_ns() + round((self.config.preroll_ms + ahead) * 1_000_000)
 
     def start_at(
@@ -591,7 +438,7 @@ class Transport:
         elif command.song is not None:
             self.song = command.song
             self.song_dir = command.song_dir
-            self.route(command.song, command.song_dir)
+            self.wiring.route(command.song, command.song_dir)
             self.muted = muted_tracks(command.song)
             self.start_at(command.start_order, command.start_line, None, "auto")
 
@@ -649,7 +496,7 @@ class Transport:
         self.muted = muted
         self.keep_at_swap = True
         if self.needs_route(song):
-            self.route(song, self.song_dir)  # fonts load now, not at the swap's deadline
+            self.wiring.route(song, self.song_dir)  # fonts load now, not at the swap's deadline
             self.preview_programs = {}
             self.keep_at_swap = False  # held notes' offs would go to the new routes
         if self.playing and self.song is not None:
@@ -819,7 +666,7 @@ class Transport:
         velocity = max(0, min(127, velocity))
         if velocity == 0 or not 0 <= command.note <= 127:
             return
-        key = self.preview_port(number)
+        key = self.wiring.preview_port(number)
         channel = self.preview_channel(song, number)
         if key == SYNTH_PORT:
             if self.synth is None:
@@ -843,15 +690,6 @@ class Transport:
         kind: Kind, command: Preview, channel: int, velocity: int, number: int | None
     ) -> Event:
         return Event(0.0, 0.0, 0, kind, command.track, channel, command.note, velocity, number)
-
-    def preview_port(self, number: int | None) -> str:
-        """Where the instrument plays in the song: its route, else its own port, else out."""
-        if number is None:
-            return DEFAULT_PORT
-        if number in self.routes:
-            return self.routes[number]
-        key = f"inst{number:02X}"
-        return key if key in self.ports else DEFAULT_PORT
 
     @staticmethod
     def preview_channel(song: Song | None, number: int | None) -> int:
@@ -959,7 +797,7 @@ class Transport:
         ):
             self._deadline_time, self._deadline_port = item.time, item.port
             self._deadline_anchor = anchor
-            self._deadline = anchor.deadline_ns(item.time) - self.latency_ns(item.port)
+            self._deadline = anchor.deadline_ns(item.time) - self.wiring.latency_ns(item.port)
         return self._deadline
 
     def next_deadline(self) -> int | None:
@@ -1138,12 +976,4 @@ class Transport:
         with contextlib.suppress(Exception):
             self.stop_sound()
         self.hand_over()
-        for port in self.ports.values():
-            port.close()
-        if self.synth is not None:
-            self.synth.close()
-            self.synth = None
-        self.lister.close()
-        for inp in (self.midi_in, self.clock_in):
-            if inp is not None:
-                inp.close()
+        self.wiring.close()

@@ -1,0 +1,246 @@
+"""Where the player's sound goes: its MIDI ports (kept open across hot-plugs), its
+MIDI inputs, the live soundfont synth, and which instrument plays where.
+
+Opened at process start and re-routed at each Play, never in the timing loop;
+`refresh` is the once-a-second look for ports that vanished or came back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tracker.engine.events import Event
+from tracker.errors import TrackerError
+from tracker.midi.ports import ManagedInput, ManagedOutput, PortLister
+from tracker.player import PlayerConfig, PortSpec
+from tracker.player_stream import CLOCK_PORT, DEFAULT_PORT, SYNTH_PORT
+from tracker.song.model import Song
+
+if TYPE_CHECKING:
+    from tracker.audio.live import LiveSynth
+
+
+class Wiring:
+    def __init__(self, config: PlayerConfig, errors: list[str]) -> None:
+        self.config = config
+        self.errors = errors
+        """Shared with the transport, which reports them in its status."""
+        self.ports: dict[str, ManagedOutput] = {}
+        self.midi_in: ManagedInput | None = None
+        self.clock_in: ManagedInput | None = None
+        self.lister = PortLister()
+        self.lister_error: str | None = None
+        """Why the port list could not be read at the last look (None: it could)."""
+        self.synth_config = config.live_synth
+        self.synth: LiveSynth | None = None
+        self.audio = ""
+        """The synth's state for the status line: its driver, or why it is silent."""
+        self.routes: dict[int, str] = {}
+        """Instrument number -> port key (or SYNTH_PORT), fixed at each Play."""
+        self.told: set[str] = set()
+        """Routing notes already reported (each is said once)."""
+
+    # ------------------------------------------------------------ opening
+
+    def open(self) -> None:
+        specs: dict[str, PortSpec] = {DEFAULT_PORT: self.config.output}
+        for number, spec in self.config.instrument_ports.items():
+            specs[f"inst{number:02X}"] = spec
+        if self.config.clock_out is not None:
+            specs[CLOCK_PORT] = self.config.clock_out
+        for key, spec in specs.items():
+            port = ManagedOutput(
+                spec.match,
+                latency_ms=spec.latency_ms,
+                virtual_name=spec.match if spec.virtual else None,
+            )
+            port.try_open()
+            self.ports[key] = port
+        if self.config.midi_in is not None:
+            self.midi_in = self.open_input(self.config.midi_in, "in")
+        if self.config.clock_in is not None:
+            self.clock_in = self.open_input(self.config.clock_in, "clock-in")
+        self.open_synth()
+
+    @staticmethod
+    def open_input(match: str, virtual_name: str) -> ManagedInput:
+        """An input by pattern (or our own port, for "virtual"); one that is not
+        there yet is opened when it appears."""
+        port = ManagedInput(match, virtual_name=virtual_name if match == "virtual" else None)
+        port.try_open()
+        return port
+
+    def open_synth(self) -> None:
+        """Start the live soundfont synth. Without a soundfont or an audio device the
+        player plays on silently and says so once; MIDI ports are not affected."""
+        config = self.synth_config
+        if config is None:
+            return
+        from tracker.audio.live import LiveSynth, audio_driver
+        from tracker.audio.soundfonts import find_soundfont
+
+        try:
+            font = config.soundfont or find_soundfont(None, None)
+            synth = LiveSynth(font)
+        except TrackerError as error:
+            self.audio = "silent: no soundfont"
+            self.errors.append(f"soundfont tracks are silent: {error.message}")
+            return
+        try:
+            self.audio = synth.start(audio_driver(config.driver), config.device, config.file)
+        except TrackerError as error:
+            synth.close()
+            self.audio = "silent: no audio device"
+            self.errors.append(
+                f"no audio device: soundfont tracks are silent, MIDI ports play on ({error.message})"
+            )
+            return
+        self.synth = synth
+
+    def close(self) -> None:
+        for port in self.ports.values():
+            port.close()
+        if self.synth is not None:
+            self.synth.close()
+            self.synth = None
+        self.lister.close()
+        for source in self.inputs():
+            source.close()
+
+    # ------------------------------------------------------------ routing
+
+    def route(self, song: Song, song_dir: Path | None) -> None:
+        """Decide where each instrument plays, for this Play: its device's port when
+        that port is there; the live synth for soundfont instruments, and for device
+        instruments whose port is missing (their fallback program, so the song still
+        sounds); the default output otherwise."""
+        self.route_devices(song)
+        self.routes = {}
+        patches = self.synth_patches(song, song_dir)
+        for number, instrument in song.instruments.items():
+            key = f"inst{number:02X}"
+            port = self.ports.get(key)
+            if port is not None and (port.status == "open" or number not in patches):
+                self.routes[number] = key
+            elif port is not None:
+                self.routes[number] = SYNTH_PORT
+                self.tell(
+                    f'instrument {number:02X} "{instrument.name}": no MIDI port matches '
+                    f"{port.label}; playing its soundfont stand-in"
+                )
+            elif number in patches and not instrument.device:
+                self.routes[number] = SYNTH_PORT
+            else:  # a catch-all device (generic), or no synth: the default MIDI output
+                self.routes[number] = DEFAULT_PORT
+
+    def synth_patches(self, song: Song, song_dir: Path | None) -> dict[int, Any]:
+        """Each instrument's soundfont program, loaded into the synth (before the start)."""
+        if self.synth is None or self.synth_config is None:
+            return {}
+        from tracker.audio.bounce import instrument_patches
+        from tracker.audio.soundfonts import find_soundfont
+
+        warnings: list[str] = []
+        try:
+            font = self.synth_config.soundfont or find_soundfont(song.soundfont, song_dir)
+            patches = instrument_patches(song, font, song_dir, warnings)
+        except TrackerError as error:
+            self.tell(f"soundfont tracks are silent: {error.message}")
+            return {}
+        for problem in warnings + self.synth.set_patches(patches):
+            self.tell(problem)
+        return dict(self.synth.patches)
+
+    def tell(self, note: str) -> None:
+        if note not in self.told:
+            self.told.add(note)
+            self.errors.append(note)
+
+    def route_devices(self, song: Song) -> None:
+        """Instruments on a hardware device go to the port that device's patterns
+        match (with its latency), unless the config routes them already; catch-all
+        devices (generic) stay on the default output."""
+        from tracker.instruments import load_device
+
+        for number, instrument in song.instruments.items():
+            key = f"inst{number:02X}"
+            if instrument.device is None or key in self.ports:
+                continue
+            try:
+                device = load_device(instrument.device)
+            except TrackerError as error:
+                self.errors.append(error.message)
+                continue
+            if device.matches_any_port:
+                continue
+            port = ManagedOutput(device.matches, latency_ms=device.latency_ms)
+            port.try_open()
+            self.ports[key] = port
+
+    def inputs(self) -> list[ManagedInput]:
+        return [port for port in (self.midi_in, self.clock_in) if port is not None]
+
+    def describe(self) -> tuple[tuple[str, str], ...]:
+        outputs = [(p.label, p.status) for p in self.ports.values()]
+        return tuple(outputs + [(p.label, p.status) for p in self.inputs()])
+
+    def refresh(self) -> tuple[list[str], bool]:
+        """Look for ports that vanished or came back; (the keys of outputs lost, whether
+        the MIDI input was): their notes cannot be ended there any more."""
+        lost: list[str] = []
+        try:
+            outputs = self.lister.outputs()
+            inputs = self.lister.inputs() if self.inputs() else []
+        except TrackerError as error:
+            if error.message != self.lister_error:  # said once, not at every look
+                self.errors.append(error.message)
+            self.lister_error = error.message
+            return lost, False
+        self.lister_error = None
+        for key, port in self.ports.items():
+            change = port.refresh(outputs)
+            if change == "lost":
+                lost.append(key)
+                self.errors.append(f"MIDI port {port.label} vanished; playing on without it")
+            elif change == "back":
+                self.errors.append(f"MIDI port {port.label} is back")
+        keyboard_lost = False
+        for source in self.inputs():
+            change = source.refresh(inputs)
+            if change == "lost":
+                keyboard_lost = keyboard_lost or source is self.midi_in
+                self.errors.append(f"MIDI input {source.label} vanished; playing on without it")
+            elif change == "back":
+                self.errors.append(f"MIDI input {source.label} is back")
+        return lost, keyboard_lost
+
+    def latency_ns(self, key: str) -> int:
+        """How early items for this port leave: the device's latency, or the synth's lookahead."""
+        if key == SYNTH_PORT:
+            return self.lookahead_ns()
+        port = self.ports.get(key)
+        return round(port.latency_ms * 1_000_000) if port is not None else 0
+
+    def lookahead_ns(self) -> int:
+        if self.synth is None or self.synth_config is None:
+            return 0
+        return round(self.synth_config.lookahead_ms * 1_000_000)
+
+    def port_for(self, event: Event) -> str:
+        if event.instrument is not None and event.instrument in self.routes:
+            return self.routes[event.instrument]
+        if event.instrument is not None:
+            key = f"inst{event.instrument:02X}"
+            if key in self.ports:
+                return key
+        return DEFAULT_PORT
+
+    def preview_port(self, number: int | None) -> str:
+        """Where the instrument plays in the song: its route, else its own port, else out."""
+        if number is None:
+            return DEFAULT_PORT
+        if number in self.routes:
+            return self.routes[number]
+        key = f"inst{number:02X}"
+        return key if key in self.ports else DEFAULT_PORT
