@@ -14,7 +14,7 @@ from itertools import islice
 
 from tracker.engine.clock import TempoMap
 from tracker.engine.events import Event, Kind, LineMark, Timeline
-from tracker.engine.timeline import compile_song
+from tracker.engine.timeline import beat_of_line, compile_song
 from tracker.instruments import cc_lane_for
 from tracker.midi import sync
 from tracker.song.model import Song
@@ -122,10 +122,7 @@ def compile_range(song: Song, start_order: int, start_line: int, end_order: int 
 
 def song_beat(song: Song, order: int, line: int) -> float:
     """Where (order, line) is in the whole song, in beats: for Song Position Pointer."""
-    if (order, line) == (0, 0):
-        return 0.0
-    whole = compile_song(song, cc_resolver=cc_lane_for)
-    return next((m.beat for m in whole.lines if (m.order, m.line) == (order, line)), 0.0)
+    return beat_of_line(song, order, line) or 0.0
 
 
 class Prefetched:

@@ -1,5 +1,6 @@
 """The compile in steps (the player's, for edits while playing) gives exactly what
-compile_song gives, in many small steps."""
+compile_song gives, in many small steps; and the quick walk that finds a line's beat
+(for Song Position Pointer) agrees with the compile."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from bench.bench_timeline import make_song
 from tracker.engine.emitter import FINISH_CHUNK
 from tracker.engine.events import Timeline
-from tracker.engine.timeline import compile_in_steps, compile_song
+from tracker.engine.timeline import beat_of_line, compile_in_steps, compile_song
 from tracker.instruments import cc_lane_for
 from tracker.song.model import Song
 from tracker.song.storage import load_song
@@ -55,3 +56,15 @@ def test_a_compile_given_up_halfway_leaves_the_garbage_collector_running() -> No
     assert not gc.isenabled()
     steps.close()
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("path", SONGS, ids=lambda p: p.stem)
+def test_the_beat_of_every_line_is_the_one_the_compile_gives(path: Path) -> None:
+    song = load_song(path)
+    whole = compile_song(song)
+    first_seen: dict[tuple[int, int], float] = {}
+    for mark in whole.lines:
+        first_seen.setdefault((mark.order, mark.line), mark.beat)
+    for (order, line), beat in first_seen.items():
+        assert beat_of_line(song, order, line) == pytest.approx(beat, abs=1e-9)
+    assert beat_of_line(song, len(song.order), 0) is None  # past the end: never played

@@ -157,6 +157,21 @@ def compile_in_steps(
             gc.enable()
 
 
+def beat_of_line(song: Song, order: int, line: int) -> float | None:
+    """Where (order, line) first plays in the whole song, in beats from its start
+    (for Song Position Pointer); None when play never gets there. It walks the lines
+    as compile_song does with the tempo map alone, no notes: a fraction of a compile."""
+    score = Score(song)
+    tempo = TempoMap(song.bpm, song.lpb, song.tpl, song.swing)
+    tick = 0
+    for position in walk(song, score):
+        _apply_tempo(tempo, tick, position.data)
+        if (position.order, position.line) == (order, line):
+            return tempo.locate(tick * tempo.sub)[1]
+        tick += song.tpl
+    return None
+
+
 def _apply_tempo(tempo: TempoMap, tick: int, data: LineData) -> None:
     if data.tempo is not None or data.lpb is not None:
         tempo.change(tick, bpm=data.tempo, lpb=data.lpb)
