@@ -251,6 +251,25 @@ def test_a_jump_ends_the_held_notes_and_plays_from_the_new_place(
     assert notes_left_on(settled(receiver)) == set()
 
 
+def test_a_jump_with_clock_out_stops_followers_points_them_there_and_continues(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    arpeggio = "\n".join(
+        line.strip() + " | --- .. .. ..." for line in ARPEGGIO.strip().splitlines()
+    )
+    song = build_song(LONG_NOTES, arpeggio, bpm=240)
+    player = start_player(output=PortSpec(receiver.name), clock_out=PortSpec(receiver.name))
+    player.send(Play(song=song))
+    receiver.wait_for(lambda got: got.count(b"\xf8") >= 12)
+    player.send(Jump(order=1, line=4))
+    got = receiver.wait_for(lambda got: b"\xfb" in got)
+    clock = only_clock(got)
+    relocate = clock.index(b"\xfc")
+    # LONG_NOTES is 16 lines (4 beats): line 4 of the next is sixteenth 16 + 4 = 20
+    assert clock[relocate : relocate + 3] == [b"\xfc", bytes((0xF2, 20, 0)), b"\xfb"]
+    player.stop()
+
+
 def test_muting_a_track_ends_its_note_and_keeps_the_other_playing(
     receiver: Receiver, start_player: Callable[..., PlayerHandle]
 ) -> None:

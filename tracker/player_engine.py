@@ -629,6 +629,9 @@ class Transport:
                 self.cue = order  # compiled ahead in a gap (prepare_ahead)
             case Jump(order=order, line=line):
                 if self.playing:
+                    # Followers relocate on Stop, Song Position Pointer, Continue.
+                    if CLOCK_PORT in self.ports:
+                        self.send_now(CLOCK_PORT, sync.STOP)
                     self.start_at(order, line, None, "continue")
             case SetTempo(bpm=bpm):
                 self.set_tempo(bpm)
