@@ -42,13 +42,18 @@ def compile_steps(song: Song, key: RangeKey) -> Generator[None, None, Timeline]:
     return timeline
 
 
+EDIT, AHEAD, AHEAD_OF_EDIT = "edit", "ahead", "ahead of edit"
+
+
 @dataclass
 class CompileJob:
-    """One compile under way: of the pending edit (landing at the line `key` starts
-    from) or of a range the player will need (the loop's start, a cue)."""
+    """One compile under way: `purpose` EDIT, the pending edit (landing at the line
+    `key` starts from); AHEAD, a range the playing song will need (the loop's start,
+    a cue); AHEAD_OF_EDIT, the same for the pending edit's song, ready for after it
+    lands."""
 
     key: RangeKey
-    for_edit: bool
+    purpose: str
     started_ns: int
     steps: Generator[None, None, Timeline]
 

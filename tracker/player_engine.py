@@ -51,7 +51,15 @@ from tracker.player import (
     Stopped,
     UpdateSong,
 )
-from tracker.player_ahead import CompileJob, Leftovers, compile_steps
+from tracker.player_ahead import (
+    AHEAD,
+    AHEAD_OF_EDIT,
+    EDIT,
+    CompileJob,
+    Leftovers,
+    RangeKey,
+    compile_steps,
+)
 from tracker.player_inbox import Inbox
 from tracker.player_stream import (
     CLOCK_PORT,
@@ -180,8 +188,8 @@ class Transport:
         """deadline_of's last answer, for the burst that shares it."""
         self.keep_at_swap = True
         """Held notes ring on through the next edit swap (not when routes changed)."""
-        self.cache: dict[tuple[int, int, int | None], Timeline] = {}
-        self.pending_cache: dict[tuple[int, int, int | None], Timeline] = {}
+        self.cache: dict[RangeKey, Timeline] = {}
+        self.pending_cache: dict[RangeKey, Timeline] = {}
         self.cue: int | None = None
         self.muted: set[int] = set()
         self.thru: tuple[str, int] = (DEFAULT_PORT, 0)
@@ -408,7 +416,7 @@ class Transport:
         key = (order, line, self.range.end_order)
         if key not in self.cache:
             job = self.job
-            if job is not None and not job.for_edit and job.key == key:
+            if job is not None and job.purpose == AHEAD and job.key == key:
                 self.job = None
                 self.cache[key] = job.finish()  # begun ahead, not done yet: the rest now
             else:
@@ -527,8 +535,10 @@ class Transport:
         self.job = None
         done = self.clock.now_ns()
         self.compile_ns_per_event = (done - job.started_ns) / max(1, len(timeline.events))
-        if not job.for_edit:
+        if job.purpose == AHEAD:
             self.cache[job.key] = timeline
+        elif job.purpose == AHEAD_OF_EDIT:
+            self.pending_cache[job.key] = timeline
         else:
             self.pending_cache[job.key] = timeline
             self.pending_line = job.key[:2]
@@ -546,24 +556,31 @@ class Transport:
 
     def next_job(self, now: int) -> CompileJob | None:
         if self.pending_song is not None:
-            if self.pending_line is not None:
-                return None  # compiled: waiting for its line
-            mark = self.landing_mark(now)
-            if mark is None:
-                return None
-            key = (mark.order, mark.line, self.range.end_order)
-            return CompileJob(key, True, now, compile_steps(self.pending_song, key))
+            if self.pending_line is None:
+                mark = self.landing_mark(now)
+                if mark is None:
+                    return None
+                key = (mark.order, mark.line, self.range.end_order)
+                return CompileJob(key, EDIT, now, compile_steps(self.pending_song, key))
+            # Compiled, waiting for its line: what the edited song needs after it lands.
+            return self.range_job(self.pending_song, self.pending_cache, AHEAD_OF_EDIT, now)
         if not self.playing or self.song is None:
             return None
+        return self.range_job(self.song, self.cache, AHEAD, now)
+
+    def range_job(
+        self, song: Song, cache: dict[RangeKey, Timeline], purpose: str, now: int
+    ) -> CompileJob | None:
+        """A compile of the loop's start or the cued entry, when `cache` lacks it."""
         wanted = []
         if self.cue is not None:
             wanted.append((self.cue, 0, self.range_after_cue(self.cue).end_order))
         if self.range.loop:
             wanted.append((self.range.start_order, self.range.start_line, self.range.end_order))
-        needed = next((k for k in wanted if k not in self.cache), None)
+        needed = next((k for k in wanted if k not in cache), None)
         if needed is None:
             return None
-        return CompileJob(needed, False, now, compile_steps(self.song, needed))
+        return CompileJob(needed, purpose, now, compile_steps(song, needed))
 
     def landing_mark(self, now: int) -> LineMark | None:
         """Where an edit will land: the first line far enough ahead for its compile,
@@ -586,7 +603,7 @@ class Transport:
         line further ahead (the estimate doubled)."""
         here = (mark.order, mark.line)
         job = self.job
-        if job is not None and job.for_edit and job.key[:2] == here:
+        if job is not None and job.purpose == EDIT and job.key[:2] == here:
             self.drop_job()
             self.compile_ns_per_event *= 2
         return self.pending_line == here
@@ -743,6 +760,10 @@ class Transport:
             self.leftovers.add([self.timeline, *self.cache.values()])
             self.song, self.pending_song = self.pending_song, None
             self.cache, self.pending_cache = self.pending_cache, {}
+            if self.job is not None and self.job.purpose == AHEAD:
+                self.drop_job()  # for the song just replaced
+            elif self.job is not None and self.job.purpose == AHEAD_OF_EDIT:
+                self.job.purpose = AHEAD  # for the edited song, playing from now
             self.start_at(mark.order, mark.line, deadline, None, keep_held=self.keep_at_swap)
             return True
         self.mark = self.playhead_due = mark
