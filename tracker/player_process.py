@@ -20,10 +20,17 @@ from tracker.player_engine import Transport
 
 
 def _realtime() -> bool:
-    """SCHED_FIFO when the system allows it; normal priority otherwise."""
+    """SCHED_FIFO when the system allows it; normal priority otherwise.
+
+    For every Python thread of the process, not only the timing loop: the outbox and
+    the mailslot threads take the GIL for moments, and one preempted by an ordinary
+    process while holding it kept the loop waiting past a deadline (2.8-3.4 ms,
+    measured: a priority inversion)."""
     try:
         priority = min(50, os.sched_get_priority_max(os.SCHED_FIFO))
-        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(priority))
+        for thread in threading.enumerate():
+            if thread.native_id is not None:
+                os.sched_setscheduler(thread.native_id, os.SCHED_FIFO, os.sched_param(priority))
     except (AttributeError, OSError):
         return False
     return True
