@@ -24,7 +24,7 @@ the cursor are not restarted. If play from the start never reaches the cursor
 from __future__ import annotations
 
 import gc
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 
 from tracker.engine.controllers import CcResolver, standard_cc
 from tracker.engine.emitter import Emitter, SilentEmitter
@@ -63,12 +63,22 @@ def compile_song(
         cc_resolver=cc_resolver,
         sort_in_steps=False,
     )
-    while True:
-        try:
-            next(steps)
-        except StopIteration as done:
-            timeline: Timeline = done.value
-            return timeline
+    return _last(_then_result(steps))
+
+
+def _then_result(steps: Generator[None, None, Timeline]) -> Iterator[Timeline | None]:
+    timeline = yield from steps
+    yield timeline
+
+
+def _last(items: Iterator[Timeline | None]) -> Timeline:
+    # A for loop over the steps: driving them with next() and StopIteration cost a
+    # tenth more of the whole compile (measured).
+    last = None
+    for last in items:  # noqa: B007
+        pass
+    assert last is not None
+    return last
 
 
 def compile_in_steps(
