@@ -31,7 +31,11 @@ RangeKey = tuple[int, int, int | None]
 """(start order, start line, end order): what a timeline was compiled for."""
 
 
-def compile_steps(song: Song, key: RangeKey) -> Generator[None, None, Timeline]:
+Steps = Generator[Timeline | None, None, None]
+"""A compile in steps: None after each step, then the timeline."""
+
+
+def compile_steps(song: Song, key: RangeKey) -> Steps:
     """The player's compile of a range, in steps; its objects then frozen out of the
     garbage collector's sight, as compile_range does."""
     order, line, end = key
@@ -39,7 +43,7 @@ def compile_steps(song: Song, key: RangeKey) -> Generator[None, None, Timeline]:
         song, start_order=order, start_line=line, end_order=end, cc_resolver=cc_lane_for
     )
     gc.freeze()
-    return timeline
+    yield timeline
 
 
 EDIT, AHEAD, AHEAD_OF_EDIT = "edit", "ahead", "ahead of edit"
@@ -55,20 +59,21 @@ class CompileJob:
     key: RangeKey
     purpose: str
     started_ns: int
-    steps: Generator[None, None, Timeline]
+    steps: Steps
 
     def run(self, now_ns: Callable[[], int], deadline: int | None) -> Timeline | None:
         """Take steps while the deadline is far enough (all of them with no deadline,
         or once overdue); the timeline once done."""
-        overdue = now_ns() - self.started_ns > OVERDUE_NS
-        while True:
-            if deadline is not None and not overdue and deadline - now_ns() < SLICE_MARGIN_NS:
-                return None
-            try:
-                next(self.steps)
-            except StopIteration as done:
-                timeline: Timeline = done.value
+        if deadline is None or now_ns() - self.started_ns > OVERDUE_NS:
+            deadline = None  # no limit
+        elif deadline - now_ns() < SLICE_MARGIN_NS:
+            return None
+        for timeline in self.steps:  # a for loop: next() per step costs more (timeline.py)
+            if timeline is not None:
                 return timeline
+            if deadline is not None and deadline - now_ns() < SLICE_MARGIN_NS:
+                return None
+        raise AssertionError("a compile's steps end with its timeline")
 
     def finish(self) -> Timeline:
         """All the remaining steps, now."""
