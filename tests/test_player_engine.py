@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from tracker import player_ahead, player_engine
+from tracker import player_ahead, player_engine, player_stream
+from tracker.engine import timeline
 from tracker.engine.clock import FakeClock
 from tracker.engine.events import Kind, Timeline
 from tracker.engine.timeline import compile_song
@@ -57,7 +58,7 @@ def play_with_slow_compiles(
     on which a compile in one go takes 5 ms (one made at a deadline makes that line
     5 ms late) and each step of a compile in steps 0.2 ms."""
     clock = FakeClock(spin_step_ns=20_000)
-    real_compile, real_in_steps = player_engine.compile_range, player_ahead.compile_in_steps
+    real_compile, real_in_steps = player_stream.compile_range, timeline.compile_in_steps
 
     def slow_compile(*args: Any) -> Any:
         clock.t += SLOW_COMPILE_NS
@@ -80,7 +81,7 @@ def play_with_slow_compiles(
         PlayerConfig(output=PortSpec(receiver.name), synth=None), lambda m: None, clock
     )
     transport.open_ports()
-    inbox = [start]
+    inbox: list[object] = [start]
 
     def commands() -> list[bytes]:
         sent = [pickle.dumps(c) for c in inbox]

@@ -60,7 +60,7 @@ def band_song(*, tracks: list[Track] | None = None) -> Song:
 def read(path: Path) -> np.ndarray:
     audio, rate = soundfile.read(path, dtype="float64", always_2d=True)
     assert rate in (44100, 48000)
-    return audio
+    return np.asarray(audio)
 
 
 class FakeTerminal(io.StringIO):

@@ -44,7 +44,7 @@ def wall_of(frame: int) -> int:
 def read_wav(path: Path) -> npt.NDArray[np.float32]:
     audio, rate = soundfile.read(path, dtype="float32", always_2d=True)
     assert rate == RATE
-    return audio
+    return np.asarray(audio, dtype=np.float32)
 
 
 def onsets(
@@ -54,9 +54,9 @@ def onsets(
     loud = np.max(np.abs(audio), axis=1) >= 10 ** (threshold_db / 20)
     found = []
     last_loud = -quiet - 1
-    for frame in np.flatnonzero(loud):
+    for frame in map(int, np.flatnonzero(loud)):
         if frame - last_loud > quiet:
-            found.append(int(frame))
+            found.append(frame)
         last_loud = frame
     return found
 

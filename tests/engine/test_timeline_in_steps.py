@@ -20,8 +20,10 @@ from tracker.song.storage import load_song
 SONGS = sorted(Path(__file__).parents[2].joinpath("songs").glob("*.toml"))
 
 
-def run_steps(song: Song, **where: int) -> tuple[Timeline, int]:
-    steps = compile_in_steps(song, cc_resolver=cc_lane_for, **where)
+def run_steps(song: Song, start_order: int = 0, start_line: int = 0) -> tuple[Timeline, int]:
+    steps = compile_in_steps(
+        song, start_order=start_order, start_line=start_line, cc_resolver=cc_lane_for
+    )
     count = 0
     while True:
         try:

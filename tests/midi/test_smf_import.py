@@ -336,7 +336,7 @@ def test_a_type_0_file_splits_into_a_track_per_channel(mid: Path) -> None:
     assert song.title == "All in one"
     assert [t.name for t in song.tracks] == ["Channel 1", "Channel 2", "Drums"]
     assert [[n.pitch for n in t] for t in song_notes(song)] == [[C4, E4], [36], [KICK, SNARE]]
-    assert sorted(i.channel for i in song.instruments.values()) == [1, 2, 10]
+    assert sorted(i.channel or 0 for i in song.instruments.values()) == [1, 2, 10]
 
 
 # --- tempo -------------------------------------------------------------------------------------
@@ -702,7 +702,8 @@ def file_notes(path: Path) -> list[tuple[int, int, int, float, float]]:
     """(channel, pitch, velocity, start beat, end beat), read with mido alone; offs pair
     with the earliest open note of their pitch."""
     midi = mido.MidiFile(path)
-    notes, open_notes = [], {}
+    notes: list[Any] = []
+    open_notes: dict[Any, Any] = {}
     for track in midi.tracks:
         now = 0
         for message in track:
