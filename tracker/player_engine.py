@@ -1,11 +1,12 @@
 """The transport inside the player process: timeline + clock -> MIDI ports, on time.
 
-One loop, one thread: read commands, poll MIDI input, and wait for the next
-deadline (sleep, then spin: engine/clock.py). The next message's bytes are made
-right after the previous send, long before its own deadline. Line marks drive the
-playhead; edits, cues and loop wraps happen on them, and every one of those sends
-the owed note-offs first (midi/notes.py). A preview (a note typed in the editor)
-sounds at once, playing or stopped, and owes its note-off like any other note.
+One loop: read commands, poll MIDI input, and wait for the next deadline (sleep,
+then spin: engine/clock.py); a burst's bytes are made before its deadline. Line
+marks drive the playhead; edits, cues and loop wraps happen on them, and every one
+of those sends the owed note-offs first (midi/notes.py). Around it: where sound
+goes (player_wiring.py), the stream of what to send (player_stream.py), compiling
+in the gaps (player_ahead.py), commands decoded in the gaps (player_inbox.py) and
+notes typed in the editor (player_previews.py).
 """
 
 from __future__ import annotations
@@ -23,10 +24,9 @@ from typing import TYPE_CHECKING
 
 from tracker.engine.clock import NS_PER_S, SPIN_NS, Anchor, Clock, SystemClock, wait_until
 from tracker.engine.events import Event, Kind, LineMark, Timeline
-from tracker.engine.routing import assign_channels, audible_tracks
-from tracker.errors import TrackerError
+from tracker.engine.routing import audible_tracks
 from tracker.midi import sync
-from tracker.midi.notes import SoundingNotes, note_off, note_on, panic_messages
+from tracker.midi.notes import SoundingNotes, panic_messages
 from tracker.midi.ports import ManagedInput, ManagedOutput
 from tracker.player import (
     Continue,
@@ -61,6 +61,7 @@ from tracker.player_ahead import (
     compile_steps,
 )
 from tracker.player_inbox import Inbox
+from tracker.player_previews import Previews
 from tracker.player_stream import (
     CLOCK_PORT,
     DEFAULT_PORT,
@@ -114,11 +115,6 @@ def muted_tracks(song: Song) -> set[int]:
     return set(range(len(song.tracks))) - audible_tracks(song)
 
 
-PREVIEW_OWNER = -100
-"""SoundingNotes owner of a preview in track t: PREVIEW_OWNER - t, never a track's own
-number, so muting a track leaves a note being auditioned there alone."""
-
-
 @dataclass
 class SwapReady:
     """A compiled edit made ready to swap in (Transport.ready_to_swap)."""
@@ -128,17 +124,6 @@ class SwapReady:
     """Notes held at its line ring on: `timeline` has their offs."""
     timeline: Timeline
     stream: Prefetched
-
-
-@dataclass(frozen=True, slots=True)
-class HeldPreview:
-    """A previewed note that still owes its note-off."""
-
-    port: str
-    channel: int
-    note: int
-    instrument: int | None
-    off_ns: int
 
 
 class Transport:
@@ -208,11 +193,7 @@ class Transport:
         self.next_status = 0
         self.port_state: tuple[tuple[str, str], ...] = ()
         self.song_dir: Path | None = None
-        self.previews: dict[int, HeldPreview] = {}
-        """Track -> the note previewed there, until its note-off."""
-        self.preview_programs: dict[tuple[str, int], tuple[int, int]] = {}
-        """(port, channel) -> (program, bank) a stopped preview set there; forgotten at
-        each Play (the song sets its own programs)."""
+        self.previews = Previews(self.wiring, self.notes, self.record)
 
     # ------------------------------------------------------------ ports
 
@@ -255,9 +236,12 @@ class Transport:
     # ------------------------------------------------------------ sending
 
     def send_now(self, key: str, data: bytes) -> None:
-        port = self.ports.get(key)
-        if port is not None:
-            port.send(data)
+        self.wiring.send_now(key, data)
+
+    def record(self, now: int, key: str, data: bytes) -> None:
+        """A message sent at once (a preview's), for the send log when kept."""
+        if self.config.record_sends:
+            self.log.append((now, now, key, data))
 
     def send_burst(self, key: str, burst: Burst, deadline: int) -> None:
         """Send one port's messages for one instant back to back: only what must
@@ -313,7 +297,7 @@ class Transport:
         for key, data in self.notes.flush(track=track, keep=keep):
             self.send_now(str(key), data)
         if track is None:
-            self.previews.clear()  # their MIDI notes were just ended; the synth's below
+            self.previews.held.clear()  # their MIDI notes were just ended; the synth's below
         if self.synth is not None:
             if track is None:
                 self.synth.release(at_ns, keep)
@@ -426,7 +410,7 @@ class Transport:
     def play(self, command: Play) -> None:
         self.stop_sound()
         self.drop_job()
-        self.preview_programs = {}
+        self.previews.programs.clear()
         self.cache = {}
         self.mark = None
         self.range = command
@@ -505,7 +489,7 @@ class Transport:
         self.keep_at_swap = True
         if self.needs_route(song):
             self.wiring.route(song, self.song_dir)  # fonts load now, not at the swap's deadline
-            self.preview_programs = {}
+            self.previews.programs.clear()
             self.keep_at_swap = False  # held notes' offs would go to the new routes
         if self.playing and self.song is not None:
             # Compiled later, in a gap between events (prepare_ahead), and swapped in at
@@ -624,7 +608,7 @@ class Transport:
 
     def panic(self) -> None:
         self.notes.flush()
-        self.previews.clear()
+        self.previews.held.clear()
         if self.synth is not None:
             self.synth.panic()
         for port in self.ports.values():
@@ -660,94 +644,14 @@ class Transport:
                 key = f"inst{instrument:02X}" if instrument is not None else DEFAULT_PORT
                 self.thru = (key if key in self.ports else DEFAULT_PORT, channel & 0x0F)
             case Preview():
-                self.preview(command)
+                now = self.clock.now_ns()
+                self.previews.start(command, now, self.song, self.playing)
             case Panic():
                 self.panic()
             case RequestLog():
                 self.emit(SendLog(tuple(self.lateness), tuple(self.log)))
             case Quit():
                 self.quit = True
-
-    # ------------------------------------------------------------ preview
-
-    def preview(self, command: Preview) -> None:
-        """A typed or auditioned note, heard now on its instrument's route; the note
-        before it in the same track ends first."""
-        now = self.clock.now_ns()
-        self.end_preview(command.track, now)
-        song = self.song
-        number = command.instrument
-        if number is None and song is not None and song.instruments:
-            number = min(song.instruments)
-        instrument = song.instruments.get(number) if song and number is not None else None
-        velocity = command.velocity if command.velocity is not None else 100
-        if command.velocity is None and instrument is not None:
-            velocity = instrument.volume
-        velocity = max(0, min(127, velocity))
-        if velocity == 0 or not 0 <= command.note <= 127:
-            return
-        key = self.wiring.preview_port(number)
-        channel = self.preview_channel(song, number)
-        if key == SYNTH_PORT:
-            if self.synth is None:
-                return
-            if not self.playing:  # mid-song the audio clock stays as the song set it
-                self.synth.resync_if_drifted(now)
-            self.synth.play(now, self.note_event(Kind.NOTE_ON, command, channel, velocity, number))
-        else:
-            if not self.playing and instrument is not None and number is not None:
-                self.preview_program(key, channel, number, instrument.program, instrument.bank)
-            data = note_on(channel, command.note, velocity)
-            self.notes.observe(key, data, PREVIEW_OWNER - command.track)
-            self.send_now(key, data)
-            if self.config.record_sends:
-                self.log.append((now, now, key, data))
-        off_ns = now + round(max(0.0, command.seconds) * NS_PER_S)
-        self.previews[command.track] = HeldPreview(key, channel, command.note, number, off_ns)
-
-    @staticmethod
-    def note_event(
-        kind: Kind, command: Preview, channel: int, velocity: int, number: int | None
-    ) -> Event:
-        return Event(0.0, 0.0, 0, kind, command.track, channel, command.note, velocity, number)
-
-    @staticmethod
-    def preview_channel(song: Song | None, number: int | None) -> int:
-        if song is None or number is None:
-            return 0
-        try:
-            return assign_channels(song).get(number, 0)
-        except TrackerError:
-            return 0  # a channel out of range: the song will not play either; it says why
-
-    def preview_program(self, key: str, channel: int, number: int, program: int, bank: int) -> None:
-        """Stopped, the port may hold another program: set the instrument's, once."""
-        if self.preview_programs.get((key, channel)) == (program, bank):
-            return
-        self.preview_programs[(key, channel)] = (program, bank)
-        event = Event(0.0, 0.0, 0, Kind.PROGRAM, -1, channel, program, bank, number)
-        for data in event_messages(event):
-            self.send_now(key, data)
-
-    def end_preview(self, track: int, now: int) -> None:
-        """The owed note-off of the track's preview (none when stop or panic ended it)."""
-        held = self.previews.pop(track, None)
-        if held is None:
-            return
-        if held.port == SYNTH_PORT:
-            if self.synth is not None:
-                off = Event(0.0, 0.0, 0, Kind.NOTE_OFF, track, held.channel, held.note, 0)
-                self.synth.play(now, off._replace(instrument=held.instrument))
-            return
-        data = note_off(held.channel, held.note)
-        if self.notes.observe(held.port, data):
-            self.send_now(held.port, data)
-            if self.config.record_sends:
-                self.log.append((now, now, held.port, data))
-
-    def end_due_previews(self, now: int) -> None:
-        for track in [t for t, held in self.previews.items() if held.off_ns <= now]:
-            self.end_preview(track, now)
 
     # ------------------------------------------------------------ the line and the end
 
@@ -985,7 +889,7 @@ class Transport:
         self.poll_inputs()
         now = self.clock.now_ns()
         if self.previews:
-            self.end_due_previews(now)
+            self.previews.end_due(now)
         self.housekeeping(now)
         self.prepare_ahead(now)
         if self.next_item is None:

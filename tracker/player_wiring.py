@@ -98,6 +98,11 @@ class Wiring:
             return
         self.synth = synth
 
+    def send_now(self, key: str, data: bytes) -> None:
+        port = self.ports.get(key)
+        if port is not None:
+            port.send(data)
+
     def close(self) -> None:
         for port in self.ports.values():
             port.close()
