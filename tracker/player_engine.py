@@ -369,14 +369,18 @@ class Transport:
         stream = None
         if self.song is not None and (recompile or self.timeline is None):
             timeline = self.compiled(order, line)
-            ready, self.swap_ready = self.swap_ready, None
+            ready = self.swap_ready
+            if ready is not None and ready.compiled is timeline:
+                self.swap_ready = None  # used now; a loop wrap before the edit lands keeps it
+            else:
+                ready = None
             keep = keep_held and bool(timeline.held)
             if keep:
                 held = {(t, channel, note) for t, _, channel, note in timeline.held}
                 self.flush(at_ns=wall_ns, keep=held)
             else:
                 self.flush(at_ns=wall_ns)
-            if ready is not None and ready.compiled is timeline and ready.kept == keep:
+            if ready is not None and ready.kept == keep:
                 timeline, stream = ready.timeline, ready.stream
             elif keep:
                 timeline = with_held_offs(timeline)
@@ -410,6 +414,7 @@ class Transport:
     def play(self, command: Play) -> None:
         self.stop_sound()
         self.drop_job()
+        self.swap_ready = None
         self.previews.programs.clear()
         self.cache = {}
         self.mark = None
@@ -497,6 +502,7 @@ class Transport:
             self.pending_song = song
             self.pending_cache = {}
             self.pending_line = None
+            self.swap_ready = None
             self.drop_job()
         else:
             self.song = song
@@ -868,8 +874,9 @@ class Transport:
         the outbox thread's turn (or, at `now=None`, at once)."""
         if not self.outgoing:
             return
-        if now is not None and self.next_item is not None:
-            room = self.deadline_of(self.next_item) - now
+        deadline = self.next_deadline()
+        if now is not None and deadline is not None:
+            room = deadline - now
             if room < HAND_OVER_ROOM_NS and now - self.outgoing_since < HAND_OVER_MAX_WAIT_NS:
                 return
         for message in self.outgoing:
