@@ -232,13 +232,18 @@ def test_a_looped_pattern_ends_its_held_note_before_wrapping_and_leaves_nothing_
     assert [h.line for h in heads[:10]] == [0, 1, 2, 3, 4, 5, 6, 7, 0, 1]
 
 
-def test_a_jump_ends_the_held_notes_and_plays_from_the_new_place(
-    receiver: Receiver, start_player: Callable[..., PlayerHandle]
-) -> None:
+def long_notes_then_arpeggio() -> Song:
+    """Pattern 00: two held notes for 16 lines; 01: the arpeggio, on the first track."""
     arpeggio = "\n".join(
         line.strip() + " | --- .. .. ..." for line in ARPEGGIO.strip().splitlines()
     )
-    song = build_song(LONG_NOTES, arpeggio, bpm=240)
+    return build_song(LONG_NOTES, arpeggio, bpm=240)
+
+
+def test_a_jump_ends_the_held_notes_and_plays_from_the_new_place(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    song = long_notes_then_arpeggio()
     player = start_player(output=PortSpec(receiver.name))
     player.send(Play(song=song))
     receiver.wait_for(lambda got: on(48, 0x64) in got)
@@ -254,10 +259,7 @@ def test_a_jump_ends_the_held_notes_and_plays_from_the_new_place(
 def test_a_jump_with_clock_out_stops_followers_points_them_there_and_continues(
     receiver: Receiver, start_player: Callable[..., PlayerHandle]
 ) -> None:
-    arpeggio = "\n".join(
-        line.strip() + " | --- .. .. ..." for line in ARPEGGIO.strip().splitlines()
-    )
-    song = build_song(LONG_NOTES, arpeggio, bpm=240)
+    song = long_notes_then_arpeggio()
     player = start_player(output=PortSpec(receiver.name), clock_out=PortSpec(receiver.name))
     player.send(Play(song=song))
     receiver.wait_for(lambda got: got.count(b"\xf8") >= 12)

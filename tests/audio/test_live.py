@@ -97,13 +97,19 @@ def test_the_sequencer_tick_of_each_block_start_maps_back_to_that_block() -> Non
         assert block - 2 * BLOCK < tick <= block - BLOCK
 
 
+def piano_to_file(soundfont: Path, piano: Patch, wav: Path) -> LiveSynth:
+    """A live synth playing the piano on instrument 01, rendering to `wav`."""
+    live = LiveSynth(soundfont)
+    live.set_patches({1: piano})
+    live.start("file", file=wav)
+    return live
+
+
 def test_live_notes_through_the_file_driver_keep_their_spacing_to_the_block(
     soundfont: Path, piano: Patch, tmp_path: Path
 ) -> None:
     wav = tmp_path / "live.wav"
-    live = LiveSynth(soundfont)
-    live.set_patches({1: piano})
-    live.start("file", file=wav)
+    live = piano_to_file(soundfont, piano, wav)
     first = time.perf_counter_ns() + 100_000_000
     starts_s = [0.0, 0.25, 0.625, 1.0, 1.25]  # beats and a dotted beat at 240 bpm
     for at in starts_s:
@@ -123,9 +129,7 @@ def test_release_drops_what_is_queued_and_leaves_no_voice_sounding(
     soundfont: Path, piano: Patch, tmp_path: Path
 ) -> None:
     wav = tmp_path / "stop.wav"
-    live = LiveSynth(soundfont)
-    live.set_patches({1: piano})
-    live.start("file", file=wav)
+    live = piano_to_file(soundfont, piano, wav)
     now = time.perf_counter_ns()
     live.play(now + 50_000_000, note_on(60))
     live.play(now + 50_000_000, note_on(64, track=1))
@@ -148,9 +152,7 @@ def test_release_drops_what_is_queued_and_leaves_no_voice_sounding(
 def test_silencing_one_track_keeps_the_other_sounding(
     soundfont: Path, piano: Patch, tmp_path: Path
 ) -> None:
-    live = LiveSynth(soundfont)
-    live.set_patches({1: piano})
-    live.start("file", file=tmp_path / "mute.wav")
+    live = piano_to_file(soundfont, piano, tmp_path / "mute.wav")
     now = time.perf_counter_ns()
     live.play(now + 20_000_000, note_on(60, track=0))
     live.play(now + 20_000_000, note_on(48, track=1, channel=1))
