@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -116,3 +117,26 @@ def test_output_stays_clean_where_ci_is_set(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
+
+
+def _as_a_user_the_system_does_not_know(*args: str) -> subprocess.CompletedProcess[str]:
+    """The real command under `env -i` (no HOME) as uid 4242, which has no passwd
+    entry: Path.home() cannot answer. A user namespace maps 4242 onto us, so the
+    interpreter stays readable while getuid() says 4242."""
+    if shutil.which("unshare") is None:
+        pytest.skip("needs unshare (util-linux) to run as a uid with no passwd entry")
+    command = ["unshare", "--user", "--map-user=4242", "--map-group=4242"]
+    command += ["env", "-i", "PATH=/usr/bin:/bin", sys.executable, "-m", "tracker", *args]
+    return subprocess.run(
+        command, capture_output=True, text=True, cwd=ROOT, timeout=120, stdin=subprocess.DEVNULL
+    )
+
+
+def test_check_works_with_no_home_folder_and_no_passwd_entry() -> None:
+    probe = _as_a_user_the_system_does_not_know("--help")
+    assert probe.returncode == 0, probe.stderr
+    result = _as_a_user_the_system_does_not_know("check", "songs/demo.toml")
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 0, result.stderr
+    assert "songs/demo.toml: ok" in result.stdout
+    assert "device generic" in result.stdout  # the shipped device files are still found

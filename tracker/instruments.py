@@ -29,6 +29,7 @@ from types import MappingProxyType
 from typing import Any, Protocol
 
 from tracker.errors import InstrumentError
+from tracker.paths import config_dir, expand_user
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "instruments"
 """The repository's instruments/ folder (an editable install runs from the checkout)."""
@@ -49,21 +50,22 @@ _WILDCARDS = frozenset("*?[")
 def instrument_dirs() -> list[Path]:
     """Folders laid out like the shipped instruments/, in the order they are searched."""
     env = os.environ.get("TRACKER_INSTRUMENTS", "")
-    dirs = [Path(p).expanduser() for p in env.split(os.pathsep) if p.strip()]
+    dirs = [expand_user(p) for p in env.split(os.pathsep) if p.strip()]
     dirs.append(SHIPPED_DIR)
     return dirs
 
 
-def user_devices_dir() -> Path:
-    """Where a musician keeps device files of their own."""
-    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(config) / "tracker" / DEVICES_DIR
+def user_devices_dir() -> Path | None:
+    """Where a musician keeps device files of their own (None without a home folder)."""
+    config = config_dir()
+    return None if config is None else config / DEVICES_DIR
 
 
 def device_dirs() -> list[Path]:
     """Folders of device files, in the order they are searched (first match wins)."""
     *extra, shipped = instrument_dirs()
-    return [d / DEVICES_DIR for d in extra] + [user_devices_dir(), shipped / DEVICES_DIR]
+    user = user_devices_dir()
+    return [d / DEVICES_DIR for d in extra] + ([user] if user else []) + [shipped / DEVICES_DIR]
 
 
 # --- the data -------------------------------------------------------------------

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from tracker.engine.events import Timeline
 from tracker.errors import MidiPortError, TrackerError
+from tracker.paths import cache_dir
 from tracker.song.model import Song
 
 # ---------------------------------------------------------------- configuration
@@ -303,15 +304,17 @@ Message = Ready | Playhead | Status | Recorded | Stopped | SendLog | PlayerFaile
 # ---------------------------------------------------------------- the handle
 
 
-def player_log_path() -> Path:
+def player_log_path() -> Path | None:
     """Where the player process's own output goes: C libraries' chatter and, should
-    it ever crash, its traceback."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return cache / "tracker" / "player.log"
+    it ever crash, its traceback. None without a home folder (tracker/paths.py)."""
+    cache = cache_dir()
+    return None if cache is None else cache / "player.log"
 
 
 def _player_log() -> int:
     path = player_log_path()
+    if path is None:
+        return subprocess.DEVNULL
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)

@@ -49,3 +49,25 @@ async def test_the_app_applies_overrides_from_the_start(player: RecordingPlayer)
         assert not player.sent_of(Play)
         await pilot.press("f12")
         assert player.sent_of(Play)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("[keys]\ndeep = " + "[" * 10_000 + "]" * 10_000 + "\n", "nested too deeply"),
+        ("[keys]\nhuge = " + "9" * 5000 + "\n", "too many digits"),
+    ],
+    ids=["ten thousand nested lists", "a 5000-digit number"],
+)
+def test_a_pathological_keys_file_is_a_clear_error_naming_it(
+    tmp_path: Path, text: str, reason: str
+) -> None:
+    path = tmp_path / "keys.toml"
+    path.write_text(text)
+    with pytest.raises(TrackerError, match=reason) as raised:
+        load_overrides(path)
+    assert str(path) in raised.value.message
+
+
+def test_no_config_folder_means_no_overrides() -> None:
+    assert load_overrides(None) == {}

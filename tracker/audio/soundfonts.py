@@ -23,6 +23,7 @@ from pathlib import Path
 
 from tracker.errors import SoundfontError
 from tracker.instruments import instrument_dirs
+from tracker.paths import data_home, expand_user
 
 SYSTEM_FONTS: tuple[Path, ...] = (
     Path("/usr/share/sounds/sf2/FluidR3_GM.sf2"),
@@ -45,14 +46,20 @@ _FIX = (
 )
 
 
-def user_folder() -> Path:
-    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data) / "soundfonts"
+def user_folder() -> Path | None:
+    """$XDG_DATA_HOME/soundfonts; None without a home folder (tracker/paths.py)."""
+    data = data_home()
+    return None if data is None else data / "soundfonts"
+
+
+def _user_folders() -> list[Path]:
+    folder = user_folder()
+    return [] if folder is None else [folder]
 
 
 def _env_font() -> Path | None:
     value = os.environ.get("TRACKER_SOUNDFONT", "").strip()
-    return Path(value).expanduser() if value else None
+    return expand_user(value) if value else None
 
 
 def search_paths() -> list[Path]:
@@ -63,7 +70,7 @@ def search_paths() -> list[Path]:
         *instrument_dirs(),
         *SYSTEM_FONTS,
         *SYSTEM_FOLDERS,
-        user_folder(),
+        *_user_folders(),
     ]
 
 
@@ -115,7 +122,7 @@ def _fonts_in(folder: Path) -> list[Path]:
 
 
 def _named_font(setting: str, song_dir: Path | None, what: str) -> Path:
-    path = Path(setting).expanduser()
+    path = expand_user(setting)
     if not path.is_absolute() and song_dir is not None:
         path = song_dir / path
     try:
@@ -137,7 +144,7 @@ def find_soundfont(song_setting: str | None, song_dir: Path | None) -> Path:
     for folder in instrument_dirs():
         candidates += _fonts_in(folder)
     candidates += [p for p in SYSTEM_FONTS if p.exists()]
-    for folder in (*SYSTEM_FOLDERS, user_folder()):
+    for folder in (*SYSTEM_FOLDERS, *_user_folders()):
         candidates += _fonts_in(folder)
     for candidate in candidates:
         try:

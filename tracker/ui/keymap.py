@@ -11,7 +11,6 @@ plain keys, Ctrl+letter, Alt+letter (sent as ESC + letter), F1-F12, Shift+arrows
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 from textual.binding import Binding
 
 from tracker.errors import TrackerError
+from tracker.paths import config_dir
 
 
 @dataclass(frozen=True)
@@ -256,23 +256,35 @@ def key_display(keys: str) -> str:
 GROUPS: tuple[str, ...] = tuple(dict.fromkeys(k.group for k in KEYMAP))
 
 
-def user_keymap_path() -> Path:
-    """Where a musician's own keys live: $XDG_CONFIG_HOME/tracker/keys.toml."""
-    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(config) / "tracker" / "keys.toml"
+def user_keymap_path() -> Path | None:
+    """Where a musician's own keys live: $XDG_CONFIG_HOME/tracker/keys.toml
+    (None without a home folder: then there are no overrides)."""
+    folder = config_dir()
+    return None if folder is None else folder / "keys.toml"
 
 
-def load_overrides(path: Path) -> dict[str, str]:
+def load_overrides(path: Path | None) -> dict[str, str]:
     """Read `[keys]` of a keys.toml: binding id = "keys", e.g. `"play.loop" = "ctrl+o"`.
 
-    A missing file is no overrides; an unknown id or a bad file is an error naming it.
+    A missing file (or no config folder at all) is no overrides; an unknown id
+    or a bad file is an error naming it.
     """
+    if path is None:
+        return {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise TrackerError(f"{path}: cannot read the key map: {error}") from None
+    except RecursionError:
+        raise TrackerError(
+            f"{path}: cannot read the key map: lists or tables are nested too deeply"
+        ) from None
+    except ValueError:  # Python refuses to read a whole number of 4,300 digits or more
+        raise TrackerError(
+            f"{path}: cannot read the key map: a number has too many digits"
+        ) from None
     keys = data.get("keys", {})
     known = {key.id for key in KEYMAP}
     if not isinstance(keys, dict):

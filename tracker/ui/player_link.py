@@ -236,6 +236,8 @@ def _log(text: str) -> None:
     Only when the player process has gone: while it runs, the file is its own stderr."""
     with contextlib.suppress(OSError):
         path = player_log_path()
+        if path is None:  # no home folder: no log (tracker/paths.py)
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as log:
             log.write(f"{time.strftime('%H:%M:%S')} {text}\n")
