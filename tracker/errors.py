@@ -89,6 +89,12 @@ class MidiPortError(TrackerError):
     title = "MIDI port error"
 
 
+class PlayerGone(TrackerError):
+    """The player process stopped (killed, crashed): the editor starts a new one."""
+
+    title = "Player stopped"
+
+
 class AudioError(TrackerError):
     """Audio output or rendering failed (no device, disk full, ...)."""
 

@@ -2,6 +2,9 @@
 
 Above the player, below the CLI. Ctrl+C, SIGTERM and SIGHUP stop cleanly: the
 player sends every owed note-off and all-notes-off before the process leaves.
+It draws its own status line (carriage return, erase to the end of the line), so
+the names in it (ports, the audio device, the player's errors) go through `visible`
+here, line by line.
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ from tracker.player import (
     PlayerHandle,
     Playhead,
     PortSpec,
+    Refused,
     Status,
     Stopped,
 )
 from tracker.song.storage import load_song
+from tracker.text import visible
 
 STATUS_EVERY_S = 0.1
 
@@ -54,7 +59,12 @@ def status_line(head: Playhead | None, status: Status | None) -> str:
             parts.append(f"audio: {status.audio}")
         if status.dropped:
             parts.append(f"dropped {status.dropped}")
-    return "  ".join(parts)
+    return visible("  ".join(parts))
+
+
+def _say(out: TextIO, text: str) -> None:
+    """One line of news that may name a port, a device or a song's instrument."""
+    out.write(visible(text) + "\n")
 
 
 def play_command(
@@ -97,13 +107,11 @@ def play_command(
                 "cannot open a MIDI port: no ALSA sequencer here and no JACK server running"
             )
         if not port and ready.audio and not ready.audio.startswith("silent"):
-            out.write(
-                f"soundfont tracks play through {ready.audio}; MIDI to {next(iter(states))}\n"
-            )
+            _say(out, f"soundfont tracks play through {ready.audio}; MIDI to {next(iter(states))}")
         elif not port:
-            out.write(f"playing to {next(iter(states))}: connect it to a synth\n")
+            _say(out, f"playing to {next(iter(states))}: connect it to a synth")
         if clock_in:
-            out.write(f"waiting for MIDI clock Start from {clock_in}\n")
+            _say(out, f"waiting for MIDI clock Start from {clock_in}")
         player.send(
             Play(
                 song=loaded,
@@ -140,8 +148,9 @@ def _follow(player: PlayerHandle, out: TextIO) -> int:
             elif isinstance(message, Status):
                 status = message
                 for error in message.errors:
-                    out.write(f"\n{error}\n")
-            elif isinstance(message, PlayerFailed):
+                    out.write("\n")
+                    _say(out, error)
+            elif isinstance(message, PlayerFailed | Refused):
                 raise TrackerError(message.message)
             elif isinstance(message, Stopped) and message.reason in ("end", "stop"):
                 out.write(f"\r{status_line(head, status)}\nend of song\n")

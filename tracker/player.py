@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from tracker.engine.events import Timeline
-from tracker.errors import MidiPortError, TrackerError
+from tracker.errors import MidiPortError, PlayerGone, TrackerError
 from tracker.paths import cache_dir
 from tracker.song.model import Song
 
@@ -283,7 +284,8 @@ class Recorded:
 @dataclass(frozen=True)
 class Stopped:
     reason: str
-    """"stop", "end" (the song ran out), "pause" or "clock" (the outside clock stopped)."""
+    """"stop", "end" (the song ran out), "pause", "clock" (the outside clock stopped) or
+    "error" (a command was Refused)."""
 
 
 @dataclass(frozen=True)
@@ -295,10 +297,20 @@ class SendLog:
 
 @dataclass(frozen=True)
 class PlayerFailed:
+    """The player process is gone, or going: why."""
+
     message: str
 
 
-Message = Ready | Playhead | Status | Recorded | Stopped | SendLog | PlayerFailed
+@dataclass(frozen=True)
+class Refused:
+    """A command the player could not carry out (a song that does not compile): it
+    stopped playing, and runs on for the next command."""
+
+    message: str
+
+
+Message = Ready | Playhead | Status | Recorded | Stopped | SendLog | PlayerFailed | Refused
 
 
 # ---------------------------------------------------------------- the handle
@@ -311,13 +323,16 @@ def player_log_path() -> Path | None:
     return None if cache is None else cache / "player.log"
 
 
-def _player_log() -> int:
+def _player_log(fresh: bool) -> int:
+    """The log, opened for appending (the UI adds its own lines); `fresh`: emptied first,
+    at the first start (a restart keeps the story of the process that stopped)."""
     path = player_log_path()
     if path is None:
         return subprocess.DEVNULL
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | (os.O_TRUNC if fresh else 0)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        return os.open(path, flags, 0o644)
     except OSError:
         return subprocess.DEVNULL
 
@@ -336,13 +351,18 @@ class PlayerHandle:
         self._messages: Connection | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._backlog: list[Message] = []
+        self._gone = False
+        """The process stopped: its message pipe reached its end."""
+        self._started = False
         self.ready: Ready | None = None
 
     def start(self, timeout: float = 15.0) -> Ready:
         """Start the process and wait until its ports are open."""
+        self._gone = False
         command_read, command_write = os.pipe()
         message_read, message_write = os.pipe()
-        log = _player_log()
+        log = _player_log(fresh=not self._started)
+        self._started = True
         self._process = subprocess.Popen(
             [sys.executable, "-m", "tracker.player_process", str(command_read), str(message_write)],
             pass_fds=(command_read, message_write),
@@ -377,16 +397,18 @@ class PlayerHandle:
         raise TrackerError("the player process did not start")
 
     def send(self, command: Command) -> None:
+        """Raises PlayerGone when the process has stopped (the UI restarts it)."""
         if self._commands is None:
-            raise TrackerError("the player is not running")
+            raise PlayerGone("the player is not running")
         try:
             self._commands.send(command)
         except OSError as error:
-            raise TrackerError("the player process has stopped") from error
+            self._gone = True
+            raise PlayerGone(f"the player process {self.how_it_ended()}") from error
 
     def _drain(self, wait: float = 0.0) -> list[Message]:
         got: list[Message] = []
-        if self._messages is None:
+        if self._messages is None or self._gone:
             return got
         try:
             if self._messages.poll(wait):
@@ -394,8 +416,31 @@ class PlayerHandle:
                 while self._messages.poll():
                     got.append(self._messages.recv())
         except (EOFError, OSError):
-            pass
+            # Its end of the pipe closed: the process is gone. Said once, after
+            # whatever it managed to say first (its own PlayerFailed, if any).
+            self._gone = True
+            if not any(isinstance(message, PlayerFailed) for message in got):
+                got.append(PlayerFailed(f"the player process {self.how_it_ended()}"))
         return got
+
+    def how_it_ended(self, wait: float = 1.0) -> str:
+        """ "was killed (SIGKILL)", "exited with code 1": for the status line and the log."""
+        code = None
+        if self._process is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                code = self._process.wait(wait)
+        if code is None:
+            return "stopped answering"
+        if code < 0:
+            with contextlib.suppress(ValueError):
+                return f"was killed ({signal.Signals(-code).name})"
+            return f"was killed (signal {-code})"
+        return f"exited with code {code}"
+
+    def restart(self) -> Ready:
+        """A new process in place of one that stopped, with the same configuration."""
+        self.close(timeout=0.5)
+        return self.start()
 
     def poll(self) -> list[Message]:
         """Everything the player reported since the last poll (never blocks)."""

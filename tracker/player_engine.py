@@ -26,7 +26,7 @@ from tracker.engine.clock import NS_PER_S, SPIN_NS, Anchor, Clock, SystemClock, 
 from tracker.engine.events import Event, Kind, LineMark, Timeline
 from tracker.engine.routing import audible_tracks
 from tracker.midi import sync
-from tracker.midi.notes import SoundingNotes, panic_messages
+from tracker.midi.notes import SoundingNotes, is_channel_message, panic_messages
 from tracker.midi.ports import ManagedInput, ManagedOutput
 from tracker.player import (
     Continue,
@@ -41,6 +41,7 @@ from tracker.player import (
     Preview,
     Quit,
     Recorded,
+    Refused,
     RequestLog,
     SendLog,
     SetMute,
@@ -457,6 +458,18 @@ class Transport:
             self.emit(Stopped(reason))
         self.emit_status()
 
+    def refuse(self, message: str) -> None:
+        """A command that could not be carried out (a song that does not compile, at
+        Play or at an edit's compile): stop, with every note ended, and say why; the
+        player waits for the next command."""
+        self.pending_song = None
+        self.pending_line = None
+        self.swap_ready = None
+        self.cue = None
+        self.stop("error")
+        self.emit(Refused(message))
+        print(time.strftime("%H:%M:%S"), message, file=sys.stderr, flush=True)
+
     def pause(self) -> None:
         if self.playing:
             self.stop("pause")
@@ -785,8 +798,8 @@ class Transport:
             self.follow_clock()
 
     def on_input(self, arrival: int, data: bytes) -> None:
-        if not data or data[0] < 0x80 or data[0] >= 0xF0:
-            return
+        if not is_channel_message(data):
+            return  # system messages, and anything cut short or garbled on the way
         status = data[0] & 0xF0
         key, channel = self.thru
         echoed = bytes((status | channel, *data[1:]))

@@ -11,6 +11,7 @@ import queue
 import signal
 import sys
 import threading
+import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 
@@ -118,22 +119,32 @@ def run_player(config: PlayerConfig, commands: Connection, emit: Callable[[Messa
         gc.freeze()
         emit(Ready(realtime, transport.describe_ports(), transport.audio))
         while not transport.quit:
-            transport.step(read)
+            try:
+                transport.step(read)
+            except TrackerError as error:  # a song that does not compile: say so, play on
+                transport.refuse(error.message)
     except TrackerError as error:
         emit(PlayerFailed(error.message))
+        raise
     except Exception as error:  # the last line of defence: report, silence, leave
-        emit(PlayerFailed(f"the player stopped: {error!r}"))
+        emit(PlayerFailed(f"the player stopped on an unexpected error: {error!r}"))
+        raise
     finally:
         transport.shutdown()
 
 
 def main(argv: list[str]) -> int:
-    """`python -m tracker.player_process COMMAND_FD MESSAGE_FD`: started by PlayerHandle."""
+    """`python -m tracker.player_process COMMAND_FD MESSAGE_FD`: started by PlayerHandle.
+
+    Exits 1 when the player ended on an error; stderr (the player log) has its traceback."""
     commands = Connection(int(argv[0]), writable=False)
     outbox = Outbox(Connection(int(argv[1]), readable=False))
     try:
         config = commands.recv()
         run_player(config, commands, outbox.put)
+    except Exception:
+        traceback.print_exc()
+        return 1
     finally:
         outbox.close()
     return 0

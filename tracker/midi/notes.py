@@ -32,6 +32,18 @@ def control(channel: int, controller: int, value: int) -> bytes:
     return bytes((0xB0 | channel, controller, value))
 
 
+DATA_BYTES = {0x80: 2, 0x90: 2, 0xA0: 2, 0xB0: 2, 0xC0: 1, 0xD0: 1, 0xE0: 2}
+"""How many data bytes follow each channel message's status byte."""
+
+
+def is_channel_message(data: bytes) -> bool:
+    """A whole channel message: a status byte 80-EF and exactly its data bytes, each
+    under 80. A keyboard or a cable can deliver less (`90`, `90 3C`) or garbage."""
+    if not data or not 0x80 <= data[0] < 0xF0:
+        return False
+    return len(data) == 1 + DATA_BYTES[data[0] & 0xF0] and all(b < 0x80 for b in data[1:])
+
+
 class SoundingNotes:
     """Which notes sound where, and who played them."""
 

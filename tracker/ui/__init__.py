@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+from tracker.errors import TrackerError
+from tracker.text import visible
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from tracker.player import PlayerConfig
+
+
+class EditorCrashed(TrackerError):
+    """The editor ended on a bug: the one line the CLI prints (the log has the rest)."""
+
+    title = "The editor stopped"
 
 
 def editor_player_config(
@@ -60,7 +72,40 @@ def run_app(path: Path | None, player_config: PlayerConfig | None = None) -> int
 
     app = TrackerApp(song, path, start_player=start_player, keys=keys)
     try:
-        result = app.run()
+        return run_guarded(app)
     finally:
         handle.close()
-    return result if isinstance(result, int) else 0
+
+
+def run_guarded(app: App[Any], *, headless: bool = False) -> int:
+    """Run the app; its exit code. A bug that ends it (an exception nothing caught)
+    leaves its traceback in the player log, not on the musician's terminal, and
+    raises EditorCrashed: the CLI prints one line and exits non-zero."""
+    from rich.console import Console
+
+    from tracker.ui.player_link import log_line
+
+    report = io.StringIO()
+    # Textual prints the traceback of an uncaught exception through this console
+    # once the screen is given back; here it lands in `report` instead.
+    app.error_console = Console(
+        file=report, markup=False, highlight=False, color_system=None, width=120
+    )
+    result = app.run(headless=headless)
+    if report.getvalue().strip():
+        log_line(f"the editor stopped on an unexpected error:\n{report.getvalue()}")
+        lines = [line.strip() for line in report.getvalue().splitlines() if line.strip()]
+        raise EditorCrashed(
+            f"the editor stopped on an unexpected error ({visible(lines[-1][:200])}); "
+            f"the details are in {_log_place()}"
+        )
+    if isinstance(result, int):
+        return result
+    return app.return_code or 0
+
+
+def _log_place() -> str:
+    from tracker.player import player_log_path
+
+    path = player_log_path()
+    return visible(str(path)) if path is not None else "no log (no home folder)"

@@ -10,12 +10,14 @@ stands in when no player could start (the editor keeps working, silently).
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
+from tracker.errors import TrackerError
 from tracker.player import (
     Command,
     Message,
@@ -26,6 +28,7 @@ from tracker.player import (
     Preview,
     Ready,
     Recorded,
+    Refused,
     SetMute,
     Status,
     Stop,
@@ -47,6 +50,14 @@ class PlayerLink(Protocol):
     def send(self, command: Command) -> None: ...
 
     def poll(self) -> Sequence[Message]: ...
+
+
+@runtime_checkable
+class Restartable(Protocol):
+    """A player link that can start a new process in place of one that stopped
+    (tracker.player.PlayerHandle)."""
+
+    def restart(self) -> Ready: ...
 
 
 class NoPlayer:
@@ -99,6 +110,7 @@ class Transport:
         self._no_midi_system = False
         self._note = ""
         self._note_until = 0.0
+        self._restarting: _Restart | None = None
 
     # The player coming and going
 
@@ -116,7 +128,50 @@ class Transport:
         """No player could start: the editor works on, silently; the log has the details."""
         self.link = NoPlayer(reason)
         self.status = f"No player: {short_note(reason)} (editing works)"
-        _log(f"the player did not start: {reason}")
+        log_line(f"the player did not start: {reason}")
+
+    def lost(self, reason: str) -> None:
+        """The player process stopped under us (killed, crashed): say so, log it, and
+        start a new one in the background when the link can (the editor goes on)."""
+        log_line(reason)
+        self.playing = False
+        link = self.link
+        self._sent_revision = -1  # the new process has no song yet
+        self._player_sound = None
+        if isinstance(link, Restartable) and self._restarting is None:
+            self._restarting = _Restart(link, link.restart, reason)
+            self.link = NoPlayer(reason)
+            self._tell(f"The player stopped ({short_note(reason)}); restarting it")
+        else:
+            self.unavailable(reason)
+
+    def _restart_done(self) -> bool:
+        """A restart that finished: the new player takes over (or it stays off)."""
+        restart = self._restarting
+        if restart is None or restart.running:
+            return False
+        self._restarting = None
+        if restart.error is not None:
+            self.unavailable(f"{restart.reason}; it did not start again: {restart.error}")
+            return True
+        self.connected(restart.link)
+        self._tell(f"The player stopped ({short_note(restart.reason)}) and was restarted")
+        return True
+
+    def _tell(self, note: str) -> None:
+        """News that leads the status line for a while."""
+        self._note, self._note_until = note, self._clock() + NOTE_SECONDS
+        self._show()
+
+    def _send(self, command: Command) -> bool:
+        """The one guarded send: a player that has gone is restarted, never a traceback.
+        False when the command went nowhere."""
+        try:
+            self.link.send(command)
+        except TrackerError as error:
+            self.lost(error.message)
+            return False
+        return True
 
     def play_song(self, song: Song) -> None:
         self._play(Play(song=song, loop=self.loop))
@@ -134,13 +189,14 @@ class Transport:
     def _play(self, command: Play) -> None:
         if not self.available:
             return  # nothing would sound; the status line says why
-        self.link.send(replace(command, song_dir=self.song_dir()))
+        if not self._send(replace(command, song_dir=self.song_dir())):
+            return
         self.playing = True
         if command.song is not None:
             self._player_sound = _sound_of(command.song)
 
     def stop(self) -> None:
-        self.link.send(Stop())
+        self._send(Stop())
         self.playing = False
 
     def preview(
@@ -157,28 +213,31 @@ class Transport:
         if not self.available:
             return
         if _sound_of(song) != self._player_sound:
-            self.link.send(UpdateSong(song))
+            if not self._send(UpdateSong(song)):
+                return
             self._player_sound = _sound_of(song)
-        self.link.send(Preview(track, instrument, note, velocity, seconds))
+        self._send(Preview(track, instrument, note, velocity, seconds))
 
     def panic(self) -> None:
         """Stop, then all notes off and all sound off everywhere: for a note left hanging."""
-        self.link.send(Stop())
-        self.link.send(Panic())
+        if self._send(Stop()):
+            self._send(Panic())
         self.playing = False
 
     def mute(self, track: int, muted: bool) -> None:
-        self.link.send(SetMute(track, muted))
+        self._send(SetMute(track, muted))
 
     def song_edited(self, song: Song, revision: int) -> None:
         """While playing, hand the edited song over (at most once per revision)."""
         if self.playing and revision != self._sent_revision:
-            self.link.send(UpdateSong(song))
+            if not self._send(UpdateSong(song)):
+                return
             self._sent_revision = revision
             self._player_sound = _sound_of(song)
 
     def poll(self) -> Heard:
         heard = Heard()
+        heard.status_changed = self._restart_done()
         for message in self.link.poll():
             if isinstance(message, Playhead):
                 heard.playhead = message
@@ -189,10 +248,13 @@ class Transport:
                 self.playing = False
                 heard.status_changed = True
             elif isinstance(message, PlayerFailed):
-                self.status = f"The player stopped: {short_note(message.message)}"
-                self.playing = False
+                self.lost(message.message)
                 heard.status_changed = True
-                _log(message.message)
+            elif isinstance(message, Refused):
+                self.playing = False
+                self._tell(short_note(message.message))
+                heard.status_changed = True
+                log_line(message.message)
             elif isinstance(message, Recorded) and self.record:
                 heard.recorded.append(message)
         if self._note and self._clock() >= self._note_until:
@@ -225,15 +287,37 @@ class Transport:
         return changed
 
 
+class _Restart:
+    """A new player process starting on a thread of its own (it takes a moment:
+    ports, the synth); the UI thread leaves the link alone until it is done."""
+
+    def __init__(self, link: PlayerLink, restart: Callable[[], object], reason: str) -> None:
+        self.link = link
+        self._restart = restart
+        self.reason = reason
+        self.error: str | None = None
+        self._thread = threading.Thread(target=self._run, name="player-restart", daemon=True)
+        self._thread.start()
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def _run(self) -> None:
+        try:
+            self._restart()
+        except TrackerError as error:
+            self.error = error.message
+
+
 def _sound_of(song: Song) -> tuple[object, object]:
     """What decides where a song's notes go: its instruments and its soundfont."""
     return (dict(song.instruments), song.soundfont)
 
 
-def _log(text: str) -> None:
-    """Add a line to the player log, for the whole story behind a short status line.
-
-    Only when the player process has gone: while it runs, the file is its own stderr."""
+def log_line(text: str) -> None:
+    """Add a line to the player log, for the whole story behind a short status line
+    (the player process writes its own stderr there too, appending)."""
     with contextlib.suppress(OSError):
         path = player_log_path()
         if path is None:  # no home folder: no log (tracker/paths.py)
