@@ -13,15 +13,16 @@ from dataclasses import dataclass
 
 from tracker.errors import EditError
 from tracker.song.edit_base import Edit, Swap, check_range, find_pattern
-from tracker.song.model import MAX_LINES, Pattern, PatternTrack, Song, empty_cell
+from tracker.song.limits import LINES_RANGE, MAX_NAME_LENGTH
+from tracker.song.model import Pattern, PatternTrack, Song, empty_cell
 
-_NAME = re.compile(r"[A-Za-z0-9_-]{1,32}")
+_NAME = re.compile(rf"[A-Za-z0-9_-]{{1,{MAX_NAME_LENGTH}}}")
 
 
 def check_pattern_name(song: Song, name: str) -> None:
     if not _NAME.fullmatch(name):
         raise EditError(
-            f'"{name}" cannot name a pattern: use up to 32 letters, digits, "-" and "_" '
+            f'"{name}" cannot name a pattern: use up to {MAX_NAME_LENGTH} letters, digits, "-" and "_" '
             '(e.g. "verse" or "0A")'
         )
     if name in song.patterns:
@@ -57,7 +58,7 @@ class ResizePattern(Edit):
 
     def plan(self, song: Song) -> list[Swap]:
         found = find_pattern(song, self.pattern)
-        check_range("a pattern's length in lines", self.lines, 1, MAX_LINES)
+        check_range("a pattern's length in lines", self.lines, *LINES_RANGE)
         parts = [
             _resized(part, track.effects, found.lines, self.lines)
             for part, track in zip(found.tracks, song.tracks, strict=True)
@@ -79,7 +80,7 @@ class AddPattern(Edit):
     def plan(self, song: Song) -> list[Swap]:
         name = free_pattern_name(song) if self.name is None else self.name
         check_pattern_name(song, name)
-        check_range("a pattern's length in lines", self.lines, 1, MAX_LINES)
+        check_range("a pattern's length in lines", self.lines, *LINES_RANGE)
         patterns = {**song.patterns, name: Pattern.empty(song.tracks, self.lines)}
         return [Swap(song, "patterns", patterns)]
 

@@ -8,11 +8,19 @@ from dataclasses import dataclass
 
 from tracker.errors import EditError
 from tracker.song.edit_base import Edit, Swap, check_range, find_pattern, moved
-from tracker.song.model import MAX_INSTRUMENTS, Instrument, Song
-
-MIN_BPM, MAX_BPM = 20.0, 999.0
-MAX_LPB = 64
-MAX_TPL = 64
+from tracker.song.limits import (
+    BPM_RANGE,
+    CHANNEL_RANGE,
+    INSTRUMENT_NUMBER_RANGE,
+    LPB_RANGE,
+    MAX_INSTRUMENTS,
+    PROGRAM_RANGE,
+    SWING_RANGE,
+    TPL_RANGE,
+    VOLUME_RANGE,
+    bank_range,
+)
+from tracker.song.model import Instrument, Song
 
 # The order list
 
@@ -123,15 +131,17 @@ class SetOrder(_OrderEdit):
 def check_instrument(instrument: Instrument) -> None:
     if not instrument.name.strip():
         raise EditError("an instrument needs a name")
-    check_range(f'the program of "{instrument.name}"', instrument.program, 0, 127)
-    check_range(f'the bank of "{instrument.name}"', instrument.bank, 0, 16383)
-    check_range(f'the volume of "{instrument.name}"', instrument.volume, 0, 127)
+    check_range(f'the program of "{instrument.name}"', instrument.program, *PROGRAM_RANGE)
+    banks = bank_range(instrument.device)
+    bank_of = f'the bank of "{instrument.name}"' + ("" if instrument.device else " (a soundfont)")
+    check_range(bank_of, instrument.bank, *banks)
+    check_range(f'the volume of "{instrument.name}"', instrument.volume, *VOLUME_RANGE)
     if instrument.channel is not None:
-        check_range(f'the MIDI channel of "{instrument.name}"', instrument.channel, 1, 16)
+        check_range(f'the MIDI channel of "{instrument.name}"', instrument.channel, *CHANNEL_RANGE)
 
 
 def _check_number(number: int) -> None:
-    check_range("an instrument number", number, 1, MAX_INSTRUMENTS)
+    check_range("an instrument number", number, *INSTRUMENT_NUMBER_RANGE)
 
 
 def _find_instrument(song: Song, number: int) -> Instrument:
@@ -237,14 +247,16 @@ class ChangeSettings(Edit):
     def plan(self, song: Song) -> list[Swap]:
         if self.title is not None and not self.title.strip():
             raise EditError("the song needs a title")
-        if self.bpm is not None and not MIN_BPM <= self.bpm <= MAX_BPM:
-            raise EditError(f"the tempo must be {MIN_BPM:g}-{MAX_BPM:g} bpm, not {self.bpm:g}")
+        low, high = BPM_RANGE
+        if self.bpm is not None and not low <= self.bpm <= high:
+            raise EditError(f"the tempo must be {low}-{high} bpm, not {self.bpm:g}")
         if self.lpb is not None:
-            check_range("lines per beat", self.lpb, 1, MAX_LPB)
+            check_range("lines per beat", self.lpb, *LPB_RANGE)
         if self.tpl is not None:
-            check_range("ticks per line", self.tpl, 1, MAX_TPL)
-        if self.swing is not None and not 0.0 <= self.swing <= 1.0:
-            raise EditError(f"swing must be 0-1, not {self.swing:g}")
+            check_range("ticks per line", self.tpl, *TPL_RANGE)
+        low, high = SWING_RANGE
+        if self.swing is not None and not low <= self.swing <= high:
+            raise EditError(f"swing must be {low}-{high}, not {self.swing:g}")
         return [Swap(song, key, value) for key, value in self._changes().items()]
 
 

@@ -17,16 +17,15 @@ from typing import Literal
 from tracker.errors import EditError
 from tracker.song.edit_base import Edit, Swap, check_range, find_track, moved
 from tracker.song.edit_cells import fit_effects
-from tracker.song.model import (
+from tracker.song.limits import (
+    CC_NAME_RULE,
+    EFFECT_COLUMNS_RANGE,
     MAX_CC_LANES,
-    MAX_EFFECT_COLUMNS,
-    MAX_NOTE_COLUMNS,
     MAX_TRACKS,
-    PatternTrack,
-    Song,
-    Track,
-    empty_cell,
+    NOTE_COLUMNS_RANGE,
+    cc_lane_name,
 )
+from tracker.song.model import PatternTrack, Song, Track, empty_cell
 
 
 def check_name(what: str, name: str) -> None:
@@ -36,22 +35,28 @@ def check_name(what: str, name: str) -> None:
         raise EditError(f'{what} "{name!r}" has characters that cannot be shown')
 
 
+def lane_name(name: str) -> str:
+    """A typed CC lane as the song keeps it ("074" -> "74"), or EditError saying what a
+    lane may be called (the file format's rule: song/limits.py)."""
+    found = cc_lane_name(name.strip())
+    if found is None:
+        raise EditError(f'"{name}" cannot name a CC lane: use {CC_NAME_RULE}')
+    return found
+
+
 def check_cc_name(track: Track, name: str, others: list[str]) -> None:
-    """A CC lane is a device map name ("cutoff") or a controller number ("74")."""
-    if not name or any(ch.isspace() for ch in name) or not name.isprintable():
-        raise EditError(
-            f'a CC lane needs a name without spaces (e.g. "cutoff" or "74"), not "{name}"'
-        )
-    if name.isdigit():
-        check_range("a CC number", int(name), 0, 127)
+    """A CC lane is a device map name ("cutoff") or a controller number ("74"),
+    written as the song keeps it, once per track."""
+    if lane_name(name) != name:
+        raise EditError(f'CC lane "{name}" should be written "{lane_name(name)}"')
     if name in others:
         raise EditError(f'track "{track.name}" already has a CC lane "{name}"')
 
 
 def check_track(track: Track) -> None:
     check_name("a track", track.name)
-    check_range(f'note columns of track "{track.name}"', track.notes, 1, MAX_NOTE_COLUMNS)
-    check_range(f'effect columns of track "{track.name}"', track.effects, 0, MAX_EFFECT_COLUMNS)
+    check_range(f'note columns of track "{track.name}"', track.notes, *NOTE_COLUMNS_RANGE)
+    check_range(f'effect columns of track "{track.name}"', track.effects, *EFFECT_COLUMNS_RANGE)
     if len(track.cc) > MAX_CC_LANES:
         raise EditError(f'track "{track.name}" can have at most {MAX_CC_LANES} CC lanes')
     for i, name in enumerate(track.cc):
@@ -257,7 +262,7 @@ class AddCCLane(_TrackChange):
 
     def changed(self, track: Track) -> Track:
         at = self._at(track)
-        return replace(track, cc=[*track.cc[:at], self.name, *track.cc[at:]])
+        return replace(track, cc=[*track.cc[:at], lane_name(self.name), *track.cc[at:]])
 
     def changed_part(self, part: PatternTrack, old: Track, new: Track, lines: int) -> PatternTrack:
         at = self._at(old)
@@ -304,4 +309,4 @@ class RenameCCLane(_TrackChange):
 
     def changed(self, track: Track) -> Track:
         at = _lane_index(track, self.lane)
-        return replace(track, cc=[*track.cc[:at], self.name, *track.cc[at + 1 :]])
+        return replace(track, cc=[*track.cc[:at], lane_name(self.name), *track.cc[at + 1 :]])

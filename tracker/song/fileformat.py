@@ -33,14 +33,27 @@ from typing import Any
 
 from tracker.errors import SongFormatError
 from tracker.song.canonical import dumps
+from tracker.song.limits import (
+    BANK_RANGE,
+    BPM_RANGE,
+    CC_NAME_RULE,
+    CHANNEL_RANGE,
+    EFFECT_COLUMNS_RANGE,
+    INSTRUMENT_NUMBER_RANGE,
+    LINES_RANGE,
+    LPB_RANGE,
+    MAX_CC_LANES,
+    MAX_NAME_LENGTH,
+    MAX_TRACKS,
+    NOTE_COLUMNS_RANGE,
+    PROGRAM_RANGE,
+    SWING_RANGE,
+    TPL_RANGE,
+    VOLUME_RANGE,
+    cc_lane_name,
+)
 from tracker.song.model import (
     FORMAT_VERSION,
-    MAX_CC_LANES,
-    MAX_EFFECT_COLUMNS,
-    MAX_INSTRUMENTS,
-    MAX_LINES,
-    MAX_NOTE_COLUMNS,
-    MAX_TRACKS,
     Cell,
     Instrument,
     Pattern,
@@ -56,22 +69,18 @@ from tracker.song.notation import (
 )
 from tracker.song.toml_locator import KeyPath, TomlLocator
 
-__all__ = ["MIGRATIONS", "decode", "dumps", "load_bytes", "loads"]
+__all__ = [
+    "BPM_RANGE",
+    "LPB_RANGE",
+    "MIGRATIONS",
+    "decode",
+    "dumps",
+    "load_bytes",
+    "loads",
+]
 
 Raw = dict[str, Any]
 Migration = Callable[[Raw], Raw]
-
-BPM_RANGE = (20, 999)
-LPB_RANGE = (1, 32)
-TPL_RANGE = (1, 32)
-SWING_RANGE = (0, 1)
-PROGRAM_RANGE = (0, 127)
-BANK_RANGE = (0, 16383)
-CHANNEL_RANGE = (1, 16)
-VOLUME_RANGE = (0, 127)
-CC_RANGE = (0, 127)
-MAX_NAME_LENGTH = 32
-"""Pattern names and CC lane names: they have to fit the order list and the grid header."""
 
 SONG_KEYS = (
     "format",
@@ -92,7 +101,6 @@ PATTERN_KEYS = ("lines", "rows")
 
 _DEFAULT_INSTRUMENT = Instrument(name="")
 _HEX_KEY = re.compile(r"[0-9A-Fa-f]{2}")
-_CC_NAME = re.compile(r"[A-Za-z][A-Za-z0-9 _-]*")
 MAX_QUOTED = 40
 """Longest piece of the file an error message quotes in full."""
 _LONG_QUOTE = re.compile(rf'"([^"\s]{{{MAX_QUOTED + 1},}})"')
@@ -282,10 +290,11 @@ class _Reader:
         instruments: dict[int, Instrument] = {}
         for key, value in table.items():
             keys: KeyPath = ("instruments", key)
-            if not _HEX_KEY.fullmatch(key) or int(key, 16) == 0:
+            low, high = INSTRUMENT_NUMBER_RANGE
+            if not _HEX_KEY.fullmatch(key) or not low <= int(key, 16) <= high:
                 raise self.at_key(
                     keys,
-                    f'instrument number "{key}" should be two hex digits, 01 to {MAX_INSTRUMENTS:02X}',
+                    f'instrument number "{key}" should be two hex digits, {low:02X} to {high:02X}',
                 )
             number = int(key, 16)
             if number in instruments:
@@ -342,8 +351,8 @@ class _Reader:
             raise self.at_key(keys, f'track {number} has no name (expected name = "...")')
         return Track(
             name=self._text(table, keys, "name", ""),
-            notes=self._int(table, keys, "notes", (1, MAX_NOTE_COLUMNS), 1),
-            effects=self._int(table, keys, "effects", (0, MAX_EFFECT_COLUMNS), 1),
+            notes=self._int(table, keys, "notes", NOTE_COLUMNS_RANGE, 1),
+            effects=self._int(table, keys, "effects", EFFECT_COLUMNS_RANGE, 1),
             cc=self._cc_lanes(table, keys),
             mute=self._bool(table, keys, "mute"),
             solo=self._bool(table, keys, "solo"),
@@ -358,11 +367,10 @@ class _Reader:
             )
         result: list[str] = []
         for index, lane in enumerate(lanes):
-            name = _cc_lane_name(lane)
+            name = cc_lane_name(lane)
             if name is None:
                 raise self.error(
-                    f"CC lane {_describe(lane)} should be a controller number 0 to 127 "
-                    'or a name like "cutoff"',
+                    f"CC lane {_describe(lane)} should be {CC_NAME_RULE}",
                     self.where.item(path, index),
                 )
             if name in result:
@@ -399,7 +407,7 @@ class _Reader:
         for key in PATTERN_KEYS:
             if key not in table:
                 raise self.at_key(keys, f'pattern "{name}" has no {key}')
-        lines = self._int(table, keys, "lines", (1, MAX_LINES))
+        lines = self._int(table, keys, "lines", LINES_RANGE)
         rows_text = table["rows"]
         if not isinstance(rows_text, str):
             raise self.at_value(
@@ -578,21 +586,6 @@ def _instrument_column(track: Track, row: str, track_index: int, column_index: i
     part, offset = split_tracks(row)[track_index]
     word = column_index * cell_width(track.effects) + 1
     return tokenize(part)[word][1] + offset
-
-
-def _cc_lane_name(lane: object) -> str | None:
-    """A CC lane as the model keeps it (a name, or a number as decimal text); None if invalid."""
-    low, high = CC_RANGE
-    if isinstance(lane, int) and not isinstance(lane, bool):
-        return str(lane) if low <= lane <= high else None
-    if not isinstance(lane, str):
-        return None
-    if lane.isascii() and lane.isdigit():
-        digits = lane.lstrip("0") or "0"
-        return digits if len(digits) <= 3 and low <= int(digits) <= high else None
-    if len(lane) <= MAX_NAME_LENGTH and _CC_NAME.fullmatch(lane):
-        return lane
-    return None
 
 
 def _name_problem(name: str) -> str | None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tracker.song import limits
+
 FORMAT_VERSION = 1
 
 NOTE_OFF = 128
@@ -23,12 +25,13 @@ LOWEST_NOTE = 12
 HIGHEST_NOTE = 127
 """G-9."""
 
-MAX_LINES = 512
-MAX_INSTRUMENTS = 255
-MAX_TRACKS = 64
-MAX_NOTE_COLUMNS = 12
-MAX_EFFECT_COLUMNS = 4
-MAX_CC_LANES = 8
+# The limits live in song/limits.py; these names are kept for the modules that read them here.
+MAX_LINES = limits.MAX_LINES
+MAX_INSTRUMENTS = limits.MAX_INSTRUMENTS
+MAX_TRACKS = limits.MAX_TRACKS
+MAX_NOTE_COLUMNS = limits.MAX_NOTE_COLUMNS
+MAX_EFFECT_COLUMNS = limits.MAX_EFFECT_COLUMNS
+MAX_CC_LANES = limits.MAX_CC_LANES
 
 
 def is_pitch(note: int | None) -> bool:
