@@ -173,7 +173,8 @@ class Performance:
     # -- whole song ---------------------------------------------------------
 
     def start_programs(self, em: Emitter) -> None:
-        """Each channel's first instrument's program, at the current line's start."""
+        """Each channel's first instrument's program, at the current line's start; and,
+        after a chase, the bend the song left the channel at (W, a slide, a vibrato)."""
         done: set[int] = set()
         for number in sorted(self.channels):
             channel = self.channels[number]
@@ -181,20 +182,26 @@ class Performance:
                 continue
             done.add(channel)
             program = self.programs[number]
-            self.channel_state[channel].program = program
+            state = self.channel_state[channel]
+            state.program = program
             em.emit(0, _PROGRAM, -1, 0, channel, program[0], program[1], number)
+            if state.bend_out:
+                em.emit(0, _PITCH_BEND, -1, 0, channel, state.bend_out, 0, number)
 
     def silence(self) -> None:
-        """Forget what sounds, keep what was chosen (instruments, programs): after a chase."""
+        """Forget what sounds, keep what was chosen (instruments, programs) and where each
+        channel's bend stands: after a chase. A vibrato the start line does not go on
+        with still owes its bend's return (else the next notes play off pitch)."""
         for voices in self.voices:
             for voice in voices:
                 if voice.key is not None:
                     voice.ghost, voice.ghost_channel = voice.key, voice.channel
                     voice.ghost_instrument = voice.sounding
                 voice.key = None
-                voice.arpeggio_on = voice.vibrato_on = False
-        self._lingering.clear()
-        self.channel_state = [ChannelState() for _ in range(16)]
+                voice.arpeggio_on = False
+        self._lingering = {v for v in self._lingering if v.vibrato_on}
+        for state in self.channel_state:
+            state.program = None
 
     def ghosts(self) -> list[tuple[int, int, int, int]]:
         """(track, column, channel, note) of every note held when the chase stopped."""

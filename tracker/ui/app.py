@@ -70,6 +70,7 @@ class TrackerApp(FileActions):
             player or NoPlayer("no player"),
             "" if player else "No player",
             song_dir=lambda: self.session.path.parent if self.session.path else None,
+            revision=lambda: self.session.revision,
         )
         self.start_player = start_player
         self._play_when_ready: Callable[[Song], None] | None = None

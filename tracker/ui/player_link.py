@@ -92,10 +92,16 @@ class Transport:
         status: str = "",
         clock: Callable[[], float] = time.monotonic,
         song_dir: Callable[[], Path | None] = lambda: None,
+        revision: Callable[[], int] = lambda: -1,
     ) -> None:
         self.link = link
         self.song_dir = song_dir
         """The open song's folder: soundfont paths in the song are relative to it."""
+        self.revision = revision
+        """The open song's revision (Session.revision): a Play carries the song as it
+        is, so `song_edited` must not send that same revision again. Re-sent, it was
+        swapped in a line after the start: the programs went out again mid-note and
+        a vibrato's bend was never reset (issue 12, case 10)."""
         self.playing = False
         self.loop = False
         self.record = False
@@ -189,9 +195,11 @@ class Transport:
     def _play(self, command: Play) -> None:
         if not self.available:
             return  # nothing would sound; the status line says why
+        revision = self.revision()
         if not self._send(replace(command, song_dir=self.song_dir())):
             return
         self.playing = True
+        self._sent_revision = revision
         if command.song is not None:
             self._player_sound = _sound_of(command.song)
 
