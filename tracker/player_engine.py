@@ -15,7 +15,7 @@ import contextlib
 import sys
 import time
 from array import array
-from bisect import insort
+from bisect import bisect_left, insort
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from operator import attrgetter
@@ -378,9 +378,9 @@ class Transport:
             keep = keep_held and bool(timeline.held)
             if keep:
                 held = {(t, channel, note) for t, _, channel, note in timeline.held}
-                self.flush(at_ns=wall_ns, keep=held)
+                self.flush(at_ns=wall_ns, keep=held | self.keys_down())
             else:
-                self.flush(at_ns=wall_ns)
+                self.flush(at_ns=wall_ns, keep=self.keys_down())
             if ready is not None and ready.kept == keep:
                 timeline, stream = ready.timeline, ready.stream
             elif keep:
@@ -389,7 +389,7 @@ class Transport:
             if clocked:
                 position = song_beat(self.song, order, line)
         else:
-            self.flush(at_ns=wall_ns)
+            self.flush(at_ns=wall_ns, keep=self.keys_down())
             assert self.timeline is not None
             timeline = self.timeline
             mark = next((m for m in timeline.lines if (m.order, m.line) == (order, line)), None)
@@ -397,6 +397,11 @@ class Transport:
             start = mark.time if mark is not None else 0.0
             position = mark.beat if mark is not None else 0.0
         self.begin(timeline, start, wall_ns, intro, position, stream)
+
+    def keys_down(self) -> set[tuple[int, int, int]]:
+        """Notes held on the MIDI keyboard, echoed (thru): a loop wrap, an edit swapped
+        in (every recorded note is one) or a jump does not end them; their key does."""
+        return self.notes.owned_by(THRU_TRACK)
 
     def compiled(self, order: int, line: int) -> Timeline:
         """The song compiled from (order, line), cached until the song changes, so a
@@ -782,11 +787,23 @@ class Transport:
         """Nearest line to a moment while playing: (order, line, offset in lines)."""
         if not self.playing or self.mark is None:
             return None, None, 0.0
+        mark = self.mark
         song_s = self.anchor.song_ns_at(wall_ns) / NS_PER_S
-        line_s = 60.0 / (self.mark.bpm * self.mark.lpb)
-        lines = (song_s - self.mark.time) / line_s
+        line_s = 60.0 / (mark.bpm * mark.lpb)
+        lines = (song_s - mark.time) / line_s
         nearest = round(lines)
-        return self.mark.order, self.mark.line + nearest, lines - nearest
+        # The nearest line may be in the next pattern (the second half of a pattern's
+        # last line), or past the end: the lines played say which, not arithmetic.
+        marks = self.timeline.lines if self.timeline is not None else []
+        here = bisect_left(marks, mark.time, key=attrgetter("time"))
+        if here >= len(marks) or marks[here] is not mark:
+            return mark.order, mark.line, lines  # not ours to walk: keep the line it is in
+        there = here + nearest
+        if 0 <= there < len(marks):
+            return marks[there].order, marks[there].line, lines - nearest
+        if there >= len(marks) and self.range.loop:
+            return self.range.start_order, self.range.start_line, lines - nearest
+        return mark.order, mark.line, lines  # before the first line or after the last
 
     def poll_inputs(self) -> None:
         if self.midi_in is not None:

@@ -58,6 +58,10 @@ class SoundingNotes:
     def sounding(self) -> list[tuple[Hashable, int, int]]:
         return sorted(self._owed, key=repr)
 
+    def owned_by(self, track: int) -> set[tuple[int, int, int]]:
+        """(track, channel, note) of the notes one owner sounds: a `keep` for flush."""
+        return {(owner, key[1], key[2]) for key, owner in self._owed.items() if owner == track}
+
     def on(self, port: Hashable, channel: int, note: int, track: int = -1) -> None:
         self._owed[(port, channel, note)] = track
         self._used.add((port, channel))

@@ -1,0 +1,92 @@
+"""Recording from a MIDI keyboard while the song plays, on real JACK ports (issue 12,
+cases 8 and 11): an rtmidi output is the keyboard, a receiver the synth.
+
+A key held down sounds (thru) until it is let go, through loop wraps and the
+edits recording makes; a note played late in a pattern's last line lands on the
+next pattern's first line, not on a line that does not exist.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from tests.builders import build_song
+from tests.conftest import Receiver
+from tracker.midi.ports import open_virtual_output
+from tracker.player import (
+    Play,
+    PlayerConfig,
+    PlayerHandle,
+    Playhead,
+    PortSpec,
+    Recorded,
+    UpdateSong,
+    play_pattern,
+)
+
+pytestmark = pytest.mark.jack
+
+EMPTY = "--- .. .. ...\n" * 4
+
+
+@pytest.fixture
+def start_player(jack_server: str) -> Iterator[Callable[..., PlayerHandle]]:
+    handles: list[PlayerHandle] = []
+
+    def start(**config: object) -> PlayerHandle:
+        handle = PlayerHandle(PlayerConfig(synth=None, **config))  # type: ignore[arg-type]
+        handles.append(handle)
+        handle.start()
+        return handle
+
+    yield start
+    for handle in handles:
+        handle.close()
+
+
+def wait_for_line(player: PlayerHandle, order: int, line: int) -> None:
+    deadline = time.monotonic() + 5
+    while True:
+        assert time.monotonic() < deadline, f"the playhead never reached {order}/{line}"
+        if any(
+            isinstance(m, Playhead) and (m.order, m.line) == (order, line) for m in player.poll()
+        ):
+            return
+        time.sleep(0.002)
+
+
+def test_a_held_key_sounds_through_loop_wraps_and_edits_until_it_is_let_go(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    with open_virtual_output("keys", client="trkhold") as keyboard:
+        player = start_player(output=PortSpec(receiver.name), midi_in="trkhold")
+        song = build_song(EMPTY, bpm=240)  # a pattern every 250 ms, looped
+        player.send(play_pattern(song, 0))
+        keyboard.send(bytes((0x90, 67, 90)))
+        receiver.wait_for(lambda got: bytes((0x90, 67, 90)) in got)
+        for _ in range(3):  # what recording does: an edit for every note played
+            time.sleep(0.1)
+            player.send(UpdateSong(build_song(EMPTY, bpm=240)))
+        time.sleep(0.5)  # two more loop wraps
+        assert bytes((0x80, 67, 0)) not in receiver.data(), [m.hex() for m in receiver.data()]
+        keyboard.send(bytes((0x80, 67, 0)))
+        assert bytes((0x80, 67, 0)) in receiver.wait_for(lambda got: bytes((0x80, 67, 0)) in got)
+        player.stop()
+
+
+def test_a_note_late_in_a_patterns_last_line_lands_on_the_next_patterns_first_line(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    with open_virtual_output("keys", client="trklate") as keyboard:
+        player = start_player(output=PortSpec(receiver.name), midi_in="trklate")
+        player.send(Play(song=build_song(EMPTY, EMPTY, bpm=60)))  # 250 ms lines
+        wait_for_line(player, 0, 3)
+        time.sleep(0.25 * 0.75)  # three quarters into the last line of pattern 00
+        keyboard.send(bytes((0x90, 72, 100)))
+        late = player.wait_for(Recorded)
+        assert (late.note, late.velocity, late.order, late.line) == (72, 100, 1, 0)
+        assert -0.5 <= late.offset <= 0
+        player.stop()
