@@ -1,11 +1,16 @@
 """What `tracker check` prints about a song: its shape, its length, and where
-each instrument will sound. Loading it is the validation."""
+each instrument will sound. Loading it is the validation.
+
+Every name in it comes from the file (or a device file, or the file's own name),
+so each line is shown through `visible`: a newline in a title stays `\\x0a` and
+cannot pass for another line of the report."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from tracker.errors import TrackerError
+from tracker.text import visible
 
 
 def format_duration(seconds: float) -> str:
@@ -41,4 +46,4 @@ def describe_song(path: Path) -> str:
     except TrackerError as error:
         soundfont = f"not found ({error})"
     lines.append(f"  soundfont {soundfont}")
-    return "\n".join(lines)
+    return "\n".join(visible(line) for line in lines)

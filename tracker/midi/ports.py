@@ -332,13 +332,15 @@ class ManagedInput(_Managed[InputPort]):
 
 def ports_command() -> int:
     """`tracker ports`: what we can send to and receive from."""
+    from tracker.text import visible
+
     outputs, inputs = list_outputs(), list_inputs()
     print("MIDI outputs (send to):")
     for name in outputs or ["(none)"]:
-        print(f"  {name}")
+        print(f"  {visible(name)}")  # any client may name its ports: data, not control
     print("MIDI inputs (receive from):")
     for name in inputs or ["(none)"]:
-        print(f"  {name}")
+        print(f"  {visible(name)}")
     return 0
 
 

@@ -2,13 +2,17 @@
 
 The pattern editor owns the state (cursor, selection, playhead, scroll); this
 module only turns one line of one pattern into coloured text, skipping tracks
-that are scrolled out of view.
+that are scrolled out of view. Track names come from the song file: they are
+drawn through `visible` (a crafted name must not reach the terminal as control)
+and fitted by terminal cells, so a wide character cannot push the header out of
+line with its track.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.widget import Widget
@@ -16,6 +20,7 @@ from textual.widget import Widget
 from tracker.song.edit import Selection
 from tracker.song.model import Pattern, Song
 from tracker.song.notation import format_byte, format_effect, format_note
+from tracker.text import visible
 from tracker.ui.entry import lane_of
 from tracker.ui.layout import SEPARATOR, GridLayout, Kind
 
@@ -90,8 +95,8 @@ def header_segments(song: Song, grid: GridLayout, looks: Looks) -> list[Segment]
     for index, track in enumerate(song.tracks):
         width = grid.widths[index]
         marks = ("M" if track.mute else "") + ("S" if track.solo else "")
-        name = track.name[: max(0, width - len(marks) - 1)]
-        text = f"{name:<{width - len(marks)}}{marks}"[:width]
+        name = set_cell_size(visible(track.name), max(0, width - len(marks) - 1))
+        text = set_cell_size(f"{name} {marks}", width)
         segments.append(Segment(SEPARATOR, style))
         segments.append(Segment(text, style + looks["muted"] if track.mute else style))
     segments.append(Segment(SEPARATOR, style))

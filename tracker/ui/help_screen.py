@@ -1,4 +1,8 @@
-"""F1: every key from the key map, by group, and the effect table; Esc closes."""
+"""F1: every key from the key map, by group, and the effect table; Esc closes.
+
+Cells are Text, never markup: key names hold brackets (`[`, `]`), and a key map
+may one day come from the musician's keys.toml.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ def key_table() -> Table:
         table.add_row(Text(group, style="underline"), "")
         for key in KEYMAP:
             if key.group == group:
-                table.add_row(key_display(key.keys), key.description)
+                table.add_row(Text(key_display(key.keys)), Text(key.description))
     table.add_row(Text("Piano", style="underline"), "")
     table.add_row(PIANO_LOWER, "one octave from the base octave: C C# D ... B")
     table.add_row(PIANO_UPPER, "the next octave and a bit: C C# D ... E")
@@ -37,7 +41,7 @@ def effect_table() -> Table:
     table.add_column()
     table.add_row(Text("Effects", style="underline"), "", "")
     for spec in EFFECTS.values():
-        table.add_row(spec.letter, spec.name, spec.help)
+        table.add_row(Text(spec.letter), Text(spec.name), Text(spec.help))
     return table
 
 

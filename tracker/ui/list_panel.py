@@ -1,7 +1,9 @@
 """A short keyboard list (order entries, instruments): a titled column with a highlighted row.
 
-Shared by the order list and the instruments panel, which say what the rows are
-and what their keys do. Lists are short, so a change redraws the panel.
+Shared by the order list, the pattern list and the instruments panel, which say
+what the rows are and what their keys do. Lists are short, so a change redraws the
+panel. Rows hold names from the song file: they are drawn through `visible`, as
+plain Text (never markup), so a crafted name is shown as written.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from tracker.song.edit import Command
+from tracker.text import visible
 from tracker.ui.session import Session
 
 
@@ -60,7 +63,7 @@ class ListPanel(Widget, can_focus=True):
                 style = style + self.get_component_rich_style("list-panel--chosen", partial=True)
             mark = ">" if row == self.index else " "
             text.append("\n")
-            text.append(f"{mark}{rows[row]}"[: self.size.width], style=style)
+            text.append(f"{mark}{visible(rows[row])}"[: self.size.width], style=style)
         return text
 
     def on_focus(self) -> None:

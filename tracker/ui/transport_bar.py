@@ -1,6 +1,9 @@
 """The status bar: transport, position, entry settings on one line; messages and ports on the next.
 
 It redraws only when its text changes, so a cursor move costs nothing here.
+Every message the editor says (a file error quoting a name, a port the player
+cannot find) is drawn here, so this is where outside text goes through `visible`:
+once, for every message path.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.widget import Widget
+
+from tracker.text import visible
 
 
 @dataclass(frozen=True)
@@ -50,12 +55,12 @@ class TransportBar(Widget):
         instrument = "--" if s.instrument is None else f"{s.instrument:02X}"
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append("PLAY" if s.playing else "STOP", style=flag if s.playing else "")
-        text.append(f" {s.bpm:g}bpm Pos {s.position} Pat {s.pattern}")
+        text.append(f" {s.bpm:g}bpm Pos {s.position} Pat {visible(s.pattern)}")
         text.append(f"  Oct {s.octave} Step {s.step} Ins {instrument} ")
         for on, name in ((s.loop, "LOOP"), (s.follow, "FOLLOW"), (s.record, "REC")):
             text.append(f" {name}" if on else "", style=flag)
-        text.append(f"  {'*' if s.dirty else ''}{s.title}")
-        second = s.message or s.status
+        text.append(f"  {'*' if s.dirty else ''}{visible(s.title)}")
+        second = visible(s.message or s.status)
         text.append("\n")
         text.append(
             second, style=self.get_component_rich_style("transport-bar--message", partial=True)
