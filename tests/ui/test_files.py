@@ -11,9 +11,11 @@ from pathlib import Path
 
 from tests.builders import build_song, pattern_rows
 from tests.ui.conftest import make_app
+from tests.ui.fake_clock import FakeClock
 from tracker.song.fileformat import dumps
-from tracker.song.storage import load_song, read_recovery, recovery_path
-from tracker.ui.dialogs import ConfirmDialog
+from tracker.song.recovery import read_recovery, recovery_path
+from tracker.song.storage import load_song
+from tracker.ui.confirm import ConfirmDialog
 
 VERSE = "C-4 01 .. ...\n--- .. .. ..."
 
@@ -60,16 +62,19 @@ async def test_a_failed_save_is_a_message_not_a_crash(tmp_path: Path) -> None:
 async def test_quit_with_unsaved_edits_asks_and_escape_stays(tmp_path: Path) -> None:
     path = song_file(tmp_path)
     app = make_app(load_song(path), path)
+    app.clock = clock = FakeClock()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("x", "ctrl+q")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
+        clock.advance()
         await pilot.press("escape")
         await pilot.pause()
         assert app.is_running and not isinstance(app.screen, ConfirmDialog)
         await pilot.press("ctrl+q")
         await pilot.pause()
-        await pilot.press("s")  # save, then quit
+        clock.advance()  # past the dialog's first half second, when keys are not answers
+        await pilot.press("ctrl+s")  # save, then quit
         await pilot.pause()
         assert not app.is_running
     assert pattern_rows(load_song(path))[0] == "D-4 01 .. ..."
@@ -106,10 +111,12 @@ async def test_a_newer_autosave_is_offered_at_start(tmp_path: Path) -> None:
         app.autosave()
         touch_later(recovery_path(path), 5)
     again = make_app(load_song(path), path)
+    again.clock = clock = FakeClock()
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(again.screen, ConfirmDialog)
-        await pilot.press("r")
+        clock.advance()
+        await pilot.press("ctrl+r")
         await pilot.pause()
         assert pattern_rows(again.session.song)[0] == "D-4 01 .. ..."
         assert again.session.dirty  # recovered, not yet saved
@@ -130,6 +137,7 @@ async def test_a_song_changed_on_disk_reloads_when_there_are_no_edits(tmp_path: 
 async def test_a_song_changed_on_disk_asks_before_dropping_edits(tmp_path: Path) -> None:
     path = song_file(tmp_path)
     app = make_app(load_song(path), path)
+    app.clock = clock = FakeClock()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("down", "v")
         path.write_text(dumps(build_song("G-4 01 .. ...\n--- .. .. ...")))
@@ -137,6 +145,7 @@ async def test_a_song_changed_on_disk_asks_before_dropping_edits(tmp_path: Path)
         app.check_disk()
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
+        clock.advance()
         await pilot.press("escape")  # keep my edits
         await pilot.pause()
         assert pattern_rows(app.session.song) == ["C-4 01 .. ...", "F-4 01 .. ..."]
@@ -162,11 +171,13 @@ async def test_ctrl_o_opens_another_song_and_asks_about_unsaved_edits_first(tmp_
     other = tmp_path / "chorus.toml"
     other.write_text(dumps(build_song("A-3 01 .. ...\n--- .. .. ...")))
     app = make_app(load_song(path), path)
+    app.clock = clock = FakeClock()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("x", "ctrl+o")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("d")  # discard the edit
+        clock.advance()
+        await pilot.press("ctrl+d")  # discard the edit
         await pilot.pause()
         app.screen.query_one("#field-path").value = str(other)  # type: ignore[attr-defined]
         await pilot.press("enter")

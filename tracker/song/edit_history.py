@@ -8,8 +8,10 @@ saved point makes the song clean again.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
+
 from tracker.errors import EditError
-from tracker.song.edit_base import Command
+from tracker.song.edit_base import Command, Edit, Swap
 from tracker.song.model import Song
 
 DEFAULT_DEPTH = 1000
@@ -63,6 +65,10 @@ class History:
         self.revision += 1
         return command.label
 
+    def applied(self, command: Command) -> bool:
+        """True while `command` is in effect: done (or redone) and not undone since."""
+        return any(step is command for step in self._undo)
+
     @property
     def can_undo(self) -> bool:
         return bool(self._undo)
@@ -94,3 +100,19 @@ class History:
         self._redo.clear()
         self._saved_at = 0
         self.revision += 1
+
+
+@dataclass
+class ReplaceSong(Edit):
+    """Every part of the song replaced by another song's (a reload from disk), as one
+    undo step, so the edits it replaced come back with undo."""
+
+    song: Song
+    name: str = "Reload from disk"
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+    def plan(self, song: Song) -> list[Swap]:
+        return [Swap(song, part.name, getattr(self.song, part.name)) for part in fields(Song)]

@@ -103,12 +103,13 @@ class TrackerApp(FileActions):
         if self.start_player is not None:
             self.transport.status = STARTING
             self.run_worker(self.start_player, thread=True, name="player", exit_on_error=False)
-        self.offer_recovery()
+        self.start_file()
         loop = asyncio.get_running_loop()
         for signal_number in HANG_UP_SIGNALS:
             loop.add_signal_handler(signal_number, self.hang_up, signal_number)
 
     def on_unmount(self) -> None:
+        self.close_file()
         loop = asyncio.get_running_loop()
         for signal_number in HANG_UP_SIGNALS:
             loop.remove_signal_handler(signal_number)

@@ -7,21 +7,30 @@ file error lands on the status line; unsaved edits are always asked about.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from textual.app import App
 
 from tracker.errors import TrackerError
-from tracker.song.storage import discard_recovery, read_recovery
-from tracker.ui.dialogs import ConfirmDialog, FormDialog
+from tracker.song.recovery import Recovery
+from tracker.text import visible
+from tracker.ui.confirm import Answer, ConfirmDialog
+from tracker.ui.dialogs import FormDialog
 from tracker.ui.files import SongFile
 from tracker.ui.session import Session
+
+SAVE_FIRST = Answer("save", "Save first", "ctrl+s")
+DISCARD_EDITS = Answer("discard", "Discard the edits", "ctrl+d")
+DISCARD_AUTOSAVE = Answer("discard", "Discard it (delete the autosave)", "ctrl+d")
 
 
 class FileActions(App[int]):
     session: Session
     file: SongFile
+    clock: Callable[[], float] = time.monotonic
+    """For the dialogs' first half second (tests pass a fake clock)."""
 
     def say(self, text: str) -> None:
         raise NotImplementedError
@@ -29,21 +38,66 @@ class FileActions(App[int]):
     def _after_history(self) -> None:
         raise NotImplementedError
 
+    def _confirm(
+        self,
+        question: str,
+        answers: list[Answer],
+        safe: str,
+        answer: Callable[[str | None], None],
+    ) -> None:
+        self.push_screen(ConfirmDialog(question, answers, safe, clock=self.clock), answer)
+
     # Files
 
+    def start_file(self) -> None:
+        """At start: lock the song, warn of another editor on it, offer recovery files."""
+        notice = self.file.claim()
+        if notice:
+            self.say(notice)
+        self.offer_recovery()
+
+    def close_file(self) -> None:
+        """Leaving: let go of the song's lock."""
+        self.file.release()
+
     def action_save(self) -> None:
+        self._save_then(None)
+
+    def _save_then(self, then: Callable[[], None] | None) -> None:
+        """Save to the song's own file (asking for a name when it has none, or when its
+        path now leads somewhere else), then run `then`."""
         if self.session.path is None:
-            self.action_save_as()
+            self.action_save_as(then)
             return
-        self._save(None)
+        moved = self.file.moved()
+        if moved is None:
+            if self._save(None) and then is not None:
+                then()
+            return
+
+        def answer(choice: str | None) -> None:
+            if choice == "save" and self._save(None) and then is not None:
+                then()
+
+        name = self.session.path.name
+        question = (
+            f"{name} now leads to {moved}, not to {self.file.resolved} where it was "
+            "opened (it became a link to somewhere else)."
+        )
+        self._confirm(
+            question,
+            [Answer("save", f"Save to {moved.name} anyway", "ctrl+s")],
+            "Cancel (F3 saves under another name)",
+            answer,
+        )
 
     def _save(self, path: Path | None) -> bool:
         try:
-            saved = self.file.save(path)
+            saved, problem = self.file.save(path)
         except TrackerError as error:
-            self.say(error.message)
+            self.say(visible(error.message))
             return False
-        self.say(f"Saved {saved}")
+        self.say(visible(f"Saved {saved}" + (f" ({problem})" if problem else "")))
         return True
 
     def action_save_as(self, then: Callable[[], None] | None = None) -> None:
@@ -62,11 +116,11 @@ class FileActions(App[int]):
             try:
                 self.file.open(path)
             except TrackerError as error:
-                self.say(error.message)
+                self.say(visible(error.message))
                 return
-            self.session.message = f"Opened {path}"
+            self.session.message = visible(f"Opened {path}")
             self._after_history()
-            self.offer_recovery()
+            self.start_file()
 
         def ask() -> None:
             self.push_screen(FormDialog("Open", [("path", "File", "")], _path), open_it)
@@ -79,18 +133,17 @@ class FileActions(App[int]):
             then()
             return
 
-        def answer(key: str | None) -> None:
-            if key == "s":
-                if self.session.path is None:
-                    self.action_save_as(then)
-                elif self._save(None):
-                    then()
-            elif key == "d":
+        def answer(choice: str | None) -> None:
+            if choice == "save":
+                self._save_then(then)
+            elif choice == "discard":
+                problem = self.file.drop_edits()
+                if problem:
+                    self.say(visible(problem))
                 then()
 
         question = f"{what}: the song has unsaved changes."
-        answers = {"s": "Save first", "d": "Discard them", "escape": "Cancel"}
-        self.push_screen(ConfirmDialog(question, answers), answer)
+        self._confirm(question, [SAVE_FIRST, DISCARD_EDITS], "Cancel (keep editing)", answer)
 
     def action_quit_tracker(self) -> None:
         self._unless_unsaved("Quit", lambda: self.exit(0))
@@ -111,55 +164,93 @@ class FileActions(App[int]):
         try:
             self.file.autosave()
         except TrackerError as error:
-            self.say(f"Autosave failed: {error.message}")
+            self.say(visible(f"Autosave failed: {error.message}"))
 
     def offer_recovery(self) -> None:
-        path = self.session.path
-        if path is None:
-            return
-        try:
-            recovered = read_recovery(path)
-        except TrackerError as error:
-            self.say(f"The autosave cannot be read: {error.message}")
-            return
-        if recovered is None:
-            return
+        """Offer each recovery file left by an editor that is gone and holding edits the
+        song file lacks, one dialog after another."""
+        for recovery_file in self.file.pending_recoveries():
+            try:
+                found = self.file.worth_offering(recovery_file)
+            except TrackerError as error:
+                self.file.deferred.add(recovery_file)
+                self.say(visible(f"The autosave cannot be read: {error.message}"))
+                continue
+            if found is not None:
+                self._offer(found)
+                return
 
-        def answer(key: str | None) -> None:
-            if key == "r":
-                self.session.replace_song(recovered, path, recovered=True)
+    def _offer(self, found: Recovery) -> None:
+        path = self.session.path
+        assert path is not None
+
+        def answer(choice: str | None) -> None:
+            if choice == "recover":
+                self.file.recover(found)
                 self.session.message = "Recovered the autosave: save to keep it"
                 self._after_history()
-            elif key == "d":
-                discard_recovery(path)
+                return  # the session now holds its edits: other files wait for the next start
+            if choice == "discard":
+                try:
+                    self.file.discard(found.path)
+                except TrackerError as error:
+                    self.say(visible(error.message))
+                    self.file.deferred.add(found.path)
+            else:
+                self.file.deferred.add(found.path)
+            self.offer_recovery()
 
-        question = f"An autosave of {path.name} is newer than the file (the tracker stopped unexpectedly?)."
-        answers = {"r": "Recover it", "d": "Discard it", "escape": "Keep the file, decide later"}
-        self.push_screen(ConfirmDialog(question, answers), answer)
+        written = time.strftime("%Y-%m-%d %H:%M", time.localtime(_mtime_s(found.path)))
+        question = (
+            f"An autosave of {path.name} holds edits the song file does not have "
+            f"(the tracker stopped before they were saved?).\n"
+            f"{found.path.name}, written {written}."
+        )
+        self._confirm(
+            question,
+            [Answer("recover", "Recover it (save to keep it)", "ctrl+r"), DISCARD_AUTOSAVE],
+            "Decide later (both files stay)",
+            answer,
+        )
 
     def check_disk(self) -> None:
+        if isinstance(self.screen, ConfirmDialog):
+            return  # one question at a time; the change is still there when it is answered
         if not self.file.changed_on_disk():
             return
         if not self.session.dirty:
-            self._reload("Reloaded: the file changed on disk")
+            self._reload("Reloaded: the file changed on disk (Ctrl+Z goes back)")
             return
 
-        def answer(key: str | None) -> None:
-            if key == "r":
+        def answer(choice: str | None) -> None:
+            if choice == "reload":
                 self._reload("Reloaded from disk")
 
         question = "The song file changed on disk, and you have unsaved edits."
-        answers = {"r": "Reload (lose my edits)", "escape": "Keep my edits"}
-        self.push_screen(ConfirmDialog(question, answers), answer)
+        reload = Answer(
+            "reload",
+            "Reload it (your edits stay in a recovery file; Ctrl+Z brings them back)",
+            "ctrl+r",
+        )
+        self._confirm(question, [reload], "Keep my edits", answer)
 
     def _reload(self, message: str) -> None:
         try:
-            self.file.reload()
+            kept = self.file.reload()
         except TrackerError as error:
-            self.say(f"Could not reload: {error.message}")
+            self.say(visible(f"Could not reload: {error.message}"))
             return
-        self.session.message = message
+        if kept is not None:
+            message += f"; your edits are kept in {kept.name} (Ctrl+Z brings them back)"
+        self.session.message = visible(message)
         self._after_history()
+
+
+def _mtime_s(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _path(values: dict[str, str]) -> Path:

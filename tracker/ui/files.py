@@ -1,15 +1,35 @@
-"""The song's file: save, autosave to the recovery file, notice changes made on disk.
+"""The song's file: save, autosave to a recovery file, notice changes made on disk.
 
 No Textual: the app asks and shows; this module does the file work and turns
 every failure into a TrackerError whose message the status line can show.
+
+Recovery files are removed exactly when their edits are saved or discarded, and
+only the ones whose edits this editor holds: the one it autosaves to, one it
+recovered from, and one a reload kept while that reload is undone. Another
+editor's recovery file is never touched (tracker.song.lock tells the editors apart).
 """
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
+from tracker.errors import SongFormatError, TrackerError
+from tracker.song.edit import Command
+from tracker.song.lock import Editor, SongLock, acquire
 from tracker.song.model import Song
-from tracker.song.storage import discard_recovery, load_song, save_song, write_recovery
+from tracker.song.recovery import (
+    Recovery,
+    personal_recovery_path,
+    recovery_files,
+    recovery_path,
+    remove_recovery,
+    worth_offering,
+    write_recovery,
+)
+from tracker.song.storage import load_song, save_song
+from tracker.text import visible
 from tracker.ui.session import Session
 
 
@@ -22,33 +42,176 @@ def _mtime(path: Path | None) -> int | None:
         return None
 
 
+def _resolved(path: Path | None) -> Path | None:
+    return Path(os.path.realpath(path)) if path is not None else None
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A recovery file holding the edits a reload replaced, and that reload."""
+
+    path: Path
+    reload: Command
+
+
 class SongFile:
     """Keeps the session and its file in step."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, me: Editor | None = None) -> None:
+        """No file work here: `claim` locks the song and picks the autosave file."""
         self.session = session
+        self.me = me or Editor.this()
         self.known_mtime = _mtime(session.path)
         self.autosaved_revision = session.revision
+        self.resolved = _resolved(session.path)
+        """Where the song's path led when it was opened or saved (a symlink's target)."""
+        self.lock: SongLock | None = None
+        self.own: Path | None = None
+        """The recovery file this editor autosaves to."""
+        self.wrote_own = False
+        self.adopted: list[Path] = []
+        """Recovery files whose edits the musician recovered into this session."""
+        self.kept: list[Kept] = []
+        self.deferred: set[Path] = set()
+        """Recovery files the musician chose to decide on later (offered again next start)."""
 
-    def save(self, path: Path | None = None) -> Path:
-        """Save to `path` (or the song's own path); raises SaveError, the song on disk intact."""
+    # Locking and recovery files
+
+    def claim(self) -> str | None:
+        """Lock the song and pick this editor's autosave file; a warning when another
+        editor has the song open."""
+        self.release()
+        path = self.session.path
+        if path is None:
+            return None
+        real = _resolved(path)
+        assert real is not None
+        self.lock = acquire(real, self.me)
+        shared = recovery_path(real)
+        if self.lock.ours and not _exists(shared):
+            self.own = shared
+        else:
+            self.own = personal_recovery_path(real, self.me)
+        holder = self.lock.holder
+        if holder is None:
+            return None
+        return (
+            f"Another editor (process {holder.pid} on {visible(holder.host)}) has "
+            f"{visible(path.name)} open: a save there or here replaces the other's; "
+            "this one autosaves to its own file"
+        )
+
+    def release(self) -> None:
+        """Let go of the song's lock (quitting, or opening another song)."""
+        if self.lock is not None:
+            self.lock.release()
+        self.lock = None
+        self.own = None
+        self.wrote_own = False
+        self.adopted = []
+        self.kept = []
+        self.deferred = set()
+
+    def pending_recoveries(self) -> list[Path]:
+        """Recovery files of this song left by editors that are gone, not yet decided on."""
+        path = self.session.path
+        if path is None or self.lock is None:
+            return []
+        mine = {self.own, *self.adopted, *(kept.path for kept in self.kept), *self.deferred}
+        files = recovery_files(_resolved(path) or path, shared=self.lock.ours)
+        return [file for file in files if file not in mine]
+
+    def worth_offering(self, recovery: Path) -> Recovery | None:
+        """The recovery when its song differs from the song file's; one that holds the
+        same song carries nothing and is removed. Raises TrackerError naming the file."""
+        assert self.session.path is not None
+        try:
+            saved: Song | None = load_song(self.session.path)
+        except SongFormatError:
+            saved = None
+        found = worth_offering(recovery, saved)
+        if found is None:
+            remove_recovery(recovery)
+        return found
+
+    def recover(self, recovery: Recovery) -> None:
+        """Take a recovery file's song into the session; its file is ours from now on."""
+        assert self.session.path is not None
+        self.session.replace_song(recovery.song, self.session.path, recovered=True)
+        self.autosaved_revision = self.session.revision
+        if not self.wrote_own:
+            self.own, self.wrote_own = recovery.path, True  # overwritten by the next autosave
+        else:
+            self.adopted.append(recovery.path)
+
+    def discard(self, recovery: Path) -> None:
+        """The musician declined a recovery file: remove it."""
+        remove_recovery(recovery)
+
+    def _held_edits(self) -> list[Path]:
+        """Recovery files whose edits are in this session (and so go when it is saved or
+        its edits are discarded)."""
+        held = [self.own] if self.own is not None and self.wrote_own else []
+        held += self.adopted
+        held += [k.path for k in self.kept if not self.session.history.applied(k.reload)]
+        return held
+
+    def drop_edits(self) -> str | None:
+        """The session's unsaved edits are discarded: remove the recovery files holding
+        them. A problem removing one is returned for the status line."""
+        return self._tidy(self._held_edits())
+
+    def _tidy(self, files: list[Path]) -> str | None:
+        problems: list[str] = []
+        for file in files:
+            try:
+                remove_recovery(file)
+            except TrackerError as error:
+                problems.append(error.message)
+        self.wrote_own = self.wrote_own and self.own not in files
+        self.adopted = [file for file in self.adopted if file not in files]
+        self.kept = [k for k in self.kept if k.path not in files]
+        return "; ".join(problems) or None
+
+    # Saving
+
+    def moved(self) -> Path | None:
+        """Where the song's path leads now, when that is not where it led when the song
+        was opened or last saved (it became a symlink to somewhere else)."""
+        now = _resolved(self.session.path)
+        return now if now is not None and now != self.resolved else None
+
+    def save(self, path: Path | None = None) -> tuple[Path, str | None]:
+        """Save to `path` (or the song's own path); raises SaveError, the song on disk intact.
+        Returns the file and a problem tidying recovery files up, if any."""
         target = path or self.session.path
         assert target is not None, "save_as asks for a path first"
         save_song(self.session.song, target)
+        held = self._held_edits()
+        new_place = self.session.path is None or _resolved(target) != _resolved(self.session.path)
         self.session.mark_saved(target)
         self.known_mtime = _mtime(target)
-        discard_recovery(target)
-        return target
+        self.resolved = _resolved(target)
+        problem = self._tidy(held)
+        if new_place:
+            notice = self.claim()
+            problem = "; ".join(p for p in (problem, notice) if p) or None
+        return target, problem
 
     def autosave(self) -> bool:
-        """Write the recovery file when there are edits since the last autosave."""
+        """Write this editor's recovery file when there are edits since the last autosave."""
         path = self.session.path
         revision = self.session.revision
         if path is None or not self.session.dirty or revision == self.autosaved_revision:
             return False
-        write_recovery(self.session.song, path)
+        if self.own is None:
+            self.claim()
+        write_recovery(self.session.song, path, self.own)
+        self.wrote_own = True
         self.autosaved_revision = revision
         return True
+
+    # The file on disk
 
     def changed_on_disk(self) -> bool:
         """True once when the file's modification time moved since we last read or wrote it."""
@@ -58,18 +221,41 @@ class SongFile:
         self.known_mtime = now
         return True
 
-    def reload(self) -> Song:
-        """Read the song again from its file (raises SongFormatError)."""
-        assert self.session.path is not None
-        song = load_song(self.session.path)
-        self.session.replace_song(song, self.session.path)
-        self.known_mtime = _mtime(self.session.path)
+    def reload(self) -> Path | None:
+        """Read the song again from its file, as one undo step. Unsaved edits are first
+        written to a recovery file of their own (returned), so they survive even when
+        the reload is never undone; when that write fails nothing is reloaded.
+        Raises TrackerError."""
+        path = self.session.path
+        assert path is not None
+        song = load_song(path)
+        kept: Path | None = None
+        if self.session.dirty:
+            kept = personal_recovery_path(_resolved(path) or path, self.me)
+            write_recovery(self.session.song, path, kept)
+            if self.wrote_own and self.own is not None:
+                self._tidy([self.own])  # its edits are all in the kept file
+        command = self.session.reload(song)
+        if kept is not None:
+            self.kept.append(Kept(kept, command))
+        self.known_mtime = _mtime(path)
+        self.resolved = _resolved(path)
         self.autosaved_revision = self.session.revision
-        return song
+        return kept
 
     def open(self, path: Path) -> Song:
         song = load_song(path)
+        self.release()
         self.session.replace_song(song, path)
         self.known_mtime = _mtime(path)
+        self.resolved = _resolved(path)
         self.autosaved_revision = self.session.revision
         return song
+
+
+def _exists(path: Path) -> bool:
+    try:
+        path.lstat()
+    except OSError:
+        return False
+    return True

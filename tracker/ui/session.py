@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tracker.errors import EditError
 from tracker.song.edit import Clipboard, Command, History
+from tracker.song.edit_history import ReplaceSong
 from tracker.song.model import Song
 
 
@@ -68,3 +69,12 @@ class Session:
         self.history = History(song)
         self.path = path
         self.recovered = recovered
+
+    def reload(self, song: Song) -> Command:
+        """The song as read again from its file, as one undo step (undo brings back the
+        edits it replaced); the result is clean. Returns the step."""
+        command = ReplaceSong(song)
+        self.history.do(command)
+        self.history.mark_saved()
+        self.recovered = False
+        return command
