@@ -229,8 +229,8 @@ class TrackerApp(FileActions):
             self.editor.set_playhead(None, None, None)
             self.orders.set_playing(None)
         for note in heard.recorded:
-            if note.velocity > 0:
-                self.editor.record_note(note.note, note.order, note.line)
+            self.editor.record_note(note.note, note.velocity, note.order, note.line)
+        transport.thru_to(self.session.song, self.editor.instrument)
         if heard.playhead is not None or heard.status_changed:
             self.update_bar()
 

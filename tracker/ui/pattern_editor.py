@@ -59,6 +59,7 @@ from tracker.ui.entry import (
 from tracker.ui.forms import track_fields, track_parser
 from tracker.ui.grid_painter import COMPONENT_CLASSES, Looks, Marks, header_segments, line_segments
 from tracker.ui.layout import Field, GridLayout, Kind, gutter_width
+from tracker.ui.recording import Chords, recorded_note
 from tracker.ui.session import Session
 
 
@@ -106,6 +107,8 @@ class PatternEditor(ScrollView, can_focus=True):
         self.step = 1
         self.instrument: int | None = min(session.song.instruments, default=None)
         self.grid = GridLayout.of(session.song.tracks)
+        self.chords = Chords()
+        """Keys held on the MIDI keyboard, for recording (record_note)."""
         self._update_virtual_size()
 
     # The model as this widget sees it
@@ -588,19 +591,36 @@ class PatternEditor(ScrollView, can_focus=True):
 
     # Recording
 
-    def record_note(self, note: int, order: int | None, line: int | None) -> None:
-        """A note from MIDI input: at the player's line while playing, else at the cursor."""
-        if order is None or line is None or not 0 <= order < len(self.song.order):
-            if self.field.kind is Kind.NOTE:
-                self.enter_note(note, preview=False)
+    def record_note(self, note: int, velocity: int, order: int | None, line: int | None) -> None:
+        """A note from MIDI input (velocity 0: its key let go), with its velocity: at the
+        player's line while playing, else at the cursor, stepping on once per chord. Each
+        key held takes the next note column (tracker/ui/recording.py)."""
+        if velocity == 0:
+            self.chords.release(note)
             return
-        pattern = self.song.order[order]
-        column = self.field.column if self.field.kind is not Kind.CC else 0
-        fields = self.grid.fields[self.cursor.track]
-        note_field = next(f for f in fields if f.kind is Kind.NOTE and f.column == column)
-        spot = Spot(pattern, line, self.cursor.track, note_field)
-        command = note_command(self.song, spot, note, self.instrument)
+        first_of_chord = not self.chords.chord_open
+        if order is None or line is None:  # stopped: step record
+            if self.field.kind is not Kind.NOTE:
+                return
+            if first_of_chord or self.chords.line is None:
+                self.chords.line = self.cursor.line
+            pattern, line = self.pattern_name, self.chords.line
+        elif 0 <= order < len(self.song.order):
+            pattern = self.song.order[order]
+        else:
+            return
+        track = self.cursor.track
+        first = self.field.column if self.field.kind is not Kind.CC else 0
+        column = self.chords.press(note, first, self.song.tracks[track].notes)
+        if column is None:
+            return
+        place = (pattern, line, track, column)
+        command = recorded_note(self.song, place, note, velocity, self.instrument)
+        if command is None:
+            return
         self._edit(command, range(line, line + 1) if pattern == self.pattern_name else range(0))
+        if order is None and first_of_chord:
+            self._advance()
 
     # Playhead
 

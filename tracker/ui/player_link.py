@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from tracker.engine.routing import assign_channels
 from tracker.errors import TrackerError
 from tracker.player import (
     Command,
@@ -30,6 +31,7 @@ from tracker.player import (
     Recorded,
     Refused,
     SetMute,
+    SetThru,
     Status,
     Stop,
     Stopped,
@@ -117,6 +119,8 @@ class Transport:
         self._note = ""
         self._note_until = 0.0
         self._restarting: _Restart | None = None
+        self._thru: tuple[int | None, int] | None = None
+        """(instrument, channel) the player echoes MIDI input to, as last told."""
 
     # The player coming and going
 
@@ -143,6 +147,7 @@ class Transport:
         self.playing = False
         link = self.link
         self._sent_revision = -1  # the new process has no song yet
+        self._thru = None
         self._player_sound = None
         if isinstance(link, Restartable) and self._restarting is None:
             self._restarting = _Restart(link, link.restart, reason)
@@ -234,6 +239,19 @@ class Transport:
 
     def mute(self, track: int, muted: bool) -> None:
         self._send(SetMute(track, muted))
+
+    def thru_to(self, song: Song, instrument: int | None) -> None:
+        """While recording, notes played on the MIDI keyboard sound on the selected
+        instrument's channel (and its own port, when it has one), not on the keyboard's:
+        told to the player when that changes."""
+        if not (self.record and self.available):
+            return
+        try:
+            channel = assign_channels(song).get(instrument, 0) if instrument is not None else 0
+        except TrackerError:
+            channel = 0  # a channel out of range: the song will not play either; it says why
+        if (instrument, channel) != self._thru and self._send(SetThru(channel, instrument)):
+            self._thru = (instrument, channel)
 
     def song_edited(self, song: Song, revision: int) -> None:
         """While playing, hand the edited song over (at most once per revision)."""
