@@ -42,10 +42,55 @@ class ConfirmDialog(ModalScreen[str]):
             self.dismiss(event.key)
 
 
-class FormDialog(ModalScreen[T | None], Generic[T]):
-    """Labelled text fields; Enter checks them with `parse`, Escape cancels."""
+_EDITING_KEYS: dict[str, str] = {
+    key.strip(): binding.action
+    for binding in Input.BINDINGS
+    if isinstance(binding, Binding)
+    for key in binding.key.split(",")
+}
+"""Input's own keys (Backspace, arrows, Home, Enter ...) -> the action each runs."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]  # noqa: RUF012
+
+class FormField(Input):
+    """A dialog's text field: keys act in the order typed, and focus selects nothing.
+
+    Textual's Input selects all on focus, so the first Backspace after Tab wiped the
+    whole field (a track's CC lanes went that way, with their data on Enter); here
+    focus puts the cursor after the text.
+
+    Input's editing keys are bindings, and a binding runs only once its key has
+    bubbled up to the app, while a typed character is inserted at once: in a burst,
+    "Backspace 0" came out as "0 Backspace". Each editing key runs here as it arrives.
+    """
+
+    def __init__(self, value: str, *, id: str) -> None:
+        super().__init__(value, id=id, select_on_focus=False)
+
+    def on_focus(self) -> None:
+        self.cursor_position = len(self.value)
+
+    async def on_key(self, event: events.Key) -> None:
+        action = _EDITING_KEYS.get(event.key)
+        if action is not None:
+            event.stop()
+            event.prevent_default()
+            await self.run_action(action)
+
+
+class FormDialog(ModalScreen[T | None], Generic[T]):
+    """Labelled text fields; Enter checks them with `parse`, Escape cancels.
+
+    Tab and Shift+Tab are priority bindings of the dialog: the app runs them as the
+    key arrives, before it routes the next key. As ordinary bindings they ran only
+    once Tab had bubbled up from the field, so keys typed right after it (within
+    ~150 ms in a real terminal) still went to the field being left.
+    """
+
+    BINDINGS = [  # noqa: RUF012
+        Binding("escape", "cancel", "Cancel", show=False),
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+    ]
 
     def __init__(
         self, title: str, fields: list[tuple[str, str, str]], parse: Callable[[dict[str, str]], T]
@@ -61,7 +106,7 @@ class FormDialog(ModalScreen[T | None], Generic[T]):
             yield Static(self.title_text, classes="dialog-question")
             for key, label, value in self.fields:
                 yield Label(label)
-                yield Input(value, id=f"field-{key}")
+                yield FormField(value, id=f"field-{key}")
             yield Static("Enter: OK   Esc: cancel   Tab: next field", classes="dialog-keys")
             yield Static("", id="dialog-error", classes="dialog-error")
 
