@@ -3,6 +3,8 @@
 This is the edge where errors meet the shell: every TrackerError is printed as
 one line on stderr (exit 1), usage errors exit 2, nothing else is caught here so
 a real bug still shows its traceback to the developer who must fix it.
+Everything printed may quote a song, a file name or a port name, so it reaches
+the terminal through `tracker.text.visible`: data, never terminal control.
 Subcommands import their modules lazily so `tracker play` never loads Textual
 and `tracker --help` is instant.
 """
@@ -10,14 +12,18 @@ and `tracker --help` is instant.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from tracker.errors import TrackerError, UsageError
 from tracker.song.fileformat import LPB_RANGE
 from tracker.song.model import MAX_LINES, MAX_TRACKS
+from tracker.text import visible
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -25,6 +31,35 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 Handler = Callable[[argparse.Namespace], int]
+
+
+def _complain(error: TrackerError) -> None:
+    """An error on stderr as `tracker: ...`. A TrackerError is one line whatever its message
+    quotes (a newline in a file name is spelled out too); a usage error keeps the usage
+    line argparse adds under the reason."""
+    text = visible(str(error), newlines=isinstance(error, UsageError))
+    print(f"tracker: {text}", file=sys.stderr)
+
+
+class _VisibleOutput(io.TextIOBase):
+    """stdout while a subcommand runs: every write is shown through `visible`, lines kept.
+    One guard for every report, whichever module prints it (render's summary, the MIDI
+    import's report, panic's port names). The editor and `tracker play` draw on the
+    terminal themselves and are not behind it."""
+
+    def __init__(self, out: TextIO) -> None:
+        super().__init__()
+        self.out = out
+
+    def write(self, text: str) -> int:
+        self.out.write(visible(text, newlines=True))
+        return len(text)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+    def isatty(self) -> bool:
+        return self.out.isatty()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -76,7 +111,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         except TrackerError as error:
             problems = [error]
         for problem in problems:
-            print(f"tracker: {problem}", file=sys.stderr)
+            _complain(problem)
         failures += bool(problems)
     return EXIT_BAD_INPUT if failures else EXIT_OK
 
@@ -180,12 +215,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    def command(name: str, help: str, handler: Handler) -> argparse.ArgumentParser:
+    def command(
+        name: str, help: str, handler: Handler, *, draws: bool = False
+    ) -> argparse.ArgumentParser:
+        """`draws`: the command writes terminal control of its own (the editor's screen,
+        `tracker play`'s status line) and shows outside text through `visible` itself."""
         sub = commands.add_parser(name, help=help, description=help)
-        sub.set_defaults(handler=handler)
+        sub.set_defaults(handler=handler, draws=draws)
         return sub
 
-    sub = command("open", "open SONG in the editor (same as `tracker SONG`)", _cmd_open)
+    sub = command("open", "open SONG in the editor (same as `tracker SONG`)", _cmd_open, draws=True)
     sub.add_argument("song", type=Path, nargs="?", help="song file (.toml); created on first save")
     sub.add_argument("--port", help="send every track to the MIDI output port matching NAME")
     sub.add_argument(
@@ -256,7 +295,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--tracks-by", choices=["channel", "track"], default="channel")
     sub.add_argument("--force", action="store_true", help="overwrite an existing song file")
 
-    sub = command("play", "play a song headless to MIDI ports and the soundfont", _cmd_play)
+    sub = command(
+        "play", "play a song headless to MIDI ports and the soundfont", _cmd_play, draws=True
+    )
     sub.add_argument("song", type=Path)
     sub.add_argument("--port", help="send every track to the MIDI output port matching NAME")
     sub.add_argument("--loop", action="store_true", help="loop the song")
@@ -297,12 +338,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(_with_default_command(sys.argv[1:] if argv is None else argv))
-        return int(args.handler(args))
+        if args.draws:
+            return int(args.handler(args))
+        with contextlib.redirect_stdout(_VisibleOutput(sys.stdout)):
+            return int(args.handler(args))
     except UsageError as error:
-        print(f"tracker: {error}", file=sys.stderr)
+        _complain(error)
         return EXIT_USAGE
     except TrackerError as error:
-        print(f"tracker: {error}", file=sys.stderr)
+        _complain(error)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED

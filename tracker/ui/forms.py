@@ -3,6 +3,10 @@
 Each `parse_*` returns an edit command, checked against the song with
 `Edit.plan` (which changes nothing), so a bad value is refused inside the
 dialog with the edit's own message.
+
+A text field draws its value as it is, so names from the song file are offered
+through `visible` (a crafted title must not reach the terminal as control), and
+a field still holding what it was offered gives back the original.
 """
 
 from __future__ import annotations
@@ -26,8 +30,16 @@ from tracker.song.edit import (
 )
 from tracker.song.model import Instrument, Song, Track
 from tracker.song_check import check_cc_lane
+from tracker.text import visible
 
 Fields = list[tuple[str, str, str]]
+
+
+def _taken(typed: str, original: str) -> str:
+    """What a name field gives the edit: the original when the musician left the field as
+    offered (`visible(original)`), so confirming a dialog never rewrites a name holding
+    control characters, or a title's direction marks, into their spelled-out form."""
+    return original if typed == visible(original) else typed
 
 
 def parse_number(
@@ -42,7 +54,7 @@ def parse_number(
 
 def settings_fields(song: Song) -> Fields:
     return [
-        ("title", "Title", song.title),
+        ("title", "Title", visible(song.title)),
         ("bpm", "Tempo (bpm)", f"{song.bpm:g}"),
         ("lpb", "Lines per beat", str(song.lpb)),
         ("tpl", "Ticks per line", str(song.tpl)),
@@ -53,7 +65,7 @@ def settings_fields(song: Song) -> Fields:
 def settings_parser(song: Song) -> Callable[[dict[str, str]], Edit]:
     def parse(values: dict[str, str]) -> Edit:
         command = ChangeSettings(
-            title=values["title"],
+            title=_taken(values["title"], song.title),
             bpm=parse_number(values, "bpm", "the tempo", float),
             lpb=int(parse_number(values, "lpb", "lines per beat", int)),
             tpl=int(parse_number(values, "tpl", "ticks per line", int)),
@@ -67,10 +79,10 @@ def settings_parser(song: Song) -> Callable[[dict[str, str]], Edit]:
 
 def instrument_fields(instrument: Instrument) -> Fields:
     return [
-        ("name", "Name", instrument.name),
+        ("name", "Name", visible(instrument.name)),
         ("program", "Program (0-127)", str(instrument.program)),
         ("bank", "Bank (128 = drums)", str(instrument.bank)),
-        ("device", "Device (empty: soundfont)", instrument.device or ""),
+        ("device", "Device (empty: soundfont)", visible(instrument.device or "")),
         (
             "channel",
             "MIDI channel (1-16, empty: any)",
@@ -83,12 +95,13 @@ def instrument_parser(song: Song, number: int | None) -> Callable[[dict[str, str
     """Edits instrument `number`, or adds a new one when it is None."""
 
     def parse(values: dict[str, str]) -> Edit:
-        device = values["device"].strip() or None
+        offered = song.instruments[number] if number is not None else Instrument(name="")
+        device = _taken(values["device"], offered.device or "").strip() or None
         if device is not None:
             load_device(device)  # an unknown device is named here, with the known ones
         channel_text = values["channel"].strip()
         instrument = Instrument(
-            name=values["name"].strip(),
+            name=_taken(values["name"], offered.name).strip(),
             soundfont=None if device else "default",
             program=int(parse_number(values, "program", "the program", int)),
             bank=int(parse_number(values, "bank", "the bank", int)),
@@ -113,7 +126,7 @@ def instrument_parser(song: Song, number: int | None) -> Callable[[dict[str, str
 
 def track_fields(track: Track) -> Fields:
     return [
-        ("name", "Name", track.name),
+        ("name", "Name", visible(track.name)),
         ("notes", "Note columns (polyphony)", str(track.notes)),
         ("effects", "Effect columns", str(track.effects)),
         ("cc", "CC lanes (names or numbers, comma separated)", ", ".join(track.cc)),
@@ -126,7 +139,7 @@ def track_parser(song: Song, index: int) -> Callable[[dict[str, str]], Command]:
     def steps(values: dict[str, str]) -> list[Command]:
         track = song.tracks[index]
         found: list[Command] = []
-        name = values["name"].strip()
+        name = _taken(values["name"], track.name).strip()
         if name != track.name:
             found.append(RenameTrack(index, name))
         notes = int(parse_number(values, "notes", "note columns", int))
