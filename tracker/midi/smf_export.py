@@ -20,9 +20,9 @@ from tracker.engine.events import Event, Kind, Timeline
 from tracker.engine.routing import audible_tracks
 from tracker.engine.timeline import compile_song
 from tracker.errors import UsageError
+from tracker.files import write_atomically
 from tracker.instruments import cc_lane_for
 from tracker.song.model import Song
-from tracker.song.storage import write_atomically
 
 DEFAULT_PPQ = 960
 """Ticks per beat: divisible by 2, 3, 4, 5, 6, 8, so every lpb up to 8 (and tpl ticks) fits."""

@@ -6,6 +6,8 @@ song (os.replace is atomic), after which the folder itself is fsynced so the
 rename survives a power cut. The previous version is kept as `NAME.toml~`
 (the editor convention: `songs/*.toml` globs and most .gitignore files skip
 it). When anything fails, SaveError says why and the song on disk is as it was.
+The writing itself, and the refusal to read or replace anything but a regular
+file (a device, a pipe, a socket, a folder), live in tracker.files.
 
 Before writing, the text is read back and compared with the song, so a song
 that could not be loaded again is refused instead of written.
@@ -16,15 +18,19 @@ Autosave goes to `.NAME.toml.autosave` beside the song, never over it;
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import os
-import stat
-import tempfile
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 
 from tracker.errors import SaveError, SongFormatError
+from tracker.files import (
+    NotAFileError,
+    check_target,
+    name_max,
+    read_regular,
+    reason,
+    write_atomically,
+)
 from tracker.song.fileformat import dumps, load_bytes
 from tracker.song.model import Song
 
@@ -33,30 +39,43 @@ RECOVERY_SUFFIX = ".autosave"
 
 
 def load_song(path: str | Path) -> Song:
-    """Read a song file; every problem is a SongFormatError naming the file."""
+    """Read a song file; every problem is a SongFormatError naming the file.
+
+    Only a regular file is read: a pipe would wait forever for a writer, a
+    device may never end."""
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path):
-            # A pipe would wait forever for a writer, a device may never end: read files only.
-            raise SongFormatError("this is not a song file (a pipe or a device?)", path=path)
-        data = Path(path).read_bytes()
+        data = read_regular(path)
     except FileNotFoundError:
         raise SongFormatError("no such song file", path=path) from None
-    except IsADirectoryError:
-        raise SongFormatError("this is a folder, not a song file", path=path) from None
+    except NotAFileError as error:
+        if error.kind == "a folder":
+            raise SongFormatError("this is a folder, not a song file", path=path) from None
+        raise SongFormatError(f"this is not a song file: {reason(error)}", path=path) from None
     except OSError as error:
-        raise SongFormatError(f"cannot read the file: {_reason(error)}", path=path) from None
+        raise SongFormatError(f"cannot read the file: {reason(error)}", path=path) from None
     return load_bytes(data, path)
 
 
 def save_song(song: Song, path: str | Path) -> None:
-    """Write the song atomically, keeping the previous version as NAME.toml~."""
+    """Write the song atomically, keeping the previous version as NAME.toml~.
+
+    The song and its backup are only ever regular files: a path naming a device,
+    a pipe, a socket or a folder is refused before anything is read or written.
+    """
     target = _real(path)
+    _check_name_fits(target, path)
     data = _checked_text(song, path)
     try:
-        previous = target.read_bytes() if target.exists() else None
+        check_target(backup_path(target))
+        previous = _current(target)
+    except NotAFileError as error:
+        raise SaveError(
+            f"could not save {path}: {error.filename} is {error.kind}, not a file, "
+            "and is left as it is"
+        ) from None
     except OSError as error:
         raise SaveError(
-            f"could not save {path}: cannot read the current file to back it up: {_reason(error)}"
+            f"could not save {path}: cannot read the current file to back it up: {reason(error)}"
         ) from None
     if previous is not None:
         write_atomically(backup_path(target), previous, path, what="the backup")
@@ -106,6 +125,25 @@ def discard_recovery(path: str | Path) -> None:
     recovery_path(_real(path)).unlink(missing_ok=True)
 
 
+def _current(target: Path) -> bytes | None:
+    """The song file as it is on disk (to back it up), or None when there is none yet."""
+    try:
+        return read_regular(target)
+    except FileNotFoundError:
+        return None
+
+
+def _check_name_fits(target: Path, shown: str | Path) -> None:
+    """Refuse a name too long to keep its backup beside it, before anything is written
+    (rather than save it once and never again)."""
+    longest = name_max(target.parent)
+    if len(os.fsencode(backup_path(target).name)) > longest:
+        raise SaveError(
+            f"could not save {shown}: the file name is too long to keep the backup "
+            f"(NAME{BACKUP_SUFFIX}) beside it; use a name of at most {longest - 1} bytes"
+        )
+
+
 def _real(path: str | Path) -> Path:
     """Save through a symlink to the file it points at, rather than replacing the link."""
     return Path(os.path.realpath(path))
@@ -131,73 +169,6 @@ def _checked_text(song: Song, target: str | Path) -> bytes:
             f"could not save {target}: {where} cannot be stored in the song file as it is"
         )
     return text.encode("utf-8")
-
-
-def write_atomically(target: Path, data: bytes, shown: str | Path, *, what: str) -> None:
-    """Temporary file in the same folder, fsync, os.replace, fsync the folder."""
-    folder = target.parent
-    temporary: str | None = None
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, _mode_for(target))
-        os.replace(temporary, target)
-        temporary = None
-        _fsync_folder(folder)
-    except OSError as error:
-        raise SaveError(
-            f"could not save {shown}: writing {what} failed: {_reason(error)}"
-        ) from None
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):  # the song itself was not touched
-                os.unlink(temporary)
-
-
-def _mode_for(target: Path) -> int:
-    """Keep the permissions of the file being replaced; a new file gets the usual 0666 - umask."""
-    try:
-        return target.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return  # some systems cannot open folders; the rename itself is done
-    try:
-        os.fsync(descriptor)
-    except OSError as error:
-        if error.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
-            raise
-    finally:
-        os.close(descriptor)
-
-
-_REASONS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EROFS: "the disk is read-only",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.ENOENT: "the folder does not exist",
-    errno.ENOTDIR: "part of the path is a file, not a folder",
-    errno.EISDIR: "the name belongs to a folder",
-    errno.ENAMETOOLONG: "the file name is too long",
-}
-
-
-def _reason(error: OSError) -> str:
-    if error.errno in _REASONS:
-        return _REASONS[error.errno]
-    return error.strerror or str(error)
 
 
 def _first_difference(a: object, b: object, where: str) -> str:
