@@ -30,7 +30,7 @@ where an event falls.
 
 from __future__ import annotations
 
-import contextlib
+import io
 import math
 import os
 import re
@@ -48,6 +48,7 @@ from tracker.audio.loudness import measure
 from tracker.audio.progress import Progress, ProgressSink
 from tracker.audio.soundfonts import DEFAULT as DEFAULT_FONT
 from tracker.audio.soundfonts import check_soundfont, find_soundfont
+from tracker.audio.staging import Staging
 from tracker.audio.synth import (
     GM_DRUM_CHANNEL,
     GROUP_READ,
@@ -59,7 +60,14 @@ from tracker.audio.synth import (
 from tracker.engine.events import Event, Kind, Timeline
 from tracker.engine.routing import audible_tracks, keep_tracks
 from tracker.engine.timeline import compile_song
-from tracker.errors import AudioError, InstrumentError, SoundfontError, UsageError
+from tracker.errors import (
+    AudioError,
+    InstrumentError,
+    SaveError,
+    SoundfontError,
+    UsageError,
+)
+from tracker.files import reason, write_new
 from tracker.instruments import cc_lane_for, load_device
 from tracker.song.model import Instrument, Song
 
@@ -421,8 +429,9 @@ def bounce(
     per track (plus NN-name.mid through `midi_writer`), all the same length.
 
     `timeline` is one already compiled (by the editor, or a test); from/to
-    then do not apply. Every file is written to a temporary name and renamed
-    only when all are written: an error leaves nothing new behind. `workers`
+    then do not apply. Every file is written to a staging folder and moved in
+    only when all are written (tracker.audio.staging): an error leaves the old
+    files as they were and nothing new behind. `workers`
     1 renders the stems pass after the mix pass instead of beside it.
     """
     fmt, subtype = _check_format(fmt, rate, bits)
@@ -436,6 +445,13 @@ def bounce(
         font = find_soundfont(song.soundfont, song_dir)
     out_dir = _check_dir(out_dir)
     audible = audible_tracks(song)
+    names = [f"{t + 1:02d}-{safe_name(track.name)}.{fmt}" for t, track in enumerate(song.tracks)]
+    stem_paths = {t: out_dir / name for t, name in enumerate(names)} if stems else {}
+    finals = [out_dir / f"mix.{fmt}", *stem_paths.values()]
+    if midi_writer is not None:
+        finals += [stem.with_suffix(".mid") for stem in stem_paths.values()]
+    staging = Staging(out_dir, finals)
+    staging.check()  # before the long render, not after it
 
     total = max(timeline.duration - timeline.lines[0].time, 1e-3)
     progress = Progress(total, label="Rendering", stream=progress_stream)
@@ -466,15 +482,15 @@ def bounce(
         clipped=level.clips,
         warnings=sorted(set(warnings)),
     )
-    with _Staging(out_dir) as staging:
+    with staging:
         _write(staging, report.mix, mix, rate, fmt, subtype, report.warnings)
         for t, audio in sorted(track_audio.items()):
-            stem = out_dir / f"{t + 1:02d}-{safe_name(song.tracks[t].name)}.{fmt}"
+            stem = stem_paths[t]
             _write(staging, stem, audio, rate, fmt, subtype, report.warnings)
             report.stems.append(stem)
             if midi_writer is not None:
                 midi = stem.with_suffix(".mid")
-                midi_writer(keep_tracks(timeline, {t}), song, t, staging.temp_for(midi))
+                _write_midi(staging, midi, midi_writer, keep_tracks(timeline, {t}), song, t)
                 report.midi.append(midi)
         staging.commit()
     return report
@@ -612,52 +628,8 @@ def safe_name(name: str) -> str:
 # -- writing ------------------------------------------------------------------------
 
 
-class _Staging:
-    """Files written under temporary names and renamed together at the end; on any
-    error the temporaries are removed and no final file is touched."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.made: list[Path] = []
-        """Folders made for the output, deepest first: removed again when the bounce fails."""
-        self.moves: list[tuple[Path, Path]] = []
-
-    def temp_for(self, final: Path) -> Path:
-        temp = final.with_name(f".{final.name}.{os.getpid()}.part")
-        self.moves.append((temp, final))
-        return temp
-
-    def commit(self) -> None:
-        for temp, _ in self.moves:
-            _fsync(temp)
-        for temp, final in self.moves:
-            os.replace(temp, final)
-        self.moves = []
-
-    def __enter__(self) -> _Staging:
-        missing = [p for p in (self.folder, *self.folder.parents) if not os.path.exists(p)]
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise AudioError(
-                f"cannot create the output folder {self.folder}: {error.strerror or error}"
-            ) from error
-        self.made = missing
-        return self
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        for temp, _ in self.moves:
-            temp.unlink(missing_ok=True)
-        if exc is not None:
-            for folder in self.made:
-                with contextlib.suppress(OSError):  # not empty: someone else wrote there
-                    folder.rmdir()
-        if isinstance(exc, OSError):
-            raise AudioError(f"cannot write the bounce: {exc.strerror or exc}") from exc
-
-
 def _write(
-    staging: _Staging,
+    staging: Staging,
     final: Path,
     audio: Frames,
     rate: int,
@@ -665,6 +637,8 @@ def _write(
     subtype: str,
     warnings: list[str],
 ) -> None:
+    """Encode in memory, then write the bytes ourselves: libsndfile reports a full
+    disk as "System error.", a plain write says which error it was."""
     import soundfile
 
     peak = float(np.max(np.abs(audio))) if audio.size else 0.0
@@ -675,16 +649,24 @@ def _write(
         else:
             warnings.append(f"{final.name} clipped: it peaks at {level:+.1f} dBFS")
             audio = np.clip(audio, -1.0, 1.0)
-    temp = staging.temp_for(final)
+    encoded = io.BytesIO()
     try:
-        soundfile.write(temp, audio, rate, subtype=subtype, format=FORMATS[fmt])
+        soundfile.write(encoded, audio, rate, subtype=subtype, format=FORMATS[fmt])
     except soundfile.LibsndfileError as error:
         raise AudioError(f"cannot write {final}: {error}") from error
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
     try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        write_new(staging.temp_for(final), encoded.getbuffer())
+    except OSError as error:
+        raise AudioError(f"cannot write {final}: {reason(error)}") from None
+
+
+def _write_midi(
+    staging: Staging, final: Path, writer: MidiWriter, timeline: Timeline, song: Song, track: int
+) -> None:
+    """A stem's MIDI file through the CLI's writer, its errors naming the final file
+    rather than the staging folder's copy."""
+    temp = staging.temp_for(final)
+    try:
+        writer(timeline, song, track, temp)
+    except SaveError as error:  # the atomic writer's, naming the path it was given
+        raise AudioError(error.message.replace(str(temp), str(final))) from None
