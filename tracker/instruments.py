@@ -29,6 +29,7 @@ from types import MappingProxyType
 from typing import Any, Protocol
 
 from tracker.errors import InstrumentError
+from tracker.files import NotAFileError, check_target, read_regular, reason
 from tracker.paths import config_dir, expand_user
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "instruments"
@@ -188,11 +189,11 @@ class _TomlFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            self.text = path.read_text(encoding="utf-8")
+            self.text = read_regular(path).decode("utf-8")
         except UnicodeDecodeError as error:
             raise InstrumentError(f"{_shown(path)}: not a text file ({error.reason})") from None
         except OSError as error:
-            raise InstrumentError(f"{_shown(path)}: cannot read it ({error.strerror})") from None
+            raise InstrumentError(f"{_shown(path)}: cannot read it ({reason(error)})") from None
         try:
             self.data: dict[str, Any] = tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as error:
@@ -320,9 +321,13 @@ _DEVICE_KEYS = {
 
 def parse_device_file(path: Path) -> Device:
     """Read and check one device file; every problem is an InstrumentError naming file:line:col."""
-    stat = path.stat() if path.is_file() else None
-    if stat is None:
-        raise InstrumentError(f"{_shown(path)}: no such device file")
+    try:
+        check_target(path)  # a pipe or a device in devices/ is not read
+        stat = path.stat()
+    except NotAFileError as error:
+        raise InstrumentError(f"{_shown(path)}: not a device file: {reason(error)}") from None
+    except OSError:
+        raise InstrumentError(f"{_shown(path)}: no such device file") from None
     return _parse_device_cached(path.absolute(), stat.st_mtime_ns, stat.st_size)
 
 

@@ -18,10 +18,10 @@ FluidSynth: a WAV or MIDI file given by mistake is named for what it is.
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 
 from tracker.errors import SoundfontError
+from tracker.files import NotAFileError, open_regular
 from tracker.instruments import instrument_dirs
 from tracker.paths import data_home, expand_user
 
@@ -77,14 +77,15 @@ def search_paths() -> list[Path]:
 def check_soundfont(path: Path) -> Path:
     """The path, if it holds a soundfont (RIFF ... sfbk); else a SoundfontError saying what it is."""
     try:
-        mode = path.stat().st_mode
-        if stat.S_ISDIR(mode):
-            raise SoundfontError(f"soundfont {path} is a folder, not a .sf2 file")
-        if not stat.S_ISREG(mode):  # opening a pipe would wait forever for a writer
-            raise SoundfontError(f"soundfont {path} is a pipe or a device, not a .sf2 file")
-        with path.open("rb") as file:
+        with open_regular(path) as file:  # a pipe would wait forever for a writer
             head = file.read(12)
-        size = path.stat().st_size
+            size = os.fstat(file.fileno()).st_size
+    except NotAFileError as error:
+        if error.kind == "a folder":
+            raise SoundfontError(f"soundfont {path} is a folder, not a .sf2 file") from None
+        raise SoundfontError(
+            f"soundfont {path} is a pipe or a device ({error.kind}), not a .sf2 file"
+        ) from None
     except FileNotFoundError:
         raise SoundfontError(f"soundfont {path} does not exist") from None
     except OSError as error:

@@ -11,8 +11,6 @@ tracks unnoticed.
 from __future__ import annotations
 
 import io
-import os
-import stat
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +20,7 @@ from typing import Any
 import mido
 
 from tracker.errors import MidiFileError
+from tracker.files import NotAFileError, read_regular, reason
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Larger than any real song file; refusing early keeps a stray path from eating memory."""
@@ -57,15 +56,14 @@ class MidiData:
 def read_midi(path: str | Path) -> MidiData:
     """Parse the file at `path`, or raise MidiFileError."""
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path):
-            # A pipe would wait forever for a writer, a device may never end: read files only.
-            raise MidiFileError(f"{path}: not a MIDI file (a pipe or a device?)")
-        with open(path, "rb") as file:
-            data = file.read(MAX_FILE_BYTES + 1)
+        # Files only: a pipe would wait forever for a writer, a device may never end.
+        data = read_regular(path, MAX_FILE_BYTES + 1)
+    except NotAFileError as error:
+        if error.kind == "a folder":
+            raise MidiFileError(f"{path}: cannot read the MIDI file ({reason(error)})") from None
+        raise MidiFileError(f"{path}: not a MIDI file: {reason(error)}") from None
     except OSError as error:
-        raise MidiFileError(
-            f"{path}: cannot read the MIDI file ({error.strerror or error})"
-        ) from None
+        raise MidiFileError(f"{path}: cannot read the MIDI file ({reason(error)})") from None
     return parse_midi(data, path)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from textual.binding import Binding
 
 from tracker.errors import TrackerError
+from tracker.files import read_regular
 from tracker.paths import config_dir
 
 
@@ -272,7 +273,7 @@ def load_overrides(path: Path | None) -> dict[str, str]:
     if path is None:
         return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_regular(path).decode("utf-8"))
     except FileNotFoundError:
         return {}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
