@@ -28,7 +28,8 @@ from tests.conftest import Receiver
 from tests.e2e.tmux import Terminal
 from tracker.song.model import Song
 from tracker.song.notation import format_note
-from tracker.song.storage import load_song, recovery_path
+from tracker.song.recovery import recovery_path
+from tracker.song.storage import load_song
 
 TRACKER = [sys.executable, "-m", "tracker"]
 SIGNALS = [signal.SIGHUP, signal.SIGTERM, signal.SIGINT]

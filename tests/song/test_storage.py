@@ -1,4 +1,5 @@
-"""Songs on real disks: atomic saves, one backup, recovery files, and saves that fail cleanly.
+"""Songs on real disks: atomic saves, one backup, and saves that fail cleanly (recovery
+files: test_recovery.py).
 
 Failing disks are real: a small tmpfs mounted read-only, and a tmpfs filled to
 the last page (the tests run as root, so chmod would not stop a write).
@@ -7,7 +8,6 @@ the last page (the tests run as root, so chmod would not stop a write).
 from __future__ import annotations
 
 import errno
-import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,15 +17,7 @@ import pytest
 from tests.builders import build_song
 from tracker.errors import SaveError, SongFormatError
 from tracker.song.model import Instrument, Song
-from tracker.song.storage import (
-    backup_path,
-    discard_recovery,
-    load_song,
-    read_recovery,
-    recovery_path,
-    save_song,
-    write_recovery,
-)
+from tracker.song.storage import backup_path, load_song, save_song
 
 FIRST = build_song(
     """
@@ -220,59 +212,3 @@ class TestFailedSaves:
         with pytest.raises(SaveError, match="the folder does not exist"):
             save_song(FIRST, tmp_path / "no such folder" / "song.toml")
         assert _files(tmp_path) == set()
-
-
-class TestRecovery:
-    def test_the_recovery_file_sits_beside_the_song_and_is_not_the_song(self) -> None:
-        assert recovery_path(Path("songs/demo.toml")) == Path("songs/.demo.toml.autosave")
-
-    def test_an_autosave_never_touches_the_song(self, tmp_path: Path) -> None:
-        path = tmp_path / "song.toml"
-        save_song(FIRST, path)
-        before = path.read_bytes()
-        write_recovery(_second(), path)
-        assert path.read_bytes() == before
-        assert _files(tmp_path) == {"song.toml", ".song.toml.autosave"}
-
-    def test_a_newer_autosave_is_offered(self, tmp_path: Path) -> None:
-        path = tmp_path / "song.toml"
-        save_song(FIRST, path)
-        write_recovery(_second(), path)
-        _age(path, seconds=60)  # the song was saved a minute before the autosave
-        assert read_recovery(path) == _second()
-
-    def test_an_autosave_older_than_the_song_is_not_offered(self, tmp_path: Path) -> None:
-        path = tmp_path / "song.toml"
-        write_recovery(_second(), path)
-        save_song(FIRST, path)
-        _age(recovery_path(path), seconds=60)
-        assert read_recovery(path) is None
-
-    def test_an_autosave_of_a_never_saved_song_is_offered(self, tmp_path: Path) -> None:
-        path = tmp_path / "new.toml"
-        write_recovery(FIRST, path)
-        assert not path.exists()
-        assert read_recovery(path) == FIRST
-
-    def test_no_autosave_means_nothing_to_recover(self, tmp_path: Path) -> None:
-        assert read_recovery(tmp_path / "song.toml") is None
-
-    def test_a_discarded_autosave_is_gone(self, tmp_path: Path) -> None:
-        path = tmp_path / "song.toml"
-        write_recovery(FIRST, path)
-        discard_recovery(path)
-        discard_recovery(path)  # twice is fine
-        assert read_recovery(path) is None
-
-    def test_an_autosave_on_a_read_only_disk_raises_save_error(self, tmpfs: Path) -> None:
-        path = tmpfs / "song.toml"
-        save_song(FIRST, path)
-        subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=True)
-        with pytest.raises(SaveError, match="writing the autosave failed: the disk is read-only"):
-            write_recovery(_second(), path)
-
-
-def _age(path: Path, *, seconds: int) -> None:
-    """Move a file's modification time into the past."""
-    stat = path.stat()
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - seconds * 1_000_000_000))

@@ -176,3 +176,52 @@ async def test_the_dialog_shows_its_keys_and_names_from_outside_harmlessly(
         assert "Ctrl+R" in text and "Ctrl+D" in text and "Enter/Esc" in text
         assert "\x1b" not in text and "\x07" not in text
         assert "bad\\x1b]0;pwned\\x07[b]name[b].toml" in text  # spelled out, not bold
+
+
+async def test_a_song_that_became_a_link_elsewhere_is_not_saved_through_it_unasked(
+    tmp_path: Path,
+) -> None:
+    path = song_file(tmp_path)
+    elsewhere = tmp_path / "elsewhere.toml"
+    elsewhere.write_text(dumps(build_song(CHANGED)))
+    app, clock = app_with_clock(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("down", "x")
+        path.unlink()
+        path.symlink_to(elsewhere)  # since it was opened
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert pattern_rows(load_song(elsewhere))[0] == "G-4 01 .. ..."  # not written
+        clock.advance()
+        await pilot.press("escape")  # cancel
+        await pilot.pause()
+        assert pattern_rows(load_song(elsewhere))[0] == "G-4 01 .. ..."
+        assert app.session.dirty
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        clock.advance()
+        await pilot.press("ctrl+s")  # yes, save there
+        await pilot.pause()
+        assert pattern_rows(load_song(elsewhere))[:2] == ["C-4 01 .. ...", "D-4 01 .. ..."]
+        assert path.is_symlink() and not app.session.dirty
+        await pilot.press("x", "ctrl+s")  # where it leads is known now: no question
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmDialog)
+
+
+async def test_ctrl_s_saves_when_a_folder_sits_where_the_autosave_goes(tmp_path: Path) -> None:
+    path = song_file(tmp_path)
+    folder = tmp_path / ".verse.toml.autosave"
+    folder.mkdir()
+    app, _ = app_with_clock(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "x")
+        app.autosave()  # to a file of its own: the folder is left alone
+        assert app.file.own is not None and app.file.own.is_file()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.is_running
+        assert "Saved" in app.session.message
+        assert pattern_rows(load_song(path))[1] == "D-4 01 .. ..."
+        assert folder.is_dir() and not app.file.own.exists()

@@ -1,4 +1,4 @@
-"""Songs on disk: load, save atomically with one backup, and the autosave recovery file.
+"""Songs on disk: load, and save atomically with one backup.
 
 A save never leaves a partial song: the text goes to a temporary file in the
 same folder, is flushed to the disk (fsync), and only then renamed over the
@@ -12,8 +12,7 @@ file (a device, a pipe, a socket, a folder), live in tracker.files.
 Before writing, the text is read back and compared with the song, so a song
 that could not be loaded again is refused instead of written.
 
-Autosave goes to `.NAME.toml.autosave` beside the song, never over it;
-`read_recovery` offers it only when it is newer than the song.
+Autosave recovery files live in tracker.song.recovery.
 """
 
 from __future__ import annotations
@@ -35,7 +34,6 @@ from tracker.song.fileformat import dumps, load_bytes
 from tracker.song.model import Song
 
 BACKUP_SUFFIX = "~"
-RECOVERY_SUFFIX = ".autosave"
 
 
 def load_song(path: str | Path) -> Song:
@@ -86,43 +84,6 @@ def backup_path(path: str | Path) -> Path:
     """Where the previous version of a song is kept: `NAME.toml~`."""
     path = Path(path)
     return path.with_name(path.name + BACKUP_SUFFIX)
-
-
-def recovery_path(path: str | Path) -> Path:
-    """The autosave file beside a song: `songs/x.toml` -> `songs/.x.toml.autosave`."""
-    path = Path(path)
-    return path.with_name(f".{path.name}{RECOVERY_SUFFIX}")
-
-
-def write_recovery(song: Song, path: str | Path) -> None:
-    """Autosave: write the song's recovery file (atomically), never the song itself."""
-    target = recovery_path(_real(path))
-    write_atomically(target, _checked_text(song, path), path, what="the autosave")
-
-
-def read_recovery(path: str | Path) -> Song | None:
-    """The autosaved song, when its file is newer than the song's (or the song was never saved).
-
-    A recovery file that cannot be read raises SongFormatError naming it.
-    """
-    target = _real(path)
-    recovery = recovery_path(target)
-    try:
-        recovered_at = recovery.stat().st_mtime_ns
-    except FileNotFoundError:
-        return None
-    try:
-        saved_at: int | None = target.stat().st_mtime_ns
-    except FileNotFoundError:
-        saved_at = None
-    if saved_at is not None and recovered_at <= saved_at:
-        return None
-    return load_song(recovery)
-
-
-def discard_recovery(path: str | Path) -> None:
-    """Remove the recovery file (after a save, or when the user declines it)."""
-    recovery_path(_real(path)).unlink(missing_ok=True)
 
 
 def _current(target: Path) -> bytes | None:

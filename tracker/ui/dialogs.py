@@ -1,4 +1,5 @@
-"""Small modal dialogs, all driven from the keyboard: confirm, and forms of text fields.
+"""Small modal dialogs, all driven from the keyboard: forms of text fields (questions
+that can lose work: tracker.ui.confirm).
 
 A form hands its values to a `parse` function that either returns the result or
 raises TrackerError; the error is shown in the dialog and the musician fixes
@@ -20,26 +21,6 @@ from textual.widgets import Input, Label, Static
 from tracker.errors import TrackerError
 
 T = TypeVar("T")
-
-
-class ConfirmDialog(ModalScreen[str]):
-    """A question with a few one-key answers, e.g. {"s": "Save", "d": "Discard", "escape": "Cancel"}."""
-
-    def __init__(self, question: str, answers: dict[str, str]) -> None:
-        super().__init__()
-        self.question = question
-        self.answers = answers
-
-    def compose(self) -> ComposeResult:
-        keys = "   ".join(f"[b]{key.capitalize()}[/b] {text}" for key, text in self.answers.items())
-        with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-question")
-            yield Static(keys, classes="dialog-keys")
-
-    def on_key(self, event: events.Key) -> None:
-        if event.key in self.answers:
-            event.stop()
-            self.dismiss(event.key)
 
 
 _EDITING_KEYS: dict[str, str] = {
