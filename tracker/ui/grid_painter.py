@@ -131,9 +131,9 @@ def line_segments(
     marks: Marks,
     line: int,
     gutter: int,
-    visible: tuple[int, int],
+    on_screen: tuple[int, int],
 ) -> tuple[list[Segment], list[Segment]]:
-    """The line number, and the body of every track (those outside `visible` as blanks)."""
+    """The line number, and the body of every track (those outside `on_screen` as blanks)."""
     base = looks.base
     if line == marks.playhead:
         base = base + looks["playhead"]
@@ -148,7 +148,7 @@ def line_segments(
     empty = looks["empty"] + beat
     selection = marks.selection
     selecting = selection is not None and selection.start_line <= line <= selection.end_line
-    left, right = visible
+    left, right = on_screen
     body: list[Segment] = []
     for t, track in enumerate(song.tracks):
         start, width = grid.starts[t], grid.widths[t]
