@@ -64,8 +64,10 @@ async def test_piano_keys_while_the_disk_dialog_appears_lose_nothing(tmp_path: P
         await pilot.press(*PIANO, "enter")  # typed on, before reading the dialog
         clock.advance()
         await pilot.press(*PIANO)  # and after: still not answers
+        await pilot.press("ctrl+s", "ctrl+q", "ctrl+o", "f3", "space")  # nor editor keys
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
+        assert isinstance(app.screen, ConfirmDialog) and len(app.screen_stack) == 2
+        assert pattern_rows(load_song(path))[0] == "G-4 01 .. ..."  # Ctrl+S saved nothing
         assert pattern_rows(app.session.song)[:2] == ["C-4 01 .. ...", "D-4 01 .. ..."]
         await pilot.press("enter")  # the safe answer: keep my edits
         await pilot.pause()

@@ -1,0 +1,78 @@
+"""SongFile with two editors on one song (issue 12, cases 2 and 3), without a terminal:
+each autosaves to its own file, and a save removes only the recovery files whose
+edits it holds. The other editor is a real live process, named in the lock."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.builders import build_song, pattern_rows
+from tracker.song.edit import SetCellField
+from tracker.song.fileformat import dumps
+from tracker.song.lock import Editor
+from tracker.song.recovery import recovery_path
+from tracker.song.storage import load_song
+from tracker.ui.files import SongFile
+from tracker.ui.session import Session
+
+VERSE = "C-4 01 .. ...\n--- .. .. ..."
+
+
+@pytest.fixture
+def other() -> Iterator[Editor]:
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        yield Editor(child.pid, Editor.this().host)
+    finally:
+        child.kill()
+        child.wait()
+
+
+def editor(path: Path, me: Editor | None = None) -> tuple[SongFile, str | None]:
+    file = SongFile(Session(load_song(path), path), me)
+    return file, file.claim()
+
+
+def play(file: SongFile, note: int) -> None:
+    file.session.do(SetCellField("00", line=1, track=0, column=0, field="note", value=note))
+
+
+def test_a_save_removes_only_the_recovery_files_it_wrote(tmp_path: Path, other: Editor) -> None:
+    path = tmp_path / "verse.toml"
+    path.write_text(dumps(build_song(VERSE)))
+    first, warning = editor(path, other)
+    assert warning is None
+    second, warning = editor(path)
+    assert warning is not None and str(other.pid) in warning
+    play(first, 62)
+    play(second, 67)
+    assert first.autosave() and second.autosave()
+    assert first.own == recovery_path(path) and second.own != first.own
+    theirs = second.own
+    assert theirs is not None
+
+    first.save()
+    assert not recovery_path(path).exists()
+    assert pattern_rows(load_song(theirs))[1].startswith("G-4")
+    second.save()
+    assert not theirs.exists()
+    first.release()
+    second.release()
+
+
+def test_save_as_takes_the_old_songs_autosave_away(tmp_path: Path) -> None:
+    path = tmp_path / "draft.toml"
+    path.write_text(dumps(build_song(VERSE)))
+    file, _ = editor(path)
+    play(file, 62)
+    file.autosave()
+    assert recovery_path(path).exists()
+    file.save(tmp_path / "final.toml")
+    assert not recovery_path(path).exists()
+    assert file.own == recovery_path(tmp_path / "final.toml")
+    file.release()
