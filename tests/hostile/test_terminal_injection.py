@@ -368,7 +368,9 @@ def test_the_editor_draws_hostile_names_escaped(recorded: Recorded) -> None:
     screen = terminal.screen()
     assert "K\\x1b[2J" in screen, screen  # the track header
     assert "I\\x1b[2J" in screen, screen  # the instruments panel
-    assert "song\\x1b[2J" in screen, screen  # the file name in the status bar
+    bar, message = screen.rstrip("\n").split("\n")[-2:]
+    assert "song\\x1b[2J" in bar, screen  # the file name, cut to the bar's width
+    assert "MIDI:" in message, screen  # the status line is not pushed off by a long name
     assert PATTERN_NAME in screen, screen  # pattern list and order list: markup shown as written
 
 

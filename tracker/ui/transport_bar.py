@@ -53,16 +53,20 @@ class TransportBar(Widget):
             return Text("")
         flag = self.get_component_rich_style("transport-bar--flag", partial=True)
         instrument = "--" if s.instrument is None else f"{s.instrument:02X}"
-        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        text = Text(end="")
         text.append("PLAY" if s.playing else "STOP", style=flag if s.playing else "")
         text.append(f" {s.bpm:g}bpm Pos {s.position} Pat {visible(s.pattern)}")
         text.append(f"  Oct {s.octave} Step {s.step} Ins {instrument} ")
         for on, name in ((s.loop, "LOOP"), (s.follow, "FOLLOW"), (s.record, "REC")):
             text.append(f" {name}" if on else "", style=flag)
         text.append(f"  {'*' if s.dirty else ''}{visible(s.title)}")
-        second = visible(s.message or s.status)
-        text.append("\n")
-        text.append(
-            second, style=self.get_component_rich_style("transport-bar--message", partial=True)
+        second = Text(
+            visible(s.message or s.status),
+            style=self.get_component_rich_style("transport-bar--message", partial=True),
+            end="",
         )
-        return text
+        # Each line is cut to the width itself: a long file name must not wrap onto the
+        # second line and hide the message there.
+        for line in (text, second):
+            line.truncate(self.size.width, overflow="ellipsis")
+        return Text("\n", end="").join([text, second])
