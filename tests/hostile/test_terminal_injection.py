@@ -293,10 +293,13 @@ def hostile_port(jack_server: str) -> Iterator[Receiver]:
         port.close()
 
 
-def test_ports_lists_a_hostile_port_name_escaped(world: World, hostile_port: Receiver) -> None:
+def test_ports_and_panic_name_a_hostile_port_escaped(world: World, hostile_port: Receiver) -> None:
     result = run(world, "ports")
     assert result.returncode == 0, result.stderr
     assert_inert(result, "\\x1b]0;pwned\\x07", SHOWN, "\\x9b2J")
+    silenced = run(world, "panic", "--port", hostile_port.client)
+    assert silenced.returncode == 0, silenced.stderr
+    assert_inert(silenced, "silenced rx", SHOWN)
 
 
 def test_play_names_a_hostile_port_escaped(world: World, hostile_port: Receiver) -> None:
