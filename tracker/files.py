@@ -114,6 +114,27 @@ def read_regular(path: str | Path, limit: int | None = None) -> bytes:
         return file.read() if limit is None else file.read(limit)
 
 
+def open_log(path: Path, *, fresh: bool = False) -> int:
+    """A descriptor appending to the log file `path` (emptied first when `fresh`),
+    refusing anything but a regular file: a pipe there would block the open, a
+    device would be written to. The folder is made when missing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    check_target(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+    descriptor = os.open(path, flags, 0o644)
+    try:
+        kind = kind_of(os.fstat(descriptor).st_mode)
+        if kind is not None:
+            raise NotAFileError(path, kind)
+        if fresh:
+            os.ftruncate(descriptor, 0)
+        os.set_blocking(descriptor, True)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return descriptor
+
+
 def write_new(path: Path, data: bytes | bytearray | memoryview) -> None:
     """Create `path` (it must not exist), write all of `data` and fsync it.
 

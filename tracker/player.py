@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from tracker.engine.events import Timeline
 from tracker.errors import MidiPortError, PlayerGone, TrackerError
+from tracker.files import open_log
 from tracker.paths import cache_dir
 from tracker.song.model import Song
 
@@ -329,10 +330,8 @@ def _player_log(fresh: bool) -> int:
     path = player_log_path()
     if path is None:
         return subprocess.DEVNULL
-    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | (os.O_TRUNC if fresh else 0)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return os.open(path, flags, 0o644)
+        return open_log(path, fresh=fresh)
     except OSError:
         return subprocess.DEVNULL
 

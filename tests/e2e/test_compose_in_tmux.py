@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import mido
@@ -13,6 +14,7 @@ from tests.e2e.tmux import Terminal
 from tracker.song.model import NOTE_OFF
 from tracker.song.notation import format_note
 from tracker.song.storage import load_song
+from tracker.ui.confirm import GRACE_SECONDS
 
 TRACKER = [sys.executable, "-m", "tracker"]
 
@@ -65,6 +67,10 @@ def test_ctrl_q_with_unsaved_edits_asks_first_and_keeps_the_file(
     terminal.keys("C-q")
     terminal.wait_for("the song has unsaved changes")
     assert song_path.read_bytes() == before
-    terminal.keys("d")  # discard them: the program quits and the file stays as it was
+    time.sleep(GRACE_SECONDS + 0.1)  # keys in a dialog's first half second answer nothing
+    terminal.keys("d")  # a plain letter answers nothing: the edits are not thrown away
+    time.sleep(0.3)
+    assert "the song has unsaved changes" in terminal.screen()
+    terminal.keys("C-d")  # discard them: the program quits and the file stays as it was
     assert terminal.exit_code() == 0
     assert song_path.read_bytes() == before

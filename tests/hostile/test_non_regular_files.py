@@ -249,3 +249,25 @@ def test_the_editor_refuses_a_key_map_that_is_a_pipe_instead_of_hanging(tmp_path
         assert terminal.exit_code() == BAD_INPUT
     finally:
         terminal.close()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_player_log_that_is_not_a_file_is_neither_waited_on_nor_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """The player's stderr and the editor's story go to ~/.cache/tracker/player.log:
+    a pipe there used to block the open (the editor hung on its first note), a
+    device was written to. The player then runs without a log."""
+    from tracker.files import NotAFileError, open_log
+    from tracker.player import player_log_path
+    from tracker.ui.player_link import log_line
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    log = player_log_path()
+    assert log is not None
+    log.parent.mkdir(parents=True)
+    READ_SOURCES[kind](log)
+    with pytest.raises(NotAFileError):
+        os.close(open_log(log))
+    log_line("a line nobody can keep")  # returns, writing nothing
+    assert stat.S_ISFIFO(log.stat().st_mode) or stat.S_ISCHR(log.stat().st_mode)

@@ -389,11 +389,6 @@ def test_song_settings_show_the_hostile_title_escaped(recorded: Recorded) -> Non
     terminal.keys("Escape")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FormDialog (tracker/ui/dialogs.py) draws its title as markup: its owner makes it "
-    "plain text (Static(..., markup=False)); then this marker goes",
-)
 def test_a_dialog_title_naming_a_pattern_shows_its_markup_as_written(recorded: Recorded) -> None:
     terminal = recorded.terminal
     terminal.wait_for("Instruments")

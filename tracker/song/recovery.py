@@ -25,7 +25,7 @@ from tracker.errors import SaveError, SongFormatError
 from tracker.files import reason, write_atomically
 from tracker.song.lock import Editor
 from tracker.song.model import Song
-from tracker.song.storage import _checked_text, load_song
+from tracker.song.storage import checked_bytes, load_song, real_path
 
 RECOVERY_SUFFIX = ".autosave"
 _TAG = re.compile(r"(?P<host>.+)-(?P<pid>\d+)(?:-n\d+)?")
@@ -96,8 +96,8 @@ def recovery_files(song: str | Path, *, shared: bool) -> list[Path]:
 def write_recovery(song: Song, path: str | Path, target: Path | None = None) -> Path:
     """Autosave the song to `target` (its shared recovery file by default), atomically,
     never the song itself; returns the file written."""
-    target = target or recovery_path(_real(path))
-    write_atomically(target, _checked_text(song, path), path, what="the autosave")
+    target = target or recovery_path(real_path(path))
+    write_atomically(target, checked_bytes(song, path), path, what="the autosave")
     return target
 
 
@@ -121,7 +121,7 @@ def read_recovery(path: str | Path) -> Song | None:
 
     A recovery file that cannot be read raises SongFormatError naming it.
     """
-    target = _real(path)
+    target = real_path(path)
     recovery = recovery_path(target)
     if not _exists(recovery):
         return None
@@ -148,11 +148,7 @@ def remove_recovery(recovery: Path) -> None:
 
 def discard_recovery(path: str | Path) -> None:
     """Remove the song's shared recovery file (the musician declined it)."""
-    remove_recovery(recovery_path(_real(path)))
-
-
-def _real(path: str | Path) -> Path:
-    return Path(os.path.realpath(path))
+    remove_recovery(recovery_path(real_path(path)))
 
 
 def _exists(path: Path) -> bool:

@@ -60,9 +60,9 @@ def save_song(song: Song, path: str | Path) -> None:
     The song and its backup are only ever regular files: a path naming a device,
     a pipe, a socket or a folder is refused before anything is read or written.
     """
-    target = _real(path)
+    target = real_path(path)
     _check_name_fits(target, path)
-    data = _checked_text(song, path)
+    data = checked_bytes(song, path)
     try:
         check_target(backup_path(target))
         previous = _current(target)
@@ -105,12 +105,12 @@ def _check_name_fits(target: Path, shown: str | Path) -> None:
         )
 
 
-def _real(path: str | Path) -> Path:
+def real_path(path: str | Path) -> Path:
     """Save through a symlink to the file it points at, rather than replacing the link."""
     return Path(os.path.realpath(path))
 
 
-def _checked_text(song: Song, target: str | Path) -> bytes:
+def checked_bytes(song: Song, target: str | Path) -> bytes:
     """The song's text, refused when reading it back would not give the same song."""
     try:
         text = dumps(song)

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from tracker.errors import TrackerError
+from tracker.text import visible
 
 T = TypeVar("T")
 
@@ -84,19 +85,20 @@ class FormDialog(ModalScreen[T | None], Generic[T]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.title_text, classes="dialog-question")
+            # Titles and errors quote names from the song: plain text, never markup.
+            yield Static(visible(self.title_text), classes="dialog-question", markup=False)
             for key, label, value in self.fields:
                 yield Label(label)
                 yield FormField(value, id=f"field-{key}")
             yield Static("Enter: OK   Esc: cancel   Tab: next field", classes="dialog-keys")
-            yield Static("", id="dialog-error", classes="dialog-error")
+            yield Static("", id="dialog-error", classes="dialog-error", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         values = {key: self.query_one(f"#field-{key}", Input).value for key, _, _ in self.fields}
         try:
             result = self.parse(values)
         except TrackerError as error:
-            self.query_one("#dialog-error", Static).update(error.message)
+            self.query_one("#dialog-error", Static).update(visible(error.message))
             return
         self.dismiss(result)
 

@@ -19,6 +19,7 @@ from typing import Protocol, runtime_checkable
 
 from tracker.engine.routing import assign_channels
 from tracker.errors import TrackerError
+from tracker.files import open_log
 from tracker.player import (
     Command,
     Message,
@@ -348,6 +349,5 @@ def log_line(text: str) -> None:
         path = player_log_path()
         if path is None:  # no home folder: no log (tracker/paths.py)
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as log:
+        with open(open_log(path), "a", encoding="utf-8") as log:
             log.write(f"{time.strftime('%H:%M:%S')} {text}\n")
