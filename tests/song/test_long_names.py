@@ -16,6 +16,7 @@ import pytest
 from tests.builders import build_song
 from tests.hostile.conftest import BAD_INPUT, snapshot, tracker
 from tracker.errors import SaveError
+from tracker.song.recovery import read_recovery, recovery_files, write_recovery
 from tracker.song.storage import backup_path, load_song, save_song
 
 SONG = build_song(
@@ -82,3 +83,21 @@ def test_the_command_line_makes_a_long_named_song_and_refuses_a_too_long_one(
     assert result.stderr.startswith("tracker: could not save")  # too long for assert_refused
     assert "the file name is too long" in result.stderr and "Traceback" not in result.stderr
     assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("size", [150, 236, 250, 254])
+def test_a_long_named_song_is_autosaved_and_its_edits_are_offered_back(
+    tmp_path: Path, size: int
+) -> None:
+    """`.NAME.autosave` had no room beside a 246-byte name: every autosave failed, so
+    the edits of a long-named song could not survive a crash."""
+    path = named(tmp_path, size)
+    save_song(SONG, path)
+    edited = build_song("D-4 01 64 ... | C-2 01 7F ...")
+    written = write_recovery(edited, path)
+    assert len(os.fsencode(written.name)) <= 255 - 64  # room for an editor's own tag too
+    assert read_recovery(path) == edited
+    assert recovery_files(path, shared=True) == [written]
+    other = named(tmp_path, size, letter="b")  # a neighbour's recovery is not this song's
+    save_song(SONG, other)
+    assert recovery_files(other, shared=True) == []

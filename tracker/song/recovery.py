@@ -15,6 +15,7 @@ host is that editor's and is left alone.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import stat
@@ -32,11 +33,30 @@ _TAG = re.compile(r"(?P<host>.+)-(?P<pid>\d+)(?:-n\d+)?")
 """The middle of a personal recovery file's name: `HOST-PID`, `HOST-PID-n2`."""
 
 
+_ROOM_FOR_TAG = 100
+"""Bytes of a file name kept free for the dots, `HOST-PID-nN` and `.autosave`
+(a host name has at most 64); the longest name a file system takes is 255."""
+_LONGEST_NAME = 255
+
+
+def _stem(song: Path) -> str:
+    """The song's name as recovery files carry it: the name itself, or for a name
+    too long to carry a tag too, its start and a digest of the whole (a 250-byte
+    song name left no room for `.autosave`, so its edits could not be autosaved)."""
+    encoded = os.fsencode(song.name)
+    keep = _LONGEST_NAME - _ROOM_FOR_TAG
+    if len(encoded) <= keep:
+        return song.name
+    digest = hashlib.sha1(encoded).hexdigest()[:8]
+    start = encoded[: keep - len(digest) - 1].decode("utf-8", "ignore")
+    return f"{start}~{digest}"
+
+
 def recovery_path(song: str | Path, tag: str | None = None) -> Path:
     """`songs/x.toml` -> `songs/.x.toml.autosave`; with a tag, `songs/.x.toml.TAG.autosave`."""
     song = Path(song)
     middle = f".{tag}" if tag else ""
-    return song.with_name(f".{song.name}{middle}{RECOVERY_SUFFIX}")
+    return song.with_name(f".{_stem(song)}{middle}{RECOVERY_SUFFIX}")
 
 
 def personal_recovery_path(song: str | Path, me: Editor) -> Path:
@@ -51,7 +71,7 @@ def personal_recovery_path(song: str | Path, me: Editor) -> Path:
 
 def owner_of(recovery: Path, song: str | Path) -> Editor | None:
     """The editor a personal recovery file is named after; None for the shared one."""
-    prefix, suffix = f".{Path(song).name}.", RECOVERY_SUFFIX
+    prefix, suffix = f".{_stem(Path(song))}.", RECOVERY_SUFFIX
     name = recovery.name
     if not (name.startswith(prefix) and name.endswith(suffix)):
         return None
@@ -67,7 +87,7 @@ def recovery_files(song: str | Path, *, shared: bool) -> list[Path]:
     """
     song = Path(song)
     folder = song.parent
-    prefix = f".{song.name}."
+    prefix = f".{_stem(song)}."
     found: list[tuple[int, Path]] = []
     try:
         names = os.listdir(folder)
