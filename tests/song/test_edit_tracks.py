@@ -158,3 +158,17 @@ def test_only_mute_and_solo_are_track_flags() -> None:
         history.do(ToggleTrackFlag(2, "mute"))
     with pytest.raises(EditError, match='not "arm"'):
         history.do(ToggleTrackFlag(0, "arm"))  # type: ignore[arg-type]
+
+
+def test_a_track_whose_file_name_holds_a_control_character_still_takes_other_edits() -> None:
+    """The file format keeps any text as a track's name (escaped in the file), while
+    a typed name must be printable: a song from elsewhere with an ESC in a name
+    still gets its columns and lanes changed, and a rename to such a name is refused."""
+    history = History(
+        build_song(VERSE, tracks=[Track("Lead\x1b[2J"), Track("Bass", cc=["cutoff"])])
+    )
+    history.do(SetTrackColumns(0, notes=2, effects=1))
+    history.do(AddCCLane(0, "cutoff"))
+    assert history.song.tracks[0].notes == 2 and history.song.tracks[0].cc == ["cutoff"]
+    with pytest.raises(EditError, match="cannot be shown"):
+        history.do(RenameTrack(1, "Bass\x07"))

@@ -53,8 +53,12 @@ def check_cc_name(track: Track, name: str, others: list[str]) -> None:
         raise EditError(f'track "{track.name}" already has a CC lane "{name}"')
 
 
-def check_track(track: Track) -> None:
-    check_name("a track", track.name)
+def check_track(track: Track, was: Track | None = None) -> None:
+    """A new track, or `was` changed into `track`: a name is checked only when it is
+    given or changed, since a song file may hold one the editor would not let you type
+    (a track named that way must still take other edits)."""
+    if was is None or track.name != was.name:
+        check_name("a track", track.name)
     check_range(f'note columns of track "{track.name}"', track.notes, *NOTE_COLUMNS_RANGE)
     check_range(f'effect columns of track "{track.name}"', track.effects, *EFFECT_COLUMNS_RANGE)
     if len(track.cc) > MAX_CC_LANES:
@@ -159,7 +163,7 @@ class _TrackChange(Edit):
     def plan(self, song: Song) -> list[Swap]:
         old = find_track(song, self.index)
         new = self.changed(old)
-        check_track(new)
+        check_track(new, old)
         swaps = [Swap(song.tracks, self.index, new)]
         for p in song.patterns.values():
             part = self.changed_part(p.tracks[self.index], old, new, p.lines)
