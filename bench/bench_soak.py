@@ -55,7 +55,7 @@ from tracker.player import (
     play_pattern,
 )
 from tracker.song.edit import History, SetCell, Transpose
-from tracker.song.edit_selection import Selection
+from tracker.song.edit.selection import Selection
 from tracker.song.model import (
     NOTE_OFF,
     Cell,

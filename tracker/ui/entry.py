@@ -28,7 +28,7 @@ class Spot:
 
 
 def lane_of(song: Song, track: int, field: Field) -> int:
-    """The field's column counted the way tracker.song.edit_selection counts columns."""
+    """The field's column counted the way tracker.song.edit.selection counts columns."""
     if field.kind is Kind.CC:
         return song.tracks[track].notes + field.column
     return field.column

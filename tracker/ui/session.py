@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tracker.errors import EditError
 from tracker.song.edit import Clipboard, Command, History
-from tracker.song.edit_history import ReplaceSong
+from tracker.song.edit.history import ReplaceSong
 from tracker.song.model import Song
 
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from tracker.errors import EditError
-from tracker.song.edit_base import Edit, Swap, check_range, find_track, moved
-from tracker.song.edit_cells import fit_effects
+from tracker.song.edit.base import Edit, Swap, check_range, find_track, moved
+from tracker.song.edit.cells import fit_effects
 from tracker.song.limits import (
     CC_NAME_RULE,
     EFFECT_COLUMNS_RANGE,

@@ -1,6 +1,6 @@
 """Edits of what is written in a pattern: one cell, one field, one CC value.
 
-Block edits over a selection live in edit_block.py; both write cells through
+Block edits over a selection live in block.py; both write cells through
 `Swap`s on the lane lists, so undo puts the old frozen Cell objects back.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from tracker.errors import EditError
-from tracker.song.edit_base import (
+from tracker.song.edit.base import (
     Edit,
     Swap,
     check_line,
@@ -19,7 +19,7 @@ from tracker.song.edit_base import (
     find_pattern,
     find_track,
 )
-from tracker.song.edit_selection import Lane, lane
+from tracker.song.edit.selection import Lane, lane
 from tracker.song.effects import EFFECTS
 from tracker.song.model import (
     HIGHEST_NOTE,

@@ -11,9 +11,9 @@ from abc import abstractmethod
 from dataclasses import dataclass, replace
 
 from tracker.errors import EditError
-from tracker.song.edit_base import Edit, Swap, check_line, find_pattern
-from tracker.song.edit_cells import fit_effects
-from tracker.song.edit_selection import (
+from tracker.song.edit.base import Edit, Swap, check_line, find_pattern
+from tracker.song.edit.cells import fit_effects
+from tracker.song.edit.selection import (
     CCLaneClip,
     Clipboard,
     Lane,

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tracker.errors import EditError
-from tracker.song.edit_base import Swap, check_line, find_pattern, find_track
+from tracker.song.edit.base import Swap, check_line, find_pattern, find_track
 from tracker.song.model import Cell, Pattern, PatternTrack, Song, Track, empty_cell
 
 

@@ -15,14 +15,14 @@ any edit read the song afresh (`song.patterns[name]`, `song.tracks`) instead of
 keeping references to its parts. A command object belongs to one History:
 make a new one for each edit.
 
-The pieces live in edit_*.py modules: base mechanics, selection and clipboard,
+The pieces live in this package's modules: base mechanics, selection and clipboard,
 cells, blocks, tracks, patterns, song (order, instruments, settings), history.
 """
 
 from __future__ import annotations
 
-from tracker.song.edit_base import Batch, Command, Edit, Swap
-from tracker.song.edit_block import (
+from tracker.song.edit.base import Batch, Command, Edit, Swap
+from tracker.song.edit.block import (
     ClearSelection,
     Cut,
     DeleteLine,
@@ -31,9 +31,9 @@ from tracker.song.edit_block import (
     Paste,
     Transpose,
 )
-from tracker.song.edit_cells import CellField, SetCC, SetCell, SetCellField, SetEffect
-from tracker.song.edit_history import DEFAULT_DEPTH, History
-from tracker.song.edit_patterns import (
+from tracker.song.edit.cells import CellField, SetCC, SetCell, SetCellField, SetEffect
+from tracker.song.edit.history import DEFAULT_DEPTH, History
+from tracker.song.edit.patterns import (
     AddPattern,
     ClonePattern,
     RemovePattern,
@@ -41,7 +41,7 @@ from tracker.song.edit_patterns import (
     ResizePattern,
     free_pattern_name,
 )
-from tracker.song.edit_selection import (
+from tracker.song.edit.selection import (
     CCLaneClip,
     Clipboard,
     NoteColumnClip,
@@ -49,7 +49,7 @@ from tracker.song.edit_selection import (
     column_count,
     copy_selection,
 )
-from tracker.song.edit_song import (
+from tracker.song.edit.song import (
     AddInstrument,
     ChangeSettings,
     DeleteOrder,
@@ -61,7 +61,7 @@ from tracker.song.edit_song import (
     SetOrder,
     SetSongSoundfont,
 )
-from tracker.song.edit_tracks import (
+from tracker.song.edit.tracks import (
     AddCCLane,
     AddTrack,
     MoveTrack,

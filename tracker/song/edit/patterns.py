@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from tracker.errors import EditError
-from tracker.song.edit_base import Edit, Swap, check_range, find_pattern
+from tracker.song.edit.base import Edit, Swap, check_range, find_pattern
 from tracker.song.limits import LINES_RANGE, MAX_NAME_LENGTH
 from tracker.song.model import Pattern, PatternTrack, Song, empty_cell
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from tracker.errors import EditError
-from tracker.song.edit_base import Command, Edit, Swap
+from tracker.song.edit.base import Command, Edit, Swap
 from tracker.song.model import Song
 
 DEFAULT_DEPTH = 1000

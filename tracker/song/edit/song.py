@@ -7,7 +7,7 @@ from abc import abstractmethod
 from dataclasses import dataclass
 
 from tracker.errors import EditError
-from tracker.song.edit_base import Edit, Swap, check_range, find_pattern, moved
+from tracker.song.edit.base import Edit, Swap, check_range, find_pattern, moved
 from tracker.song.limits import (
     BPM_RANGE,
     CHANNEL_RANGE,
