@@ -19,12 +19,12 @@ from hypothesis import strategies as st
 
 from tests.builders import build_song
 from tests.midi.songnotes import song_notes
+from tracker.cli.midi import export_command
 from tracker.engine.events import Event, Kind, Timeline
 from tracker.engine.timeline import compile_song
 from tracker.errors import SaveError
 from tracker.midi.smf import (
     TracksBy,
-    export_command,
     export_song,
     export_timeline,
     import_midi,

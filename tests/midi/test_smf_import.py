@@ -18,8 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.midi.songnotes import SongNote, song_notes
+from tracker.cli.midi import import_command
 from tracker.errors import MidiFileError, UsageError
-from tracker.midi.smf import TracksBy, export_song, import_command, import_midi
+from tracker.midi.smf import TracksBy, export_song, import_midi
 from tracker.song.fileformat import dumps, loads
 from tracker.song.model import NOTE_OFF, Effect
 from tracker.song.storage import load_song

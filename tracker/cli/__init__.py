@@ -137,13 +137,13 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 
 def _cmd_export_midi(args: argparse.Namespace) -> int:
-    from tracker.midi.smf import export_command
+    from tracker.cli.midi import export_command
 
     return export_command(args.song, args.output)
 
 
 def _cmd_import_midi(args: argparse.Namespace) -> int:
-    from tracker.midi.smf import import_command
+    from tracker.cli.midi import import_command
 
     return import_command(
         args.midi, args.output, lpb=args.lpb, tracks_by=args.tracks_by, force=args.force
