@@ -8,6 +8,7 @@ import subprocess
 import pytest
 
 from tests.conftest import Receiver
+from tracker.cli.ports import panic_command, ports_command
 from tracker.errors import MidiPortError
 from tracker.instruments import Device
 from tracker.midi.notes import panic
@@ -18,8 +19,6 @@ from tracker.midi.ports import (
     open_output,
     open_virtual_input,
     open_virtual_output,
-    panic_command,
-    ports_command,
 )
 
 pytestmark = pytest.mark.jack

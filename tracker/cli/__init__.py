@@ -164,13 +164,13 @@ def _cmd_play(args: argparse.Namespace) -> int:
 
 
 def _cmd_ports(args: argparse.Namespace) -> int:
-    from tracker.midi.ports import ports_command
+    from tracker.cli.ports import ports_command
 
     return ports_command()
 
 
 def _cmd_panic(args: argparse.Namespace) -> int:
-    from tracker.midi.ports import panic_command
+    from tracker.cli.ports import panic_command
 
     return panic_command(args.port)
 

@@ -135,7 +135,7 @@ def find_port(names: list[str], match: Matcher) -> int | None:
     return None
 
 
-def _describe(match: Matcher) -> str:
+def describe(match: Matcher) -> str:
     return f'"{match}"' if isinstance(match, str) else getattr(match, "__name__", "the device")
 
 
@@ -219,7 +219,7 @@ def _open_matching(handle: Any, match: Matcher, kind: str, own_name: str) -> str
     if index is None:
         handle.delete()
         available = ", ".join(names) or "none"
-        raise MidiPortError(f"no MIDI {kind} matches {_describe(match)} (available: {available})")
+        raise MidiPortError(f"no MIDI {kind} matches {describe(match)} (available: {available})")
     _rtmidi_call(f'open MIDI {kind} "{names[index]}"', lambda: handle.open_port(index, own_name))
     return str(names[index])
 
@@ -253,7 +253,7 @@ class _Managed(Generic[P]):
     def label(self) -> str:
         if self.port is not None:
             return self.port.name
-        return self.virtual_name or _describe(self.match)
+        return self.virtual_name or describe(self.match)
 
     def _open(self) -> P:
         raise NotImplementedError
@@ -329,38 +329,3 @@ class ManagedInput(_Managed[InputPort]):
     def poll(self) -> list[tuple[int, bytes]]:
         return self.port.poll() if self.port is not None else []
 
-
-def ports_command() -> int:
-    """`tracker ports`: what we can send to and receive from."""
-    from tracker.text import visible
-
-    outputs, inputs = list_outputs(), list_inputs()
-    print("MIDI outputs (send to):")
-    for name in outputs or ["(none)"]:
-        print(f"  {visible(name)}")  # any client may name its ports: data, not control
-    print("MIDI inputs (receive from):")
-    for name in inputs or ["(none)"]:
-        print(f"  {visible(name)}")
-    return 0
-
-
-def panic_command(match: Matcher | None = None) -> int:
-    """`tracker panic [--port NAME]`: all notes off and all sound off, every channel of
-    every output (or of those matching)."""
-    from tracker.midi.notes import panic
-
-    names = [n for n in list_outputs() if match is None or matches(match, n)]
-    if match is not None and not names:
-        raise MidiPortError(f"no MIDI output matches {_describe(match)}")
-    failed: list[str] = []
-    for name in names:
-        try:
-            with open_output(name, client=CLIENT_NAME + "-panic") as port:
-                panic([port])
-        except MidiPortError as error:
-            failed.append(error.message)
-        else:
-            print(f"silenced {name}")
-    if failed:
-        raise MidiPortError("; ".join(failed))
-    return 0
