@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tracker.cli import build_parser
+from tracker.cli.parser import build_parser
 from tracker.song.effects import EFFECTS
 from tracker.ui.keymap import KEYMAP
 

@@ -1,0 +1,245 @@
+"""The `tracker` command line: its subcommands, their arguments, and the handler of each.
+
+A handler only unpacks the arguments for its command family's module (tracker.cli.song,
+render, midi, play, ports), which it imports when it runs, so `tracker play` never
+loads Textual and `tracker --help` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+from tracker.errors import UsageError
+from tracker.song.fileformat import LPB_RANGE
+from tracker.song.model import MAX_LINES, MAX_TRACKS
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors raise instead of exiting, so they are reported in one place."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message}\n{self.format_usage().strip()}")
+
+
+def _cmd_open(args: argparse.Namespace) -> int:
+    from tracker.cli.song import open_command
+
+    return open_command(
+        args.song, port=args.port, audio_driver=args.audio_driver, midi_in=args.midi_in
+    )
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from tracker.cli.song import new_command
+
+    return new_command(
+        args.song, title=args.title, tracks=args.tracks, lines=args.lines, force=args.force
+    )
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from tracker.cli.song import check_command
+
+    return check_command(args.songs)
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    from tracker.audio.bounce import bounce_command
+    from tracker.midi.smf import export_timeline
+
+    return bounce_command(
+        song_path=args.song,
+        out_dir=args.output,
+        stems=args.stems,
+        fmt=args.format,
+        rate=args.rate,
+        bits=args.bits,
+        from_order=args.from_order,
+        to_order=args.to_order,
+        tail=args.tail,
+        midi_writer=lambda timeline, song, track, path: export_timeline(
+            timeline, song, path, tracks={track}
+        ),
+    )
+
+
+def _cmd_export_midi(args: argparse.Namespace) -> int:
+    from tracker.cli.midi import export_command
+
+    return export_command(args.song, args.output)
+
+
+def _cmd_import_midi(args: argparse.Namespace) -> int:
+    from tracker.cli.midi import import_command
+
+    return import_command(
+        args.midi, args.output, lpb=args.lpb, tracks_by=args.tracks_by, force=args.force
+    )
+
+
+def _cmd_play(args: argparse.Namespace) -> int:
+    from tracker.play_headless import play_command
+
+    return play_command(
+        args.song,
+        port=args.port,
+        loop=args.loop,
+        from_order=args.from_order,
+        clock_out=args.clock_out,
+        clock_in=args.clock_in,
+    )
+
+
+def _cmd_ports(args: argparse.Namespace) -> int:
+    from tracker.cli.ports import ports_command
+
+    return ports_command()
+
+
+def _cmd_panic(args: argparse.Namespace) -> int:
+    from tracker.cli.ports import panic_command
+
+    return panic_command(args.port)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value
+
+
+def _whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argument type for a whole number from `low` to `high`: bad values are usage errors."""
+
+    def parse(text: str) -> int:
+        value = _positive_int(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected {low} to {high}, got {value}")
+        return value
+
+    return parse
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+    if not 0 <= value <= 600:
+        raise argparse.ArgumentTypeError(f"expected 0 to 600 seconds, got {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="tracker",
+        description="A keyboard-driven terminal tracker and MIDI sequencer.",
+        epilog="Run `tracker SONG.toml` to open a song in the editor (it is created when missing).",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(
+        name: str, help: str, handler: Handler, *, draws: bool = False
+    ) -> argparse.ArgumentParser:
+        """`draws`: the command writes terminal control of its own (the editor's screen,
+        `tracker play`'s status line) and shows outside text through `visible` itself."""
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.set_defaults(handler=handler, draws=draws)
+        return sub
+
+    sub = command("open", "open SONG in the editor (same as `tracker SONG`)", _cmd_open, draws=True)
+    sub.add_argument("song", type=Path, nargs="?", help="song file (.toml); created on first save")
+    sub.add_argument("--port", help="send every track to the MIDI output port matching NAME")
+    sub.add_argument(
+        "--audio-driver",
+        metavar="NAME",
+        help="FluidSynth audio driver for soundfont tracks (pulseaudio, pipewire, jack, alsa)",
+    )
+    sub.add_argument(
+        "--midi-in", metavar="PORT", help="record and play through from MIDI input PORT"
+    )
+
+    sub = command("new", "create a new empty song file", _cmd_new)
+    sub.add_argument("song", type=Path)
+    sub.add_argument("--title", help="song title (default: from the file name)")
+    sub.add_argument(
+        "--tracks",
+        type=_whole_number(1, MAX_TRACKS),
+        default=4,
+        help="number of tracks (default 4)",
+    )
+    sub.add_argument(
+        "--lines",
+        type=_whole_number(1, MAX_LINES),
+        default=64,
+        help="lines in the first pattern (default 64)",
+    )
+    sub.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    sub = command(
+        "check", "validate songs; print tracks, patterns, duration and instruments", _cmd_check
+    )
+    sub.add_argument("songs", type=Path, nargs="+", metavar="SONG")
+
+    sub = command("render", "bounce a song to audio: the mix, and stems with --stems", _cmd_render)
+    sub.add_argument("song", type=Path)
+    sub.add_argument("-o", "--output", type=Path, required=True, help="output folder")
+    sub.add_argument("--stems", action="store_true", help="also one file per track, plus its .mid")
+    sub.add_argument("--format", choices=["wav", "flac"], default="wav")
+    sub.add_argument("--rate", type=int, choices=[44100, 48000], default=44100)
+    sub.add_argument("--bits", choices=["16", "24", "float"], default="24")
+    sub.add_argument(
+        "--from", dest="from_order", type=_positive_int, help="first order entry (0-based)"
+    )
+    sub.add_argument(
+        "--to", dest="to_order", type=_positive_int, help="last order entry (inclusive)"
+    )
+    sub.add_argument(
+        "--tail", type=_seconds, help="seconds of release tail (default: until silence)"
+    )
+
+    sub = command(
+        "export-midi",
+        "write a Standard MIDI File (type 1, a track per tracker track)",
+        _cmd_export_midi,
+    )
+    sub.add_argument("song", type=Path)
+    sub.add_argument("-o", "--output", type=Path, required=True, help="the .mid file to write")
+
+    sub = command("import-midi", "make a song from a Standard MIDI File", _cmd_import_midi)
+    sub.add_argument("midi", type=Path)
+    sub.add_argument("-o", "--output", type=Path, required=True, help="the song file to write")
+    sub.add_argument(
+        "--lpb",
+        type=_whole_number(*LPB_RANGE),
+        default=4,
+        help="lines per beat to quantise to (default 4)",
+    )
+    sub.add_argument("--tracks-by", choices=["channel", "track"], default="channel")
+    sub.add_argument("--force", action="store_true", help="overwrite an existing song file")
+
+    sub = command(
+        "play", "play a song headless to MIDI ports and the soundfont", _cmd_play, draws=True
+    )
+    sub.add_argument("song", type=Path)
+    sub.add_argument("--port", help="send every track to the MIDI output port matching NAME")
+    sub.add_argument("--loop", action="store_true", help="loop the song")
+    sub.add_argument(
+        "--from", dest="from_order", type=_positive_int, default=0, help="start at order entry"
+    )
+    sub.add_argument("--clock-out", metavar="PORT", help="send MIDI clock to PORT")
+    sub.add_argument("--clock-in", metavar="PORT", help="follow MIDI clock from PORT")
+
+    command("ports", "list MIDI input and output ports", _cmd_ports)
+
+    sub = command("panic", "send all-notes-off and all-sound-off on every channel", _cmd_panic)
+    sub.add_argument("--port", help="only ports matching NAME (default: every output)")
+    return parser
