@@ -31,7 +31,7 @@ from tracker.ui.help_screen import HelpScreen
 from tracker.ui.instruments_panel import InstrumentsPanel
 from tracker.ui.list_panel import ListPanel
 from tracker.ui.order_list import OrderList
-from tracker.ui.pattern_editor import PatternEditor
+from tracker.ui.pattern.editor import PatternEditor
 from tracker.ui.pattern_list import PatternList
 from tracker.ui.player_link import NoPlayer, PlayerLink, Transport
 from tracker.ui.session import Session

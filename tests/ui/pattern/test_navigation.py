@@ -6,7 +6,7 @@ from tests.builders import build_song
 from tests.ui.conftest import make_app
 from tracker.song.model import Song, Track
 from tracker.ui.app import TrackerApp
-from tracker.ui.layout import Kind
+from tracker.ui.pattern.layout import Kind
 
 
 def field_kind(app: TrackerApp) -> Kind:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tracker.song.model import Track
-from tracker.ui.layout import GridLayout, Kind, gutter_width, track_fields, track_text_width
+from tracker.ui.pattern.layout import GridLayout, Kind, gutter_width, track_fields, track_text_width
 
 
 def test_a_plain_track_reads_note_instrument_volume_effect() -> None:

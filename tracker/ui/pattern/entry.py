@@ -12,7 +12,7 @@ from tracker.errors import EditError
 from tracker.song.edit import CellField, Command, SetCC, SetCell, SetCellField, SetEffect
 from tracker.song.effects import EFFECTS
 from tracker.song.model import Effect, Song
-from tracker.ui.layout import Field, Kind
+from tracker.ui.pattern.layout import Field, Kind
 
 HEX_DIGITS = "0123456789abcdef"
 

@@ -47,7 +47,8 @@ from tracker.song.model import (
 )
 from tracker.ui import keymap
 from tracker.ui.dialogs import FormDialog
-from tracker.ui.entry import (
+from tracker.ui.forms import track_fields, track_parser
+from tracker.ui.pattern.entry import (
     HEX_DIGITS,
     Spot,
     clear_command,
@@ -56,10 +57,15 @@ from tracker.ui.entry import (
     lane_of,
     note_command,
 )
-from tracker.ui.forms import track_fields, track_parser
-from tracker.ui.grid_painter import COMPONENT_CLASSES, Looks, Marks, header_segments, line_segments
-from tracker.ui.layout import Field, GridLayout, Kind, gutter_width
-from tracker.ui.recording import Chords, recorded_note
+from tracker.ui.pattern.layout import Field, GridLayout, Kind, gutter_width
+from tracker.ui.pattern.painter import (
+    COMPONENT_CLASSES,
+    Looks,
+    Marks,
+    header_segments,
+    line_segments,
+)
+from tracker.ui.pattern.recording import Chords, recorded_note
 from tracker.ui.session import Session
 
 
@@ -594,7 +600,7 @@ class PatternEditor(ScrollView, can_focus=True):
     def record_note(self, note: int, velocity: int, order: int | None, line: int | None) -> None:
         """A note from MIDI input (velocity 0: its key let go), with its velocity: at the
         player's line while playing, else at the cursor, stepping on once per chord. Each
-        key held takes the next note column (tracker/ui/recording.py)."""
+        key held takes the next note column (tracker/ui/pattern/recording.py)."""
         if velocity == 0:
             self.chords.release(note)
             return

@@ -21,8 +21,8 @@ from tracker.song.edit import Selection
 from tracker.song.model import Pattern, Song
 from tracker.song.notation import format_byte, format_effect, format_note
 from tracker.text import visible
-from tracker.ui.entry import lane_of
-from tracker.ui.layout import SEPARATOR, GridLayout, Kind
+from tracker.ui.pattern.entry import lane_of
+from tracker.ui.pattern.layout import SEPARATOR, GridLayout, Kind
 
 _FIELD_CLASS = {
     Kind.NOTE: "note",
