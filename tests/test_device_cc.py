@@ -8,10 +8,10 @@ from pathlib import Path
 import mido
 
 from tests.song.conftest import song_from_toml
+from tracker.cli.summary import describe_song
 from tracker.engine.events import Kind
 from tracker.midi.smf import export_song
 from tracker.player_stream import compile_range
-from tracker.song_summary import describe_song
 
 SONG = """
 format = 1

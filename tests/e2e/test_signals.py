@@ -224,7 +224,7 @@ def start_headless(terminal: Terminal, song: Path, receiver: Receiver) -> int:
 def test_a_hang_up_while_playing_headless_ends_every_note(
     terminal: Terminal, tmp_path: Path, receiver: Receiver
 ) -> None:
-    """`kill -HUP` to `tracker play`. (SIGINT and SIGTERM: tests/test_play_headless.py.)
+    """`kill -HUP` to `tracker play`. (SIGINT and SIGTERM: tests/cli/test_play.py.)
     A clean stop, by that signal: "stopped", exit 128 + SIGHUP."""
     pid = start_headless(terminal, tmp_path / "held.toml", receiver)
     mid_note(receiver)

@@ -82,7 +82,7 @@ def _cmd_import_midi(args: argparse.Namespace) -> int:
 
 
 def _cmd_play(args: argparse.Namespace) -> int:
-    from tracker.play_headless import play_command
+    from tracker.cli.play import play_command
 
     return play_command(
         args.song,

@@ -12,7 +12,7 @@ import pytest
 
 from tracker.song.storage import load_song
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parent.parent.parent
 COMMANDS = [
     "open",
     "new",

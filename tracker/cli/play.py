@@ -1,6 +1,6 @@
 """`tracker play SONG`: headless playback to MIDI ports, with a one-line live status.
 
-Above the player, below the CLI. Ctrl+C, SIGTERM and SIGHUP stop cleanly: the
+The CLI above the player. Ctrl+C, SIGTERM and SIGHUP stop cleanly: the
 player sends every owed note-off and all-notes-off before the process leaves.
 It draws its own status line (carriage return, erase to the end of the line), so
 the names in it (ports, the audio device, the player's errors) go through `visible`
