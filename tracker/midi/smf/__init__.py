@@ -1,0 +1,24 @@
+"""Standard MIDI Files, read and written: read.py checks a file's chunks and hands each
+track to mido, export.py writes a timeline as a type 1 file, import_.py turns a file into a
+new song (import_events.py collects its events, import_song.py places them, import_report.py
+says what moved or was left out). The `tracker export-midi` and `import-midi` commands built
+on them are in tracker.cli.midi.
+"""
+
+from __future__ import annotations
+
+from tracker.midi.smf.export import DEFAULT_PPQ, export_song, export_timeline, timeline_to_bytes
+from tracker.midi.smf.import_ import import_midi
+from tracker.midi.smf.import_events import TracksBy
+from tracker.midi.smf.import_report import ImportReport, TempoChange
+
+__all__ = [
+    "DEFAULT_PPQ",
+    "ImportReport",
+    "TempoChange",
+    "TracksBy",
+    "export_song",
+    "export_timeline",
+    "import_midi",
+    "timeline_to_bytes",
+]

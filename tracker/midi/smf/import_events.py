@@ -1,0 +1,224 @@
+"""MIDI import, first pass: the file's events merged in time, notes paired, programs followed.
+
+The Collector turns a read file (read.py) into the Events a song is built from
+(import_song.py), in ticks; everything it cannot use is counted in the report
+by kind. The rules are in import_.py's docstring.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict, deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from tracker.errors import MidiFileError
+from tracker.midi.smf.import_report import ImportReport
+from tracker.midi.smf.read import MidiData, TimedMessage
+from tracker.song.model import LOWEST_NOTE
+
+TracksBy = Literal["channel", "track"]
+
+DRUM_CHANNEL = 9
+"""Channel 10, counted from 0."""
+DRUM_BANK = 128
+CC_LANES = frozenset({1, 7, 10, 11, 74})
+"""Modulation, volume, pan, expression, cutoff: the controllers worth a lane."""
+BANK_MSB, BANK_LSB = 0, 32
+
+
+@dataclass(frozen=True)
+class Note:
+    group: int
+    channel: int
+    pitch: int
+    velocity: int
+    start: int
+    end: int
+    instrument: int
+
+
+@dataclass
+class Events:
+    """Everything the song is built from, in ticks."""
+
+    notes: list[Note]
+    controls: list[tuple[int, int, int, int]]
+    """(group, controller, tick, value) for the CC lanes."""
+    tempos: list[tuple[int, float]]
+    """(tick, bpm), one per tick, in order."""
+    instruments: dict[tuple[int, int, int], int]
+    """(channel, bank, program) -> instrument number."""
+    groups: dict[int, str]
+    """Tracker tracks to make: group key -> name, in track order."""
+    end_tick: int
+
+
+class Collector:
+    """One pass over the merged events: pairs notes, follows programs, counts the rest."""
+
+    def __init__(self, midi: MidiData, tracks_by: TracksBy, path: str | Path, report: ImportReport):
+        self.midi = midi
+        self.by_channel = tracks_by == "channel"
+        self.path = path
+        self.report = report
+        self.dropped: Counter[str] = Counter()
+        self.program = [0] * 16
+        self.bank = [[0, 0] for _ in range(16)]
+        self.open: dict[tuple[int, int, int], deque[tuple[int, int, int]]] = defaultdict(deque)
+        self.notes: list[Note] = []
+        self.controls: list[tuple[int, int, int, int]] = []
+        self.tempos: dict[int, float] = {}
+        self.instruments: dict[tuple[int, int, int], int] = {}
+        self.channels_of_track: dict[int, set[int]] = defaultdict(set)
+        self.note_tracks_of_channel: dict[int, set[int]] = defaultdict(set)
+
+    def run(self) -> Events:
+        merged = sorted(
+            (m for track in self.midi.tracks for m in track),
+            key=lambda m: (m.tick, 1 if _is_note(m.message) else 0, m.track, m.index),
+        )
+        for timed in merged:
+            self._take(timed)
+        end_tick = self.midi.end_tick
+        for (group, channel, pitch), waiting in sorted(self.open.items()):
+            for start, velocity, instrument in waiting:
+                self.notes.append(
+                    Note(group, channel, pitch, velocity, start, end_tick, instrument)
+                )
+                self.report.notes_unended += 1
+        self.report.dropped = dict(self.dropped)
+        return Events(
+            notes=self.notes,
+            controls=self.controls,
+            tempos=sorted(self.tempos.items()),
+            instruments=self.instruments,
+            groups=self._groups(),
+            end_tick=end_tick,
+        )
+
+    def _take(self, timed: TimedMessage) -> None:
+        message = timed.message
+        kind: str = message.type
+        if message.is_meta:
+            self._meta(timed)
+            return
+        if not hasattr(message, "channel"):
+            self.dropped["system exclusive" if kind == "sysex" else kind] += 1
+            return
+        channel: int = message.channel
+        self.channels_of_track[timed.track].add(channel)
+        group = channel if self.by_channel else timed.track
+        if _is_note(message) and message.note < LOWEST_NOTE:
+            if kind == "note_on" and message.velocity > 0:
+                self.dropped["note below C-0 (MIDI notes 0-11 cannot be written)"] += 1
+            return
+        if kind == "note_on" and message.velocity > 0:
+            self.note_tracks_of_channel[channel].add(timed.track)
+            instrument = self._instrument(channel)
+            self.open[(group, channel, message.note)].append(
+                (timed.tick, message.velocity, instrument)
+            )
+        elif kind in ("note_on", "note_off"):
+            waiting = self.open.get((group, channel, message.note))
+            if not waiting:
+                self.dropped["note-off without a note"] += 1
+                return
+            start, velocity, instrument = waiting.popleft()
+            self.notes.append(
+                Note(group, channel, message.note, velocity, start, timed.tick, instrument)
+            )
+        elif kind == "program_change":
+            self.program[channel] = message.program
+        elif kind == "control_change":
+            self._control(group, channel, timed.tick, message.control, message.value)
+        else:
+            self.dropped[_CHANNEL_KIND_NAMES.get(kind, kind)] += 1
+
+    def _control(self, group: int, channel: int, tick: int, control: int, value: int) -> None:
+        if control == BANK_MSB:
+            self.bank[channel][0] = value
+        elif control == BANK_LSB:
+            self.bank[channel][1] = value
+        elif control in CC_LANES:
+            self.controls.append((group, control, tick, value))
+        else:
+            self.dropped[f"control change {control}"] += 1
+
+    def _meta(self, timed: TimedMessage) -> None:
+        message = timed.message
+        if message.type == "set_tempo":
+            if message.tempo <= 0:
+                raise MidiFileError(
+                    f"{self.path}: not a readable MIDI file: track {timed.track + 1} sets a tempo"
+                    f" of {message.tempo} microseconds per beat at tick {timed.tick}"
+                )
+            self.tempos[timed.tick] = 60_000_000 / message.tempo
+        elif message.type == "time_signature":
+            if (message.numerator, message.denominator) != (4, 4):  # 4/4 loses nothing
+                self.dropped[f"time signature {message.numerator}/{message.denominator}"] += 1
+        elif message.type not in ("end_of_track", "track_name", "sequence_number"):
+            self.dropped[message.type.replace("_", " ")] += 1
+
+    def _instrument(self, channel: int) -> int:
+        msb, lsb = self.bank[channel]
+        bank = DRUM_BANK if channel == DRUM_CHANNEL else msb * 128 + lsb
+        key = (channel, bank, self.program[channel])
+        return self.instruments.setdefault(key, len(self.instruments) + 1)
+
+    def _groups(self) -> dict[int, str]:
+        names = {number: _track_name(track) for number, track in enumerate(self.midi.tracks)}
+        groups: dict[int, str] = {}
+        if self.by_channel:
+            for channel in sorted({n.channel for n in self.notes} | {c[0] for c in self.controls}):
+                # A channel played by one MIDI track that plays nothing else takes its name.
+                homes = self.note_tracks_of_channel[channel]
+                home = min(homes) if len(homes) == 1 else -1
+                if names.get(home) and self.channels_of_track[home] == {channel}:
+                    groups[channel] = names[home]
+                elif channel == DRUM_CHANNEL:
+                    groups[channel] = "Drums"
+                else:
+                    groups[channel] = f"Channel {channel + 1}"
+            return groups
+        conductor = self.midi.format == 1 and len(self.midi.tracks) > 1
+        for number in names:
+            used = bool(self.channels_of_track.get(number))
+            if used or (names[number] and not (conductor and number == 0)):
+                groups[number] = names[number] or f"Track {number + 1}"
+        return groups
+
+
+_CHANNEL_KIND_NAMES = {
+    "pitchwheel": "pitch bend",
+    "aftertouch": "channel aftertouch",
+    "polytouch": "poly aftertouch",
+}
+
+
+def _is_note(message: Any) -> bool:
+    return message.type in ("note_on", "note_off")
+
+
+def _track_name(track: list[TimedMessage]) -> str:
+    for timed in track:
+        if timed.message.type == "track_name":
+            return _decoded(str(timed.message.name)).strip()
+    return ""
+
+
+def _decoded(text: str) -> str:
+    """mido reads names as Latin-1, which never fails; names written as UTF-8 (most
+    files today, ours included) are decoded again as such."""
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
+def title(midi: MidiData, path: str | Path) -> str:
+    if midi.tracks:
+        name = _track_name(midi.tracks[0])
+        if name:
+            return name
+    return Path(path).stem or "Imported"
