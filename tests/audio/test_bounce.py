@@ -18,8 +18,9 @@ import soundfile
 
 from tests.audio.conftest import RATE, note_timeline, onset, peak_db
 from tests.builders import build_song
-from tracker.audio.bounce import MAX_TAIL_SECONDS, bounce, bounce_command, render_timeline
+from tracker.audio.bounce import MAX_TAIL_SECONDS, bounce, render_timeline
 from tracker.audio.synth import Synth, SynthSettings
+from tracker.cli.render import bounce_command
 from tracker.engine.events import Timeline
 from tracker.engine.routing import assign_channels
 from tracker.errors import AudioError, MidiFileError, SoundfontError, UsageError

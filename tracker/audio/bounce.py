@@ -34,7 +34,6 @@ import io
 import math
 import os
 import re
-import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
@@ -494,41 +493,6 @@ def bounce(
                 report.midi.append(midi)
         staging.commit()
     return report
-
-
-def bounce_command(
-    song_path: Path,
-    out_dir: Path,
-    *,
-    stems: bool = False,
-    fmt: str = "wav",
-    rate: int = 44100,
-    bits: int | str = 24,
-    from_order: int | None = None,
-    to_order: int | None = None,
-    tail: float | None = None,
-    midi_writer: MidiWriter | None = None,
-) -> int:
-    """`tracker render SONG -o DIR ...`: bounce, show progress on a terminal, print the report."""
-    from tracker.song.storage import load_song
-
-    song = load_song(song_path)
-    report = bounce(
-        song,
-        out_dir,
-        stems=stems,
-        fmt=fmt,
-        rate=rate,
-        bits=bits,
-        from_order=from_order or 0,
-        to_order=to_order,
-        tail=tail,
-        song_dir=Path(song_path).resolve().parent,
-        midi_writer=midi_writer,
-        progress_stream=sys.stderr,
-    )
-    print(report.summary())
-    return 0
 
 
 def _check_format(fmt: str, rate: int, bits: int | str) -> tuple[str, str]:

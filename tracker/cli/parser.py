@@ -48,7 +48,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    from tracker.audio.bounce import bounce_command
+    from tracker.cli.render import bounce_command
     from tracker.midi.smf import export_timeline
 
     return bounce_command(

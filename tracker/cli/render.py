@@ -1,0 +1,46 @@
+"""`tracker render SONG -o DIR`: the bounce (tracker.audio.bounce), a progress bar on a
+terminal's stderr, then the report: the files written, the length, the level and
+any warnings.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from tracker.audio.bounce import MidiWriter, bounce
+
+
+def bounce_command(
+    song_path: Path,
+    out_dir: Path,
+    *,
+    stems: bool = False,
+    fmt: str = "wav",
+    rate: int = 44100,
+    bits: int | str = 24,
+    from_order: int | None = None,
+    to_order: int | None = None,
+    tail: float | None = None,
+    midi_writer: MidiWriter | None = None,
+) -> int:
+    """`tracker render SONG -o DIR ...`: bounce, show progress on a terminal, print the report."""
+    from tracker.song.storage import load_song
+
+    song = load_song(song_path)
+    report = bounce(
+        song,
+        out_dir,
+        stems=stems,
+        fmt=fmt,
+        rate=rate,
+        bits=bits,
+        from_order=from_order or 0,
+        to_order=to_order,
+        tail=tail,
+        song_dir=Path(song_path).resolve().parent,
+        midi_writer=midi_writer,
+        progress_stream=sys.stderr,
+    )
+    print(report.summary())
+    return 0
