@@ -35,13 +35,10 @@ import numpy.typing as npt
 import soundfile
 
 from tests.audio.reference import cli_timing, likeness, peak_db
-from tracker.audio.bounce import (
-    _render,
-    _stems_pass,
-    bounce,
-    instrument_patches,
-    render_timeline,
-)
+from tracker.audio.bounce import bounce
+from tracker.audio.passes import stems_pass
+from tracker.audio.patches import instrument_patches
+from tracker.audio.render import render, render_timeline
 from tracker.audio.soundfonts import find_soundfont
 from tracker.audio.synth import BLOCK, SynthSettings
 from tracker.engine.events import Timeline
@@ -204,8 +201,8 @@ def _one_song(name: str, song: Song, font: Path, cli_path: str | None) -> dict[s
             )
         )  # fmt: skip
         patches = instrument_patches(song, font)
-        one_pass = _stems_pass(timeline, patches, font, SynthSettings(rate=RATE), None)
-        row["one pass, an output per track s"] = _best(lambda: _render(one_pass, None))
+        one_pass = stems_pass(timeline, patches, font, SynthSettings(rate=RATE), None)
+        row["one pass, an output per track s"] = _best(lambda: render(one_pass, None))
         mix = soundfile.read(work / "stems" / "mix.wav", dtype="float32")[0]
         stems = [soundfile.read(p, dtype="float32")[0] for p in (work / "stems").glob("[0-9]*.wav")]
         row["stems' sum - mix, peak dBFS"] = peak_db(np.sum(stems, axis=0) - mix)

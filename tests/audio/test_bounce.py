@@ -18,7 +18,8 @@ import soundfile
 
 from tests.audio.conftest import RATE, note_timeline, onset, peak_db
 from tests.builders import build_song
-from tracker.audio.bounce import MAX_TAIL_SECONDS, bounce, render_timeline
+from tracker.audio.bounce import bounce
+from tracker.audio.render import MAX_TAIL_SECONDS, render_timeline
 from tracker.audio.synth import Synth, SynthSettings
 from tracker.cli.render import bounce_command
 from tracker.engine.events import Timeline

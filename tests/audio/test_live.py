@@ -18,9 +18,9 @@ import pytest
 import soundfile
 
 from tests.audio.conftest import RATE, onset, peak_db
-from tracker.audio.bounce import Patch
 from tracker.audio.fluid import fluidsynth
 from tracker.audio.live import LiveSynth, tick_for_frame
+from tracker.audio.patches import Patch
 from tracker.audio.synth import BLOCK, Synth
 from tracker.engine.events import Event, Kind
 

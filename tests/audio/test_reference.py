@@ -27,7 +27,7 @@ from tests.audio.reference import (
     render_with_command_line,
 )
 from tests.builders import build_song
-from tracker.audio.bounce import render_timeline
+from tracker.audio.render import render_timeline
 from tracker.audio.synth import BLOCK
 from tracker.engine.events import Kind
 from tracker.engine.timeline import compile_song

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from tests.audio.conftest import RATE, note_timeline, onset, peak_db
-from tracker.audio.bounce import render_timeline
+from tracker.audio.render import render_timeline
 from tracker.audio.synth import BLOCK, Synth, SynthSettings
 from tracker.errors import AudioError, SoundfontError
 from tracker.song.model import Instrument, Song, Track

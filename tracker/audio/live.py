@@ -32,8 +32,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracker.audio.bounce import Patch
 from tracker.audio.fluid import fluidsynth
+from tracker.audio.patches import Patch
 from tracker.audio.synth import BLOCK, Synth, SynthSettings
 from tracker.engine.events import Event, Kind
 from tracker.errors import AudioError, TrackerError

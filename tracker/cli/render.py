@@ -8,7 +8,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tracker.audio.bounce import MidiWriter, bounce
+from tracker.audio.bounce import bounce
+from tracker.audio.writing import MidiWriter
 
 
 def bounce_command(
