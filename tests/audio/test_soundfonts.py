@@ -18,6 +18,7 @@ from tracker.audio import soundfonts
 from tracker.audio.fluid import fluidsynth
 from tracker.audio.soundfonts import check_soundfont, find_soundfont, search_paths
 from tracker.errors import SoundfontError
+from tracker.instruments import SHIPPED_DIR
 
 SYSTEM_FONT = next(p for p in soundfonts.SYSTEM_FONTS if p.is_file())
 
@@ -108,7 +109,7 @@ def test_search_paths_lists_the_places_in_order(
     system = paths.index(Path("/usr/share/sounds/sf2/FluidR3_GM.sf2"))
     assert paths.index(Path("/usr/share/sounds/sf2/TimGM6mb.sf2")) == system + 1
     assert paths[-1] == tmp_path / "data" / "soundfonts"
-    assert any(p.name == "instruments" for p in paths[1:system])
+    assert SHIPPED_DIR in paths[1:system]
 
 
 # --- when nothing fits ---------------------------------------------------------------------

@@ -11,7 +11,7 @@ from tests.song.conftest import song_from_toml
 from tracker.cli.summary import describe_song
 from tracker.engine.events import Kind
 from tracker.midi.smf import export_song
-from tracker.player_stream import compile_range
+from tracker.player.stream import compile_range
 
 SONG = """
 format = 1
