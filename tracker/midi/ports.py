@@ -328,4 +328,3 @@ class ManagedInput(_Managed[InputPort]):
 
     def poll(self) -> list[tuple[int, bytes]]:
         return self.port.poll() if self.port is not None else []
-
