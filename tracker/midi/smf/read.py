@@ -156,7 +156,7 @@ def _parse_track(number: int, body: bytes, division: int, fail: _Fail) -> list[T
         midi = mido.MidiFile(file=io.BytesIO(single))
     except EOFError:
         raise fail(f"track {number + 1} ends in the middle of an event") from None
-    except Exception as error:  # mido raises OSError, ValueError, KeyError, ... for bad bytes
+    except Exception as error:  # noqa: BLE001 - mido raises OSError, ValueError, KeyError, ... for bad bytes
         raise fail(f"track {number + 1} is damaged ({error or type(error).__name__})") from None
     tick = 0
     messages: list[TimedMessage] = []
