@@ -1,10 +1,12 @@
-"""The pattern grid: tracks side by side, a cursor per field, typing, selecting, playhead.
+"""The pattern editor: what keys do to the pattern on screen, and what it tells the app.
 
-A Line API widget: `render_line` draws only the rows on screen, so a 512-line,
-32-track pattern scrolls as fast as a small one. Row 0 is the track header and
-the line numbers on the left stay put; the rest scrolls. A cursor move, a typed
-note or a playhead step refreshes only the rows it touches, so a keystroke over
-SSH costs a few cells, not the screen.
+Typing (piano keys on the note field, hex digits and effect letters elsewhere),
+block edits on the selection, the entry settings (octave, step, instrument),
+track edits, MIDI recording and following the playhead. Every change goes
+through the session as a tracker.song.edit command; the widget redraws only
+what it touched. Drawing, scrolling and moving the cursor are the PatternView's
+(tracker.ui.pattern.view); the rules of what a key writes are pure functions
+in tracker.ui.pattern.entry and tracker.ui.pattern.recording.
 """
 
 from __future__ import annotations
@@ -13,12 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from rich.segment import Segment
 from textual import events
-from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
 
 from tracker.errors import EditError
 from tracker.song.edit import (
@@ -31,56 +29,33 @@ from tracker.song.edit import (
     Interpolate,
     Paste,
     RemoveTrack,
-    Selection,
     ToggleTrackFlag,
     Transpose,
     copy_selection,
 )
-from tracker.song.model import (
-    HIGHEST_NOTE,
-    LOWEST_NOTE,
-    NOTE_CUT,
-    NOTE_OFF,
-    Pattern,
-    Song,
-    is_pitch,
-)
+from tracker.song.model import HIGHEST_NOTE, LOWEST_NOTE, NOTE_CUT, NOTE_OFF, is_pitch
 from tracker.ui import keymap
 from tracker.ui.dialogs import FormDialog
 from tracker.ui.forms import track_fields, track_parser
+from tracker.ui.pattern.cursor import Cursor
 from tracker.ui.pattern.entry import (
     HEX_DIGITS,
-    Spot,
     clear_command,
     effect_letter_command,
     hex_command,
     lane_of,
     note_command,
 )
-from tracker.ui.pattern.layout import Field, GridLayout, Kind, gutter_width
-from tracker.ui.pattern.painter import (
-    COMPONENT_CLASSES,
-    Looks,
-    Marks,
-    header_segments,
-    line_segments,
-)
+from tracker.ui.pattern.layout import Kind
 from tracker.ui.pattern.recording import Chords, recorded_note
+from tracker.ui.pattern.view import PatternView
 from tracker.ui.session import Session
 
 
-@dataclass(frozen=True)
-class Cursor:
-    line: int = 0
-    track: int = 0
-    field: int = 0
-
-
-class PatternEditor(ScrollView, can_focus=True):
+class PatternEditor(PatternView):
     """Edits one pattern of the session's song; the app tells it which and where the playhead is."""
 
     BINDINGS = keymap.bindings("pattern")
-    COMPONENT_CLASSES = COMPONENT_CLASSES
 
     class Edited(Message):
         """The song changed here: other panels may need to redraw."""
@@ -99,285 +74,26 @@ class PatternEditor(ScrollView, can_focus=True):
         """The cell's volume; None: the instrument's own."""
 
     def __init__(self, session: Session, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.session = session
-        self.order = 0
-        self.pattern_name = (
-            session.song.order[0] if session.song.order else next(iter(session.song.patterns))
-        )
-        self.cursor = Cursor()
-        self.mark: Cursor | None = None
-        self.playhead: int | None = None
-        self.follow = True
+        super().__init__(session, id=id)
         self.octave = 4
         self.step = 1
         self.instrument: int | None = min(session.song.instruments, default=None)
-        self.grid = GridLayout.of(session.song.tracks)
         self.chords = Chords()
         """Keys held on the MIDI keyboard, for recording (record_note)."""
-        self._update_virtual_size()
-
-    # The model as this widget sees it
-
-    @property
-    def song(self) -> Song:
-        return self.session.song
-
-    @property
-    def pattern(self) -> Pattern:
-        return self.song.patterns[self.pattern_name]
-
-    @property
-    def field(self) -> Field:
-        return self.grid.fields[self.cursor.track][self.cursor.field]
-
-    @property
-    def spot(self) -> Spot:
-        return Spot(self.pattern_name, self.cursor.line, self.cursor.track, self.field)
-
-    @property
-    def selection(self) -> Selection | None:
-        if self.mark is None:
-            return None
-        a, c = self.mark, self.cursor
-        a_field = self.grid.fields[a.track][a.field]
-        return Selection(
-            self.pattern_name,
-            a.line,
-            c.line,
-            a.track,
-            lane_of(self.song, a.track, a_field),
-            c.track,
-            lane_of(self.song, c.track, self.field),
-        )
-
-    def _block(self) -> Selection:
-        """The selection, or the cursor's own cell when nothing is selected."""
-        if self.selection is not None:
-            return self.selection
-        lane = lane_of(self.song, self.cursor.track, self.field)
-        line = self.cursor.line
-        return Selection(
-            self.pattern_name, line, line, self.cursor.track, lane, self.cursor.track, lane
-        )
 
     # Switching what is shown
 
     def show_pattern(self, name: str, order: int | None = None) -> None:
         """Edit another pattern (from the order list, or following the playhead)."""
-        self.pattern_name = name
-        if order is not None:
-            self.order = order
-        self.mark = None
-        last = self.pattern.lines - 1
-        if self.cursor.line > last:
-            self.cursor = Cursor(last, self.cursor.track, self.cursor.field)
+        self.model.show_pattern(name, order)
         self._update_virtual_size()
         self.refresh()
         self.post_message(self.SettingsChanged())
 
-    def song_reshaped(self) -> None:
-        """Tracks or patterns changed shape (load, reload, undo of a track edit): relayout."""
-        self.grid = GridLayout.of(self.song.tracks)
-        if self.pattern_name not in self.song.patterns:
-            self.order = min(self.order, len(self.song.order) - 1)
-            self.pattern_name = (
-                self.song.order[self.order] if self.song.order else next(iter(self.song.patterns))
-            )
-        track = min(self.cursor.track, len(self.song.tracks) - 1)
-        field = min(self.cursor.field, len(self.grid.fields[track]) - 1)
-        self.cursor = Cursor(min(self.cursor.line, self.pattern.lines - 1), track, field)
-        self.mark = None
-        self._update_virtual_size()
-        self.refresh()
-
-    def _update_virtual_size(self) -> None:
-        self.gutter_cells = gutter_width(self.pattern.lines)
-        self.virtual_size = Size(self.gutter_cells + self.grid.body_width, self.pattern.lines + 1)
-
-    # Drawing
-
-    def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        scroll_x, scroll_y = self.scroll_offset
-        view = max(0, width - self.gutter_cells)
-        looks = Looks.of(self)
-        if y == 0:
-            gutter = [Segment(" " * self.gutter_cells, looks.base + looks["header"])]
-            body = header_segments(self.song, self.grid, looks)
-        else:
-            line = scroll_y + y - 1
-            if line >= self.pattern.lines:
-                return Strip.blank(width, self.rich_style)
-            c = self.cursor
-            marks = Marks(c.line, c.track, c.field, self.selection, self.playhead)
-            gutter, body = line_segments(
-                self.song,
-                self.pattern,
-                self.grid,
-                looks,
-                marks,
-                line,
-                self.gutter_cells,
-                (scroll_x, scroll_x + view),
-            )
-        strip = Strip(body).crop(scroll_x, scroll_x + view)
-        # simplify(): runs of one style become one segment, so a line of hex digits
-        # crosses the wire as one escape code per colour, not one per character.
-        return (
-            Strip.join([Strip(gutter), strip])
-            .extend_cell_length(width, self.rich_style)
-            .crop(0, width)
-            .simplify()
-        )
-
-    def refresh_pattern_line(self, line: int) -> None:
-        """Redraw one line of the pattern, if it is on screen."""
-        self.refresh_line(line + 1)
-
-    # Moving
-
-    def _go(self, cursor: Cursor, *, extend: bool = False) -> None:
-        """Put the cursor somewhere, redrawing only the lines that change."""
-        old, old_anchor = self.cursor, self.mark
-        lines = self.pattern.lines
-        cursor = Cursor(max(0, min(lines - 1, cursor.line)), cursor.track, cursor.field)
-        if extend and self.mark is None:
-            self.mark = old
-        elif not extend:
-            self.mark = None
-        self.cursor = cursor
-        if old_anchor is not None or self.mark is not None:
-            self._refresh_selection_change(old, old_anchor)
-        self._refresh_spot(old)
-        self._refresh_spot(cursor)
-        self._scroll_to_cursor()
-
-    def _refresh_spot(self, cursor: Cursor) -> None:
-        """Redraw a line's number and one track's cells on it: what a cursor move or a
-        typed note changes. A few dozen cells, not the line."""
-        y = cursor.line - round(self.scroll_offset.y) + 1
-        if not 1 <= y < self.size.height:
-            return
-        self.refresh(Region(0, y, self.gutter_cells, 1))
-        x = self.gutter_cells + self.grid.starts[cursor.track] - round(self.scroll_offset.x)
-        left = max(self.gutter_cells, x)
-        right = x + self.grid.widths[cursor.track] + 2
-        if right > left:
-            self.refresh(Region(left, y, right - left, 1))
-
-    def _refresh_selection_change(self, old: Cursor, old_anchor: Cursor | None) -> None:
-        rows = [old.line, self.cursor.line]
-        rows += [c.line for c in (old_anchor, self.mark) if c is not None]
-        low, high = min(rows), max(rows)
-        self.refresh_lines(low + 1, high - low + 1)
-
-    def _scroll_to_cursor(self) -> None:
-        view_lines = max(1, self.size.height - 1)
-        scroll_x, scroll_y = self.scroll_offset
-        line = self.cursor.line
-        y = scroll_y
-        if line < scroll_y:
-            y = line
-        elif line >= scroll_y + view_lines:
-            y = line - view_lines + 1
-        x = self.grid.scroll_for(
-            self.cursor.track, self.cursor.field, scroll_x, self.size.width - self.gutter_cells
-        )
-        if (x, y) != (scroll_x, scroll_y):
-            self.scroll_to(x, y, animate=False, force=True, immediate=True)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._scroll_to_cursor()
-
-    def action_move_lines(self, delta: int) -> None:
-        self._go(Cursor(self.cursor.line + delta, self.cursor.track, self.cursor.field))
-
-    def action_move_bars(self, delta: int) -> None:
-        self.action_move_lines(delta * 4 * max(1, self.song.lpb))
-
-    def action_move_to_line(self, line: int) -> None:
-        target = self.pattern.lines - 1 if line < 0 else line
-        self._go(Cursor(target, self.cursor.track, self.cursor.field))
-
-    def action_move_field(self, delta: int) -> None:
-        track, field = self.cursor.track, self.cursor.field + delta
-        if field < 0:
-            track = (track - 1) % len(self.song.tracks)
-            field = len(self.grid.fields[track]) - 1
-        elif field >= len(self.grid.fields[track]):
-            track, field = (track + 1) % len(self.song.tracks), 0
-        self._go(Cursor(self.cursor.line, track, field))
-
-    def action_move_track(self, delta: int) -> None:
-        track = (self.cursor.track + delta) % len(self.song.tracks)
-        self._go(Cursor(self.cursor.line, track, 0))
-
     def action_step_order(self, delta: int) -> None:
-        if not self.song.order:
-            return
-        order = max(0, min(len(self.song.order) - 1, self.order + delta))
-        self.show_pattern(self.song.order[order], order)
-
-    # Selecting
-
-    def action_select_lines(self, delta: int) -> None:
-        self._go(
-            Cursor(self.cursor.line + delta, self.cursor.track, self.cursor.field), extend=True
-        )
-
-    def action_select_columns(self, delta: int) -> None:
-        """Extend the selection by a whole note column or CC lane."""
-        fields = self.grid.fields[self.cursor.track]
-        here = (self.field.kind is Kind.CC, self.field.column)
-        track, index = self.cursor.track, self.cursor.field
-        step = 1 if delta > 0 else -1
-        while True:
-            index += step
-            if index < 0:
-                if track == 0:
-                    return
-                track, index = track - 1, len(self.grid.fields[track - 1]) - 1
-            elif index >= len(self.grid.fields[track]):
-                if track == len(self.song.tracks) - 1:
-                    return
-                track, index = track + 1, 0
-            fields = self.grid.fields[track]
-            if (
-                track != self.cursor.track
-                or (fields[index].kind is Kind.CC, fields[index].column) != here
-            ):
-                break
-        self._go(Cursor(self.cursor.line, track, index), extend=True)
-
-    def _select(self, selection: Selection) -> None:
-        first = self.grid.fields[selection.start_track]
-        last = self.grid.fields[selection.end_track]
-        self.mark = Cursor(
-            selection.start_line,
-            selection.start_track,
-            self._field_index(first, selection.start_track, selection.start_column),
-        )
-        self.cursor = Cursor(
-            selection.end_line,
-            selection.end_track,
-            self._field_index(last, selection.end_track, selection.end_column),
-        )
-        self.refresh()
-        self._scroll_to_cursor()
-
-    def _field_index(self, fields: tuple[Field, ...], track: int, lane: int) -> int:
-        return next(i for i, f in enumerate(fields) if lane_of(self.song, track, f) == lane)
-
-    def action_select_track(self) -> None:
-        self._select(Selection.whole_track(self.song, self.pattern_name, self.cursor.track))
-
-    def action_select_pattern(self) -> None:
-        self._select(Selection.whole_pattern(self.song, self.pattern_name))
-
-    def action_clear_selection(self) -> None:
-        if self.mark is not None:
-            self._go(self.cursor)
+        target = self.model.order_on(delta)
+        if target is not None:
+            self.show_pattern(*target)
 
     # Editing
 
@@ -496,11 +212,11 @@ class PatternEditor(ScrollView, can_focus=True):
         self._edit(DeleteLine(self.pattern_name, self.cursor.line, self.cursor.track))
 
     def action_copy(self) -> None:
-        self.session.clipboard = copy_selection(self.song, self._block())
+        self.session.clipboard = copy_selection(self.song, self.model.block())
         self.say(f"Copied {self.session.clipboard.lines} line(s)")
 
     def action_cut(self) -> None:
-        block = self._block()
+        block = self.model.block()
         self.session.clipboard = copy_selection(self.song, block)
         self._edit(Cut(block), block.lines)
 
@@ -515,11 +231,11 @@ class PatternEditor(ScrollView, can_focus=True):
         self._edit(command, range(line, min(self.pattern.lines, line + clipboard.lines)))
 
     def action_transpose(self, semitones: int) -> None:
-        block = self._block()
+        block = self.model.block()
         self._edit(Transpose(block, semitones), block.lines)
 
     def action_interpolate(self) -> None:
-        block = self._block()
+        block = self.model.block()
         self._edit(Interpolate(block), block.lines)
 
     # Settings of the entry
@@ -640,29 +356,11 @@ class PatternEditor(ScrollView, can_focus=True):
             if not self.follow:
                 self._move_playhead(None)
                 return
-            self.pattern_name = pattern
-            if order is not None:
-                self.order = order
-            self.mark = None
+            self.model.follow_to(pattern, order)
             self._update_virtual_size()
             self.playhead = line
             self.refresh()
             self.post_message(self.SettingsChanged())
         elif pattern is not None and order is not None and self.follow:
-            self.order = order
+            self.model.order = order
         self._move_playhead(line)
-
-    def _move_playhead(self, line: int | None) -> None:
-        old, self.playhead = self.playhead, line
-        if old == line:
-            return
-        if old is not None:
-            self.refresh_pattern_line(old)
-        if line is None:
-            return
-        self.refresh_pattern_line(line)
-        if self.follow:
-            view_lines = max(1, self.size.height - 1)
-            top = self.scroll_offset.y
-            if not top <= line < top + view_lines:
-                self.scroll_to(y=line, animate=False, force=True, immediate=True)

@@ -1,0 +1,249 @@
+"""The pattern grid on screen: tracks side by side, the cursor moving over them, the playhead.
+
+A Line API widget: `render_line` draws only the rows on screen, so a 512-line,
+32-track pattern scrolls as fast as a small one. Row 0 is the track header and
+the line numbers on the left stay put; the rest scrolls. A cursor move, a typed
+note or a playhead step refreshes only the rows it touches, so a keystroke over
+SSH costs a few cells, not the screen.
+
+Where the cursor and the selection are, and where each key moves them, is the
+pure PatternCursor's (tracker.ui.pattern.cursor); this widget moves it and
+redraws. What the keys write into the song is the PatternEditor's part
+(tracker.ui.pattern.editor), which builds on this view.
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from textual import events
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tracker.song.edit import Selection
+from tracker.song.model import Pattern, Song
+from tracker.ui.pattern.cursor import Cursor, PatternCursor
+from tracker.ui.pattern.entry import Spot
+from tracker.ui.pattern.layout import Field, GridLayout, gutter_width
+from tracker.ui.pattern.painter import (
+    COMPONENT_CLASSES,
+    Looks,
+    Marks,
+    header_segments,
+    line_segments,
+)
+from tracker.ui.session import Session
+
+
+class PatternView(ScrollView, can_focus=True):
+    """Shows one pattern of the session's song and moves the cursor over it."""
+
+    COMPONENT_CLASSES = COMPONENT_CLASSES
+
+    def __init__(self, session: Session, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.session = session
+        self.model = PatternCursor(session)
+        """Pattern shown, cursor and selection."""
+        self.playhead: int | None = None
+        self.follow = True
+        self._update_virtual_size()
+
+    # The model as this widget sees it
+
+    @property
+    def song(self) -> Song:
+        return self.session.song
+
+    @property
+    def pattern(self) -> Pattern:
+        return self.model.pattern
+
+    @property
+    def pattern_name(self) -> str:
+        return self.model.pattern_name
+
+    @property
+    def order(self) -> int:
+        return self.model.order
+
+    @property
+    def cursor(self) -> Cursor:
+        return self.model.cursor
+
+    @property
+    def mark(self) -> Cursor | None:
+        """The selection's anchor (None: nothing selected)."""
+        return self.model.mark
+
+    @property
+    def grid(self) -> GridLayout:
+        return self.model.grid
+
+    @property
+    def field(self) -> Field:
+        return self.model.field
+
+    @property
+    def spot(self) -> Spot:
+        return self.model.spot
+
+    @property
+    def selection(self) -> Selection | None:
+        return self.model.selection
+
+    def song_reshaped(self) -> None:
+        """Tracks or patterns changed shape (load, reload, undo of a track edit): relayout."""
+        self.model.reshape()
+        self._update_virtual_size()
+        self.refresh()
+
+    def _update_virtual_size(self) -> None:
+        self.gutter_cells = gutter_width(self.pattern.lines)
+        self.virtual_size = Size(self.gutter_cells + self.grid.body_width, self.pattern.lines + 1)
+
+    # Drawing
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        scroll_x, scroll_y = self.scroll_offset
+        view = max(0, width - self.gutter_cells)
+        looks = Looks.of(self)
+        if y == 0:
+            gutter = [Segment(" " * self.gutter_cells, looks.base + looks["header"])]
+            body = header_segments(self.song, self.grid, looks)
+        else:
+            line = scroll_y + y - 1
+            if line >= self.pattern.lines:
+                return Strip.blank(width, self.rich_style)
+            c = self.cursor
+            marks = Marks(c.line, c.track, c.field, self.selection, self.playhead)
+            gutter, body = line_segments(
+                self.song,
+                self.pattern,
+                self.grid,
+                looks,
+                marks,
+                line,
+                self.gutter_cells,
+                (scroll_x, scroll_x + view),
+            )
+        strip = Strip(body).crop(scroll_x, scroll_x + view)
+        # simplify(): runs of one style become one segment, so a line of hex digits
+        # crosses the wire as one escape code per colour, not one per character.
+        return (
+            Strip.join([Strip(gutter), strip])
+            .extend_cell_length(width, self.rich_style)
+            .crop(0, width)
+            .simplify()
+        )
+
+    def refresh_pattern_line(self, line: int) -> None:
+        """Redraw one line of the pattern, if it is on screen."""
+        self.refresh_line(line + 1)
+
+    # Moving
+
+    def _go(self, cursor: Cursor, *, extend: bool = False) -> None:
+        """Put the cursor somewhere, redrawing only the lines that change."""
+        old, old_anchor = self.model.go(cursor, extend=extend)
+        if old_anchor is not None or self.mark is not None:
+            self._refresh_selection_change(old, old_anchor)
+        self._refresh_spot(old)
+        self._refresh_spot(self.cursor)
+        self._scroll_to_cursor()
+
+    def _refresh_spot(self, cursor: Cursor) -> None:
+        """Redraw a line's number and one track's cells on it: what a cursor move or a
+        typed note changes. A few dozen cells, not the line."""
+        y = cursor.line - round(self.scroll_offset.y) + 1
+        if not 1 <= y < self.size.height:
+            return
+        self.refresh(Region(0, y, self.gutter_cells, 1))
+        x = self.gutter_cells + self.grid.starts[cursor.track] - round(self.scroll_offset.x)
+        left = max(self.gutter_cells, x)
+        right = x + self.grid.widths[cursor.track] + 2
+        if right > left:
+            self.refresh(Region(left, y, right - left, 1))
+
+    def _refresh_selection_change(self, old: Cursor, old_anchor: Cursor | None) -> None:
+        rows = [old.line, self.cursor.line]
+        rows += [c.line for c in (old_anchor, self.mark) if c is not None]
+        low, high = min(rows), max(rows)
+        self.refresh_lines(low + 1, high - low + 1)
+
+    def _scroll_to_cursor(self) -> None:
+        view_lines = max(1, self.size.height - 1)
+        scroll_x, scroll_y = self.scroll_offset
+        line = self.cursor.line
+        y = scroll_y
+        if line < scroll_y:
+            y = line
+        elif line >= scroll_y + view_lines:
+            y = line - view_lines + 1
+        x = self.grid.scroll_for(
+            self.cursor.track, self.cursor.field, scroll_x, self.size.width - self.gutter_cells
+        )
+        if (x, y) != (scroll_x, scroll_y):
+            self.scroll_to(x, y, animate=False, force=True, immediate=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._scroll_to_cursor()
+
+    def action_move_lines(self, delta: int) -> None:
+        self._go(self.model.lines_on(delta))
+
+    def action_move_bars(self, delta: int) -> None:
+        self._go(self.model.bars_on(delta))
+
+    def action_move_to_line(self, line: int) -> None:
+        self._go(self.model.line_at(line))
+
+    def action_move_field(self, delta: int) -> None:
+        self._go(self.model.field_on(delta))
+
+    def action_move_track(self, delta: int) -> None:
+        self._go(self.model.track_on(delta))
+
+    # Selecting
+
+    def action_select_lines(self, delta: int) -> None:
+        self._go(self.model.lines_on(delta), extend=True)
+
+    def action_select_columns(self, delta: int) -> None:
+        """Extend the selection by a whole note column or CC lane."""
+        target = self.model.column_on(delta)
+        if target is not None:
+            self._go(target, extend=True)
+
+    def _select(self, selection: Selection) -> None:
+        self.model.select(selection)
+        self.refresh()
+        self._scroll_to_cursor()
+
+    def action_select_track(self) -> None:
+        self._select(self.model.whole_track())
+
+    def action_select_pattern(self) -> None:
+        self._select(self.model.whole_pattern())
+
+    def action_clear_selection(self) -> None:
+        if self.mark is not None:
+            self._go(self.cursor)
+
+    # Playhead
+
+    def _move_playhead(self, line: int | None) -> None:
+        old, self.playhead = self.playhead, line
+        if old == line:
+            return
+        if old is not None:
+            self.refresh_pattern_line(old)
+        if line is None:
+            return
+        self.refresh_pattern_line(line)
+        if self.follow:
+            view_lines = max(1, self.size.height - 1)
+            top = self.scroll_offset.y
+            if not top <= line < top + view_lines:
+                self.scroll_to(y=line, animate=False, force=True, immediate=True)
