@@ -28,14 +28,14 @@ from tracker.ui.file_actions import FileActions
 from tracker.ui.files import SongFile
 from tracker.ui.forms import settings_fields, settings_parser
 from tracker.ui.help_screen import HelpScreen
-from tracker.ui.instruments_panel import InstrumentsPanel
-from tracker.ui.list_panel import ListPanel
-from tracker.ui.order_list import OrderList
+from tracker.ui.panels.instruments_panel import InstrumentsPanel
+from tracker.ui.panels.list_panel import ListPanel
+from tracker.ui.panels.order_list import OrderList
+from tracker.ui.panels.pattern_list import PatternList
+from tracker.ui.panels.transport_bar import BarState, TransportBar
 from tracker.ui.pattern.editor import PatternEditor
-from tracker.ui.pattern_list import PatternList
 from tracker.ui.player_link import NoPlayer, PlayerLink, Transport
 from tracker.ui.session import Session
-from tracker.ui.transport_bar import BarState, TransportBar
 
 HANG_UP_SIGNALS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
 """Signals that end the editor the way a hang-up does (FileActions.hang_up). SIGINT comes

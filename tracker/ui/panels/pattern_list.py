@@ -17,7 +17,7 @@ from tracker.song.edit import (
 from tracker.ui import keymap
 from tracker.ui.dialogs import FormDialog
 from tracker.ui.forms import parse_number
-from tracker.ui.list_panel import ListPanel
+from tracker.ui.panels.list_panel import ListPanel
 
 
 class PatternList(ListPanel):

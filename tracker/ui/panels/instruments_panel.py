@@ -11,7 +11,7 @@ from tracker.song.model import Instrument
 from tracker.ui import keymap
 from tracker.ui.dialogs import FormDialog
 from tracker.ui.forms import instrument_fields, instrument_parser
-from tracker.ui.list_panel import ListPanel
+from tracker.ui.panels.list_panel import ListPanel
 
 
 class InstrumentsPanel(ListPanel):

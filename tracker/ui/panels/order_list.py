@@ -19,7 +19,7 @@ from tracker.song.edit import (
     free_pattern_name,
 )
 from tracker.ui import keymap
-from tracker.ui.list_panel import ListPanel
+from tracker.ui.panels.list_panel import ListPanel
 
 
 class OrderList(ListPanel):
