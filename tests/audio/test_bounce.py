@@ -188,7 +188,7 @@ def test_a_bend_on_one_track_leaves_another_on_the_same_instrument_alone(
 def test_a_hardware_device_renders_through_its_fallback_program(
     soundfont: Path, tmp_path: Path
 ) -> None:
-    # instruments/devices/microfreak.toml stands in as GM program 80 (Lead 1, square).
+    # tracker/instruments/data/devices/microfreak.toml stands in as GM program 80 (Lead 1, square).
     riff = "C-4 01 70 ...\n--- .. .. ...\nE-4 01 70 ...\nOFF .. .. ..."
     device = build_song(riff, instruments={1: Instrument("Freak", device="microfreak", program=3)})
     stand_in = build_song(riff, instruments={1: Instrument("Square lead", program=80)})

@@ -28,7 +28,7 @@ CLIENT_NAME = "tracker"
 
 Matcher = str | Callable[[str], bool]
 """A port name pattern (case-insensitive substring or glob), or a
-predicate such as `Device.matches` from instruments/devices/*.toml."""
+predicate such as `Device.matches` from a device file (devices/*.toml)."""
 
 _API_NAMES = {"alsa": rtmidi.API_LINUX_ALSA, "jack": rtmidi.API_UNIX_JACK}
 
@@ -116,7 +116,7 @@ def list_inputs() -> list[str]:
 
 def matches(match: Matcher, name: str) -> bool:
     """A predicate's answer, or the pattern as a case-insensitive substring or glob
-    (`*`, `?`, `[...]`, as in instruments/devices/*.toml)."""
+    (`*`, `?`, `[...]`, as in a device file's ports)."""
     if callable(match):
         return bool(match(name))
     pattern, folded = match.casefold(), name.casefold()

@@ -133,7 +133,7 @@ class Instrument:
     """A sound: a soundfont program, or a hardware device on a MIDI channel.
 
     `soundfont` is "default" (the song's or the system's General MIDI font) or a
-    path; `device` names instruments/devices/<device>.toml. `channel` is 1-16;
+    path; `device` names a devices/<device>.toml (see tracker.instruments). `channel` is 1-16;
     None lets the engine pick one. Drum kits are bank 128 (channel 10 on GM).
     """
 
