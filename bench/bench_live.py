@@ -27,10 +27,10 @@ from tempfile import TemporaryDirectory
 from typing import Any
 
 from tracker.engine.timeline import compile_song
-from tracker.player import (
+from tracker.player.handle import PlayerHandle
+from tracker.player.protocol import (
     Play,
     PlayerConfig,
-    PlayerHandle,
     PortSpec,
     RequestLog,
     SendLog,
@@ -38,7 +38,7 @@ from tracker.player import (
     Stopped,
     UpdateSong,
 )
-from tracker.player_stream import event_messages
+from tracker.player.stream import event_messages
 from tracker.song.model import Cell, Instrument, Pattern, PatternTrack, Song, Track
 
 EDIT_NOTES = (100, 101, 102, 103, 104, 105, 106, 107, 108, 109)

@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import TrackerError
-from tracker.player import (
+from tracker.player.handle import PlayerHandle
+from tracker.player.protocol import (
     Command,
     Continue,
     Cue,
@@ -42,7 +43,6 @@ from tracker.player import (
     Play,
     PlayerConfig,
     PlayerFailed,
-    PlayerHandle,
     PortSpec,
     RequestLog,
     SendLog,
@@ -235,11 +235,11 @@ def rss_kib(pid: int) -> int:
 
 
 def player_pid() -> int:
-    """Our player process: the child running tracker.player_process."""
+    """Our player process: the child running tracker.player.process."""
     for task in Path("/proc/self/task").iterdir():
         for child in (task / "children").read_text().split():
             cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
-            if b"tracker.player_process" in cmdline:
+            if b"tracker.player.process" in cmdline:
                 return int(child)
     raise TrackerError("the player process is not running")
 

@@ -25,7 +25,8 @@ from tests.builders import build_song
 from tests.conftest import Receiver
 from tracker.audio.synth import BLOCK
 from tracker.midi.ports import open_virtual_output
-from tracker.player import (
+from tracker.player.handle import PlayerHandle
+from tracker.player.protocol import (
     Continue,
     Cue,
     Jump,
@@ -33,7 +34,6 @@ from tracker.player import (
     Pause,
     Play,
     PlayerConfig,
-    PlayerHandle,
     Playhead,
     PortSpec,
     Preview,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tracker.engine.timeline import compile_song
 from tracker.instruments import cc_lane_for
-from tracker.player_ahead import AHEAD, SLICE_MARGIN_NS, CompileJob, Leftovers, compile_steps
+from tracker.player.ahead import AHEAD, SLICE_MARGIN_NS, CompileJob, Leftovers, compile_steps
 
 from .builders import build_song
 

@@ -8,13 +8,14 @@ from typing import Any
 
 import pytest
 
-from tracker import player_ahead, player_engine, player_stream
 from tracker.engine import timeline
 from tracker.engine.clock import FakeClock
 from tracker.engine.events import Kind, Timeline
 from tracker.engine.timeline import compile_song
-from tracker.player import Cue, Play, PlayerConfig, PortSpec, UpdateSong, play_pattern
-from tracker.player_engine import Transport, with_held_offs
+from tracker.player import ahead, edits, stream
+from tracker.player.edits import with_held_offs
+from tracker.player.protocol import Cue, Play, PlayerConfig, PortSpec, UpdateSong, play_pattern
+from tracker.player.transport import Transport
 
 from .builders import build_song
 from .conftest import Receiver
@@ -58,7 +59,7 @@ def play_with_slow_compiles(
     on which a compile in one go takes 5 ms (one made at a deadline makes that line
     5 ms late) and each step of a compile in steps 0.2 ms."""
     clock = FakeClock(spin_step_ns=20_000)
-    real_compile, real_in_steps = player_stream.compile_range, timeline.compile_in_steps
+    real_compile, real_in_steps = stream.compile_range, timeline.compile_in_steps
 
     def slow_compile(*args: Any) -> Any:
         clock.t += SLOW_COMPILE_NS
@@ -75,8 +76,8 @@ def play_with_slow_compiles(
                 return timeline
             yield
 
-    monkeypatch.setattr(player_engine, "compile_range", slow_compile)
-    monkeypatch.setattr(player_ahead, "compile_in_steps", slow_in_steps)
+    monkeypatch.setattr(edits, "compile_range", slow_compile)
+    monkeypatch.setattr(ahead, "compile_in_steps", slow_in_steps)
     transport = Transport(
         PlayerConfig(output=PortSpec(receiver.name), synth=None), lambda m: None, clock
     )
@@ -111,15 +112,15 @@ def test_a_looped_pattern_edited_while_playing_comes_round_on_time(
         receiver, monkeypatch, play_pattern(build_song(LOOP, bpm=240), 0), UpdateSong(after), 5
     )
     assert transport.song is not None and transport.song.patterns == after.patterns
-    assert transport.sent > 40
-    assert transport.max_late_ns < 1_000_000, transport.max_late_ns
+    assert transport.counts.sent > 40
+    assert transport.counts.max_late_ns < 1_000_000, transport.counts.max_late_ns
 
 
 def test_a_cued_pattern_starts_on_time(receiver: Receiver, monkeypatch: pytest.MonkeyPatch) -> None:
     song = build_song(LOOP, LOOP.replace("C-4", "D-4"), bpm=240)
     transport = play_with_slow_compiles(receiver, monkeypatch, play_pattern(song, 0), Cue(1), 3)
     assert transport.range.start_order == 1  # the cue was taken, and loops
-    assert transport.max_late_ns < 1_000_000, transport.max_late_ns
+    assert transport.counts.max_late_ns < 1_000_000, transport.counts.max_late_ns
 
 
 def test_an_edit_to_a_long_song_lands_a_few_lines_on_and_on_time(
@@ -134,4 +135,4 @@ def test_an_edit_to_a_long_song_lands_a_few_lines_on_and_on_time(
         receiver, monkeypatch, Play(song=before), UpdateSong(after), 4
     )
     assert transport.song is not None and transport.song.patterns == after.patterns
-    assert transport.max_late_ns < 1_000_000, transport.max_late_ns
+    assert transport.counts.max_late_ns < 1_000_000, transport.counts.max_late_ns

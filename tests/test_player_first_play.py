@@ -22,7 +22,8 @@ from tests.builders import build_song
 from tests.conftest import Receiver
 from tracker.engine.events import Event, Kind
 from tracker.engine.timeline import compile_song
-from tracker.player import PlayerConfig, PlayerHandle, PortSpec
+from tracker.player.handle import PlayerHandle
+from tracker.player.protocol import PlayerConfig, PortSpec
 from tracker.ui.app import TrackerApp
 
 # 240 bpm: a line is 62.5 ms. The lead's vibrato is on its first line only; the

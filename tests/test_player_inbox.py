@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pickle
 
-from tracker.player import Stop, UpdateSong
-from tracker.player_inbox import MAX_WAIT_NS, SMALL_BYTES, Inbox
+from tracker.player.inbox import MAX_WAIT_NS, SMALL_BYTES, Inbox
+from tracker.player.protocol import Stop, UpdateSong
 
 from .builders import build_song
 

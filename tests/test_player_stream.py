@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tracker.engine.timeline import compile_song
-from tracker.player_stream import (
+from tracker.player.stream import (
     CLOCK_PORT,
     DEFAULT_PORT,
     PRIO_CLOCK,

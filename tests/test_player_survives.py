@@ -23,11 +23,11 @@ import pytest
 from tests.builders import build_song
 from tests.conftest import Receiver
 from tracker.midi.ports import open_virtual_output
-from tracker.player import (
+from tracker.player.handle import PlayerHandle
+from tracker.player.protocol import (
     Play,
     PlayerConfig,
     PlayerFailed,
-    PlayerHandle,
     PortSpec,
     Ready,
     Refused,
@@ -112,7 +112,7 @@ def test_a_player_that_crashes_says_why_logs_its_traceback_and_exits_non_zero(
     command_read, command_write = os.pipe()
     message_read, message_write = os.pipe()
     process = subprocess.Popen(
-        [sys.executable, "-m", "tracker.player_process", str(command_read), str(message_write)],
+        [sys.executable, "-m", "tracker.player.process", str(command_read), str(message_write)],
         pass_fds=(command_read, message_write),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,

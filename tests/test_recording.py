@@ -17,10 +17,10 @@ import pytest
 from tests.builders import build_song
 from tests.conftest import Receiver
 from tracker.midi.ports import open_virtual_output
-from tracker.player import (
+from tracker.player.handle import PlayerHandle
+from tracker.player.protocol import (
     Play,
     PlayerConfig,
-    PlayerHandle,
     Playhead,
     PortSpec,
     Recorded,

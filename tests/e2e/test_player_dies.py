@@ -71,7 +71,7 @@ def player_of(editor: int, timeout: float = 15.0) -> int:
         for task in Path(f"/proc/{editor}/task").iterdir():
             for child in (task / "children").read_text().split():
                 cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
-                if b"tracker.player_process" in cmdline:
+                if b"tracker.player.process" in cmdline:
                     return int(child)
         time.sleep(0.05)
     raise AssertionError("the editor started no player process")

@@ -259,7 +259,7 @@ def test_a_player_log_that_is_not_a_file_is_neither_waited_on_nor_written(
     a pipe there used to block the open (the editor hung on its first note), a
     device was written to. The player then runs without a log."""
     from tracker.files import NotAFileError, open_log
-    from tracker.player import player_log_path
+    from tracker.player.handle import player_log_path
     from tracker.ui.player_link import log_line
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))

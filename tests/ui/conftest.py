@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker.player import Command, Message
+from tracker.player.protocol import Command, Message
 from tracker.song.model import Song
 from tracker.ui.app import TrackerApp
 

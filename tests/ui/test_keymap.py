@@ -8,7 +8,7 @@ import pytest
 
 from tests.ui.conftest import RecordingPlayer
 from tracker.errors import TrackerError
-from tracker.player import Play
+from tracker.player.protocol import Play
 from tracker.song.model import Song
 from tracker.ui.app import TrackerApp
 from tracker.ui.keymap import KEYMAP, load_overrides, piano_offset

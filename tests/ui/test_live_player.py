@@ -13,7 +13,8 @@ import pytest
 
 from tests.builders import build_song
 from tests.conftest import Receiver
-from tracker.player import PlayerConfig, PlayerHandle, PortSpec
+from tracker.player.handle import PlayerHandle
+from tracker.player.protocol import PlayerConfig, PortSpec
 from tracker.ui.app import TrackerApp
 
 pytestmark = pytest.mark.jack

@@ -11,7 +11,7 @@ from typing import Any
 
 from tests.builders import build_song
 from tests.ui.conftest import RecordingPlayer
-from tracker.player import Playhead
+from tracker.player.protocol import Playhead
 from tracker.song.model import Instrument, Track
 from tracker.ui.app import TrackerApp
 

@@ -13,7 +13,7 @@ import pytest
 
 from tests.builders import build_song
 from tests.ui.conftest import RecordingPlayer, make_app
-from tracker.player import (
+from tracker.player.protocol import (
     Panic,
     Play,
     Playhead,

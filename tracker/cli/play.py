@@ -18,11 +18,11 @@ from types import FrameType
 from typing import TextIO
 
 from tracker.errors import MidiPortError, TrackerError
-from tracker.player import (
+from tracker.player.handle import PlayerHandle
+from tracker.player.protocol import (
     Play,
     PlayerConfig,
     PlayerFailed,
-    PlayerHandle,
     Playhead,
     PortSpec,
     Refused,

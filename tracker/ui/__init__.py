@@ -12,7 +12,7 @@ from tracker.text import visible
 if TYPE_CHECKING:
     from textual.app import App
 
-    from tracker.player import PlayerConfig
+    from tracker.player.protocol import PlayerConfig
 
 
 class EditorCrashed(TrackerError):
@@ -32,7 +32,7 @@ def editor_player_config(
     tracks play through it and the rest goes to the port. `--midi-in`: notes from
     that input are played through and recorded (record mode).
     """
-    from tracker.player import PlayerConfig, PortSpec, SynthConfig
+    from tracker.player.protocol import PlayerConfig, PortSpec, SynthConfig
 
     if port is None and audio_driver is None and midi_in is None:
         return None
@@ -52,7 +52,7 @@ def run_app(path: Path | None, player_config: PlayerConfig | None = None) -> int
     TrackerError for a broken keys.toml): the CLI shows it and exits non-zero
     before the screen is taken over.
     """
-    from tracker.player import PlayerHandle
+    from tracker.player.handle import PlayerHandle
     from tracker.song.model import Song
     from tracker.song.storage import load_song
     from tracker.ui.app import TrackerApp
@@ -105,7 +105,7 @@ def run_guarded(app: App[Any], *, headless: bool = False) -> int:
 
 
 def _log_place() -> str:
-    from tracker.player import player_log_path
+    from tracker.player.handle import player_log_path
 
     path = player_log_path()
     return visible(str(path)) if path is not None else "no log (no home folder)"

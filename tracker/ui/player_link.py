@@ -20,7 +20,8 @@ from typing import Protocol, runtime_checkable
 from tracker.engine.routing import assign_channels
 from tracker.errors import TrackerError
 from tracker.files import open_log
-from tracker.player import (
+from tracker.player.handle import player_log_path
+from tracker.player.protocol import (
     Command,
     Message,
     Panic,
@@ -38,7 +39,6 @@ from tracker.player import (
     Stopped,
     UpdateSong,
     play_pattern,
-    player_log_path,
 )
 from tracker.song.model import Song
 from tracker.ui.player_status import NO_MIDI_SYSTEM, short_note, status_line

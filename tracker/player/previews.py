@@ -11,9 +11,9 @@ from tracker.engine.events import Event, Kind
 from tracker.engine.routing import assign_channels
 from tracker.errors import TrackerError
 from tracker.midi.notes import SoundingNotes, note_off, note_on
-from tracker.player import Preview
-from tracker.player_stream import SYNTH_PORT, event_messages
-from tracker.player_wiring import Wiring
+from tracker.player.protocol import Preview
+from tracker.player.stream import SYNTH_PORT, event_messages
+from tracker.player.wiring import Wiring
 from tracker.song.model import Song
 
 PREVIEW_OWNER = -100

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from tracker.engine.events import Event
 from tracker.errors import TrackerError
 from tracker.midi.ports import ManagedInput, ManagedOutput, PortLister
-from tracker.player import PlayerConfig, PortSpec
-from tracker.player_stream import CLOCK_PORT, DEFAULT_PORT, SYNTH_PORT
+from tracker.player.protocol import PlayerConfig, PortSpec
+from tracker.player.stream import CLOCK_PORT, DEFAULT_PORT, SYNTH_PORT
 from tracker.song.model import Song
 
 if TYPE_CHECKING:
@@ -143,7 +143,7 @@ class Wiring:
         """Each instrument's soundfont program, loaded into the synth (before the start)."""
         if self.synth is None or self.synth_config is None:
             return {}
-        from tracker.audio.bounce import instrument_patches
+        from tracker.audio.patches import instrument_patches
         from tracker.audio.soundfonts import find_soundfont
 
         warnings: list[str] = []

@@ -1,4 +1,4 @@
-"""The player process itself: `python -m tracker.player_process CMD_FD MSG_FD`,
+"""The player process itself: `python -m tracker.player.process CMD_FD MSG_FD`,
 started by PlayerHandle. Real-time priority when allowed, commands from one pipe,
 messages out through a thread so a slow reader never blocks the timing loop.
 """
@@ -6,18 +6,20 @@ messages out through a thread so a slow reader never blocks the timing loop.
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import queue
 import signal
 import sys
 import threading
-import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 
 from tracker.errors import TrackerError
-from tracker.player import Message, PlayerConfig, PlayerFailed, Ready
-from tracker.player_engine import Transport
+from tracker.player.protocol import Message, PlayerConfig, PlayerFailed, Ready
+from tracker.player.transport import Transport
+
+log = logging.getLogger(__name__)
 
 
 def _realtime() -> bool:
@@ -66,7 +68,7 @@ class Mailslot:
     """Commands arrive through a thread of their own: a song is hundreds of
     kilobytes, and reading it from the pipe in the timing loop blocked it for
     0.2-0.3 ms (measured) while the UI wrote the rest. Decoding stays with the
-    loop (player_inbox.py), which knows when it has time."""
+    loop (inbox.py), which knows when it has time."""
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -134,16 +136,19 @@ def run_player(config: PlayerConfig, commands: Connection, emit: Callable[[Messa
 
 
 def main(argv: list[str]) -> int:
-    """`python -m tracker.player_process COMMAND_FD MESSAGE_FD`: started by PlayerHandle.
+    """`python -m tracker.player.process COMMAND_FD MESSAGE_FD`: started by PlayerHandle.
 
     Exits 1 when the player ended on an error; stderr (the player log) has its traceback."""
+    logging.basicConfig(
+        stream=sys.stderr, format="%(asctime)s %(message)s", datefmt="%H:%M:%S", level=logging.INFO
+    )
     commands = Connection(int(argv[0]), writable=False)
     outbox = Outbox(Connection(int(argv[1]), readable=False))
     try:
         config = commands.recv()
         run_player(config, commands, outbox.put)
     except Exception:
-        traceback.print_exc()
+        log.exception("the player stopped on an error")
         return 1
     finally:
         outbox.close()

@@ -1,0 +1,190 @@
+"""Edits while playing and compiling ahead: an edited song waits, compiled in the
+gaps (ahead.py) from a line far enough ahead, and swaps in at that line; a loop's
+start and a cued entry are compiled before they are needed.
+"""
+
+from __future__ import annotations
+
+from bisect import insort
+from dataclasses import dataclass, replace
+from operator import attrgetter
+
+from tracker.engine.clock import NS_PER_S
+from tracker.engine.events import LineMark, Timeline
+from tracker.engine.routing import audible_tracks
+from tracker.player.ahead import AHEAD, AHEAD_OF_EDIT, EDIT, CompileJob, RangeKey, compile_steps
+from tracker.player.inputs import Inputs
+from tracker.player.protocol import Play
+from tracker.player.sends import PREFETCH_ITEMS
+from tracker.player.stream import Prefetched, compile_range
+from tracker.song.model import Song
+
+LANDING_LEAD_MIN_NS = 5_000_000
+
+
+def with_held_offs(timeline: Timeline) -> Timeline:
+    """The timeline with the note-offs of the notes it found held at its start: for
+    an edit swapped in mid-note, whose held notes ring on until the song ends them."""
+    events = list(timeline.events)
+    for off in timeline.held_offs:  # a few, into tens of thousands: insert, not sort
+        insort(events, off, key=attrgetter("sort_key"))
+    return replace(timeline, events=events, held_offs=[])
+
+
+def muted_tracks(song: Song) -> set[int]:
+    return set(range(len(song.tracks))) - audible_tracks(song)
+
+
+@dataclass
+class SwapReady:
+    """A compiled edit made ready to swap in (Transport.ready_to_swap)."""
+
+    compiled: Timeline
+    kept: bool
+    """Notes held at its line ring on: `timeline` has their offs."""
+    timeline: Timeline
+    stream: Prefetched
+
+
+class Edits(Inputs):
+    def update_song(self, song: Song) -> None:
+        muted = muted_tracks(song)
+        for track in muted - self.muted:
+            self.flush(track)
+        self.muted = muted
+        self.keep_at_swap = True
+        if self.needs_route(song):
+            self.wiring.route(song, self.song_dir)  # fonts load now, not at the swap's deadline
+            self.previews.programs.clear()
+            self.keep_at_swap = False  # held notes' offs would go to the new routes
+        if self.playing and self.song is not None:
+            # Compiled later, in a gap between events (prepare_ahead), and swapped in at
+            # the line it was compiled for: a compile now could make the next notes late.
+            self.pending_song = song
+            self.pending_cache = {}
+            self.pending_line = None
+            self.swap_ready = None
+            self.drop_job()
+        else:
+            self.song = song
+            self.cache = {}
+
+    def needs_route(self, song: Song) -> bool:
+        """An edit that changes where instruments play; or, stopped, the first song we
+        hear of (previews need its routes before any Play)."""
+        if self.song is None:
+            return not self.playing
+        return (song.instruments, song.soundfont) != (self.song.instruments, self.song.soundfont)
+
+    def compiled(self, order: int, line: int) -> Timeline:
+        """The song compiled from (order, line), cached until the song changes, so a
+        loop wrap or a cue does not compile at its deadline."""
+        assert self.song is not None
+        key = (order, line, self.range.end_order)
+        if key not in self.cache:
+            job = self.job
+            if job is not None and job.purpose == AHEAD and job.key == key:
+                self.job = None
+                self.cache[key] = job.finish()  # begun ahead, not done yet: the rest now
+            else:
+                self.cache[key] = compile_range(self.song, *key)
+        return self.cache[key]
+
+    def prepare_ahead(self, now: int) -> None:
+        """Compile, a step at a time in the gaps (ahead.py), what a coming line
+        will need: a pending edit (from a line far enough ahead, where it then lands),
+        else the loop's start or the cued entry; free what the last edit replaced."""
+        if self.leftovers:
+            self.leftovers.release(self.clock.now_ns, self.next_deadline())
+        if self.job is None:
+            self.job = self.next_job(now)
+            if self.job is None:
+                return
+        job = self.job
+        timeline = job.run(self.clock.now_ns, self.next_deadline())
+        if timeline is None:
+            return
+        self.job = None
+        done = self.clock.now_ns()
+        self.compile_ns_per_event = (done - job.started_ns) / max(1, len(timeline.events))
+        if job.purpose == AHEAD:
+            self.cache[job.key] = timeline
+        elif job.purpose == AHEAD_OF_EDIT:
+            self.pending_cache[job.key] = timeline
+        else:
+            self.pending_cache[job.key] = timeline
+            self.pending_line = job.key[:2]
+            self.swap_ready = self.ready_to_swap(timeline)
+
+    def ready_to_swap(self, compiled: Timeline) -> SwapReady:
+        """What the swap to a compiled edit needs, made now, in a gap, not at the
+        swap's deadline: the held notes' offs added, the stream built and primed."""
+        kept = self.keep_at_swap and bool(compiled.held)
+        timeline = with_held_offs(compiled) if kept else compiled
+        start = timeline.lines[0].time if timeline.lines else 0.0
+        stream = self.make_stream(timeline, start, None, None)
+        stream.prefetch(PREFETCH_ITEMS)
+        return SwapReady(compiled, kept, timeline, stream)
+
+    def next_job(self, now: int) -> CompileJob | None:
+        if self.pending_song is not None:
+            if self.pending_line is None:
+                mark = self.landing_mark(now)
+                if mark is None:
+                    return None
+                key = (mark.order, mark.line, self.range.end_order)
+                return CompileJob(key, EDIT, now, compile_steps(self.pending_song, key))
+            # Compiled, waiting for its line: what the edited song needs after it lands.
+            return self.range_job(self.pending_song, self.pending_cache, AHEAD_OF_EDIT, now)
+        if not self.playing or self.song is None:
+            return None
+        return self.range_job(self.song, self.cache, AHEAD, now)
+
+    def range_job(
+        self, song: Song, cache: dict[RangeKey, Timeline], purpose: str, now: int
+    ) -> CompileJob | None:
+        """A compile of the loop's start or the cued entry, when `cache` lacks it."""
+        wanted = []
+        if self.cue is not None:
+            wanted.append((self.cue, 0, self.range_after_cue(self.cue).end_order))
+        if self.range.loop:
+            wanted.append((self.range.start_order, self.range.start_line, self.range.end_order))
+        needed = next((k for k in wanted if k not in cache), None)
+        if needed is None:
+            return None
+        return CompileJob(needed, purpose, now, compile_steps(song, needed))
+
+    def range_after_cue(self, order: int) -> Play:
+        """What plays once the cued entry starts: a looped pattern or range moves its
+        loop there."""
+        r = self.range
+        if r.loop and r.end_order is not None:
+            span = r.end_order - r.start_order
+            return replace(r, start_order=order, start_line=0, end_order=order + span)
+        return r
+
+    def landing_mark(self, now: int) -> LineMark | None:
+        """Where an edit will land: the first line far enough ahead for its compile,
+        going by how long the last one took."""
+        if self.timeline is None or not self.playing:
+            return None
+        expected = self.compile_ns_per_event * len(self.timeline.events)
+        lead = max(LANDING_LEAD_MIN_NS, round(2 * expected))
+        soon = self.anchor.song_ns_at(now + lead) / NS_PER_S
+        return next((m for m in self.timeline.lines if m.time >= soon), None)
+
+    def drop_job(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
+
+    def edit_lands_at(self, mark: LineMark) -> bool:
+        """True at the line the pending edit was compiled for. A compile that is
+        still running when its line comes has missed it: it starts again, for a
+        line further ahead (the estimate doubled)."""
+        here = (mark.order, mark.line)
+        job = self.job
+        if job is not None and job.purpose == EDIT and job.key[:2] == here:
+            self.drop_job()
+            self.compile_ns_per_event *= 2
+        return self.pending_line == here
