@@ -17,7 +17,7 @@ What it checks, at the end:
   the run: start, end, max.
 
 `python -m bench.bench_soak [SECONDS]` runs it alone; `run()` is what `make bench` calls.
-`soak()` is also the body of tests/test_soak.py (the short version).
+`soak()` is also the body of tests/player/test_soak.py (the short version).
 """
 
 from __future__ import annotations

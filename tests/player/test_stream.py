@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.builders import build_song
 from tracker.engine.timeline import compile_song
 from tracker.player.stream import (
     CLOCK_PORT,
@@ -15,8 +16,6 @@ from tracker.player.stream import (
     build_stream,
 )
 from tracker.song.model import Instrument
-
-from .builders import build_song
 
 CHORD = """
     C-4 01 40 ... | E-4 01 40 ... | G-4 02 40 ...

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pickle
 
+from tests.builders import build_song
 from tracker.player.inbox import MAX_WAIT_NS, SMALL_BYTES, Inbox
 from tracker.player.protocol import Stop, UpdateSong
-
-from .builders import build_song
 
 NOTES = ["C-", "C#", "D-", "D#", "E-", "F-", "F#", "G-", "G#", "A-", "A#", "B-"]
 BIG_SONG = "\n".join(

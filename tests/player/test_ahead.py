@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from tests.builders import build_song
 from tracker.engine.timeline import compile_song
 from tracker.instruments import cc_lane_for
 from tracker.player.ahead import AHEAD, SLICE_MARGIN_NS, CompileJob, Leftovers, compile_steps
-
-from .builders import build_song
 
 SONG = build_song("\n".join(["C-4 01 64 ...", "E-4 01 50 ..."] * 32))
 

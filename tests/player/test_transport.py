@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from tests.builders import build_song
+from tests.conftest import Receiver
 from tracker.engine import timeline
 from tracker.engine.clock import FakeClock
 from tracker.engine.events import Kind, Timeline
@@ -16,9 +18,6 @@ from tracker.player import ahead, edits, stream
 from tracker.player.edits import with_held_offs
 from tracker.player.protocol import Cue, Play, PlayerConfig, PortSpec, UpdateSong, play_pattern
 from tracker.player.transport import Transport
-
-from .builders import build_song
-from .conftest import Receiver
 
 HELD = """
     C-4 01 40 ... | E-4 01 40 ... | C-3 01 40 ...
