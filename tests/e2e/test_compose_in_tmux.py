@@ -14,7 +14,7 @@ from tests.e2e.tmux import Terminal
 from tracker.song.model import NOTE_OFF
 from tracker.song.notation import format_note
 from tracker.song.storage import load_song
-from tracker.ui.confirm import GRACE_SECONDS
+from tracker.ui.screens.confirm import GRACE_SECONDS
 
 TRACKER = [sys.executable, "-m", "tracker"]
 

@@ -406,7 +406,12 @@ def test_a_dialog_left_as_offered_keeps_the_names_it_spelled_out() -> None:
     and a right-to-left mark in a Hebrew title is not rewritten as `\\u200f`."""
     from tracker.errors import EditError
     from tracker.song.model import Song
-    from tracker.ui.forms import settings_fields, settings_parser, track_fields, track_parser
+    from tracker.ui.screens.forms import (
+        settings_fields,
+        settings_parser,
+        track_fields,
+        track_parser,
+    )
 
     title = "שיר\u200f" + SHORT_PAYLOAD
     song = Song.new(title=title, tracks=1, lines=4)

@@ -15,7 +15,7 @@ from tests.ui.fake_clock import FakeClock
 from tracker.song.fileformat import dumps
 from tracker.song.recovery import read_recovery, recovery_path
 from tracker.song.storage import load_song
-from tracker.ui.confirm import ConfirmDialog
+from tracker.ui.screens.confirm import ConfirmDialog
 
 VERSE = "C-4 01 .. ...\n--- .. .. ..."
 

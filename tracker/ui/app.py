@@ -23,11 +23,8 @@ from tracker.errors import TrackerError
 from tracker.song.edit import Edit
 from tracker.song.model import Song
 from tracker.ui import keymap
-from tracker.ui.dialogs import FormDialog
 from tracker.ui.file_actions import FileActions
 from tracker.ui.files import SongFile
-from tracker.ui.forms import settings_fields, settings_parser
-from tracker.ui.help_screen import HelpScreen
 from tracker.ui.panels.instruments_panel import InstrumentsPanel
 from tracker.ui.panels.list_panel import ListPanel
 from tracker.ui.panels.order_list import OrderList
@@ -35,6 +32,9 @@ from tracker.ui.panels.pattern_list import PatternList
 from tracker.ui.panels.transport_bar import BarState, TransportBar
 from tracker.ui.pattern.editor import PatternEditor
 from tracker.ui.player_link import NoPlayer, PlayerLink, Transport
+from tracker.ui.screens.dialogs import FormDialog
+from tracker.ui.screens.forms import settings_fields, settings_parser
+from tracker.ui.screens.help_screen import HelpScreen
 from tracker.ui.session import Session
 
 HANG_UP_SIGNALS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)

@@ -16,9 +16,9 @@ from textual.app import App
 from tracker.errors import TrackerError
 from tracker.song.recovery import Recovery
 from tracker.text import visible
-from tracker.ui.confirm import Answer, ConfirmDialog
-from tracker.ui.dialogs import FormDialog
 from tracker.ui.files import SongFile
+from tracker.ui.screens.confirm import Answer, ConfirmDialog
+from tracker.ui.screens.dialogs import FormDialog
 from tracker.ui.session import Session
 
 SAVE_FIRST = Answer("save", "Save first", "ctrl+s")

@@ -9,9 +9,9 @@ from textual.message import Message
 from tracker.song.edit import Edit
 from tracker.song.model import Instrument
 from tracker.ui import keymap
-from tracker.ui.dialogs import FormDialog
-from tracker.ui.forms import instrument_fields, instrument_parser
 from tracker.ui.panels.list_panel import ListPanel
+from tracker.ui.screens.dialogs import FormDialog
+from tracker.ui.screens.forms import instrument_fields, instrument_parser
 
 
 class InstrumentsPanel(ListPanel):

@@ -15,9 +15,9 @@ from tracker.song.edit import (
     ResizePattern,
 )
 from tracker.ui import keymap
-from tracker.ui.dialogs import FormDialog
-from tracker.ui.forms import parse_number
 from tracker.ui.panels.list_panel import ListPanel
+from tracker.ui.screens.dialogs import FormDialog
+from tracker.ui.screens.forms import parse_number
 
 
 class PatternList(ListPanel):

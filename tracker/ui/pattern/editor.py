@@ -35,8 +35,6 @@ from tracker.song.edit import (
 )
 from tracker.song.model import HIGHEST_NOTE, LOWEST_NOTE, NOTE_CUT, NOTE_OFF, is_pitch
 from tracker.ui import keymap
-from tracker.ui.dialogs import FormDialog
-from tracker.ui.forms import track_fields, track_parser
 from tracker.ui.pattern.cursor import Cursor
 from tracker.ui.pattern.entry import (
     HEX_DIGITS,
@@ -49,6 +47,8 @@ from tracker.ui.pattern.entry import (
 from tracker.ui.pattern.layout import Kind
 from tracker.ui.pattern.recording import Chords, recorded_note
 from tracker.ui.pattern.view import PatternView
+from tracker.ui.screens.dialogs import FormDialog
+from tracker.ui.screens.forms import track_fields, track_parser
 from tracker.ui.session import Session
 
 

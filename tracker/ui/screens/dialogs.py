@@ -1,5 +1,5 @@
 """Small modal dialogs, all driven from the keyboard: forms of text fields (questions
-that can lose work: tracker.ui.confirm).
+that can lose work: tracker.ui.screens.confirm).
 
 A form hands its values to a `parse` function that either returns the result or
 raises TrackerError; the error is shown in the dialog and the musician fixes

@@ -7,8 +7,8 @@ from textual.app import SystemCommand
 from tests.ui.conftest import make_app
 from tracker.song.effects import EFFECTS
 from tracker.song.model import Song
-from tracker.ui.help_screen import HelpScreen, effect_table, key_table
 from tracker.ui.keymap import KEYMAP
+from tracker.ui.screens.help_screen import HelpScreen, effect_table, key_table
 
 
 def table_text(table: object) -> str:

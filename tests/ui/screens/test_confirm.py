@@ -20,7 +20,7 @@ from tracker.song.fileformat import dumps
 from tracker.song.recovery import write_recovery
 from tracker.song.storage import load_song
 from tracker.ui.app import TrackerApp
-from tracker.ui.confirm import Answer, ConfirmDialog
+from tracker.ui.screens.confirm import Answer, ConfirmDialog
 
 VERSE = "C-4 01 .. ...\n--- .. .. ...\n--- .. .. ...\n--- .. .. ..."
 CHANGED = "G-4 01 .. ...\n--- .. .. ...\n--- .. .. ...\n--- .. .. ..."
