@@ -23,8 +23,8 @@ from tracker.errors import TrackerError
 from tracker.song.edit import Edit
 from tracker.song.model import Song
 from tracker.ui import keymap
-from tracker.ui.file_actions import FileActions
-from tracker.ui.files import SongFile
+from tracker.ui.files.actions import FileActions
+from tracker.ui.files.song_file import SongFile
 from tracker.ui.panels.instruments_panel import InstrumentsPanel
 from tracker.ui.panels.list_panel import ListPanel
 from tracker.ui.panels.order_list import OrderList

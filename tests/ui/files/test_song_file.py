@@ -17,7 +17,7 @@ from tracker.song.fileformat import dumps
 from tracker.song.lock import Editor
 from tracker.song.recovery import recovery_path
 from tracker.song.storage import load_song
-from tracker.ui.files import SongFile
+from tracker.ui.files.song_file import SongFile
 from tracker.ui.session import Session
 
 VERSE = "C-4 01 .. ...\n--- .. .. ..."

@@ -16,7 +16,7 @@ from textual.app import App
 from tracker.errors import TrackerError
 from tracker.song.recovery import Recovery
 from tracker.text import visible
-from tracker.ui.files import SongFile
+from tracker.ui.files.song_file import SongFile
 from tracker.ui.screens.confirm import Answer, ConfirmDialog
 from tracker.ui.screens.dialogs import FormDialog
 from tracker.ui.session import Session
