@@ -1,11 +1,11 @@
 """Drawing one row of the pattern grid as Rich segments: pure, given the song and what is marked.
 
-The pattern editor owns the state (cursor, selection, playhead, scroll); this
-module only turns one line of one pattern into coloured text, skipping tracks
-that are scrolled out of view. Track names come from the song file: they are
-drawn through `visible` (a crafted name must not reach the terminal as control)
-and fitted by terminal cells, so a wide character cannot push the header out of
-line with its track.
+The pattern editor owns the state (cursor and selection in its PatternCursor,
+playhead, scroll); this module only turns one line of one pattern into coloured
+text, skipping tracks that are scrolled out of view. Track names come from the
+song file: they are drawn through `visible` (a crafted name must not reach the
+terminal as control) and fitted by terminal cells, so a wide character cannot
+push the header out of line with its track.
 """
 
 from __future__ import annotations
