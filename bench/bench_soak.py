@@ -364,7 +364,7 @@ def _take(messages: list[Any], result: SoakResult) -> Status | None:
     for message in messages:
         if isinstance(message, Status):
             latest = message
-            result.errors += [e for e in message.errors if e not in result.errors]
+            result.errors += [e.text for e in message.errors if e.text not in result.errors]
         elif isinstance(message, PlayerFailed):
             result.errors.append(message.message)
     return latest

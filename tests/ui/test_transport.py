@@ -14,10 +14,12 @@ import pytest
 from tests.builders import build_song
 from tests.ui.conftest import RecordingPlayer, make_app
 from tracker.player.protocol import (
+    Notice,
     Panic,
     Play,
     Playhead,
     PortSpec,
+    PortState,
     Preview,
     Ready,
     Recorded,
@@ -31,7 +33,7 @@ from tracker.song.model import Instrument, Song
 from tracker.ui import editor_player_config
 from tracker.ui.app import TrackerApp
 from tracker.ui.player_link import NOTE_SECONDS, Transport
-from tracker.ui.player_status import short_note
+from tracker.ui.player_status import short_note, short_notice
 
 TWO_PATTERNS = ("C-4 01 .. ...\n--- .. .. ...", "E-4 01 .. ...\n--- .. .. ...")
 
@@ -117,7 +119,7 @@ NO_JACK = (
 
 
 def status(
-    ports: tuple[tuple[str, str], ...], audio: str = "", errors: tuple[str, ...] = ()
+    ports: tuple[tuple[str, PortState], ...], audio: str = "", errors: tuple[Notice, ...] = ()
 ) -> Status:
     return Status(False, False, ports, 0, 0, 0.0, 0, errors, audio)
 
@@ -131,7 +133,8 @@ async def test_without_a_midi_system_the_status_line_says_what_to_do_in_80_colum
 ) -> None:
     app = make_app(Song.new(), player=player)
     async with app.run_test(size=(80, 24)) as pilot:
-        player.replies.append(status((("out", "missing"),), "silent: no audio device", (NO_JACK,)))
+        no_jack = Notice("no_midi_system", NO_JACK, port='"out"')
+        player.replies.append(status((("out", "missing"),), "silent: no audio device", (no_jack,)))
         await pilot.pause(0.1)
         line = second_line(app)
         assert (
@@ -177,7 +180,7 @@ def test_news_from_the_player_leads_the_line_for_a_while_then_goes() -> None:
     now = [100.0]
     link = RecordingPlayer()
     transport = Transport(link, clock=lambda: now[0])
-    vanished = 'MIDI port "nord" vanished; playing on without it'
+    vanished = Notice("port_lost", 'MIDI port "nord" vanished; playing on without it', '"nord"')
     link.replies.append(status((('"nord"', "lost"),), errors=(vanished,)))
     assert transport.poll().status_changed
     assert transport.status == 'MIDI port "nord" unplugged · MIDI: "nord" unplugged'
@@ -278,26 +281,58 @@ def test_editor_options_choose_the_midi_port_and_the_audio_driver() -> None:
 @pytest.mark.parametrize(
     ("said", "shown"),
     [
-        (NO_JACK, "no MIDI system (start JACK or load snd-seq)"),
+        (Notice("no_midi_system", NO_JACK), "no MIDI system (start JACK or load snd-seq)"),
         (
-            'no MIDI output matches "nord" (available: Midi Through:Midi Through Port-0 14:0)',
+            Notice(
+                "output_missing",
+                'no MIDI output matches "nord" (available: Midi Through:Midi Through Port-0 14:0)',
+                port='"nord"',
+            ),
             'no MIDI output matches "nord"',
         ),
         (
-            "no audio device: soundfont tracks are silent, MIDI ports play on (no audio device "
-            "could be opened, the tracker stays silent (pulseaudio: Connection refused))",
+            Notice(
+                "no_audio_device",
+                "no audio device: soundfont tracks are silent, MIDI ports play on (no audio "
+                "device could be opened, the tracker stays silent (pulseaudio: Connection "
+                "refused))",
+            ),
             "no audio device: soundfont tracks are silent",
         ),
-        ('MIDI port "nord" vanished; playing on without it', 'MIDI port "nord" unplugged'),
         (
-            'instrument 02 "Lead": no MIDI port matches "minilogue"; playing its soundfont '
-            "stand-in",
+            Notice("port_lost", 'MIDI port "nord" vanished; playing on without it', '"nord"'),
+            'MIDI port "nord" unplugged',
+        ),
+        (
+            Notice(
+                "stand_in",
+                'instrument 02 "Lead": no MIDI port matches "minilogue"; playing its soundfont '
+                "stand-in",
+                port='"minilogue"',
+                instrument='02 "Lead"',
+            ),
             'instrument 02 "Lead": no port, soundfont stand-in',
         ),
-        ("a font that will not load (bad chunk)", "a font that will not load"),
+        (Notice("soundfont", "a font that will not load (bad chunk)"), "a font that will not load"),
+        (Notice("port_back", 'MIDI port "nord" is back', '"nord"'), 'MIDI port "nord" is back'),
     ],
 )
-def test_what_the_player_says_is_cut_to_what_a_musician_needs(said: str, shown: str) -> None:
+def test_what_the_player_says_is_cut_to_what_a_musician_needs(said: Notice, shown: str) -> None:
+    """By the notice's kind: its sentence (the log's) is not read."""
+    assert short_notice(said) == shown
+
+
+@pytest.mark.parametrize(
+    ("said", "shown"),
+    [
+        (NO_JACK, "no MIDI system (start JACK or load snd-seq)"),
+        ("the player process was killed (SIGKILL)", "the player process was killed"),
+        ("a song that will not compile; line 3", "a song that will not compile"),
+    ],
+)
+def test_why_the_player_did_not_start_or_stopped_is_cut_to_its_first_clause(
+    said: str, shown: str
+) -> None:
     assert short_note(said) == shown
 
 

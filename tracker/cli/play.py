@@ -149,7 +149,7 @@ def _follow(player: PlayerHandle, out: TextIO) -> int:
                 status = message
                 for error in message.errors:
                     out.write("\n")
-                    _say(out, error)
+                    _say(out, error.text)
             elif isinstance(message, PlayerFailed | Refused):
                 raise TrackerError(message.message)
             elif isinstance(message, Stopped) and message.reason in ("end", "stop"):

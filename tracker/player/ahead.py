@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final, Literal
 
 from tracker.engine.events import Timeline
 from tracker.engine.timeline import compile_in_steps
@@ -46,7 +46,11 @@ def compile_steps(song: Song, key: RangeKey) -> Steps:
     yield timeline
 
 
-EDIT, AHEAD, AHEAD_OF_EDIT = "edit", "ahead", "ahead of edit"
+Purpose = Literal["edit", "ahead", "ahead of edit"]
+"""What a compile job is for (CompileJob)."""
+EDIT: Final = "edit"
+AHEAD: Final = "ahead"
+AHEAD_OF_EDIT: Final = "ahead of edit"
 
 
 @dataclass
@@ -57,7 +61,7 @@ class CompileJob:
     lands."""
 
     key: RangeKey
-    purpose: str
+    purpose: Purpose
     started_ns: int
     steps: Steps
 

@@ -12,7 +12,15 @@ from operator import attrgetter
 from tracker.engine.clock import NS_PER_S
 from tracker.engine.events import LineMark, Timeline
 from tracker.engine.routing import audible_tracks
-from tracker.player.ahead import AHEAD, AHEAD_OF_EDIT, EDIT, CompileJob, RangeKey, compile_steps
+from tracker.player.ahead import (
+    AHEAD,
+    AHEAD_OF_EDIT,
+    EDIT,
+    CompileJob,
+    Purpose,
+    RangeKey,
+    compile_steps,
+)
 from tracker.player.inputs import Inputs
 from tracker.player.protocol import Play
 from tracker.player.sends import PREFETCH_ITEMS
@@ -141,7 +149,7 @@ class Edits(Inputs):
         return self.range_job(self.song, self.cache, AHEAD, now)
 
     def range_job(
-        self, song: Song, cache: dict[RangeKey, Timeline], purpose: str, now: int
+        self, song: Song, cache: dict[RangeKey, Timeline], purpose: Purpose, now: int
     ) -> CompileJob | None:
         """A compile of the loop's start or the cued entry, when `cache` lacks it."""
         wanted = []

@@ -16,14 +16,14 @@ from tracker.player.reporting import Reporting
 from tracker.player.state import THRU_TRACK
 
 if TYPE_CHECKING:
-    from tracker.player.protocol import Play
+    from tracker.player.protocol import Play, StopReason
 
 
 class Inputs(Reporting):
     if TYPE_CHECKING:  # the transport's own moves, which an outside clock drives
 
         def play(self, command: Play) -> None: ...
-        def stop(self, reason: str) -> None: ...
+        def stop(self, reason: StopReason) -> None: ...
         def resume(self) -> None: ...
         def set_tempo(self, bpm: float) -> None: ...
 

@@ -220,12 +220,54 @@ Command = (
 
 # ---------------------------------------------------------------- messages (player -> UI)
 
+PortState = Literal["open", "missing", "lost", "closed"]
+"""A MIDI port's state (midi/ports.py): "missing", never found; "lost", vanished while open."""
+
+StopReason = Literal["stop", "end", "pause", "clock", "error"]
+"""Why playback stopped: Stop, the song ran out, Pause, the outside clock stopped, or a
+command was Refused."""
+
+NoticeKind = Literal[
+    "no_midi_system",
+    "output_missing",
+    "port_error",
+    "port_lost",
+    "port_back",
+    "input_lost",
+    "input_back",
+    "no_soundfont",
+    "no_audio_device",
+    "soundfont",
+    "stand_in",
+    "device",
+]
+"""What a Notice is about. "no_midi_system": the MIDI system cannot be reached;
+"output_missing": no port matches an output's pattern; "port_error": a send or an
+open failed; "port_lost"/"port_back", "input_lost"/"input_back": hot-plugs;
+"no_soundfont", "no_audio_device": soundfont tracks are silent; "soundfont": a
+problem with one instrument's soundfont program; "stand_in": a device instrument
+plays its soundfont stand-in; "device": a device file that would not load."""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the player has to say (Status.errors): what it is about, for the UI's
+    short phrases, and the whole sentence, for the log."""
+
+    kind: NoticeKind
+    text: str
+    """The whole sentence, with the libraries' own words in it."""
+    port: str = ""
+    """The port it is about (its label), if any."""
+    instrument: str = ""
+    """The instrument it is about, `02 "Lead"` ("stand_in")."""
+
 
 @dataclass(frozen=True)
 class Ready:
     realtime: bool
     """True when the player runs under SCHED_FIFO."""
-    ports: tuple[tuple[str, str], ...]
+    ports: tuple[tuple[str, PortState], ...]
     audio: str = ""
     """The soundfont synth's state: the driver's name, or why it is silent ("" when off)."""
 
@@ -243,15 +285,14 @@ class Playhead:
 class Status:
     playing: bool
     paused: bool
-    ports: tuple[tuple[str, str], ...]
-    """(port, "open" | "missing" | "lost" | "closed")."""
+    ports: tuple[tuple[str, PortState], ...]
     sent: int
     late: int
     """Sends more than 1 ms after their deadline."""
     max_late_us: float
     dropped: int
     """Messages not sent because their port was gone."""
-    errors: tuple[str, ...] = ()
+    errors: tuple[Notice, ...] = ()
     audio: str = ""
     """As Ready.audio."""
 
@@ -272,9 +313,7 @@ class Recorded:
 
 @dataclass(frozen=True)
 class Stopped:
-    reason: str
-    """"stop", "end" (the song ran out), "pause", "clock" (the outside clock stopped) or
-    "error" (a command was Refused)."""
+    reason: StopReason
 
 
 @dataclass(frozen=True)

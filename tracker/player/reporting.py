@@ -8,7 +8,8 @@ from __future__ import annotations
 import logging
 
 from tracker.engine.clock import NS_PER_S, SPIN_NS
-from tracker.player.protocol import Message, Playhead, Status
+from tracker.midi.ports import ManagedOutput
+from tracker.player.protocol import Message, Notice, Playhead, PortState, Status
 from tracker.player.sends import Sends
 from tracker.player.state import THRU_TRACK
 
@@ -29,7 +30,7 @@ class Reporting(Sends):
         self.wiring.open()
         self.port_state = self.describe_ports()
 
-    def describe_ports(self) -> tuple[tuple[str, str], ...]:
+    def describe_ports(self) -> tuple[tuple[str, PortState], ...]:
         return self.wiring.describe()
 
     def refresh_ports(self) -> None:
@@ -43,11 +44,11 @@ class Reporting(Sends):
         dropped = sum(p.dropped for p in self.ports.values())
         errors = tuple(self.errors)
         for port in self.ports.values():
-            errors += tuple(port.errors)
+            errors += tuple(self.port_notice(port, text) for text in port.errors)
             port.errors.clear()
         self.errors.clear()
         for error in errors:  # the whole story, for ~/.cache/tracker/player.log
-            log.warning("%s", error)
+            log.warning("%s", error.text)
         self.emit(
             Status(
                 self.playing,
@@ -61,6 +62,14 @@ class Reporting(Sends):
                 self.audio,
             )
         )
+
+    def port_notice(self, port: ManagedOutput, text: str) -> Notice:
+        """What an output's error is about, going by the port and the MIDI system."""
+        if self.wiring.no_midi_system:
+            return Notice("no_midi_system", text, port=port.label)
+        if port.status == "missing":
+            return Notice("output_missing", text, port=port.label)
+        return Notice("port_error", text, port=port.label)
 
     def housekeeping(self, now: int) -> None:
         if (

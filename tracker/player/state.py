@@ -19,7 +19,7 @@ from tracker.player.ahead import CompileJob, Leftovers, RangeKey
 from tracker.player.counts import SendCounts
 from tracker.player.inbox import Inbox
 from tracker.player.previews import Previews
-from tracker.player.protocol import Message, Play, PlayerConfig
+from tracker.player.protocol import Message, Notice, Play, PlayerConfig, PortState
 from tracker.player.stream import DEFAULT_PORT, Item, Prefetched
 from tracker.player.wiring import Wiring
 from tracker.song.model import Song
@@ -62,7 +62,7 @@ class TransportState:
         self.inbox = Inbox(self.clock.now_ns)
         # where it goes and what sounds (wiring.py, sends.py)
         self.notes = SoundingNotes()
-        self.errors: list[str] = []
+        self.errors: list[Notice] = []
         self.wiring = Wiring(config, self.errors)
         self.counts = SendCounts(keep_log=config.record_sends)
         self.unaccounted: list[tuple[str, int, list[int], list[bytes]]] = []
@@ -85,7 +85,7 @@ class TransportState:
         """A line reached whose Playhead message is not built yet."""
         self.next_port_poll = 0
         self.next_status = 0
-        self.port_state: tuple[tuple[str, str], ...] = ()
+        self.port_state: tuple[tuple[str, PortState], ...] = ()
         # MIDI input (inputs.py)
         self.thru: tuple[str, int] = (DEFAULT_PORT, 0)
         self.follower = sync.ClockFollower()

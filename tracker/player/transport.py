@@ -40,6 +40,7 @@ from tracker.player.protocol import (
     SetThru,
     Stop,
     Stopped,
+    StopReason,
     UpdateSong,
 )
 from tracker.player.sends import PREFETCH_ITEMS
@@ -171,7 +172,7 @@ class Transport(Edits):
         if self.playing and CLOCK_PORT in self.ports:
             self.send_now(CLOCK_PORT, sync.STOP)
 
-    def stop(self, reason: str) -> None:
+    def stop(self, reason: StopReason) -> None:
         self.stop_sound()
         self.drop_job()
         was_playing = self.playing

@@ -8,12 +8,12 @@ Opened at process start and re-routed at each Play, never in the timing loop;
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tracker.engine.events import Event
 from tracker.errors import TrackerError
 from tracker.midi.ports import ManagedInput, ManagedOutput, PortLister
-from tracker.player.protocol import PlayerConfig, PortSpec
+from tracker.player.protocol import Notice, PlayerConfig, PortSpec, PortState
 from tracker.player.stream import CLOCK_PORT, DEFAULT_PORT, SYNTH_PORT
 from tracker.song.model import Song
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 class Wiring:
-    def __init__(self, config: PlayerConfig, errors: list[str]) -> None:
+    def __init__(self, config: PlayerConfig, errors: list[Notice]) -> None:
         self.config = config
         self.errors = errors
         """Shared with the transport, which reports them in its status."""
@@ -32,13 +32,16 @@ class Wiring:
         self.lister = PortLister()
         self.lister_error: str | None = None
         """Why the port list could not be read at the last look (None: it could)."""
+        self.no_midi_system = False
+        """The MIDI system could not be reached at the last look: what a port that
+        would not open has to say is that, not that its device is missing."""
         self.synth_config = config.live_synth
         self.synth: LiveSynth | None = None
         self.audio = ""
         """The synth's state for the status line: its driver, or why it is silent."""
         self.routes: dict[int, str] = {}
         """Instrument number -> port key (or SYNTH_PORT), fixed at each Play."""
-        self.told: set[str] = set()
+        self.told: set[Notice] = set()
         """Routing notes already reported (each is said once)."""
 
     # ------------------------------------------------------------ opening
@@ -61,7 +64,19 @@ class Wiring:
             self.midi_in = self.open_input(self.config.midi_in, "in")
         if self.config.clock_in is not None:
             self.clock_in = self.open_input(self.config.clock_in, "clock-in")
+        states = [port.status for port in self.ports.values()]
+        if any(state != "open" for state in states + [port.status for port in self.inputs()]):
+            self.no_midi_system = not self.midi_system_answers()
         self.open_synth()
+
+    def midi_system_answers(self) -> bool:
+        """Whether the MIDI system lists its ports: why ports did not open, asked once
+        at the start when one did not (the hot-plug look asks again each second)."""
+        try:
+            self.lister.outputs()
+        except TrackerError:
+            return False
+        return True
 
     @staticmethod
     def open_input(match: str, virtual_name: str) -> ManagedInput:
@@ -85,7 +100,9 @@ class Wiring:
             synth = LiveSynth(font)
         except TrackerError as error:
             self.audio = "silent: no soundfont"
-            self.errors.append(f"soundfont tracks are silent: {error.message}")
+            self.errors.append(
+                Notice("no_soundfont", f"soundfont tracks are silent: {error.message}")
+            )
             return
         try:
             self.audio = synth.start(audio_driver(config.driver), config.device, config.file)
@@ -93,7 +110,11 @@ class Wiring:
             synth.close()
             self.audio = "silent: no audio device"
             self.errors.append(
-                f"no audio device: soundfont tracks are silent, MIDI ports play on ({error.message})"
+                Notice(
+                    "no_audio_device",
+                    "no audio device: soundfont tracks are silent, MIDI ports play on "
+                    f"({error.message})",
+                )
             )
             return
         self.synth = synth
@@ -130,9 +151,15 @@ class Wiring:
                 self.routes[number] = key
             elif port is not None:
                 self.routes[number] = SYNTH_PORT
+                who = f'{number:02X} "{instrument.name}"'
                 self.tell(
-                    f'instrument {number:02X} "{instrument.name}": no MIDI port matches '
-                    f"{port.label}; playing its soundfont stand-in"
+                    Notice(
+                        "stand_in",
+                        f"instrument {who}: no MIDI port matches {port.label}; "
+                        "playing its soundfont stand-in",
+                        port=port.label,
+                        instrument=who,
+                    )
                 )
             elif number in patches and not instrument.device:
                 self.routes[number] = SYNTH_PORT
@@ -151,13 +178,13 @@ class Wiring:
             font = self.synth_config.soundfont or find_soundfont(song.soundfont, song_dir)
             patches = instrument_patches(song, font, song_dir, warnings)
         except TrackerError as error:
-            self.tell(f"soundfont tracks are silent: {error.message}")
+            self.tell(Notice("no_soundfont", f"soundfont tracks are silent: {error.message}"))
             return {}
         for problem in warnings + self.synth.set_patches(patches):
-            self.tell(problem)
+            self.tell(Notice("soundfont", problem))
         return dict(self.synth.patches)
 
-    def tell(self, note: str) -> None:
+    def tell(self, note: Notice) -> None:
         if note not in self.told:
             self.told.add(note)
             self.errors.append(note)
@@ -175,7 +202,7 @@ class Wiring:
             try:
                 device = load_device(instrument.device)
             except TrackerError as error:
-                self.errors.append(error.message)
+                self.errors.append(Notice("device", error.message))
                 continue
             if device.matches_any_port:
                 continue
@@ -186,9 +213,10 @@ class Wiring:
     def inputs(self) -> list[ManagedInput]:
         return [port for port in (self.midi_in, self.clock_in) if port is not None]
 
-    def describe(self) -> tuple[tuple[str, str], ...]:
-        outputs = [(p.label, p.status) for p in self.ports.values()]
-        return tuple(outputs + [(p.label, p.status) for p in self.inputs()])
+    def describe(self) -> tuple[tuple[str, PortState], ...]:
+        # midi/ports.py keeps the state as a plain str, always one of PortState's.
+        outputs = [(p.label, cast(PortState, p.status)) for p in self.ports.values()]
+        return tuple(outputs + [(p.label, cast(PortState, p.status)) for p in self.inputs()])
 
     def refresh(self) -> tuple[list[str], bool]:
         """Look for ports that vanished or came back; (the keys of outputs lost, whether
@@ -199,25 +227,43 @@ class Wiring:
             inputs = self.lister.inputs() if self.inputs() else []
         except TrackerError as error:
             if error.message != self.lister_error:  # said once, not at every look
-                self.errors.append(error.message)
+                self.errors.append(Notice("no_midi_system", error.message))
             self.lister_error = error.message
+            self.no_midi_system = True
             return lost, False
         self.lister_error = None
+        self.no_midi_system = False
         for key, port in self.ports.items():
             change = port.refresh(outputs)
             if change == "lost":
                 lost.append(key)
-                self.errors.append(f"MIDI port {port.label} vanished; playing on without it")
+                self.errors.append(
+                    Notice(
+                        "port_lost",
+                        f"MIDI port {port.label} vanished; playing on without it",
+                        port=port.label,
+                    )
+                )
             elif change == "back":
-                self.errors.append(f"MIDI port {port.label} is back")
+                self.errors.append(
+                    Notice("port_back", f"MIDI port {port.label} is back", port=port.label)
+                )
         keyboard_lost = False
         for source in self.inputs():
             change = source.refresh(inputs)
             if change == "lost":
                 keyboard_lost = keyboard_lost or source is self.midi_in
-                self.errors.append(f"MIDI input {source.label} vanished; playing on without it")
+                self.errors.append(
+                    Notice(
+                        "input_lost",
+                        f"MIDI input {source.label} vanished; playing on without it",
+                        port=source.label,
+                    )
+                )
             elif change == "back":
-                self.errors.append(f"MIDI input {source.label} is back")
+                self.errors.append(
+                    Notice("input_back", f"MIDI input {source.label} is back", port=source.label)
+                )
         return lost, keyboard_lost
 
     def latency_ns(self, key: str) -> int:

@@ -28,6 +28,7 @@ from tracker.player.protocol import (
     Play,
     PlayerFailed,
     Playhead,
+    PortState,
     Preview,
     Ready,
     Recorded,
@@ -41,7 +42,7 @@ from tracker.player.protocol import (
     play_pattern,
 )
 from tracker.song.model import Song
-from tracker.ui.player_status import NO_MIDI_SYSTEM, short_note, status_line
+from tracker.ui.player_status import QUIET_KINDS, short_note, short_notice, status_line
 
 NOTE_SECONDS = 6.0
 """How long news from the player (a port unplugged, a font that failed) leads the status line."""
@@ -114,7 +115,7 @@ class Transport:
         self._player_sound: tuple[object, object] | None = None
         """(instruments, soundfont) of the song the player last got: previews need them."""
         self._clock = clock
-        self._ports: tuple[tuple[str, str], ...] = ()
+        self._ports: tuple[tuple[str, PortState], ...] = ()
         self._audio = ""
         self._no_midi_system = False
         self._note = ""
@@ -291,12 +292,11 @@ class Transport:
 
     def _take_status(self, status: Status) -> bool:
         self._ports, self._audio = status.ports, status.audio
-        notes = [short_note(error) for error in status.errors]
-        if NO_MIDI_SYSTEM in notes:
+        if any(notice.kind == "no_midi_system" for notice in status.errors):
             self._no_midi_system = True
         elif any(state == "open" for _, state in status.ports):
             self._no_midi_system = False
-        news = [n for n in notes if n != NO_MIDI_SYSTEM and "soundfont tracks are silent" not in n]
+        news = [short_notice(n) for n in status.errors if n.kind not in QUIET_KINDS]
         if news:  # the audio state and a missing MIDI system are on the line already
             self._note = news[-1]
             self._note_until = self._clock() + NOTE_SECONDS
