@@ -14,9 +14,19 @@ from tracker.engine import timeline
 from tracker.engine.clock import FakeClock
 from tracker.engine.events import Kind, Timeline
 from tracker.engine.timeline import compile_song
+from tracker.errors import MidiPortError
+from tracker.midi.ports import PortLister
 from tracker.player import ahead, edits, stream
 from tracker.player.edits import with_held_offs
-from tracker.player.protocol import Cue, Play, PlayerConfig, PortSpec, UpdateSong, play_pattern
+from tracker.player.protocol import (
+    Cue,
+    Play,
+    PlayerConfig,
+    PortSpec,
+    Status,
+    UpdateSong,
+    play_pattern,
+)
 from tracker.player.transport import Transport
 
 HELD = """
@@ -135,3 +145,31 @@ def test_an_edit_to_a_long_song_lands_a_few_lines_on_and_on_time(
     )
     assert transport.song is not None and transport.song.patterns == after.patterns
     assert transport.counts.max_late_ns < 1_000_000, transport.counts.max_late_ns
+
+
+def notices_at_start(config: PlayerConfig) -> list[tuple[str, str]]:
+    said: list[object] = []
+    transport = Transport(config, said.append, FakeClock())
+    try:
+        transport.open_ports()
+        transport.emit_status()
+        transport.hand_over()
+    finally:
+        transport.shutdown()
+    return [(n.kind, n.port) for m in said if isinstance(m, Status) for n in m.errors]
+
+
+def test_an_output_not_there_is_told_as_missing_by_its_kind(receiver: Receiver) -> None:
+    config = PlayerConfig(output=PortSpec("no such synth"), synth=None)
+    assert notices_at_start(config) == [("output_missing", '"no such synth"')]
+
+
+def test_an_output_that_cannot_open_without_a_midi_system_is_told_as_that(
+    receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unreachable(self: PortLister) -> list[str]:
+        raise MidiPortError("cannot reach the MIDI system: (a test)")
+
+    monkeypatch.setattr(PortLister, "outputs", unreachable)
+    config = PlayerConfig(output=PortSpec("no such synth"), synth=None)
+    assert notices_at_start(config) == [("no_midi_system", '"no such synth"')]
