@@ -28,7 +28,7 @@ from __future__ import annotations
 import ctypes
 import os
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,11 +54,12 @@ ALL_TRACKS = -1
 _lib = fluidsynth._fl
 
 
-def _c(name: str, *args: object) -> object:
+def _c(name: str, *args: object) -> Callable[..., None]:
     func = getattr(_lib, name)
     func.argtypes = list(args)
     func.restype = None
-    return func
+    call: Callable[..., None] = func  # a foreign function that returns nothing
+    return call
 
 
 _event_cc = _c(
@@ -212,7 +213,7 @@ class LiveSynth:
     ) -> None:
         sfid = self._fonts[patch.font]
         bank, program = self._preset(sfid, bank, program)
-        _event_select(self._event, channel, sfid, bank, program)  # type: ignore[operator]
+        _event_select(self._event, channel, sfid, bank, program)
         self._send(frame, track)
 
     def play(self, wall_ns: int, event: Event) -> None:
@@ -239,9 +240,9 @@ class LiveSynth:
         elif kind is Kind.NOTE_OFF:
             fluidsynth.fluid_event_noteoff(self._event, ch, event.a)
         elif kind is Kind.CONTROL:
-            _event_cc(self._event, ch, event.a, event.b)  # type: ignore[operator]
+            _event_cc(self._event, ch, event.a, event.b)
         elif kind is Kind.PITCH_BEND:
-            _event_bend(self._event, ch, max(0, min(16383, event.a + 8192)))  # type: ignore[operator]
+            _event_bend(self._event, ch, max(0, min(16383, event.a + 8192)))
         else:
             return  # tempo moves the deadlines, not the synth
         self._channels.add(ch)
@@ -252,7 +253,7 @@ class LiveSynth:
     def cancel(self, track: int = ALL_TRACKS) -> None:
         """Take back events scheduled but not yet played: all, or one track's."""
         source = -1 if track == ALL_TRACKS else SOURCE_BASE + track + 1
-        _remove_events(self._seq, source, self._dest, -1)  # type: ignore[operator]
+        _remove_events(self._seq, source, self._dest, -1)
 
     def release(
         self, wall_ns: int | None = None, keep: Collection[tuple[int, int, int]] = ()
@@ -275,7 +276,7 @@ class LiveSynth:
             return
         frame = self.clock.frame_at(wall_ns)
         for ch in channels:
-            _event_all_notes_off(self._event, ch)  # type: ignore[operator]
+            _event_all_notes_off(self._event, ch)
             self._send(frame, ALL_TRACKS)
 
     def _release_all_but(self, wall_ns: int | None, keep: Collection[tuple[int, int, int]]) -> None:
@@ -302,7 +303,7 @@ class LiveSynth:
         self._channels.clear()
         self._played.clear()
         self.synth.all_notes_off()
-        _synth_all_sounds_off(self._fluid.synth, -1)  # type: ignore[operator]
+        _synth_all_sounds_off(self._fluid.synth, -1)
 
     def active_voices(self) -> int:
         return self.synth.active_voices()

@@ -81,6 +81,7 @@ class Emitter:
         tick, index = struck
         if tick != self.at(offset)[0]:
             return False
+        # A hole finish() skips: typing the list Event | None would make every reader check.
         self.events[index] = None  # type: ignore[call-overload]
         self._dropped += 1
         return True
