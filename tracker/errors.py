@@ -7,6 +7,7 @@ which shows `str(error)` and nothing else: no traceback ever reaches the user.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Self
 
 
 class TrackerError(Exception):
@@ -19,13 +20,12 @@ class TrackerError(Exception):
         self.message = message
 
 
-class SongFormatError(TrackerError):
-    """A song file (or a piece of tracker notation) that we cannot read.
+class LocatedError(TrackerError):
+    """An error in a file the musician wrote, placed in it: `songs/x.toml:14:9: unknown note ...`.
 
-    Carries the place, so the message reads `songs/x.toml:14:9: unknown note ...`.
+    Each file kind has its own subclass (songs, instruments and devices); the key map
+    raises this one. `reason` is the message without its place.
     """
-
-    title = "Song file error"
 
     def __init__(
         self,
@@ -49,14 +49,20 @@ class SongFormatError(TrackerError):
 
     def at(
         self, *, path: str | Path | None = None, line: int | None = None, column: int | None = None
-    ) -> SongFormatError:
+    ) -> Self:
         """A copy placed in a file: notation errors learn their line and column from the caller."""
-        return SongFormatError(
+        return type(self)(
             self.reason,
             path=path if path is not None else self.path,
             line=line if line is not None else self.line,
             column=column if column is not None else self.column,
         )
+
+
+class SongFormatError(LocatedError):
+    """A song file (or a piece of tracker notation) that we cannot read."""
+
+    title = "Song file error"
 
 
 class EditError(TrackerError):
@@ -65,8 +71,9 @@ class EditError(TrackerError):
     title = "Cannot edit"
 
 
-class InstrumentError(TrackerError):
-    """An instrument or device definition that is missing or malformed."""
+class InstrumentError(LocatedError):
+    """An instrument or device definition that is missing or malformed (placed in its file
+    when it comes from one)."""
 
     title = "Instrument error"
 

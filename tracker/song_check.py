@@ -28,7 +28,7 @@ from tracker.song.fileformat import decode
 from tracker.song.limits import SOUNDFONT_BANK_RANGE
 from tracker.song.model import Instrument, Song
 from tracker.song.storage import load_song
-from tracker.song.toml_locator import KeyPath, TomlLocator
+from tracker.toml_locator import KeyPath, TomlLocator
 
 Place = tuple[int, int] | None
 Found = tuple[KeyPath, str]

@@ -11,9 +11,15 @@ from tracker.errors import InstrumentError
 from tracker.files import NotAFileError, check_target, reason
 from tracker.instruments.model import Device
 from tracker.instruments.search import device_dirs
-from tracker.instruments.toml_file import TomlFile, did_you_mean, shown
+from tracker.instruments.toml_file import InstrumentFile, did_you_mean, shown
+from tracker.tomlfile import describe
 
 _CC_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+CHANNEL_RANGE = (1, 16)
+MIDI_DATA_RANGE = (0, 127)
+LATENCY_RANGE_MS = (-1000, 1000)
+"""How far a device's sound may be moved against the others, in milliseconds."""
 
 _DEVICE_KEYS = {
     "name",
@@ -34,9 +40,11 @@ def parse_device_file(path: Path) -> Device:
         check_target(path)  # a pipe or a device in devices/ is not read
         stat = path.stat()
     except NotAFileError as error:
-        raise InstrumentError(f"{shown(path)}: not a device file: {reason(error)}") from None
+        raise InstrumentError(
+            f"this is not a device file: {reason(error)}", path=shown(path)
+        ) from None
     except OSError:
-        raise InstrumentError(f"{shown(path)}: no such device file") from None
+        raise InstrumentError("no such device file", path=shown(path)) from None
     return _parse_device_cached(path.absolute(), stat.st_mtime_ns, stat.st_size)
 
 
@@ -44,49 +52,42 @@ def parse_device_file(path: Path) -> Device:
 def _parse_device_cached(path: Path, mtime_ns: int, size: int) -> Device:
     """Cached by modification time, so lanes resolve fast yet an edited file is re-read."""
     del mtime_ns, size  # part of the cache key only
-    f = TomlFile(path)
-    f.refuse_unknown(f.data, None, _DEVICE_KEYS)
+    f = InstrumentFile.load(path, "device file")
+    data = f.data
+    f.check_keys(data, sorted(_DEVICE_KEYS), (), "the file")
 
-    ports_value = f.data.get("ports")
+    ports_value = data.get("ports")
     if ports_value is None:
         raise f.error('missing "ports" (a list of port names to match, e.g. ["minilogue xd"])')
     if not isinstance(ports_value, list) or not all(isinstance(p, str) for p in ports_value):
-        raise f.error(
-            '"ports" must be a list of quoted port names, e.g. ["minilogue xd"]', None, "ports"
+        raise f.at_value(
+            ("ports",),
+            'ports should be a [list] of port names in quotes, e.g. ["minilogue xd"], '
+            f"not {describe(ports_value)}",
         )
     if not ports_value:
-        raise f.error(
-            '"ports" is empty: list at least one port name, or "*" for any port', None, "ports"
+        raise f.at_value(
+            ("ports",), 'ports is empty: list at least one port name, or "*" for any port'
         )
 
-    latency = f.data.get("latency_ms", 0.0)
-    if isinstance(latency, bool) or not isinstance(latency, int | float):
-        raise f.error('"latency_ms" must be a number of milliseconds', None, "latency_ms")
-    if not -1000.0 <= latency <= 1000.0:
-        raise f.error(
-            f'"latency_ms" = {latency} is out of range (-1000 to 1000)', None, "latency_ms"
-        )
+    latency = f.number(data, (), "latency_ms", LATENCY_RANGE_MS, 0.0)
 
-    cc_table = f.table("cc", required=True)
+    cc_table = f.table(data, (), "cc", required=True)
     cc: dict[str, int] = {}
     for name in cc_table:
         if not _CC_NAME.fullmatch(name):
-            raise f.error(
-                f'CC name "{name}" must be lowercase words joined by "_" (e.g. "amp_attack")',
-                "cc",
-                name,
-                at_value=False,
+            raise f.at_key(
+                ("cc", name),
+                f'CC name "{name}" should be lowercase words joined by "_" (e.g. "amp_attack")',
             )
-        cc[name] = f.integer(cc_table, "cc", name, 0, 127)
+        cc[name] = f.integer(cc_table, ("cc",), name, MIDI_DATA_RANGE)
 
     ranges: dict[str, tuple[int, int]] = {}
-    for name, value in f.table("ranges", required=False).items():
+    for name, value in f.table(data, (), "ranges").items():
         if name not in cc:
-            raise f.error(
+            raise f.at_key(
+                ("ranges", name),
                 f'range for "{name}", which is not in [cc]{did_you_mean(name, cc)}',
-                "ranges",
-                name,
-                at_value=False,
             )
         if (
             not isinstance(value, list)
@@ -94,27 +95,33 @@ def _parse_device_cached(path: Path, mtime_ns: int, size: int) -> Device:
             or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
             or not 0 <= value[0] <= value[1] <= 127
         ):
-            raise f.error(
-                f'range for "{name}" must be [lowest, highest] within 0-127', "ranges", name
+            raise f.at_value(
+                ("ranges", name),
+                f'range for "{name}" should be [lowest, highest] within 0 to 127, '
+                f"not {describe(value)}",
             )
         ranges[name] = (value[0], value[1])
 
-    fallback = f.table("fallback", required=False)
-    f.refuse_unknown(fallback, "fallback", {"program", "bank"})
-    program = f.integer(fallback, "fallback", "program", 0, 127) if "fallback" in f.data else None
+    fallback = f.table(data, (), "fallback")
+    f.check_keys(fallback, ("bank", "program"), ("fallback",), "[fallback]")
+    program = (
+        f.integer(fallback, ("fallback",), "program", MIDI_DATA_RANGE)
+        if "fallback" in data
+        else None
+    )
 
     return Device(
         key=path.stem,
-        name=f.string(f.data, None, "name"),
-        manufacturer=f.string(f.data, None, "manufacturer", default=""),
+        name=f.string(data, (), "name"),
+        manufacturer=f.string(data, (), "manufacturer", ""),
         ports=tuple(ports_value),
-        channel=f.integer(f.data, None, "channel", 1, 16, default=1),
-        latency_ms=float(latency),
+        channel=f.integer(data, (), "channel", CHANNEL_RANGE, 1),
+        latency_ms=latency,
         cc=MappingProxyType(cc),
         ranges=MappingProxyType(ranges),
         fallback_program=program,
-        fallback_bank=f.integer(fallback, "fallback", "bank", 0, 128, default=0),
-        source=f.string(f.data, None, "source", default=""),
+        fallback_bank=f.integer(fallback, ("fallback",), "bank", (0, 128), 0),
+        source=f.string(data, (), "source", ""),
         path=path,
     )
 

@@ -5,9 +5,9 @@ line and the column and says what was expected (a bad note inside a pattern
 points at the note itself). Unknown keys are refused, with a did-you-mean when
 one is close, so a typo never silently drops a setting. Nothing but
 SongFormatError leaves `loads`. This module reads the song, its instruments,
-tracks and order; toml_reader.py parses, places and types values (the part any
-strict TOML file shares), pattern_rows.py reads the patterns, migrations.py
-brings older formats up to date.
+tracks and order; tracker/tomlfile.py parses, places and types values (the one
+TOML reader songs, instruments, devices and the key map share), pattern_rows.py
+reads the patterns, migrations.py brings older formats up to date.
 
 Writing is canonical (song/canonical.py, re-exported here as `dumps`): a
 save of an unchanged song is byte-identical. Comments and hand layout do not
@@ -30,6 +30,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from tracker.errors import SongFormatError
 from tracker.song.canonical import dumps
 from tracker.song.limits import (
     BANK_RANGE,
@@ -51,8 +52,9 @@ from tracker.song.limits import (
 from tracker.song.migrations import MIGRATIONS
 from tracker.song.model import FORMAT_VERSION, Instrument, Pattern, Song, Track
 from tracker.song.pattern_rows import PatternReader
-from tracker.song.toml_locator import KeyPath
-from tracker.song.toml_reader import Raw, decode, describe
+from tracker.toml_locator import KeyPath
+from tracker.tomlfile import Raw, describe
+from tracker.tomlfile import decode as decode_text
 
 __all__ = [
     "BPM_RANGE",
@@ -89,6 +91,11 @@ def load_bytes(data: bytes, path: str | Path | None = None) -> Song:
     return loads(decode(data, path), path)
 
 
+def decode(data: bytes, path: str | Path | None = None) -> str:
+    """A song file's bytes as text: UTF-8 is checked here, with the bad byte's place."""
+    return decode_text(data, path, SongFormatError)
+
+
 def loads(text: str, path: str | Path | None = None) -> Song:
     """Parse and check a whole song file; every problem raises SongFormatError with its place."""
     return _Reader(text, path).song()
@@ -105,16 +112,15 @@ class _Reader(PatternReader):
                 f"the file is empty (expected a song, starting with format = {FORMAT_VERSION})",
                 (1, 1),
             )
-        self._check_unicode()
-        raw = self._migrate(self._parse())
-        self._check_keys(raw, SONG_KEYS, (), "the song")
+        raw = self._migrate(self.parse())
+        self.check_keys(raw, SONG_KEYS, (), "the song")
         song = Song(
-            title=self._text(raw, (), "title", "Untitled"),
-            bpm=self._number(raw, (), "bpm", BPM_RANGE, 120.0),
-            lpb=self._int(raw, (), "lpb", LPB_RANGE, 4),
-            tpl=self._int(raw, (), "tpl", TPL_RANGE, 6),
-            swing=self._number(raw, (), "swing", SWING_RANGE, 0.0),
-            soundfont=self._optional_text(raw, (), "soundfont"),
+            title=self.string(raw, (), "title", "Untitled"),
+            bpm=self.number(raw, (), "bpm", BPM_RANGE, 120.0),
+            lpb=self.integer(raw, (), "lpb", LPB_RANGE, 4),
+            tpl=self.integer(raw, (), "tpl", TPL_RANGE, 6),
+            swing=self.number(raw, (), "swing", SWING_RANGE, 0.0),
+            soundfont=self.optional_string(raw, (), "soundfont"),
             instruments=self._instruments(raw),
             tracks=self._tracks(raw),
             format=FORMAT_VERSION,
@@ -158,7 +164,7 @@ class _Reader(PatternReader):
     # ---- instruments ---------------------------------------------------------------
 
     def _instruments(self, raw: Raw) -> dict[int, Instrument]:
-        table = self._table(raw, (), "instruments")
+        table = self.named_tables(raw, (), "instruments")
         instruments: dict[int, Instrument] = {}
         for key, value in table.items():
             keys: KeyPath = ("instruments", key)
@@ -179,22 +185,26 @@ class _Reader(PatternReader):
         return instruments
 
     def _instrument(self, table: Raw, keys: KeyPath) -> Instrument:
-        self._check_keys(table, INSTRUMENT_KEYS, keys, f"instrument {keys[-1]}")
+        self.check_keys(table, INSTRUMENT_KEYS, keys, f"instrument {keys[-1]}")
         if "name" not in table:
             raise self.at_key(keys, f'instrument {keys[-1]} has no name (expected name = "...")')
-        device = self._optional_text(table, keys, "device")
-        soundfont = self._optional_text(table, keys, "soundfont")
+        device = self.optional_string(table, keys, "device")
+        soundfont = self.optional_string(table, keys, "soundfont")
         if soundfont is None and device is None:
             soundfont = _DEFAULT_INSTRUMENT.soundfont
         channel = table.get("channel")
         return Instrument(
-            name=self._text(table, keys, "name", ""),
+            name=self.string(table, keys, "name", ""),
             soundfont=soundfont,
-            program=self._int(table, keys, "program", PROGRAM_RANGE, _DEFAULT_INSTRUMENT.program),
-            bank=self._int(table, keys, "bank", BANK_RANGE, _DEFAULT_INSTRUMENT.bank),
+            program=self.integer(
+                table, keys, "program", PROGRAM_RANGE, _DEFAULT_INSTRUMENT.program
+            ),
+            bank=self.integer(table, keys, "bank", BANK_RANGE, _DEFAULT_INSTRUMENT.bank),
             device=device,
-            channel=None if channel is None else self._int(table, keys, "channel", CHANNEL_RANGE),
-            volume=self._int(table, keys, "volume", VOLUME_RANGE, _DEFAULT_INSTRUMENT.volume),
+            channel=None
+            if channel is None
+            else self.integer(table, keys, "channel", CHANNEL_RANGE),
+            volume=self.integer(table, keys, "volume", VOLUME_RANGE, _DEFAULT_INSTRUMENT.volume),
         )
 
     # ---- tracks ----------------------------------------------------------------------
@@ -218,20 +228,20 @@ class _Reader(PatternReader):
 
     def _track(self, table: Raw, keys: KeyPath) -> Track:
         number = int(keys[-1]) + 1
-        self._check_keys(table, TRACK_KEYS, keys, f"track {number}")
+        self.check_keys(table, TRACK_KEYS, keys, f"track {number}")
         if "name" not in table:
             raise self.at_key(keys, f'track {number} has no name (expected name = "...")')
         return Track(
-            name=self._text(table, keys, "name", ""),
-            notes=self._int(table, keys, "notes", NOTE_COLUMNS_RANGE, 1),
-            effects=self._int(table, keys, "effects", EFFECT_COLUMNS_RANGE, 1),
+            name=self.string(table, keys, "name", ""),
+            notes=self.integer(table, keys, "notes", NOTE_COLUMNS_RANGE, 1),
+            effects=self.integer(table, keys, "effects", EFFECT_COLUMNS_RANGE, 1),
             cc=self._cc_lanes(table, keys),
-            mute=self._bool(table, keys, "mute"),
-            solo=self._bool(table, keys, "solo"),
+            mute=self.boolean(table, keys, "mute"),
+            solo=self.boolean(table, keys, "solo"),
         )
 
     def _cc_lanes(self, table: Raw, keys: KeyPath) -> list[str]:
-        lanes = self._list(table, keys, "cc")
+        lanes = self.array(table, keys, "cc")
         path = (*keys, "cc")
         if len(lanes) > MAX_CC_LANES:
             raise self.at_value(
@@ -254,7 +264,7 @@ class _Reader(PatternReader):
     # ---- order -----------------------------------------------------------------------
 
     def _order(self, raw: Raw, patterns: dict[str, Pattern]) -> list[str]:
-        entries = self._list(raw, (), "order")
+        entries = self.array(raw, (), "order")
         for index, entry in enumerate(entries):
             if not isinstance(entry, str):
                 raise self.error(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tracker.song.toml_reader import Raw
+from tracker.tomlfile import Raw
 
 Migration = Callable[[Raw], Raw]
 

@@ -11,19 +11,21 @@ from tracker.errors import SongFormatError
 from tracker.song.limits import LINES_RANGE, MAX_NAME_LENGTH
 from tracker.song.model import Cell, Instrument, Pattern, PatternTrack, Track
 from tracker.song.notation import cell_width, parse_row, split_tracks, tokenize
-from tracker.song.toml_locator import KeyPath
-from tracker.song.toml_reader import Raw, TomlReader, describe
+from tracker.toml_locator import KeyPath
+from tracker.tomlfile import Raw, TomlFile, describe
 
 PATTERN_KEYS = ("lines", "rows")
 
 
-class PatternReader(TomlReader):
+class PatternReader(TomlFile):
     """The patterns table of a song file, read against the song's tracks and instruments."""
+
+    error_class = SongFormatError
 
     def _patterns(
         self, raw: Raw, tracks: list[Track], instruments: dict[int, Instrument]
     ) -> dict[str, Pattern]:
-        table = self._table(raw, (), "patterns")
+        table = self.named_tables(raw, (), "patterns")
         patterns: dict[str, Pattern] = {}
         for name, value in table.items():
             keys: KeyPath = ("patterns", name)
@@ -43,11 +45,11 @@ class PatternReader(TomlReader):
         self, table: Raw, keys: KeyPath, tracks: list[Track], instruments: dict[int, Instrument]
     ) -> Pattern:
         name = keys[-1]
-        self._check_keys(table, PATTERN_KEYS, keys, f'pattern "{name}"')
+        self.check_keys(table, PATTERN_KEYS, keys, f'pattern "{name}"')
         for key in PATTERN_KEYS:
             if key not in table:
                 raise self.at_key(keys, f'pattern "{name}" has no {key}')
-        lines = self._int(table, keys, "lines", LINES_RANGE)
+        lines = self.integer(table, keys, "lines", LINES_RANGE)
         rows_text = table["rows"]
         if not isinstance(rows_text, str):
             raise self.at_value(

@@ -32,6 +32,7 @@ from tracker.files import (
 )
 from tracker.song.fileformat import dumps, load_bytes
 from tracker.song.model import Song
+from tracker.tomlfile import read_bytes
 
 BACKUP_SUFFIX = "~"
 
@@ -41,17 +42,7 @@ def load_song(path: str | Path) -> Song:
 
     Only a regular file is read: a pipe would wait forever for a writer, a
     device may never end."""
-    try:
-        data = read_regular(path)
-    except FileNotFoundError:
-        raise SongFormatError("no such song file", path=path) from None
-    except NotAFileError as error:
-        if error.kind == "a folder":
-            raise SongFormatError("this is a folder, not a song file", path=path) from None
-        raise SongFormatError(f"this is not a song file: {reason(error)}", path=path) from None
-    except OSError as error:
-        raise SongFormatError(f"cannot read the file: {reason(error)}", path=path) from None
-    return load_bytes(data, path)
+    return load_bytes(read_bytes(path, "song file", SongFormatError), path)
 
 
 def save_song(song: Song, path: str | Path) -> None:

@@ -11,15 +11,13 @@ plain keys, Ctrl+letter, Alt+letter (sent as ESC + letter), F1-F12, Shift+arrows
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from textual.binding import Binding
 
-from tracker.errors import TrackerError
-from tracker.files import read_regular
 from tracker.paths import config_dir
+from tracker.tomlfile import TomlFile, describe
 
 
 @dataclass(frozen=True)
@@ -272,31 +270,26 @@ def load_overrides(path: Path | None) -> dict[str, str]:
     """
     if path is None:
         return {}
-    try:
-        data = tomllib.loads(read_regular(path).decode("utf-8"))
-    except FileNotFoundError:
+    keys_file = TomlFile.read_if_there(path, "key map")
+    if keys_file is None:
         return {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise TrackerError(f"{path}: cannot read the key map: {error}") from None
-    except RecursionError:
-        raise TrackerError(
-            f"{path}: cannot read the key map: lists or tables are nested too deeply"
-        ) from None
-    except ValueError:  # Python refuses to read a whole number of 4,300 digits or more
-        raise TrackerError(
-            f"{path}: cannot read the key map: a number has too many digits"
-        ) from None
+    data = keys_file.parse()
     keys = data.get("keys", {})
     known = {key.id for key in KEYMAP}
     if not isinstance(keys, dict):
-        raise TrackerError(f'{path}: expected a [keys] table of id = "key" lines')
+        raise keys_file.at_value(
+            ("keys",), f'keys should be a [keys] table of id = "key" lines, not {describe(keys)}'
+        )
     for binding_id, value in keys.items():
         if binding_id not in known:
-            raise TrackerError(
-                f'{path}: unknown key id "{binding_id}" (F1 lists them; e.g. "play.loop")'
+            raise keys_file.at_key(
+                ("keys", binding_id),
+                f'unknown key id "{binding_id}" (F1 lists them; e.g. "play.loop")',
             )
         if not isinstance(value, str) or not value:
-            raise TrackerError(
-                f'{path}: "{binding_id}" needs keys as text, e.g. "ctrl+o" or "f9,ctrl+o"'
+            raise keys_file.at_value(
+                ("keys", binding_id),
+                f'"{binding_id}" should be keys as text, e.g. "ctrl+o" or "f9,ctrl+o", '
+                f"not {describe(value)}",
             )
     return dict(keys)

@@ -1,12 +1,12 @@
-"""Reading one TOML file strictly, every problem placed at its file:line:col.
+"""The one TOML reader: songs, instruments, devices and the key map.
 
-`TomlReader` holds one file's text and what every strict reader of it needs:
-parsing with tomllib's complaints turned into plain words at their place, the
-position of any key or value (through TomlLocator), and typed values checked
-against their limits with one wording ("bpm = 0 is out of range (expected 20 to
-999)"). The song reader (fileformat.py, pattern_rows.py) builds on it; it is the
-seam where one reader for songs, instruments, devices and keys can grow. For now
-its errors are SongFormatError.
+`TomlFile` holds one file's text and what every strict reader of it needs: the file
+read (regular files only, through tracker.files) and checked as UTF-8, tomllib's
+complaints turned into plain words at their `file:line:col`, the place of any key or
+value (through TomlLocator), and typed values checked against their limits in one
+wording ("bpm = 0 is out of range (expected 20 to 999)"). Each kind of file raises
+its own error class (SongFormatError, InstrumentError; the key map raises
+LocatedError): the words are the same.
 """
 
 from __future__ import annotations
@@ -15,15 +15,17 @@ import difflib
 import math
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Self
 
-from tracker.errors import SongFormatError
-from tracker.song.toml_locator import KeyPath, TomlLocator
+from tracker.errors import LocatedError
+from tracker.files import NotAFileError, read_regular, reason
+from tracker.toml_locator import KeyPath, TomlLocator
 
 Raw = dict[str, Any]
+"""A table as tomllib returns it."""
 
 MAX_QUOTED = 40
 """Longest piece of the file an error message quotes in full."""
@@ -32,16 +34,46 @@ _LONG_NUMBER = re.compile(r"[0-9][0-9_]{4000,}")
 _TOML_POSITION = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
 
 
-def decode(data: bytes, path: str | Path | None = None) -> str:
+def read_bytes(
+    path: str | Path,
+    what: str,
+    error: type[LocatedError] = LocatedError,
+    shown: str | Path | None = None,
+) -> bytes:
+    """The bytes of the regular file `path` (a pipe or a device is never opened for
+    reading); a problem is `error` naming `shown` (default: the path) and `what` it is."""
+    where = path if shown is None else shown
+    try:
+        return read_regular(path)
+    except FileNotFoundError:
+        raise error(f"no such {what}", path=where) from None
+    except OSError as problem:
+        raise unreadable(problem, what, error, where) from None
+
+
+def unreadable(
+    problem: OSError, what: str, error: type[LocatedError], where: str | Path
+) -> LocatedError:
+    """Why a file that is there could not be read, as `error`."""
+    if isinstance(problem, NotAFileError):
+        if problem.kind == "a folder":
+            return error(f"this is a folder, not a {what}", path=where)
+        return error(f"this is not a {what}: {reason(problem)}", path=where)
+    return error(f"cannot read the file: {reason(problem)}", path=where)
+
+
+def decode(
+    data: bytes, path: str | Path | None = None, error: type[LocatedError] = LocatedError
+) -> str:
     """UTF-8 bytes -> text; a leading byte-order mark is dropped."""
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        before = data[: error.start]
+    except UnicodeDecodeError as problem:
+        before = data[: problem.start]
         line_start = before.rfind(b"\n") + 1
         column = len(before[line_start:].decode("utf-8")) + 1
-        raise SongFormatError(
-            f"this file is not UTF-8 text (byte {data[error.start]:#04x} cannot appear here); "
+        raise error(
+            f"this file is not UTF-8 text (byte {data[problem.start]:#04x} cannot appear here); "
             "save it as UTF-8",
             path=path,
             line=before.count(b"\n") + 1,
@@ -50,12 +82,33 @@ def decode(data: bytes, path: str | Path | None = None) -> str:
     return text.removeprefix("\ufeff")
 
 
-class TomlReader:
-    """One pass over one file: the parsed dict, and the raw text for error positions."""
+class TomlFile:
+    """One file's text, read strictly: its errors are `error_class`, placed at file:line:col."""
+
+    error_class: ClassVar[type[LocatedError]] = LocatedError
 
     def __init__(self, text: str, path: str | Path | None) -> None:
         self.text = text
         self.path = path
+
+    @classmethod
+    def read(cls, path: str | Path, what: str, *, shown: str | Path | None = None) -> Self:
+        """The file at `path` (`what` it is, for errors), its errors naming `shown`."""
+        where = path if shown is None else shown
+        return cls(
+            decode(read_bytes(path, what, cls.error_class, where), where, cls.error_class), where
+        )
+
+    @classmethod
+    def read_if_there(cls, path: str | Path, what: str) -> Self | None:
+        """As `read`, but no file there (or a link to none) is None: a file that may be absent."""
+        try:
+            data = read_regular(path)
+        except FileNotFoundError:
+            return None
+        except OSError as problem:
+            raise unreadable(problem, what, cls.error_class, path) from None
+        return cls(decode(data, path, cls.error_class), path)
 
     @cached_property
     def where(self) -> TomlLocator:
@@ -64,43 +117,45 @@ class TomlReader:
 
     # ---- errors --------------------------------------------------------------
 
-    def error(self, message: str, place: tuple[int, int] | None) -> SongFormatError:
+    def error(self, message: str, place: tuple[int, int] | None = None) -> LocatedError:
         line, column = place if place is not None else (None, None)
-        return SongFormatError(shortened(message), path=self.path, line=line, column=column)
+        return self.error_class(shortened(message), path=self.path, line=line, column=column)
 
-    def at_key(self, keys: KeyPath, message: str) -> SongFormatError:
+    def at_key(self, keys: KeyPath, message: str) -> LocatedError:
         return self.error(message, self.where.key(keys))
 
-    def at_value(self, keys: KeyPath, message: str) -> SongFormatError:
+    def at_value(self, keys: KeyPath, message: str) -> LocatedError:
         return self.error(message, self.where.value(keys))
 
     # ---- parsing -------------------------------------------------------------
 
-    def _check_unicode(self) -> None:
+    def check_unicode(self) -> None:
         """Text handed in as str may hold lone surrogates, which no file can."""
         try:
             self.text.encode("utf-8")
-        except UnicodeEncodeError as error:
-            before = self.text[: error.start]
+        except UnicodeEncodeError as problem:
+            before = self.text[: problem.start]
             line = before.count("\n") + 1
-            column = error.start - (before.rfind("\n") + 1) + 1
+            column = problem.start - (before.rfind("\n") + 1) + 1
             raise self.error(
                 "this text holds a character that is not valid Unicode", (line, column)
             ) from None
 
-    def _parse(self) -> Raw:
+    def parse(self) -> Raw:
+        """The whole document; anything tomllib refuses is told in plain words at its place."""
+        self.check_unicode()
         try:
             return tomllib.loads(self.text)
-        except tomllib.TOMLDecodeError as error:
-            raise self._toml_error(str(error)) from None
+        except tomllib.TOMLDecodeError as problem:
+            raise self._toml_error(str(problem)) from None
         except RecursionError:
-            raise self.error("lists or tables are nested too deeply", None) from None
+            raise self.error("lists or tables are nested too deeply") from None
         except ValueError:  # Python refuses to read a whole number of 4,300 digits or more
             found = _LONG_NUMBER.search(self.text)
             place = self.where.position(found.start()) if found else None
             raise self.error("this number has too many digits", place) from None
 
-    def _toml_error(self, message: str) -> SongFormatError:
+    def _toml_error(self, message: str) -> LocatedError:
         """tomllib's 'Invalid value (at line 3, column 5)' -> our place and a plainer reason."""
         match = _TOML_POSITION.search(message)
         reason = message[: match.start()] if match else message
@@ -117,14 +172,15 @@ class TomlReader:
 
     # ---- typed values ------------------------------------------------------------------
 
-    def _check_keys(self, table: Raw, allowed: Sequence[str], keys: KeyPath, owner: str) -> None:
+    def check_keys(self, table: Raw, allowed: Sequence[str], keys: KeyPath, owner: str) -> None:
+        """Refuse a key not in `allowed`, naming the closest or listing them all."""
         for key in table:
             if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-                hint = f'did you mean "{close[0]}"?' if close else "expected " + ", ".join(allowed)
+                close = did_you_mean(key, allowed)
+                hint = f'did you mean "{close}"?' if close else "expected " + ", ".join(allowed)
                 raise self.at_key((*keys, key), f'unknown key "{key}" in {owner} ({hint})')
 
-    def _int(
+    def integer(
         self,
         table: Raw,
         keys: KeyPath,
@@ -133,9 +189,11 @@ class TomlReader:
         default: int | None = None,
     ) -> int:
         low, high = limits
-        if key not in table and default is not None:
-            return default
-        value = table.get(key)
+        if key not in table:
+            if default is not None:
+                return default
+            raise self.at_key(keys, f'missing "{key}" (expected a whole number {low} to {high})')
+        value = table[key]
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.at_value(
                 (*keys, key),
@@ -147,7 +205,7 @@ class TomlReader:
             )
         return value
 
-    def _number(
+    def number(
         self, table: Raw, keys: KeyPath, key: str, limits: tuple[int, int], default: float
     ) -> float:
         low, high = limits
@@ -164,23 +222,25 @@ class TomlReader:
             )
         return float(value)
 
-    def _text(self, table: Raw, keys: KeyPath, key: str, default: str) -> str:
+    def string(self, table: Raw, keys: KeyPath, key: str, default: str | None = None) -> str:
         value = table.get(key, default)
+        if value is None:
+            raise self.at_key(keys, f'missing "{key}" (expected text in quotes)')
         if not isinstance(value, str):
             raise self.at_value(
                 (*keys, key), f'{key} should be text in quotes ("..."), not {describe(value)}'
             )
         return value
 
-    def _optional_text(self, table: Raw, keys: KeyPath, key: str) -> str | None:
+    def optional_string(self, table: Raw, keys: KeyPath, key: str) -> str | None:
         if key not in table:
             return None
-        value = self._text(table, keys, key, "")
+        value = self.string(table, keys, key, "")
         if not value:
             raise self.at_value((*keys, key), f"{key} is empty (leave the line out instead)")
         return value
 
-    def _bool(self, table: Raw, keys: KeyPath, key: str) -> bool:
+    def boolean(self, table: Raw, keys: KeyPath, key: str) -> bool:
         value = table.get(key, False)
         if not isinstance(value, bool):
             raise self.at_value(
@@ -188,13 +248,27 @@ class TomlReader:
             )
         return value
 
-    def _list(self, table: Raw, keys: KeyPath, key: str) -> list[Any]:
+    def array(self, table: Raw, keys: KeyPath, key: str) -> list[Any]:
         value = table.get(key, [])
         if not isinstance(value, list):
             raise self.at_value((*keys, key), f"{key} should be a [list], not {describe(value)}")
         return value
 
-    def _table(self, table: Raw, keys: KeyPath, key: str) -> Raw:
+    def table(self, table: Raw, keys: KeyPath, key: str, *, required: bool = False) -> Raw:
+        """The table `[key]` (or `key = {...}`); an empty one when it is left out and may be."""
+        if key not in table:
+            if required:
+                raise self.at_key(keys, f"missing [{key}] table")
+            return {}
+        value = table[key]
+        if not isinstance(value, dict):
+            raise self.at_value(
+                (*keys, key), f"{key} should be a [{key}] table, not {describe(value)}"
+            )
+        return value
+
+    def named_tables(self, table: Raw, keys: KeyPath, key: str) -> Raw:
+        """`[key.NAME]` tables (songs' instruments and patterns), by name."""
         value = table.get(key, {})
         if not isinstance(value, dict):
             raise self.at_value(
@@ -202,6 +276,12 @@ class TomlReader:
                 f"{key} should be written as [{key}.NAME] tables, not {describe(value)}",
             )
         return value
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """The choice closest to a mistyped `word`, if one is close enough."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def shortened(message: str) -> str:

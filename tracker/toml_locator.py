@@ -1,4 +1,4 @@
-"""Where a key or value sits in TOML text, so song errors can say `file:line:col`.
+"""Where a key or value sits in TOML text, so errors can say `file:line:col` (tomlfile.py).
 
 tomllib returns plain dicts with no positions. This scanner walks the raw text
 once and records where each key and its value start: table headers, array of
