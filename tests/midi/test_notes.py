@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tracker.midi.notes import SoundingNotes, control, note_off, note_on, panic_messages
+from tracker.midi.encode import control, note_off, note_on, panic_messages
+from tracker.midi.notes import SoundingNotes
 
 
 def test_flush_ends_each_sounding_note_then_sends_all_notes_off_per_channel() -> None:

@@ -7,7 +7,8 @@ import itertools
 import random
 
 from tracker.engine.clock import TempoMap, TempoSegment
-from tracker.midi.sync import CLOCK, CONTINUE, START, ClockFollower, clock_out, song_position
+from tracker.midi.encode import CLOCK, CONTINUE, START, song_position
+from tracker.midi.sync import ClockFollower, clock_out
 
 STEADY_120 = TempoMap([TempoSegment(0.0, 0.0, 120.0)])
 

@@ -5,7 +5,7 @@ that played it); whenever playback stops, wraps, jumps, mutes a track or loses a
 port, the owed note-offs are sent one by one, then CC 123 (all notes off) on each
 channel used: some hardware ignores CC 123 alone, some ignores a stray note-off.
 
-Pure bookkeeping: it returns the messages, the caller sends them.
+Pure bookkeeping: it returns the messages (made by encode.py), the caller sends them.
 """
 
 from __future__ import annotations
@@ -13,35 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Hashable, Iterable
 from typing import Protocol
 
-ALL_NOTES_OFF = 123
-ALL_SOUND_OFF = 120
+from tracker.midi.encode import ALL_NOTES_OFF, control, note_off, panic_messages
 
 Message = tuple[Hashable, bytes]
 """(port key, MIDI bytes)."""
-
-
-def note_on(channel: int, note: int, velocity: int) -> bytes:
-    return bytes((0x90 | channel, note, velocity))
-
-
-def note_off(channel: int, note: int) -> bytes:
-    return bytes((0x80 | channel, note, 0))
-
-
-def control(channel: int, controller: int, value: int) -> bytes:
-    return bytes((0xB0 | channel, controller, value))
-
-
-DATA_BYTES = {0x80: 2, 0x90: 2, 0xA0: 2, 0xB0: 2, 0xC0: 1, 0xD0: 1, 0xE0: 2}
-"""How many data bytes follow each channel message's status byte."""
-
-
-def is_channel_message(data: bytes) -> bool:
-    """A whole channel message: a status byte 80-EF and exactly its data bytes, each
-    under 80. A keyboard or a cable can deliver less (`90`, `90 3C`) or garbage."""
-    if not data or not 0x80 <= data[0] < 0xF0:
-        return False
-    return len(data) == 1 + DATA_BYTES[data[0] & 0xF0] and all(b < 0x80 for b in data[1:])
 
 
 class SoundingNotes:
@@ -125,11 +100,6 @@ class SoundingNotes:
 
 class Sender(Protocol):
     def send(self, message: bytes) -> None: ...
-
-
-def panic_messages() -> list[bytes]:
-    """CC 123 (all notes off) and CC 120 (all sound off) on all 16 channels."""
-    return [control(ch, cc, 0) for ch in range(16) for cc in (ALL_NOTES_OFF, ALL_SOUND_OFF)]
 
 
 def panic(ports: Iterable[Sender], on_error: Callable[[Exception], None] | None = None) -> None:

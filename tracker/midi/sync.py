@@ -12,22 +12,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tracker.engine.clock import CLOCK_PPQN, TempoMap, pulse_times
+from tracker.midi.encode import (
+    CLOCK,
+    CLOCK_STATUS,
+    CONTINUE,
+    CONTINUE_STATUS,
+    SONG_POSITION,
+    START,
+    START_STATUS,
+    STOP_STATUS,
+    song_position,
+)
 
-CLOCK = b"\xf8"
-START = b"\xfa"
-CONTINUE = b"\xfb"
-STOP = b"\xfc"
-SONG_POSITION = 0xF2
 PULSES_PER_SIXTEENTH = CLOCK_PPQN // 4
 """Song Position Pointer counts MIDI beats: sixteenth notes, 6 clocks each."""
 GAP_NS = 250_000_000
 """A pause between pulses longer than this (10 bpm) restarts the tempo estimate."""
-
-
-def song_position(sixteenths: int) -> bytes:
-    """Song Position Pointer: 14 bits, LSB first."""
-    value = max(0, min(0x3FFF, sixteenths))
-    return bytes((SONG_POSITION, value & 0x7F, value >> 7))
 
 
 def clock_out(
@@ -89,21 +89,21 @@ class ClockFollower:
 
     def feed(self, arrival_ns: int, message: bytes) -> None:
         status = message[0] if message else 0
-        if status == 0xF8:
+        if status == CLOCK_STATUS:
             if self._times and arrival_ns - self._times[-1] > GAP_NS:
                 self._times.clear()  # the clock paused: old pulses would bend the fit
             self._times.append(arrival_ns)
             self._index += 1
             if self.running:
                 self.pulses += 1
-        elif status == 0xFA:
+        elif status == START_STATUS:
             self.running = True
             self.pulses = 0
             self.events.append("start")
-        elif status == 0xFB:
+        elif status == CONTINUE_STATUS:
             self.running = True
             self.events.append("continue")
-        elif status == 0xFC:
+        elif status == STOP_STATUS:
             self.running = False
             self.events.append("stop")
         elif status == SONG_POSITION and len(message) >= 3:

@@ -10,7 +10,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from tracker.engine.clock import NS_PER_S
-from tracker.midi.notes import is_channel_message
+from tracker.midi.encode import NOTE_OFF, NOTE_ON, is_channel_message
 from tracker.player.protocol import Recorded
 from tracker.player.reporting import Reporting
 from tracker.player.state import THRU_TRACK
@@ -69,10 +69,10 @@ class Inputs(Reporting):
         status = data[0] & 0xF0
         key, channel = self.thru
         echoed = bytes((status | channel, *data[1:]))
-        if self.notes.observe(key, echoed, THRU_TRACK) or status not in (0x80, 0x90):
+        if self.notes.observe(key, echoed, THRU_TRACK) or status not in (NOTE_OFF, NOTE_ON):
             self.send_now(key, echoed)
-        if status in (0x80, 0x90) and len(data) >= 3:
-            velocity = data[2] if status == 0x90 else 0
+        if status in (NOTE_OFF, NOTE_ON) and len(data) >= 3:
+            velocity = data[2] if status == NOTE_ON else 0
             order, line, offset = self.position(arrival)
             self.emit(Recorded(data[1], velocity, data[0] & 0x0F, order, line, offset))
 

@@ -10,9 +10,10 @@ from tracker.engine.clock import NS_PER_S
 from tracker.engine.events import Event, Kind
 from tracker.engine.routing import assign_channels
 from tracker.errors import TrackerError
-from tracker.midi.notes import SoundingNotes, note_off, note_on
+from tracker.midi.encode import event_messages, note_off, note_on
+from tracker.midi.notes import SoundingNotes
 from tracker.player.protocol import Preview
-from tracker.player.stream import SYNTH_PORT, event_messages
+from tracker.player.stream import SYNTH_PORT
 from tracker.player.wiring import Wiring
 from tracker.song.model import Song
 

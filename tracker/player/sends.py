@@ -9,6 +9,7 @@ from collections.abc import Collection
 
 from tracker.engine.clock import NS_PER_S
 from tracker.engine.events import Event, Kind, Timeline
+from tracker.midi.encode import event_messages
 from tracker.player.state import TransportState
 from tracker.player.stream import (
     CLOCK_PORT,
@@ -17,7 +18,6 @@ from tracker.player.stream import (
     Item,
     Prefetched,
     build_stream,
-    event_messages,
 )
 
 LATE_NS = 1_000_000

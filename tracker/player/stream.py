@@ -17,6 +17,7 @@ from tracker.engine.events import Event, Kind, LineMark, Timeline
 from tracker.engine.timeline import beat_of_line, compile_song
 from tracker.instruments import cc_lane_for
 from tracker.midi import sync
+from tracker.midi.encode import event_messages as event_messages  # bench_live imports it here
 from tracker.song.model import Song
 
 PRIO_MARK, PRIO_CLOCK, PRIO_EVENT, PRIO_END = 0, 1, 2, 3
@@ -46,28 +47,6 @@ class Item:
     """The timeline event itself, for the synth (SYNTH_PORT)."""
     track: int = -1
     """The synth event's track."""
-
-
-def event_messages(event: Event) -> list[bytes]:
-    """The bytes of one timeline event (none for tempo: the clock carries tempo)."""
-    ch = event.channel & 0x0F
-    kind = event.kind
-    if kind == Kind.NOTE_ON:
-        return [bytes((0x90 | ch, event.a & 0x7F, event.b & 0x7F))]
-    if kind == Kind.NOTE_OFF:
-        return [bytes((0x80 | ch, event.a & 0x7F, 0))]
-    if kind == Kind.CONTROL:
-        return [bytes((0xB0 | ch, event.a & 0x7F, event.b & 0x7F))]
-    if kind == Kind.PITCH_BEND:
-        value = max(0, min(16383, event.a + 8192))
-        return [bytes((0xE0 | ch, value & 0x7F, value >> 7))]
-    if kind == Kind.PROGRAM:
-        program = bytes((0xC0 | ch, event.a & 0x7F))
-        if event.b <= 0:
-            return [program]
-        bank = min(event.b, 16383)
-        return [bytes((0xB0 | ch, 0, bank >> 7)), bytes((0xB0 | ch, 32, bank & 0x7F)), program]
-    return []
 
 
 def _event_items(event: Event, port: str) -> list[Item]:

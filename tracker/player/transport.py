@@ -19,8 +19,7 @@ from collections.abc import Callable
 
 from tracker.engine.clock import NS_PER_S, Anchor, wait_until
 from tracker.engine.events import LineMark, Timeline
-from tracker.midi import sync
-from tracker.midi.notes import panic_messages
+from tracker.midi.encode import STOP, panic_messages
 from tracker.player.ahead import AHEAD, AHEAD_OF_EDIT
 from tracker.player.edits import Edits, muted_tracks, with_held_offs
 from tracker.player.protocol import (
@@ -170,7 +169,7 @@ class Transport(Edits):
         """Note-offs for everything sounding; Stop to clock followers if we ran."""
         self.flush()
         if self.playing and CLOCK_PORT in self.ports:
-            self.send_now(CLOCK_PORT, sync.STOP)
+            self.send_now(CLOCK_PORT, STOP)
 
     def stop(self, reason: StopReason) -> None:
         self.stop_sound()
@@ -258,7 +257,7 @@ class Transport(Edits):
                 if self.playing:
                     # Followers relocate on Stop, Song Position Pointer, Continue.
                     if CLOCK_PORT in self.ports:
-                        self.send_now(CLOCK_PORT, sync.STOP)
+                        self.send_now(CLOCK_PORT, STOP)
                     self.start_at(order, line, None, "continue")
             case SetTempo(bpm=bpm):
                 self.set_tempo(bpm)

@@ -22,6 +22,7 @@ from tracker.engine.timeline import compile_song
 from tracker.errors import UsageError
 from tracker.files import write_atomically
 from tracker.instruments import cc_lane_for
+from tracker.midi import encode
 from tracker.song.model import Song
 
 DEFAULT_PPQ = 960
@@ -98,9 +99,9 @@ def _split_by_track(events: list[Event], chosen: Iterable[int]) -> dict[int, lis
     return by_track
 
 
-_Spec = tuple[str, dict[str, Any]]
-"""A message not yet made: its type and fields (made once, with its delta time)."""
-_META = frozenset({"track_name", "time_signature", "set_tempo"})
+_Spec = tuple[str, dict[str, Any]] | bytes
+"""A message not yet made (made once, with its delta time): a meta message's type and
+fields, or a channel message's bytes."""
 
 
 def _conductor(timeline: Timeline, song: Song, ppq: int, end: int) -> mido.MidiTrack:
@@ -130,25 +131,25 @@ def _track(name: str, events: list[Event], ppq: int, end: int) -> mido.MidiTrack
 
 
 def _messages(event: Event, banks: dict[int, int]) -> Iterable[_Spec]:
-    """One timeline event as MIDI messages; `banks` remembers each channel's bank select."""
+    """One timeline event as MIDI messages (encode.py's bytes, with a release velocity
+    and no repeated bank select); `banks` remembers each channel's bank select."""
     channel = event.channel
     if event.kind == Kind.NOTE_ON:
-        yield "note_on", {"channel": channel, "note": event.a, "velocity": event.b}
+        yield encode.note_on(channel, event.a, event.b)
     elif event.kind == Kind.NOTE_OFF:
-        yield "note_off", {"channel": channel, "note": event.a, "velocity": RELEASE_VELOCITY}
+        yield encode.note_off(channel, event.a, RELEASE_VELOCITY)
     elif event.kind == Kind.PROGRAM:
         bank = event.b
         drum_kit = channel == DRUM_CHANNEL and bank == DRUM_BANK
         if not drum_kit and banks.get(channel, 0) != bank:
             # GM channel 10 plays drums without a bank select; elsewhere bank = MSB * 128 + LSB.
-            yield "control_change", {"channel": channel, "control": 0, "value": bank >> 7}
-            yield "control_change", {"channel": channel, "control": 32, "value": bank & 0x7F}
+            yield from encode.bank_select(channel, bank)
             banks[channel] = bank
-        yield "program_change", {"channel": channel, "program": event.a}
+        yield encode.program(channel, event.a)
     elif event.kind == Kind.CONTROL:
-        yield "control_change", {"channel": channel, "control": event.a, "value": event.b}
+        yield encode.control(channel, event.a, event.b)
     elif event.kind == Kind.PITCH_BEND:
-        yield "pitchwheel", {"channel": channel, "pitch": event.a}
+        yield encode.pitch_bend(channel, event.a)
 
 
 def _delta_track(timed: list[tuple[int, _Spec]], end: int) -> mido.MidiTrack:
@@ -156,9 +157,12 @@ def _delta_track(timed: list[tuple[int, _Spec]], end: int) -> mido.MidiTrack:
     within a tick (tempo, then note-offs, then programs and controls, then note-ons)."""
     track = mido.MidiTrack()
     now = 0
-    for tick, (kind, fields) in sorted(timed, key=lambda pair: pair[0]):
-        make = mido.MetaMessage if kind in _META else mido.Message
-        track.append(make(kind, time=tick - now, **fields))
+    for tick, spec in sorted(timed, key=lambda pair: pair[0]):
+        if isinstance(spec, bytes):
+            track.append(mido.Message.from_bytes(spec, time=tick - now))
+        else:
+            kind, fields = spec
+            track.append(mido.MetaMessage(kind, time=tick - now, **fields))
         now = tick
     track.append(mido.MetaMessage("end_of_track", time=max(end - now, 0)))
     return track
