@@ -18,7 +18,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, Phase, settings
 
-from tests.hostile.test_fuzz import check_midi_bytes, check_song_bytes, fuzz_midi, fuzz_songs
+from tests.support.fuzz import check_midi_bytes, check_song_bytes, fuzz_midi, fuzz_songs
 
 SECONDS = 60.0
 ROUND = 200

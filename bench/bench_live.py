@@ -195,7 +195,7 @@ def edits_while_playing(seconds: float, every_s: float = 2.0) -> dict[str, Any]:
 
 
 def run(seconds: float = 60.0) -> dict[str, Any]:
-    from tests.conftest import dummy_jack
+    from tests.support.jack import dummy_jack
 
     song = dense_song(seconds)
     with dummy_jack(f"tracker-bench-{time.time_ns()}"), TemporaryDirectory() as tmp:

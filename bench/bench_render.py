@@ -34,7 +34,8 @@ import numpy as np
 import numpy.typing as npt
 import soundfile
 
-from tests.audio.reference import cli_timing, likeness, peak_db
+from tests.support.audio import peak_db
+from tests.support.reference import cli_timing, likeness
 from tracker.audio.bounce import bounce
 from tracker.audio.passes import stems_pass
 from tracker.audio.patches import instrument_patches

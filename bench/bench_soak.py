@@ -287,7 +287,7 @@ class SoakResult:
 
 def soak(receiver: Any, seconds: float, seed: int = 1) -> SoakResult:
     """Play, edit and drive the transport for `seconds`, then stop and close the
-    player. `receiver` is a tests.conftest.Receiver on the running JACK server."""
+    player. `receiver` is a tests.support.jack.Receiver on the running JACK server."""
     rng = random.Random(seed)
     song = soak_song()
     history = History(soak_song())
@@ -371,7 +371,7 @@ def _take(messages: list[Any], result: SoakResult) -> Status | None:
 
 
 def run(seconds: float = 240.0) -> dict[str, Any]:
-    from tests.conftest import Receiver, dummy_jack
+    from tests.support.jack import Receiver, dummy_jack
 
     with dummy_jack(f"tracker-soak-{time.time_ns()}"):
         receiver = Receiver(f"soak{time.time_ns() % 100000}")

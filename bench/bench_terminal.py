@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.tmux import Terminal
+from tests.support.tmux import Terminal
 
 ROOT = Path(__file__).parent.parent
 DEMO = ROOT / "songs" / "demo.toml"

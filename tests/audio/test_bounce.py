@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 import soundfile
 
-from tests.audio.conftest import RATE, note_timeline, onset, peak_db
-from tests.builders import build_song
+from tests.support.audio import RATE, note_timeline, onset, peak_db
+from tests.support.builders import build_song
 from tracker.audio.bounce import bounce
 from tracker.audio.render import MAX_TAIL_SECONDS, render_timeline
 from tracker.audio.synth import Synth, SynthSettings

@@ -13,11 +13,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 import pytest
-import soundfile
 
-from tests.audio.conftest import RATE, onset, peak_db
+from tests.support.audio import RATE, onset, onsets, peak_db, read_wav
 from tracker.audio.fluid import fluidsynth
 from tracker.audio.live import LiveSynth, tick_for_frame
 from tracker.audio.patches import Patch
@@ -39,26 +37,6 @@ def note_off(note: int = MIDDLE_C, track: int = 0, channel: int = 0) -> Event:
 def wall_of(frame: int) -> int:
     """The first nanosecond that maps to `frame` on a clock anchored at 0."""
     return -(-frame * NS // RATE)
-
-
-def read_wav(path: Path) -> npt.NDArray[np.float32]:
-    audio, rate = soundfile.read(path, dtype="float32", always_2d=True)
-    assert rate == RATE
-    return np.asarray(audio, dtype=np.float32)
-
-
-def onsets(
-    audio: npt.NDArray[np.float32], threshold_db: float = -40, quiet: int = 2000
-) -> list[int]:
-    """Frames where the level first reaches the threshold after `quiet` frames below it."""
-    loud = np.max(np.abs(audio), axis=1) >= 10 ** (threshold_db / 20)
-    found = []
-    last_loud = -quiet - 1
-    for frame in map(int, np.flatnonzero(loud)):
-        if frame - last_loud > quiet:
-            found.append(frame)
-        last_loud = frame
-    return found
 
 
 @pytest.fixture

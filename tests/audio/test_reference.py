@@ -19,14 +19,14 @@ import mido
 import numpy as np
 import pytest
 
-from tests.audio.reference import (
-    RATE,
+from tests.support.audio import RATE
+from tests.support.builders import build_song
+from tests.support.reference import (
     cli_timing,
     first_sound,
     likeness,
     render_with_command_line,
 )
-from tests.builders import build_song
 from tracker.audio.render import render_timeline
 from tracker.audio.synth import BLOCK
 from tracker.engine.events import Kind

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import build_song
-from tests.hostile.conftest import BAD_INPUT, ROOT, SONG, assert_refused, snapshot, tracker
+from tests.support.builders import build_song
+from tests.support.command import BAD_INPUT, ROOT, assert_refused, snapshot, tracker
+from tests.support.samples import SONG
 from tracker.song.model import Track
 from tracker.song.storage import save_song
 

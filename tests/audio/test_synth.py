@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.audio.conftest import RATE, note_timeline, onset, peak_db
+from tests.support.audio import RATE, note_timeline, onset, peak_db
 from tracker.audio.render import render_timeline
 from tracker.audio.synth import BLOCK, Synth, SynthSettings
 from tracker.errors import AudioError, SoundfontError

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import build_song
-from tests.conftest import Receiver
+from tests.support.builders import build_song
+from tests.support.jack import Receiver
 from tracker.song.storage import save_song
 
 pytestmark = pytest.mark.jack

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.tmux import Terminal
+from tests.support.tmux import Terminal
 
 
 @pytest.fixture

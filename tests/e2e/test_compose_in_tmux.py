@@ -10,7 +10,7 @@ from pathlib import Path
 
 import mido
 
-from tests.e2e.tmux import Terminal
+from tests.support.tmux import Terminal
 from tracker.song.model import NOTE_OFF
 from tracker.song.notation import format_note
 from tracker.song.storage import load_song

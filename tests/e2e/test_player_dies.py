@@ -9,21 +9,17 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
 import tracker.ui.app
-from tests.conftest import Receiver
-from tests.e2e.tmux import Terminal
+from tests.support.jack import Receiver
+from tests.support.tmux import Terminal, start_tracker
 from tracker.song.model import Song
 from tracker.ui import EditorCrashed, run_guarded
 from tracker.ui.app import TrackerApp
-
-TRACKER = [sys.executable, "-m", "tracker"]
 
 SONG = '''format = 1
 title = "Beat"
@@ -51,17 +47,6 @@ OFF .. .. ...
 """
 '''
 C4_ON = bytes((0x90, 60, 0x64))
-
-
-def start_tracker(terminal: Terminal, env: dict[str, str], *args: str) -> int:
-    """`tracker ARGS` through a shell that writes its pid, then execs: the editor's pid."""
-    pid_file = terminal.workdir / f"pid-{uuid.uuid4().hex[:6]}"
-    terminal.start(["sh", "-c", f'echo $$ > {pid_file}; exec "$@"', "sh", *TRACKER, *args], env=env)
-    deadline = time.monotonic() + 10
-    while not pid_file.exists() or not pid_file.read_text().strip():
-        assert time.monotonic() < deadline, "the tracker did not start"
-        time.sleep(0.05)
-    return int(pid_file.read_text())
 
 
 def player_of(editor: int, timeout: float = 15.0) -> int:
@@ -92,7 +77,7 @@ def test_a_killed_player_is_restarted_said_so_and_the_next_play_sounds(
     song = tmp_path / "beat.toml"
     song.write_text(SONG)
     env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
-    editor = start_tracker(terminal, env, str(song), "--port", receiver.name)
+    editor = start_tracker(terminal, str(song), "--port", receiver.name, env=env)
     terminal.wait_for(receiver.client)  # the status line names the player's port: it is up
     first = player_of(editor)
 

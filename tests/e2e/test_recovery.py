@@ -21,8 +21,9 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.e2e.test_signals import TRACKER, first_notes, new_song, start_tracker
-from tests.e2e.tmux import Terminal
+from tests.support.builders import first_notes
+from tests.support.command import TRACKER, new_song
+from tests.support.tmux import Terminal, start_tracker
 from tracker.errors import SongFormatError
 from tracker.song.lock import lock_path
 from tracker.song.recovery import recovery_path

@@ -16,22 +16,19 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
 from bench.bench_soak import channels_without_all_notes_off, note_keys, stuck_notes
-from tests.conftest import Receiver
-from tests.e2e.tmux import Terminal
-from tracker.song.model import Song
-from tracker.song.notation import format_note
+from tests.support.builders import first_notes
+from tests.support.command import new_song
+from tests.support.jack import Receiver
+from tests.support.tmux import Terminal, start_tracker
 from tracker.song.recovery import recovery_path
 from tracker.song.storage import load_song
 
-TRACKER = [sys.executable, "-m", "tracker"]
 SIGNALS = [signal.SIGHUP, signal.SIGTERM, signal.SIGINT]
 
 HELD = '''format = 1
@@ -69,23 +66,6 @@ C4_ON, E4_ON = bytes((0x90, 60, 0x64)), bytes((0x90, 64, 0x64))
 # ---------------------------------------------------------------- helpers
 
 
-def start_tracker(terminal: Terminal, *args: str) -> int:
-    """Start `tracker ARGS` in the terminal through a shell that writes its pid and then
-    execs, so the pid is the tracker's own; returns it."""
-    pid_file = terminal.workdir / f"pid-{uuid.uuid4().hex[:6]}"
-    terminal.start(["sh", "-c", f'echo $$ > {pid_file}; exec "$@"', "sh", *TRACKER, *args])
-    deadline = time.monotonic() + 10
-    while not pid_file.exists() or not pid_file.read_text().strip():
-        assert time.monotonic() < deadline, "the tracker did not start"
-        time.sleep(0.05)
-    return int(pid_file.read_text())
-
-
-def new_song(path: Path) -> Path:
-    subprocess.run([*TRACKER, "new", str(path), "--tracks", "2", "--lines", "16"], check=True)
-    return path
-
-
 def pane_modes(terminal: Terminal) -> dict[str, str]:
     """The terminal modes tmux sees in the pane: what a program left switched on."""
     names = ["alternate_on", "mouse_any_flag", "mouse_all_flag", "mouse_sgr_flag", "cursor_flag"]
@@ -104,11 +84,6 @@ def pane_modes(terminal: Terminal) -> dict[str, str]:
         timeout=10,
     ).stdout.split()
     return dict(zip(names, shown, strict=True))
-
-
-def first_notes(song: Song, count: int) -> list[str]:
-    column = song.patterns[song.order[0]].tracks[0].columns[0]
-    return [format_note(cell.note) for cell in column[:count]]
 
 
 def gone(pid: int, timeout: float = 10.0) -> bool:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.builders import build_song
 from tests.engine import assert_no_stuck_notes, note_offs, note_ons, of_kind
+from tests.support.builders import build_song
 from tracker.engine.events import Kind
 from tracker.engine.routing import assign_channels, audible_tracks, keep_tracks
 from tracker.engine.timeline import compile_song

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import itertools
 
-from tests.builders import build_song
 from tests.engine import assert_no_stuck_notes, bends, note_offs, note_ons, of_kind
+from tests.support.builders import build_song
 from tracker.engine.events import Kind
 from tracker.engine.timeline import compile_song
 from tracker.song.model import Instrument

@@ -3,8 +3,8 @@ and where the song would end them, without putting stray note-offs in its events
 
 from __future__ import annotations
 
-from tests.builders import build_song
 from tests.engine import assert_no_stuck_notes
+from tests.support.builders import build_song
 from tracker.engine.events import Kind
 from tracker.engine.timeline import compile_song
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.builders import build_song
 from tests.engine import note_ons, played_lines
+from tests.support.builders import build_song
 from tracker.engine.events import Kind
 from tracker.engine.timeline import compile_song
 from tracker.errors import TrackerError

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from tests.builders import build_song
 from tests.engine import note_ons, of_kind
+from tests.support.builders import build_song
 from tracker.engine.events import Kind
 from tracker.engine.tempo import TempoMap
 from tracker.engine.timeline import compile_song

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import BAD_INPUT, USAGE, assert_refused, snapshot, tracker
+from tests.support.command import BAD_INPUT, USAGE, assert_refused, snapshot, tracker
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import BAD_INPUT, USAGE, assert_refused, snapshot, tracker
+from tests.support.command import BAD_INPUT, USAGE, assert_refused, snapshot, tracker
 from tracker.errors import MidiFileError
 from tracker.midi.smf import import_midi
 from tracker.song.fileformat import dumps, loads

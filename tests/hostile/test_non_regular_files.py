@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.tmux import Terminal
-from tests.hostile.conftest import BAD_INPUT, ROOT, SONG, assert_refused, snapshot, tracker
+from tests.support.command import BAD_INPUT, ROOT, assert_refused, snapshot, tracker
+from tests.support.samples import SONG
+from tests.support.tmux import Terminal
 
 NULL_DEVICE = os.makedev(1, 3)
 ZERO_DEVICE = os.makedev(1, 5)

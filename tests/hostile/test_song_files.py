@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import BAD_INPUT, SONG, assert_refused, snapshot, tracker
+from tests.support.command import BAD_INPUT, assert_refused, snapshot, tracker
+from tests.support.samples import SONG
 from tracker.errors import SongFormatError
 from tracker.song.fileformat import load_bytes, loads
 from tracker.song.model import MAX_LINES
@@ -332,8 +333,8 @@ def test_a_wrong_type_anywhere_is_a_placed_error(old: str, new: str, message: st
     [
         ('name = "X"\nports = ["x"]\n[cc]\ncutoff = ' + "9" * 5000 + "\n", ["too many digits"]),
         ('name = "X"\nports = ["x"]\ndeep = ' + "[" * 10_000 + "]" * 10_000 + "\n", ["nested too deeply"]),
-        ('name = "X"\nports = ["x"]\n[cc]\ncutoff = 300\n', ['"cutoff" = 300 is out of range (0-127)']),
-        ("\udcff\udcfe not text", ["not a text file"]),  # raw bytes FF FE
+        ('name = "X"\nports = ["x"]\n[cc]\ncutoff = 300\n', ["cutoff = 300 is out of range (expected 0 to 127)"]),
+        ("\udcff\udcfe not text", ["not UTF-8 text"]),  # raw bytes FF FE
     ],
     ids=["huge number", "deep nesting", "cc out of range", "not text"],
 )  # fmt: skip

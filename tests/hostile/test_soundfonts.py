@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import BAD_INPUT, assert_refused, snapshot, tracker
+from tests.support.command import BAD_INPUT, assert_refused, snapshot, tracker
 
 
 def render(song: Path, out: Path, font: Path | str) -> tuple[list[str], dict[str, str]]:

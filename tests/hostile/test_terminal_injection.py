@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Receiver
-from tests.e2e.tmux import Terminal
-from tests.hostile.conftest import GM_FONT
+from tests.support.audio import GM_FONT
+from tests.support.jack import Receiver
+from tests.support.tmux import Terminal
 
 TRACKER = str(Path(sys.executable).parent / "tracker")
 

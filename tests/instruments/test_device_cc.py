@@ -7,7 +7,7 @@ from pathlib import Path
 
 import mido
 
-from tests.song.conftest import song_from_toml
+from tests.support.builders import song_from_toml
 from tracker.cli.summary import describe_song
 from tracker.engine.events import Kind
 from tracker.midi.smf import export_song

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from tests.support.command import ROOT
+from tests.support.isolation import OUTSIDE_UV_CACHE
 
 
 def _uv() -> str:
@@ -41,15 +42,10 @@ def test_a_wheel_built_from_the_repository_finds_its_instruments_outside_the_che
     tmp_path: Path,
 ) -> None:
     uv = _uv()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TRACKER_", "VIRTUAL_ENV"))}
-    env |= {
-        "HOME": str(tmp_path / "home"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        "UV_CACHE_DIR": os.environ.get("UV_CACHE_DIR", str(Path.home() / ".cache" / "uv")),
-        "UV_PYTHON_DOWNLOADS": "never",
-    }
+    # The environment is already the test's own (tests/conftest.py: a temporary home
+    # and XDG folders, no TRACKER_*); only uv's real cache crosses in, for --offline.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIRTUAL_ENV")}
+    env |= {"UV_CACHE_DIR": OUTSIDE_UV_CACHE, "UV_PYTHON_DOWNLOADS": "never"}
 
     built = _run(
         [uv, "build", "--offline", "--wheel", "--out-dir", tmp_path / "dist", ROOT], ROOT, env

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import Receiver
+from tests.support.jack import Receiver
 from tracker.cli.ports import panic_command, ports_command
 from tracker.errors import MidiPortError
 from tracker.instruments import Device

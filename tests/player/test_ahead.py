@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.builders import build_song
+from tests.support.builders import build_song
 from tracker.engine.timeline import compile_song
 from tracker.instruments import cc_lane_for
 from tracker.player.ahead import AHEAD, SLICE_MARGIN_NS, CompileJob, Leftovers, compile_steps

@@ -18,8 +18,8 @@ from collections.abc import Iterator, Sequence
 
 import pytest
 
-from tests.builders import build_song
-from tests.conftest import Receiver
+from tests.support.builders import build_song
+from tests.support.jack import Receiver
 from tracker.engine.events import Event, Kind
 from tracker.engine.timeline import compile_song
 from tracker.player.handle import PlayerHandle

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pickle
 
-from tests.builders import build_song
+from tests.support.builders import build_song
 from tracker.player.inbox import MAX_WAIT_NS, SMALL_BYTES, Inbox
 from tracker.player.protocol import Stop, UpdateSong
 

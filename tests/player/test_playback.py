@@ -19,10 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.audio.conftest import peak_db
-from tests.audio.test_live import onsets, read_wav
-from tests.builders import build_song
-from tests.conftest import Receiver
+from tests.support.audio import onsets, peak_db, read_wav
+from tests.support.builders import build_song
+from tests.support.jack import Receiver
 from tracker.audio.synth import BLOCK
 from tracker.midi.ports import open_virtual_output
 from tracker.player.handle import PlayerHandle

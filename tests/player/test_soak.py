@@ -21,7 +21,7 @@ from bench.bench_soak import (
     soak,
     stuck_notes,
 )
-from tests.conftest import Receiver
+from tests.support.jack import Receiver
 
 pytestmark = pytest.mark.jack
 

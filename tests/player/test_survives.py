@@ -20,8 +20,8 @@ from multiprocessing.connection import Connection
 
 import pytest
 
-from tests.builders import build_song
-from tests.conftest import Receiver
+from tests.support.builders import build_song
+from tests.support.jack import Receiver
 from tracker.midi.ports import open_virtual_output
 from tracker.player.handle import PlayerHandle
 from tracker.player.protocol import (

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.builders import build_song
-from tests.conftest import Receiver
+from tests.support.builders import build_song
+from tests.support.jack import Receiver
 from tracker.engine import timeline
 from tracker.engine.clock import FakeClock
 from tracker.engine.events import Kind, Timeline

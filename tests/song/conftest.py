@@ -1,27 +1,24 @@
-"""Helpers for song tests: build a Song from the song file format itself.
-
-`song_from_toml(text)` dedents the text (so it can sit indented inside a test)
-and reads it with fileformat.loads, exactly as a file on disk would be read.
-It is a plain function (`from tests.song.conftest import song_from_toml`) and
-also a fixture of the same name for tests that prefer one.
-"""
+"""Fixtures for song tests: a song read from the file format itself, and a small disk."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from textwrap import dedent
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
-from tracker.song.fileformat import loads
+from tests.support.builders import song_from_toml
+from tests.support.disks import mounted_tmpfs
 from tracker.song.model import Song
-
-
-def song_from_toml(text: str) -> Song:
-    """Dedent (so the TOML can sit indented in a test) and read it as a song file."""
-    return loads(dedent(text).lstrip("\n"))
 
 
 @pytest.fixture(name="song_from_toml")
 def song_from_toml_fixture() -> Callable[[str], Song]:
     return song_from_toml
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Path]:
+    """A 64 KiB RAM disk of our own, unmounted afterwards."""
+    with mounted_tmpfs(tmp_path / "disk", "size=64k,mode=0755") as mount_point:
+        yield mount_point

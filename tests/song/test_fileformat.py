@@ -7,8 +7,7 @@ from textwrap import dedent
 
 import pytest
 
-from tests.builders import build_song
-from tests.song.conftest import song_from_toml
+from tests.support.builders import build_song, song_from_toml
 from tracker.errors import SongFormatError
 from tracker.song import fileformat
 from tracker.song.fileformat import decode, dumps, load_bytes, loads

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.builders import build_song
+from tests.support.builders import build_song
 from tracker.errors import EditError
 from tracker.song import limits
 from tracker.song.edit import (

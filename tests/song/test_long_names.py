@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import build_song
-from tests.hostile.conftest import BAD_INPUT, snapshot, tracker
+from tests.support.builders import build_song
+from tests.support.command import BAD_INPUT, snapshot, tracker
 from tracker.errors import SaveError
 from tracker.song.recovery import read_recovery, recovery_files, write_recovery
 from tracker.song.storage import backup_path, load_song, save_song

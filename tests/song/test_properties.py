@@ -13,7 +13,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.song.strategies import songs
+from tests.support.strategies import songs
 from tracker.errors import SongFormatError
 from tracker.song.fileformat import dumps, load_bytes, loads
 from tracker.song.model import Song

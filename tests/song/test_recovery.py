@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import build_song
-from tests.song.test_storage import tmpfs  # noqa: F401  (the read-only disk fixture)
+from tests.support.builders import build_song
 from tracker.errors import SaveError
 from tracker.song.lock import Editor, acquire, lock_path, read_lock
 from tracker.song.model import Song
@@ -133,7 +132,7 @@ class TestRecoveryFiles:
 
     def test_an_autosave_on_a_read_only_disk_raises_save_error(
         self,
-        tmpfs: Path,  # noqa: F811
+        tmpfs: Path,
     ) -> None:
         path = tmpfs / "song.toml"
         save_song(FIRST, path)

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import errno
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.builders import build_song
+from tests.support.builders import build_song
 from tracker.errors import SaveError, SongFormatError
 from tracker.song.model import Instrument, Song
 from tracker.song.storage import backup_path, load_song, save_song
@@ -42,21 +41,6 @@ def _second() -> Song:
 
 def _files(folder: Path) -> set[str]:
     return {p.name for p in folder.iterdir()}
-
-
-@pytest.fixture
-def tmpfs(tmp_path: Path) -> Iterator[Path]:
-    """A 64 KiB RAM disk of our own, unmounted afterwards."""
-    mount_point = tmp_path / "disk"
-    mount_point.mkdir()
-    subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k,mode=0755", "tmpfs", str(mount_point)],
-        check=True,
-    )
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", str(mount_point)], check=True)
 
 
 def _fill(folder: Path) -> list[Path]:

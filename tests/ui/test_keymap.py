@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.conftest import RecordingPlayer
+from tests.support.pilot import RecordingPlayer
 from tracker.errors import TrackerError
 from tracker.player.protocol import Play
 from tracker.song.model import Song

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.builders import build_song
-from tests.conftest import Receiver
+from tests.support.builders import build_song
+from tests.support.jack import Receiver
 from tracker.player.handle import PlayerHandle
 from tracker.player.protocol import PlayerConfig, PortSpec
 from tracker.ui.app import TrackerApp

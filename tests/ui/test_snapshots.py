@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.builders import build_song
-from tests.ui.conftest import RecordingPlayer
+from tests.support.builders import build_song
+from tests.support.pilot import RecordingPlayer
 from tracker.player.protocol import Playhead
 from tracker.song.model import Instrument, Track
 from tracker.ui.app import TrackerApp

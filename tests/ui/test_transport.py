@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import build_song
-from tests.ui.conftest import RecordingPlayer, make_app
+from tests.support.builders import build_song
+from tests.support.pilot import RecordingPlayer, make_app
 from tracker.player.protocol import (
     Notice,
     Panic,

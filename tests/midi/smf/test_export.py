@@ -17,8 +17,8 @@ import soundfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.builders import build_song
 from tests.midi.songnotes import song_notes
+from tests.support.builders import build_song
 from tracker.cli.midi import export_command
 from tracker.engine.events import Event, Kind, Timeline
 from tracker.engine.timeline import compile_song

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.builders import build_song, pattern_rows
+from tests.support.builders import build_song, pattern_rows
 from tracker.errors import EditError
 from tracker.song.edit import History, SetCC, SetCell, SetCellField, SetEffect
 from tracker.song.model import NOTE_OFF, Cell, Effect, Track

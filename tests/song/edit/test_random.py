@@ -11,7 +11,7 @@ import copy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.builders import build_song
+from tests.support.builders import build_song
 from tracker.errors import EditError
 from tracker.song.edit import (
     AddCCLane,

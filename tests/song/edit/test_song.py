@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from tests.builders import build_song, pattern_rows
+from tests.support.builders import build_song, pattern_rows
 from tracker.errors import EditError
 from tracker.song.edit import (
     AddInstrument,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import build_song, pattern_rows
+from tests.support.builders import build_song, pattern_rows
 from tracker.song.edit import SetCellField
 from tracker.song.fileformat import dumps
 from tracker.song.lock import Editor

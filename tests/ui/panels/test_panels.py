@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.builders import build_song, pattern_rows
-from tests.ui.conftest import make_app
+from tests.support.builders import build_song, pattern_rows
+from tests.support.pilot import make_app
 from tracker.song.model import Instrument
 
 VERSE = "C-4 01 .. ...\n--- .. .. ..."

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.builders import build_song
-from tests.ui.conftest import make_app
+from tests.support.builders import build_song
+from tests.support.pilot import make_app
 from tracker.song.model import Song, Track
 from tracker.ui.app import TrackerApp
 from tracker.ui.pattern.layout import Kind

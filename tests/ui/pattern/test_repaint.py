@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.ui.conftest import make_app
+from tests.support.pilot import make_app
 from tracker.song.model import Song
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import build_song, pattern_rows
-from tests.ui.conftest import make_app
-from tests.ui.fake_clock import FakeClock
+from tests.support.builders import build_song, pattern_rows
+from tests.support.fake_clock import FakeClock
+from tests.support.pilot import make_app
 from tracker.song.fileformat import dumps
 from tracker.song.recovery import write_recovery
 from tracker.song.storage import load_song

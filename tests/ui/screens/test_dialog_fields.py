@@ -9,8 +9,8 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input
 
-from tests.builders import build_song, pattern_rows
-from tests.ui.conftest import make_app
+from tests.support.builders import build_song, pattern_rows
+from tests.support.pilot import make_app
 from tracker.song.model import Track
 from tracker.ui.app import TrackerApp
 

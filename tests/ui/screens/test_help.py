@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import SystemCommand
 
-from tests.ui.conftest import make_app
+from tests.support.pilot import make_app
 from tracker.song.effects import EFFECTS
 from tracker.song.model import Song
 from tracker.ui.keymap import KEYMAP

@@ -1,4 +1,5 @@
-"""Build songs for tests from tracker notation, so a test reads like the music it checks.
+"""Build songs for tests from tracker notation, so a test reads like the music it checks,
+or from the song file format itself (`song_from_toml`), and read them back.
 
 song = build_song('''
     C-4 01 64 ... | C-2 02 7F ...
@@ -10,8 +11,9 @@ from __future__ import annotations
 
 from textwrap import dedent
 
+from tracker.song.fileformat import loads
 from tracker.song.model import Instrument, Pattern, PatternTrack, Song, Track
-from tracker.song.notation import format_row, parse_row
+from tracker.song.notation import format_note, format_row, parse_row
 
 
 def pattern_from_rows(tracks: list[Track], rows: str) -> Pattern:
@@ -74,3 +76,15 @@ def pattern_rows(song: Song, name: str = "00") -> list[str]:
         )
         for line in range(pattern.lines)
     ]
+
+
+def first_notes(song: Song, count: int) -> list[str]:
+    """The first `count` notes of the first column of the first pattern played."""
+    column = song.patterns[song.order[0]].tracks[0].columns[0]
+    return [format_note(cell.note) for cell in column[:count]]
+
+
+def song_from_toml(text: str) -> Song:
+    """Dedent (so the TOML can sit indented in a test) and read it with
+    fileformat.loads, exactly as a file on disk would be read."""
+    return loads(dedent(text).lstrip("\n"))

@@ -1,24 +1,21 @@
-"""Real FluidSynth with the system's General MIDI font, and small hand-placed
-timelines for tests that need a note at an exact sample."""
+"""Audio for tests and benchmarks: the system's General MIDI font, small hand-placed
+timelines for a note at an exact sample, and reading a render back (its level, its
+onsets)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pytest
+import soundfile
 
 from tracker.engine.events import Event, Kind, LineMark, Timeline
 
 GM_FONT = Path("/usr/share/sounds/sf2/TimGM6mb.sf2")
+"""The General MIDI soundfont `make setup` installs."""
 RATE = 44100
-
-
-@pytest.fixture
-def soundfont() -> Path:
-    assert GM_FONT.is_file(), "run `make setup`: it installs the TimGM6mb soundfont"
-    return GM_FONT
 
 
 def note_timeline(
@@ -45,6 +42,28 @@ def onset(audio: npt.NDArray[np.float32], threshold_db: float = -100.0) -> int:
     return int(loud[0])
 
 
-def peak_db(audio: npt.NDArray[np.floating]) -> float:
+def onsets(
+    audio: npt.NDArray[np.float32], threshold_db: float = -40, quiet: int = 2000
+) -> list[int]:
+    """Frames where the level first reaches the threshold after `quiet` frames below it."""
+    loud = np.max(np.abs(audio), axis=1) >= 10 ** (threshold_db / 20)
+    found = []
+    last_loud = -quiet - 1
+    for frame in map(int, np.flatnonzero(loud)):
+        if frame - last_loud > quiet:
+            found.append(frame)
+        last_loud = frame
+    return found
+
+
+def peak_db(audio: npt.NDArray[Any]) -> float:
+    """The peak level in dBFS; -inf for silence or no audio at all."""
     peak = float(np.max(np.abs(audio))) if audio.size else 0.0
-    return 20 * float(np.log10(peak)) if peak > 0 else -np.inf
+    return 20 * float(np.log10(peak)) if peak > 0 else float("-inf")
+
+
+def read_wav(path: Path) -> npt.NDArray[np.float32]:
+    """A WAV file at RATE as float frames, two-dimensional even in mono."""
+    audio, rate = soundfile.read(path, dtype="float32", always_2d=True)
+    assert rate == RATE
+    return np.asarray(audio, dtype=np.float32)

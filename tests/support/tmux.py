@@ -1,7 +1,9 @@
 """Drive the real `tracker` program in a real terminal, the way an SSH user would.
 
 Each Terminal gets its own tmux server (its own socket), so tests never touch
-a developer's tmux sessions or each other's.
+a developer's tmux sessions or each other's. The server and the program in its pane
+inherit the test's environment (os.environ: a temporary home, no TRACKER_* variable
+from outside; see tests/support/isolation.py) plus TERM and what `start` is given.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from tests.support.command import TRACKER
 
 
 class Terminal:
@@ -96,3 +100,15 @@ class Terminal:
     def close(self) -> None:
         if self.started:
             self._tmux("kill-server", check=False)
+
+
+def start_tracker(terminal: Terminal, *args: str, env: dict[str, str] | None = None) -> int:
+    """Start `tracker ARGS` in the terminal through a shell that writes its pid and then
+    execs, so the pid is the tracker's own; returns it."""
+    pid_file = terminal.workdir / f"pid-{uuid.uuid4().hex[:6]}"
+    terminal.start(["sh", "-c", f'echo $$ > {pid_file}; exec "$@"', "sh", *TRACKER, *args], env)
+    deadline = time.monotonic() + 10
+    while not pid_file.exists() or not pid_file.read_text().strip():
+        assert time.monotonic() < deadline, "the tracker did not start"
+        time.sleep(0.05)
+    return int(pid_file.read_text())

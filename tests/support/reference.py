@@ -16,18 +16,17 @@ import math
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import soundfile
 
+from tests.support.audio import RATE, peak_db
 from tracker.audio.synth import BLOCK
 from tracker.engine.events import Kind, Timeline
 from tracker.midi.smf import DEFAULT_PPQ
 
 Audio = npt.NDArray[np.float32]
-RATE = 44100
 ENVELOPE = RATE // 100
 """10 ms of frames."""
 
@@ -56,11 +55,6 @@ def envelope(audio: Audio) -> npt.NDArray[np.float64]:
     n = audio.shape[0] // ENVELOPE * ENVELOPE
     frames = audio[:n].astype(np.float64).reshape(-1, ENVELOPE * 2)
     return np.asarray(np.sqrt(np.mean(frames**2, axis=1)))
-
-
-def peak_db(audio: npt.NDArray[Any]) -> float:
-    peak = float(np.max(np.abs(audio)))
-    return 20 * math.log10(peak) if peak > 0 else float("-inf")
 
 
 def likeness(ours: Audio, cli: Audio) -> dict[str, float]:

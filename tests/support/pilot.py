@@ -1,0 +1,38 @@
+"""A TrackerApp for Pilot tests, and a recording player.
+
+`RecordingPlayer` is a seam standing in for tracker.player.PlayerHandle (whose
+process needs MIDI ports): it implements the same two methods the UI uses,
+keeps every command the app sent, and hands back messages a test queues, the
+way the player process would report its playhead and status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from tracker.player.protocol import Command, Message
+from tracker.song.model import Song
+from tracker.ui.app import TrackerApp
+
+
+class RecordingPlayer:
+    def __init__(self) -> None:
+        self.sent: list[Command] = []
+        self.replies: list[Message] = []
+
+    def send(self, command: Command) -> None:
+        self.sent.append(command)
+
+    def poll(self) -> Sequence[Message]:
+        replies, self.replies = self.replies, []
+        return replies
+
+    def sent_of(self, kind: type) -> list[Command]:
+        return [c for c in self.sent if isinstance(c, kind)]
+
+
+def make_app(
+    song: Song, path: Path | None = None, player: RecordingPlayer | None = None
+) -> TrackerApp:
+    return TrackerApp(song, path, player=player or RecordingPlayer())
