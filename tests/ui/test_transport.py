@@ -13,13 +13,13 @@ import pytest
 
 from tests.support.builders import build_song
 from tests.support.pilot import RecordingPlayer, make_app
+from tracker.midi.names import PortState
 from tracker.player.protocol import (
     Notice,
     Panic,
     Play,
     Playhead,
     PortSpec,
-    PortState,
     Preview,
     Ready,
     Recorded,

@@ -20,7 +20,6 @@ from tracker.audio.passes import Grouped, Pass, mix_pass
 from tracker.audio.patches import Patch, instrument_patches
 from tracker.audio.progress import ProgressSink
 from tracker.audio.synth import (
-    GM_DRUM_CHANNEL,
     GROUP_READ,
     MAX_CHANNELS,
     Frames,
@@ -28,6 +27,7 @@ from tracker.audio.synth import (
     SynthSettings,
 )
 from tracker.engine.events import Event, Kind, Timeline
+from tracker.instruments.model import DRUM_CHANNEL
 from tracker.song.model import Song
 
 TAIL_WINDOW = 4096
@@ -164,7 +164,7 @@ class _Router:
         self.by_midi: dict[int, list[int]] = {}
         """MIDI channel -> the synth channels standing for it (for song-wide events)."""
         for (_, channel), synth_channel in sorted(layout.items()):
-            synth.reset_channel(synth_channel, drum=channel == GM_DRUM_CHANNEL)
+            synth.reset_channel(synth_channel, drum=channel == DRUM_CHANNEL)
             self.by_midi.setdefault(channel, []).append(synth_channel)
         self.current: dict[int, int] = {}
         """synth channel -> instrument number whose patch it holds."""

@@ -37,6 +37,7 @@ from tracker.audio.fluid import fluidsynth
 from tracker.audio.soundfonts import check_soundfont
 from tracker.engine.events import Event, Kind
 from tracker.errors import AudioError, SoundfontError
+from tracker.instruments.model import DRUM_BANK
 
 Frames = npt.NDArray[np.float32]
 """Audio as (frames, 2) float32, left and right, full scale = 1.0."""
@@ -83,7 +84,6 @@ MAX_CHANNELS = 256
 """FluidSynth's limit for synth.midi-channels."""
 MAX_GROUPS = 128
 """FluidSynth's limit for synth.audio-groups and synth.effects-groups."""
-GM_DRUM_CHANNEL = 9
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ class Synth:
         program 0: a remapped channel then behaves as the song's own channel would."""
         _set_channel_type(self._fs.synth, channel, _DRUM if drum else _MELODIC)
         self._channel_font[channel] = self.default_font
-        self._fs.program_select(channel, self.default_font, 128 if drum else 0, 0)
+        self._fs.program_select(channel, self.default_font, DRUM_BANK if drum else 0, 0)
 
     # -- events -----------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from typing import TextIO
 from tracker.errors import MidiPortError, TrackerError
 from tracker.player.handle import PlayerHandle
 from tracker.player.protocol import (
+    OWN_OUTPUT,
     Play,
     PlayerConfig,
     PlayerFailed,
@@ -86,7 +87,7 @@ def play_command(
             f"--from {from_order}: the song has order entries 0 to {len(loaded.order) - 1}"
         )
     config = PlayerConfig(
-        output=PortSpec(port) if port else PortSpec("out", virtual=True),
+        output=PortSpec(port) if port else OWN_OUTPUT,
         clock_out=PortSpec(clock_out) if clock_out else None,
         clock_in=clock_in,
         realtime=realtime,

@@ -6,8 +6,8 @@ Any client may name its ports, so every name printed here is data, not control.
 from __future__ import annotations
 
 from tracker.errors import MidiPortError
+from tracker.midi.names import PANIC_CLIENT
 from tracker.midi.ports import (
-    CLIENT_NAME,
     Matcher,
     describe,
     list_inputs,
@@ -41,7 +41,7 @@ def panic_command(match: Matcher | None = None) -> int:
     failed: list[str] = []
     for name in names:
         try:
-            with open_output(name, client=CLIENT_NAME + "-panic") as port:
+            with open_output(name, client=PANIC_CLIENT) as port:
                 panic([port])
         except MidiPortError as error:
             failed.append(error.message)

@@ -6,10 +6,9 @@ from collections.abc import Iterable
 
 from tracker.engine.events import Timeline
 from tracker.errors import SongFormatError
+from tracker.instruments.model import DRUM_CHANNEL
 from tracker.song.model import Song
 
-DRUM_CHANNEL = 9
-"""Channel 10 as musicians count: General MIDI's drum channel."""
 MELODIC_CHANNELS = tuple(ch for ch in range(16) if ch != DRUM_CHANNEL)
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from tracker.instruments.devices import load_device
 from tracker.instruments.gm import load_gm
-from tracker.instruments.model import GeneralMidi, InstrumentLike
+from tracker.instruments.model import DRUM_BANK, DRUM_CHANNEL, GeneralMidi, InstrumentLike
 
 
 def _program_text(program: int, bank: int, gm: GeneralMidi | None) -> str:
-    if bank == 128:
-        return f"drum kit {program} (bank 128)"
+    if bank == DRUM_BANK:
+        return f"drum kit {program} (bank {DRUM_BANK})"
     text = f"program {program}"
     if gm is not None:
         text += f" {gm.program_name(program)}"
@@ -37,9 +37,10 @@ def describe_instrument(instrument: InstrumentLike) -> str:
             parts.append(f"latency {device.latency_ms:g} ms")
         return ", ".join(parts)
     font = instrument.soundfont or "default"
-    drums = instrument.bank == 128 or instrument.channel == 10
+    drums = instrument.bank == DRUM_BANK or instrument.channel == DRUM_CHANNEL + 1
     if drums:
-        what = f"drum kit {instrument.program}" + (" (bank 128)" if instrument.bank == 128 else "")
+        kit_bank = f" (bank {DRUM_BANK})" if instrument.bank == DRUM_BANK else ""
+        what = f"drum kit {instrument.program}{kit_bank}"
     else:
         # Program names are only known for the General MIDI font.
         what = _program_text(instrument.program, instrument.bank, gm if font == "default" else None)

@@ -12,6 +12,11 @@ from typing import Protocol
 
 from tracker.errors import InstrumentError
 
+DRUM_CHANNEL = 9
+"""Channel 10 as musicians count (0-based here, as sent): General MIDI's drum channel."""
+DRUM_BANK = 128
+"""The bank a soundfont keeps its drum kits in (the SoundFont 2 convention)."""
+
 _WILDCARDS = frozenset("*?[")
 
 

@@ -22,9 +22,17 @@ from typing import Any, Generic, Self, TypeVar
 import rtmidi
 
 from tracker.errors import MidiPortError
+from tracker.midi.names import (
+    CLIENT_NAME,
+    IN_PORT,
+    LIST_CLIENT,
+    OUT_PORT,
+    WATCH_CLIENT,
+    PortChange,
+    PortState,
+)
 
 API_ENV = "TRACKER_MIDI_API"
-CLIENT_NAME = "tracker"
 
 Matcher = str | Callable[[str], bool]
 """A port name pattern (case-insensitive substring or glob), or a
@@ -81,12 +89,12 @@ class PortLister:
 
     def outputs(self) -> list[str]:
         if self._out is None:
-            self._out = _new_out(CLIENT_NAME + "-watch")
+            self._out = _new_out(WATCH_CLIENT)
         return list(self._out.get_ports())
 
     def inputs(self) -> list[str]:
         if self._in is None:
-            self._in = _new_in(CLIENT_NAME + "-watch")
+            self._in = _new_in(WATCH_CLIENT)
         return list(self._in.get_ports())
 
     def close(self) -> None:
@@ -98,7 +106,7 @@ class PortLister:
 
 def list_outputs() -> list[str]:
     """Ports we can send to (other programs' inputs, hardware synths)."""
-    out = _new_out(CLIENT_NAME + "-list")
+    out = _new_out(LIST_CLIENT)
     try:
         return list(out.get_ports())
     finally:
@@ -107,7 +115,7 @@ def list_outputs() -> list[str]:
 
 def list_inputs() -> list[str]:
     """Ports we can receive from (keyboards, other programs' outputs)."""
-    inp = _new_in(CLIENT_NAME + "-list")
+    inp = _new_in(LIST_CLIENT)
     try:
         return list(inp.get_ports())
     finally:
@@ -174,10 +182,10 @@ class OutputPort(_Port):
 def open_output(match: Matcher, client: str = CLIENT_NAME) -> OutputPort:
     """Open the first output whose name matches; MidiPortError lists what exists."""
     handle = _new_out(client)
-    return OutputPort(handle, _open_matching(handle, match, "output", "out"))
+    return OutputPort(handle, _open_matching(handle, match, "output", OUT_PORT))
 
 
-def open_virtual_output(name: str = "out", client: str = CLIENT_NAME) -> OutputPort:
+def open_virtual_output(name: str = OUT_PORT, client: str = CLIENT_NAME) -> OutputPort:
     """Our own port, named `client:name`, that other programs connect to."""
     handle = _new_out(client)
     _rtmidi_call(f'create MIDI port "{name}"', lambda: handle.open_virtual_port(name))
@@ -208,7 +216,7 @@ def _prepared_in(client: str) -> Any:
 
 def open_input(match: Matcher, client: str = CLIENT_NAME) -> InputPort:
     handle = _prepared_in(client)
-    return InputPort(handle, _open_matching(handle, match, "input", "in"))
+    return InputPort(handle, _open_matching(handle, match, "input", IN_PORT))
 
 
 def _open_matching(handle: Any, match: Matcher, kind: str, own_name: str) -> str:
@@ -224,7 +232,7 @@ def _open_matching(handle: Any, match: Matcher, kind: str, own_name: str) -> str
     return str(names[index])
 
 
-def open_virtual_input(name: str = "in", client: str = CLIENT_NAME) -> InputPort:
+def open_virtual_input(name: str = IN_PORT, client: str = CLIENT_NAME) -> InputPort:
     handle = _prepared_in(client)
     _rtmidi_call(f'create MIDI port "{name}"', lambda: handle.open_virtual_port(name))
     return InputPort(handle, f"{client}:{name}")
@@ -244,8 +252,7 @@ class _Managed(Generic[P]):
     match: Matcher
     virtual_name: str | None = None
     """Set for a port of our own (`tracker:<name>`): nothing to find, never lost."""
-    status: str = "closed"
-    """"open", "missing" (never found), "lost" (vanished while open) or "closed"."""
+    status: PortState = "closed"
     errors: list[str] = field(default_factory=list)
     port: P | None = None
 
@@ -269,7 +276,7 @@ class _Managed(Generic[P]):
         self.status = "open"
         return True
 
-    def refresh(self, names: list[str]) -> str | None:
+    def refresh(self, names: list[str]) -> PortChange | None:
         """React to the current port list: returns "lost" or "back" on a change."""
         if self.virtual_name is not None:
             return None

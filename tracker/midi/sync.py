@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from tracker.engine.clock import CLOCK_PPQN, TempoMap, pulse_times
 from tracker.midi.encode import (
@@ -26,6 +27,10 @@ from tracker.midi.encode import (
 
 PULSES_PER_SIXTEENTH = CLOCK_PPQN // 4
 """Song Position Pointer counts MIDI beats: sixteenth notes, 6 clocks each."""
+ClockIntro = Literal["auto", "start", "continue", "none"]
+"""How clock out begins (see clock_out)."""
+ClockEvent = Literal["start", "stop", "continue"]
+"""A transport message a clock master sent."""
 GAP_NS = 250_000_000
 """A pause between pulses longer than this (10 bpm) restarts the tempo estimate."""
 
@@ -35,7 +40,7 @@ def clock_out(
     start_beat: float,
     end_beat: float,
     *,
-    intro: str = "auto",
+    intro: ClockIntro = "auto",
     position_beat: float | None = None,
 ) -> Iterator[tuple[float, bytes]]:
     """Every clock-out message from `start_beat` to `end_beat`, as (song time, bytes).
@@ -84,7 +89,7 @@ class ClockFollower:
         self._index = 0
         self.running = False
         self.pulses = 0
-        self.events: list[str] = []
+        self.events: list[ClockEvent] = []
         """Transport messages seen since last read: "start", "stop", "continue"."""
 
     def feed(self, arrival_ns: int, message: bytes) -> None:
@@ -109,7 +114,7 @@ class ClockFollower:
         elif status == SONG_POSITION and len(message) >= 3:
             self.pulses = (message[1] | (message[2] << 7)) * PULSES_PER_SIXTEENTH
 
-    def take_events(self) -> list[str]:
+    def take_events(self) -> list[ClockEvent]:
         events, self.events = self.events, []
         return events
 

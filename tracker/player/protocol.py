@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from tracker.engine.events import Timeline
+from tracker.midi.names import OUT_PORT, PortState
 from tracker.song.model import Song
 
 # ---------------------------------------------------------------- configuration
@@ -27,6 +28,11 @@ class PortSpec:
     latency_ms: float = 0.0
     """Positive: the device sounds late, so its messages leave earlier."""
     virtual: bool = False
+
+
+OWN_OUTPUT = PortSpec(OUT_PORT, virtual=True)
+"""Our own output, `tracker:out`, that other programs connect to: where MIDI goes
+when no port is named."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,7 @@ class SynthConfig:
 
 @dataclass(frozen=True)
 class PlayerConfig:
-    output: PortSpec = PortSpec("out", virtual=True)
+    output: PortSpec = OWN_OUTPUT
     """Where MIDI goes unless an instrument's device has a port of its own."""
     synth: SynthConfig | Literal["auto"] | None = "auto"
     """Soundfont instruments play through FluidSynth live with this; None: every
@@ -219,9 +225,6 @@ Command = (
 )
 
 # ---------------------------------------------------------------- messages (player -> UI)
-
-PortState = Literal["open", "missing", "lost", "closed"]
-"""A MIDI port's state (midi/ports.py): "missing", never found; "lost", vanished while open."""
 
 StopReason = Literal["stop", "end", "pause", "clock", "error"]
 """Why playback stopped: Stop, the song ran out, Pause, the outside clock stopped, or a

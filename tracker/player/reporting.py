@@ -8,8 +8,9 @@ from __future__ import annotations
 import logging
 
 from tracker.engine.clock import NS_PER_S, SPIN_NS
+from tracker.midi.names import PortState
 from tracker.midi.ports import ManagedOutput
-from tracker.player.protocol import Message, Notice, Playhead, PortState, Status
+from tracker.player.protocol import Message, Notice, Playhead, Status
 from tracker.player.sends import Sends
 from tracker.player.state import THRU_TRACK
 

@@ -10,6 +10,7 @@ from collections.abc import Collection
 from tracker.engine.clock import NS_PER_S
 from tracker.engine.events import Event, Kind, Timeline
 from tracker.midi.encode import event_messages
+from tracker.midi.sync import ClockIntro
 from tracker.player.state import TransportState
 from tracker.player.stream import (
     CLOCK_PORT,
@@ -96,7 +97,11 @@ class Sends(TransportState):
                 self.synth.silence_track(track)
 
     def make_stream(
-        self, timeline: Timeline, from_time: float, intro: str | None, position_beat: float | None
+        self,
+        timeline: Timeline,
+        from_time: float,
+        intro: ClockIntro | None,
+        position_beat: float | None,
     ) -> Prefetched:
         latency_s = {k: p.latency_ms / 1000 for k, p in self.ports.items()}
         latency_s[SYNTH_PORT] = self.wiring.lookahead_ns() / NS_PER_S

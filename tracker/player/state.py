@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING
 from tracker.engine.clock import Anchor, Clock, SystemClock
 from tracker.engine.events import LineMark, Timeline
 from tracker.midi import sync
+from tracker.midi.names import PortState
 from tracker.midi.notes import SoundingNotes
 from tracker.midi.ports import ManagedInput, ManagedOutput
 from tracker.player.ahead import CompileJob, Leftovers, RangeKey
 from tracker.player.counts import SendCounts
 from tracker.player.inbox import Inbox
 from tracker.player.previews import Previews
-from tracker.player.protocol import Message, Notice, Play, PlayerConfig, PortState
+from tracker.player.protocol import Message, Notice, Play, PlayerConfig
 from tracker.player.stream import DEFAULT_PORT, Item, Prefetched
 from tracker.player.wiring import Wiring
 from tracker.song.model import Song

@@ -135,7 +135,7 @@ def build_stream(
     *,
     port_for: Callable[[Event], str],
     latency_s: dict[str, float],
-    clock_intro: str | None,
+    clock_intro: sync.ClockIntro | None,
     position_beat: float | None = None,
 ) -> Prefetched:
     """Every item from `from_time` on, in send order (latency-shifted), made lazily."""

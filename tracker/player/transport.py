@@ -20,6 +20,7 @@ from collections.abc import Callable
 from tracker.engine.clock import NS_PER_S, Anchor, wait_until
 from tracker.engine.events import LineMark, Timeline
 from tracker.midi.encode import STOP, panic_messages
+from tracker.midi.sync import ClockIntro
 from tracker.player.ahead import AHEAD, AHEAD_OF_EDIT
 from tracker.player.edits import Edits, muted_tracks, with_held_offs
 from tracker.player.protocol import (
@@ -67,7 +68,7 @@ class Transport(Edits):
         timeline: Timeline,
         from_time: float,
         wall_ns: int | None,
-        intro: str | None,
+        intro: ClockIntro | None,
         position_beat: float | None = None,
         stream: Prefetched | None = None,
     ) -> None:
@@ -96,7 +97,7 @@ class Transport(Edits):
         order: int,
         line: int,
         wall_ns: int | None,
-        intro: str | None,
+        intro: ClockIntro | None,
         *,
         recompile: bool = True,
         keep_held: bool = False,

@@ -8,12 +8,13 @@ Opened at process start and re-routed at each Play, never in the timing loop;
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from tracker.engine.events import Event
 from tracker.errors import TrackerError
+from tracker.midi.names import CLOCK_IN_PORT, IN_PORT, PortState
 from tracker.midi.ports import ManagedInput, ManagedOutput, PortLister
-from tracker.player.protocol import Notice, PlayerConfig, PortSpec, PortState
+from tracker.player.protocol import Notice, PlayerConfig, PortSpec
 from tracker.player.stream import CLOCK_PORT, DEFAULT_PORT, SYNTH_PORT
 from tracker.song.model import Song
 
@@ -61,9 +62,9 @@ class Wiring:
             port.try_open()
             self.ports[key] = port
         if self.config.midi_in is not None:
-            self.midi_in = self.open_input(self.config.midi_in, "in")
+            self.midi_in = self.open_input(self.config.midi_in, IN_PORT)
         if self.config.clock_in is not None:
-            self.clock_in = self.open_input(self.config.clock_in, "clock-in")
+            self.clock_in = self.open_input(self.config.clock_in, CLOCK_IN_PORT)
         states = [port.status for port in self.ports.values()]
         if any(state != "open" for state in states + [port.status for port in self.inputs()]):
             self.no_midi_system = not self.midi_system_answers()
@@ -215,8 +216,8 @@ class Wiring:
 
     def describe(self) -> tuple[tuple[str, PortState], ...]:
         # midi/ports.py keeps the state as a plain str, always one of PortState's.
-        outputs = [(p.label, cast(PortState, p.status)) for p in self.ports.values()]
-        return tuple(outputs + [(p.label, cast(PortState, p.status)) for p in self.inputs()])
+        outputs = [(p.label, p.status) for p in self.ports.values()]
+        return tuple(outputs + [(p.label, p.status) for p in self.inputs()])
 
     def refresh(self) -> tuple[list[str], bool]:
         """Look for ports that vanished or came back; (the keys of outputs lost, whether

@@ -32,11 +32,11 @@ def editor_player_config(
     tracks play through it and the rest goes to the port. `--midi-in`: notes from
     that input are played through and recorded (record mode).
     """
-    from tracker.player.protocol import PlayerConfig, PortSpec, SynthConfig
+    from tracker.player.protocol import OWN_OUTPUT, PlayerConfig, PortSpec, SynthConfig
 
     if port is None and audio_driver is None and midi_in is None:
         return None
-    output = PortSpec(port) if port else PortSpec("out", virtual=True)
+    output = PortSpec(port) if port else OWN_OUTPUT
     synth: SynthConfig | Literal["auto"] | None = "auto"
     if audio_driver is not None:
         synth = SynthConfig(driver=audio_driver)

@@ -20,6 +20,7 @@ from typing import Protocol, runtime_checkable
 from tracker.engine.routing import assign_channels
 from tracker.errors import TrackerError
 from tracker.files import open_log
+from tracker.midi.names import PortState
 from tracker.player.handle import player_log_path
 from tracker.player.protocol import (
     Command,
@@ -28,7 +29,6 @@ from tracker.player.protocol import (
     Play,
     PlayerFailed,
     Playhead,
-    PortState,
     Preview,
     Ready,
     Recorded,

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tracker.player.protocol import Notice, PortState
+from tracker.midi.names import PortState
+from tracker.player.protocol import Notice
 
 NO_MIDI_SYSTEM = "no MIDI system (start JACK or load snd-seq)"
 SEPARATOR = " · "

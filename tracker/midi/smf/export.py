@@ -22,6 +22,7 @@ from tracker.engine.timeline import compile_song
 from tracker.errors import UsageError
 from tracker.files import write_atomically
 from tracker.instruments import cc_lane_for
+from tracker.instruments.model import DRUM_BANK, DRUM_CHANNEL
 from tracker.midi import encode
 from tracker.song.model import Song
 
@@ -29,8 +30,6 @@ DEFAULT_PPQ = 960
 """Ticks per beat: divisible by 2, 3, 4, 5, 6, 8, so every lpb up to 8 (and tpl ticks) fits."""
 RELEASE_VELOCITY = 64
 """The note-off velocity the standard recommends when a keyboard has none."""
-DRUM_CHANNEL = 9
-DRUM_BANK = 128
 TEXT_ENCODING = "utf-8"
 """The standard leaves names' encoding open; UTF-8 is what current DAWs write and read."""
 MAX_PPQ = 0x7FFF
