@@ -49,8 +49,8 @@ def new_command(path: Path, *, title: str | None, tracks: int, lines: int, force
 
 def check_command(paths: Sequence[Path]) -> int:
     """`tracker check SONG...`: every song's summary, or its problems; 1 if any had one."""
+    from tracker.check.song import song_problems
     from tracker.cli.summary import describe_song
-    from tracker.song_check import song_problems
 
     failures = 0
     for path in paths:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 
+from tracker.check.song import check_cc_lane
 from tracker.errors import EditError
 from tracker.instruments import load_device
 from tracker.song.edit import (
@@ -29,7 +30,6 @@ from tracker.song.edit import (
     SetTrackColumns,
 )
 from tracker.song.model import Instrument, Song, Track
-from tracker.song_check import check_cc_lane
 from tracker.text import visible
 
 Fields = list[tuple[str, str, str]]
