@@ -69,7 +69,7 @@ def test_ctrl_q_with_unsaved_edits_asks_first_and_keeps_the_file(
     assert song_path.read_bytes() == before
     time.sleep(GRACE_SECONDS + 0.1)  # keys in a dialog's first half second answer nothing
     terminal.keys("d")  # a plain letter answers nothing: the edits are not thrown away
-    time.sleep(0.3)
+    time.sleep(0.3)  # a key that answers nothing shows nothing: give it time to act
     assert "the song has unsaved changes" in terminal.screen()
     terminal.keys("C-d")  # discard them: the program quits and the file stays as it was
     assert terminal.exit_code() == 0

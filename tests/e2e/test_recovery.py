@@ -90,9 +90,9 @@ def test_after_kill_9_recovering_brings_back_every_autosaved_edit(tmp_path: Path
     try:
         start_tracker(again, str(song))
         again.wait_for(OFFER)
-        time.sleep(GRACE_S)
+        time.sleep(GRACE_S)  # the dialog shows no sign when its grace ends: wait it out
         again.keys("r")  # a plain letter: not an answer
-        time.sleep(0.3)
+        time.sleep(0.3)  # a key that answers nothing shows nothing: give it time to act
         assert OFFER in again.screen()
         again.keys("C-r")
         screen = again.wait_for("Recovered the autosave")
@@ -121,7 +121,7 @@ def test_deciding_later_keeps_the_offer_and_discarding_keeps_the_song_as_it_was(
     try:
         start_tracker(later, str(song))
         later.wait_for(OFFER)
-        time.sleep(GRACE_S)
+        time.sleep(GRACE_S)  # the dialog shows no sign when its grace ends: wait it out
         later.keys("Escape")  # keep the file, decide later
         screen = later.wait_for(lambda s: OFFER not in s)
         assert "C-4" not in screen  # the song as saved: empty
@@ -136,9 +136,9 @@ def test_deciding_later_keeps_the_offer_and_discarding_keeps_the_song_as_it_was(
     try:
         start_tracker(discard, str(song))
         discard.wait_for(OFFER)  # offered again
-        time.sleep(GRACE_S)
+        time.sleep(GRACE_S)  # the dialog shows no sign when its grace ends: wait it out
         discard.keys("d")  # a plain letter (and a piano key) is not an answer
-        time.sleep(0.3)
+        time.sleep(0.3)  # a key that answers nothing shows nothing: give it time to act
         assert OFFER in discard.screen()
         discard.keys("C-d")
         screen = discard.wait_for(lambda s: OFFER not in s)
@@ -192,7 +192,7 @@ def test_piano_letters_typed_as_the_changed_on_disk_dialog_appears_lose_nothing(
             terminal.type_slowly("rd", delay=0.02)
         terminal.wait_for("changed on disk")
         terminal.type_slowly("rdrd")
-        time.sleep(GRACE_S)
+        time.sleep(GRACE_S)  # the dialog shows no sign when its grace ends: wait it out
         terminal.type_slowly("rdsr")  # long after it appeared: still not answers
         screen = terminal.wait_for("changed on disk")
         assert "Ctrl+R" in screen
@@ -232,13 +232,13 @@ def test_two_editors_on_one_song_keep_each_others_recovery_files(tmp_path: Path)
 
         # The second has unsaved edits, so it asks rather than reloading over them.
         second.wait_for("changed on disk")
-        time.sleep(GRACE_S)
+        time.sleep(GRACE_S)  # the dialog shows no sign when its grace ends: wait it out
         second.keys("Escape")
         second.wait_for(lambda s: "changed on disk" not in s)
         assert first_notes(load_song(theirs), 2) == ["G-4", "A-4"]
         second.keys("C-q")
         second.wait_for("unsaved changes")
-        time.sleep(GRACE_S)
+        time.sleep(GRACE_S)  # the dialog shows no sign when its grace ends: wait it out
         second.keys("C-d")  # the second discards its edits: its own file goes with them
         assert second.exit_code() == 0
         assert not theirs.exists()
@@ -265,7 +265,7 @@ def test_an_autosave_older_than_the_song_is_offered_and_kept_until_decided(
     try:
         start_tracker(terminal, str(song))
         terminal.wait_for(OFFER)
-        time.sleep(GRACE_S)
+        time.sleep(GRACE_S)  # the dialog shows no sign when its grace ends: wait it out
         terminal.keys("Escape")  # decide later
         terminal.wait_for(lambda s: OFFER not in s)
         terminal.type_slowly("m")  # B-4: an edit, autosaved somewhere else
@@ -274,7 +274,7 @@ def test_an_autosave_older_than_the_song_is_offered_and_kept_until_decided(
         assert recovery_path(song).read_bytes() == autosaved, "overwritten before deciding"
         terminal.keys("C-q")
         terminal.wait_for("unsaved changes")
-        time.sleep(GRACE_S)
+        time.sleep(GRACE_S)  # the dialog shows no sign when its grace ends: wait it out
         terminal.keys("C-d")
         assert terminal.exit_code() == 0
     finally:
@@ -320,7 +320,7 @@ def test_quit_and_discard_then_a_restart_offers_nothing(tmp_path: Path) -> None:
         wait_for_autosave(song, ["C-4", "D-4"])
         terminal.keys("C-q")
         terminal.wait_for("unsaved changes")
-        time.sleep(GRACE_S)
+        time.sleep(GRACE_S)  # the dialog shows no sign when its grace ends: wait it out
         terminal.keys("C-d")
         assert terminal.exit_code() == 0
     finally:

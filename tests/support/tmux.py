@@ -75,6 +75,8 @@ class Terminal:
             self._tmux("send-keys", *keys)
 
     def type_slowly(self, text: str, delay: float = 0.05) -> None:
+        """Key by key, `delay` apart: a burst of keys arrives as one read, which a
+        terminal program may take for a paste, not typing."""
         for ch in text:
             self._tmux("send-keys", "-l", ch)
             time.sleep(delay)

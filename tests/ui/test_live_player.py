@@ -7,6 +7,7 @@ session's `jackd -d dummy`, a Receiver stands in for the synth.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -49,8 +50,9 @@ async def test_space_plays_the_pattern_to_the_synth_and_the_playhead_walks_the_g
     async with app.run_test(size=(80, 24)) as pilot:
         seen_lines: set[int] = set()
         await pilot.press("enter")  # loop the pattern
-        for _ in range(60):
-            await asyncio.sleep(0.02)
+        deadline = time.monotonic() + 5
+        while len(seen_lines) < 4 and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)  # a poll: the playhead comes from the player process
             if app.editor.playhead is not None:
                 seen_lines.add(app.editor.playhead)
         await pilot.press("space")  # stop
@@ -66,7 +68,7 @@ async def test_a_typed_note_sounds_at_the_synth_and_ends(
     app = TrackerApp(build_song(RIFF, bpm=240), None, player=player)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("down", "x")  # D-4 on the empty second line
-        await asyncio.sleep(0.1)
+        await pilot.pause()
         assert app.session.song.cell("00", 0, 0, 1).note == 62
     got = receiver.wait_for(lambda got: bytes((0x80, 62, 0)) in got)
     # instrument 01's program, then the note at its own volume, then its note-off
