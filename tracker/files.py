@@ -245,3 +245,13 @@ def reason(error: OSError) -> str:
     if error.errno in _REASONS:
         return _REASONS[error.errno]
     return error.strerror or str(error)
+
+
+def entry_exists(path: Path) -> bool:
+    """Whether anything is at `path`, a link to nothing too (Path.exists follows links
+    and says no to one; a save or a lock must not write through it unasked)."""
+    try:
+        path.lstat()
+    except OSError:
+        return False
+    return True

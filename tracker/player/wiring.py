@@ -8,18 +8,25 @@ Opened at process start and re-routed at each Play, never in the timing loop;
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from tracker.engine.events import Event
 from tracker.errors import TrackerError
 from tracker.midi.names import CLOCK_IN_PORT, IN_PORT, PortState
 from tracker.midi.ports import ManagedInput, ManagedOutput, PortLister
-from tracker.player.protocol import Notice, PlayerConfig, PortSpec
+from tracker.player.protocol import Notice, NoticeKind, PlayerConfig, PortSpec
 from tracker.player.stream import CLOCK_PORT, DEFAULT_PORT, SYNTH_PORT
 from tracker.song.model import Song
 
 if TYPE_CHECKING:
     from tracker.audio.live import LiveSynth
+
+
+_HOT_PLUG_NOTICES: dict[str, tuple[NoticeKind, NoticeKind]] = {
+    "port": ("port_lost", "port_back"),
+    "input": ("input_lost", "input_back"),
+}
+"""The notices a vanished and a returning output ("port") or input say."""
 
 
 class Wiring:
@@ -235,37 +242,34 @@ class Wiring:
         self.lister_error = None
         self.no_midi_system = False
         for key, port in self.ports.items():
-            change = port.refresh(outputs)
-            if change == "lost":
+            if self._refreshed(port, outputs, "port"):
                 lost.append(key)
-                self.errors.append(
-                    Notice(
-                        "port_lost",
-                        f"MIDI port {port.label} vanished; playing on without it",
-                        port=port.label,
-                    )
-                )
-            elif change == "back":
-                self.errors.append(
-                    Notice("port_back", f"MIDI port {port.label} is back", port=port.label)
-                )
         keyboard_lost = False
         for source in self.inputs():
-            change = source.refresh(inputs)
-            if change == "lost":
+            if self._refreshed(source, inputs, "input"):
                 keyboard_lost = keyboard_lost or source is self.midi_in
-                self.errors.append(
-                    Notice(
-                        "input_lost",
-                        f"MIDI input {source.label} vanished; playing on without it",
-                        port=source.label,
-                    )
-                )
-            elif change == "back":
-                self.errors.append(
-                    Notice("input_back", f"MIDI input {source.label} is back", port=source.label)
-                )
         return lost, keyboard_lost
+
+    def _refreshed(
+        self, port: ManagedOutput | ManagedInput, names: list[str], what: Literal["port", "input"]
+    ) -> bool:
+        """Look for one port in the current list and tell a loss or a return; True when
+        it was lost."""
+        change = port.refresh(names)
+        lost_kind, back_kind = _HOT_PLUG_NOTICES[what]
+        if change == "lost":
+            self.errors.append(
+                Notice(
+                    lost_kind,
+                    f"MIDI {what} {port.label} vanished; playing on without it",
+                    port=port.label,
+                )
+            )
+        elif change == "back":
+            self.errors.append(
+                Notice(back_kind, f"MIDI {what} {port.label} is back", port=port.label)
+            )
+        return change == "lost"
 
     def latency_ns(self, key: str) -> int:
         """How early items for this port leave: the device's latency, or the synth's lookahead."""

@@ -25,7 +25,6 @@ fixture to the tests.
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 from typing import Any
@@ -53,7 +52,7 @@ from tracker.song.migrations import MIGRATIONS
 from tracker.song.model import FORMAT_VERSION, Instrument, Pattern, Song, Track
 from tracker.song.pattern_rows import PatternReader
 from tracker.toml_locator import KeyPath
-from tracker.tomlfile import Raw, describe
+from tracker.tomlfile import Raw, describe, did_you_mean
 from tracker.tomlfile import decode as decode_text
 
 __all__ = [
@@ -272,8 +271,8 @@ class _Reader(PatternReader):
                     self.where.item(("order",), index),
                 )
             if entry not in patterns:
-                close = difflib.get_close_matches(entry, list(patterns), n=1)
-                hint = f'did you mean "{close[0]}"?' if close else _known(patterns, "patterns")
+                close = did_you_mean(entry, patterns)
+                hint = f'did you mean "{close}"?' if close else _known(patterns, "patterns")
                 raise self.error(
                     f'order entry {index + 1}: no pattern "{entry}" ({hint})',
                     self.where.item(("order",), index),

@@ -19,7 +19,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracker.files import read_regular
+from tracker.files import entry_exists, read_regular
 
 LOCK_SUFFIX = ".lock"
 _MAX_LOCK_BYTES = 4096
@@ -108,7 +108,7 @@ def acquire(song: str | Path, me: Editor | None = None) -> SongLock:
         holder = read_lock(song)
         if holder is not None and holder != me and holder.alive():
             return SongLock(song, me, holder)
-        if holder is not None or _exists(path):
+        if holder is not None or entry_exists(path):
             # Stale, ours from before, or unreadable debris: replace it (only a regular file).
             if not _is_regular(path):
                 return SongLock(song, me, None)
@@ -124,14 +124,6 @@ def acquire(song: str | Path, me: Editor | None = None) -> SongLock:
             file.write(f"{me.pid} {me.host}\n")
         return SongLock(song, me, None)
     return SongLock(song, me, read_lock(song))
-
-
-def _exists(path: Path) -> bool:
-    try:
-        path.lstat()
-    except OSError:
-        return False
-    return True
 
 
 def _is_regular(path: Path) -> bool:

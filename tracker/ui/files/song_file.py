@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.errors import SongFormatError, TrackerError
+from tracker.files import entry_exists
 from tracker.song.edit import Command
 from tracker.song.lock import Editor, SongLock, acquire
 from tracker.song.model import Song
@@ -88,7 +89,7 @@ class SongFile:
         assert real is not None
         self.lock = acquire(real, self.me)
         shared = recovery_path(real)
-        if self.lock.ours and not _exists(shared):
+        if self.lock.ours and not entry_exists(shared):
             self.own = shared
         else:
             self.own = personal_recovery_path(real, self.me)
@@ -251,11 +252,3 @@ class SongFile:
         self.resolved = _resolved(path)
         self.autosaved_revision = self.session.revision
         return song
-
-
-def _exists(path: Path) -> bool:
-    try:
-        path.lstat()
-    except OSError:
-        return False
-    return True
