@@ -27,6 +27,7 @@ from tempfile import TemporaryDirectory
 from typing import Any
 
 from tracker.engine.timeline import compile_song
+from tracker.midi.encode import event_messages
 from tracker.player.handle import PlayerHandle
 from tracker.player.protocol import (
     Play,
@@ -38,7 +39,6 @@ from tracker.player.protocol import (
     Stopped,
     UpdateSong,
 )
-from tracker.player.stream import event_messages
 from tracker.song.model import Cell, Instrument, Pattern, PatternTrack, Song, Track
 
 EDIT_NOTES = (100, 101, 102, 103, 104, 105, 106, 107, 108, 109)

@@ -17,7 +17,7 @@ from tracker.engine.events import Event, Kind, LineMark, Timeline
 from tracker.engine.timeline import beat_of_line, compile_song
 from tracker.instruments import cc_lane_for
 from tracker.midi import sync
-from tracker.midi.encode import event_messages as event_messages  # bench_live imports it here
+from tracker.midi.encode import event_messages
 from tracker.song.model import Song
 
 PRIO_MARK, PRIO_CLOCK, PRIO_EVENT, PRIO_END = 0, 1, 2, 3
