@@ -18,7 +18,7 @@ import sys
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from tracker.errors import MidiPortError, PlayerGone, TrackerError
 from tracker.files import open_log
@@ -32,6 +32,9 @@ from tracker.player.protocol import (
     Ready,
     Stop,
 )
+
+M = TypeVar("M")
+"""A kind of message from the player (wait_for)."""
 
 
 def player_log_path() -> Path | None:
@@ -163,7 +166,7 @@ class PlayerHandle:
         got, self._backlog = self._backlog + self._drain(), []
         return got
 
-    def wait_for(self, kind: type[Any], timeout: float = 5.0) -> Any:
+    def wait_for(self, kind: type[M], timeout: float = 5.0) -> M:
         """Wait for a message of one kind; others stay for `poll`."""
         deadline = time.monotonic() + timeout
         while True:

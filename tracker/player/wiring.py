@@ -8,7 +8,7 @@ Opened at process start and re-routed at each Play, never in the timing loop;
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from tracker.engine.events import Event
 from tracker.errors import TrackerError
@@ -20,6 +20,7 @@ from tracker.song.model import Song
 
 if TYPE_CHECKING:
     from tracker.audio.live import LiveSynth
+    from tracker.audio.patches import Patch
 
 
 _HOT_PLUG_NOTICES: dict[str, tuple[NoticeKind, NoticeKind]] = {
@@ -174,7 +175,7 @@ class Wiring:
             else:  # a catch-all device (generic), or no synth: the default MIDI output
                 self.routes[number] = DEFAULT_PORT
 
-    def synth_patches(self, song: Song, song_dir: Path | None) -> dict[int, Any]:
+    def synth_patches(self, song: Song, song_dir: Path | None) -> dict[int, Patch]:
         """Each instrument's soundfont program, loaded into the synth (before the start)."""
         if self.synth is None or self.synth_config is None:
             return {}
