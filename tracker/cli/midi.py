@@ -1,7 +1,8 @@
 """`tracker export-midi` and `tracker import-midi`: the Standard MIDI File commands.
 
     tracker export-midi SONG.toml -o FILE.mid
-    tracker import-midi FILE.mid -o SONG.toml [--lpb N] [--tracks-by channel|track] [--force]
+    tracker import-midi FILE.mid -o SONG.toml [--lpb N] [--tracks-by channel|track]
+        [--max-columns N] [--force]
 
 The reading and writing is tracker.midi.smf's; this prints what was written and what
 the import changed.
@@ -29,14 +30,15 @@ def import_command(
     midi_path: Path,
     output: Path,
     *,
-    lpb: int = 4,
+    lpb: int | None = None,
     tracks_by: TracksBy = "channel",
+    max_columns: int | None = None,
     force: bool = False,
 ) -> int:
     """`tracker import-midi`: a MIDI file -> a new song file, then what the import changed."""
     if os.path.exists(output) and not force:
         raise UsageError(f"{output} already exists (use --force to overwrite it)")
-    song, report = import_midi(midi_path, lpb=lpb, tracks_by=tracks_by)
+    song, report = import_midi(midi_path, lpb=lpb, tracks_by=tracks_by, max_columns=max_columns)
     save_song(song, output)
     lines = sum(song.patterns[name].lines for name in song.order)
     print(

@@ -14,6 +14,7 @@ from typing import NoReturn
 
 from tracker.errors import UsageError
 from tracker.song.fileformat import LPB_RANGE
+from tracker.song.limits import NOTE_COLUMNS_RANGE
 from tracker.song.model import MAX_LINES, MAX_TRACKS
 
 Handler = Callable[[argparse.Namespace], int]
@@ -78,7 +79,12 @@ def _cmd_import_midi(args: argparse.Namespace) -> int:
     from tracker.cli.midi import import_command
 
     return import_command(
-        args.midi, args.output, lpb=args.lpb, tracks_by=args.tracks_by, force=args.force
+        args.midi,
+        args.output,
+        lpb=args.lpb,
+        tracks_by=args.tracks_by,
+        max_columns=args.max_columns,
+        force=args.force,
     )
 
 
@@ -221,10 +227,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--lpb",
         type=_whole_number(*LPB_RANGE),
-        default=4,
-        help="lines per beat to quantise to (default 4)",
+        default=None,
+        help="lines per beat to quantise to (default 4, or 8 for a time signature in 32nds)",
     )
     sub.add_argument("--tracks-by", choices=["channel", "track"], default="channel")
+    sub.add_argument(
+        "--max-columns",
+        metavar="N",
+        type=_whole_number(*NOTE_COLUMNS_RANGE),
+        default=None,
+        help="note columns a track may have; a part that needs more goes on in more tracks"
+        " (default 12)",
+    )
     sub.add_argument("--force", action="store_true", help="overwrite an existing song file")
 
     sub = command(

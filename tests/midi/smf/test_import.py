@@ -236,14 +236,14 @@ def test_the_same_pitch_struck_again_before_its_off_keeps_both_notes(mid: Path) 
     assert song_notes(song)[0] == [SongNote(0, C4, 80, 8), SongNote(4, C4, 110, 8)]
 
 
-def test_more_than_twelve_notes_at_once_keep_twelve_and_report_the_rest(mid: Path) -> None:
+def test_more_than_twelve_notes_at_once_go_on_in_a_second_track_of_the_part(mid: Path) -> None:
     write(mid, midi_track(*[note(0, TPB, 48 + i) for i in range(14)]))
 
     song, report = import_midi(mid)
 
-    assert song.tracks[0].notes == 12
-    assert report.notes_imported == 12
-    assert report.dropped == {"note (more than 12 at once on a track)": 2}
+    assert [(t.name, t.notes) for t in song.tracks] == [("Channel 1", 12), ("Channel 1 2", 2)]
+    assert report.notes_imported == 14
+    assert report.dropped == {}
 
 
 # --- tracks, instruments, drums ----------------------------------------------------------------
@@ -397,26 +397,25 @@ def test_a_tempo_of_zero_is_refused(mid: Path) -> None:
 # --- controllers and what is left out ----------------------------------------------------------
 
 
-def test_volume_and_cutoff_become_cc_lanes_the_rest_is_reported(mid: Path) -> None:
-    bend = (TPB, mido.Message("pitchwheel", pitch=2000))
+def test_volume_cutoff_and_sustain_become_cc_lanes_the_rest_is_reported(mid: Path) -> None:
     write(
         mid,
         midi_track(
-            cc(0, 7, 100), cc(TPB, 74, 30), cc(TPB + 10, 74, 40), cc(2 * TPB, 64, 127), bend,
-            note(0, 4 * TPB, C4),
+            cc(0, 7, 100), cc(TPB, 74, 30), cc(TPB + 10, 74, 40), cc(2 * TPB, 64, 127),
+            cc(2 * TPB, 101, 0), note(0, 4 * TPB, C4),
         ),
     )  # fmt: skip
 
     song, report = import_midi(mid)
 
-    assert song.tracks[0].cc == ["7", "74"]
+    assert song.tracks[0].cc == ["7", "64", "74"], "in controller order"
     lanes = song.patterns["00"].tracks[0].cc
     assert lanes[0][0] == 100
-    assert lanes[1][4] == 40, "two values on one line: the later wins"
+    assert lanes[2][4] == 40, "two values on one line: the later wins"
+    assert lanes[1][8] == 127
     assert report.dropped == {
-        "control change 64": 1,
         "control change 74 (several on one line)": 1,
-        "pitch bend": 1,
+        "parameter number or data entry (e.g. the bend range)": 1,
     }
 
 

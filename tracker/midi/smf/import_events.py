@@ -7,6 +7,7 @@ by kind. The rules are in import_.py's docstring.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +23,17 @@ TracksBy = Literal["channel", "track"]
 DRUM_CHANNEL = 9
 """Channel 10, counted from 0."""
 DRUM_BANK = 128
-CC_LANES = frozenset({1, 7, 10, 11, 74})
-"""Modulation, volume, pan, expression, cutoff: the controllers worth a lane."""
 BANK_MSB, BANK_LSB = 0, 32
+NOT_LANES: dict[int, str] = {
+    **{
+        c: "parameter number or data entry (e.g. the bend range)"
+        for c in (6, 38, 96, 97, 98, 99, 100, 101)
+    },
+    **{c: f"channel mode message (control change {c})" for c in range(120, 128)},
+}
+"""Controllers that are not a value to follow line by line: every other one becomes a
+CC lane (sustain, modulation, volume, pan, expression, cutoff, ...)."""
+BEND_CENTRE = 8192
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,10 @@ class Events:
     notes: list[Note]
     controls: list[tuple[int, int, int, int]]
     """(group, controller, tick, value) for the CC lanes."""
+    bends: list[tuple[int, int, int, int]]
+    """(group, channel, tick, value 0-16383, 8192 the centre), in file order."""
+    meters: list[tuple[int, int, int]]
+    """(tick, numerator, denominator) of each time signature, in order."""
     tempos: list[tuple[int, float]]
     """(tick, bpm), one per tick, in order."""
     instruments: dict[tuple[int, int, int], int]
@@ -68,6 +81,8 @@ class Collector:
         self.open: dict[tuple[int, int, int], deque[tuple[int, int, int]]] = defaultdict(deque)
         self.notes: list[Note] = []
         self.controls: list[tuple[int, int, int, int]] = []
+        self.bends: list[tuple[int, int, int, int]] = []
+        self.meters: dict[int, tuple[int, int]] = {}
         self.tempos: dict[int, float] = {}
         self.instruments: dict[tuple[int, int, int], int] = {}
         self.channels_of_track: dict[int, set[int]] = defaultdict(set)
@@ -91,6 +106,8 @@ class Collector:
         return Events(
             notes=self.notes,
             controls=self.controls,
+            bends=self.bends,
+            meters=[(tick, num, den) for tick, (num, den) in sorted(self.meters.items())],
             tempos=sorted(self.tempos.items()),
             instruments=self.instruments,
             groups=self._groups(),
@@ -132,6 +149,8 @@ class Collector:
             self.program[channel] = message.program
         elif kind == "control_change":
             self._control(group, channel, timed.tick, message.control, message.value)
+        elif kind == "pitchwheel":
+            self.bends.append((group, channel, timed.tick, message.pitch + BEND_CENTRE))
         else:
             self.dropped[_CHANNEL_KIND_NAMES.get(kind, kind)] += 1
 
@@ -140,10 +159,10 @@ class Collector:
             self.bank[channel][0] = value
         elif control == BANK_LSB:
             self.bank[channel][1] = value
-        elif control in CC_LANES:
-            self.controls.append((group, control, tick, value))
+        elif control in NOT_LANES:
+            self.dropped[NOT_LANES[control]] += 1
         else:
-            self.dropped[f"control change {control}"] += 1
+            self.controls.append((group, control, tick, value))
 
     def _meta(self, timed: TimedMessage) -> None:
         message = timed.message
@@ -155,8 +174,7 @@ class Collector:
                 )
             self.tempos[timed.tick] = 60_000_000 / message.tempo
         elif message.type == "time_signature":
-            if (message.numerator, message.denominator) != (4, 4):  # 4/4 loses nothing
-                self.dropped[f"time signature {message.numerator}/{message.denominator}"] += 1
+            self.meters[timed.tick] = (message.numerator, message.denominator)
         elif message.type not in ("end_of_track", "track_name", "sequence_number"):
             self.dropped[message.type.replace("_", " ")] += 1
 
@@ -170,7 +188,8 @@ class Collector:
         names = {number: _track_name(track) for number, track in enumerate(self.midi.tracks)}
         groups: dict[int, str] = {}
         if self.by_channel:
-            for channel in sorted({n.channel for n in self.notes} | {c[0] for c in self.controls}):
+            heard = {n.channel for n in self.notes} | {c[0] for c in self.controls}
+            for channel in sorted(heard | {b[1] for b in self.bends}):
                 # A channel played by one MIDI track that plays nothing else takes its name.
                 homes = self.note_tracks_of_channel[channel]
                 home = min(homes) if len(homes) == 1 else -1
@@ -190,7 +209,6 @@ class Collector:
 
 
 _CHANNEL_KIND_NAMES = {
-    "pitchwheel": "pitch bend",
     "aftertouch": "channel aftertouch",
     "polytouch": "poly aftertouch",
 }
@@ -216,9 +234,29 @@ def _decoded(text: str) -> str:
         return text
 
 
+_GENERIC_NAME = re.compile(
+    r"(conductor|tempo( track)?|(midi )?track ?\d*|sequence ?\d*|untitled|global|system|master)",
+    re.IGNORECASE,
+)
+"""Names sequencers give a track by themselves: not a title."""
+
+
 def title(midi: MidiData, path: str | Path) -> str:
+    """The song's title: the first track name (or, without one, text at the start) of
+    the file's conductor (a type 0 file's only track, or a type 1 file's first track
+    when it plays no notes) that is not a generic name; else the file's name.
+
+    A type 1 file's first track that plays notes names its part, not the song."""
     if midi.tracks:
-        name = _track_name(midi.tracks[0])
-        if name:
-            return name
+        first = midi.tracks[0]
+        if midi.format == 0 or not any(_is_note(t.message) for t in first):
+            for kind in ("track_name", "text"):
+                for timed in first:
+                    message = timed.message
+                    if message.type != kind or (kind == "text" and timed.tick > 0):
+                        continue
+                    text = _decoded(str(message.name if kind == "track_name" else message.text))
+                    text = text.strip()
+                    if text and not _GENERIC_NAME.fullmatch(text):
+                        return text
     return Path(path).stem or "Imported"

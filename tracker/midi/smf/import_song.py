@@ -1,8 +1,11 @@
 """MIDI import, second pass: the collected events placed on lines, columns and patterns.
 
-Ticks become lines (`Grid`), each track's notes spread over note columns, CCs
-into lanes and tempo changes into Txx effects; the report learns how far each
-note moved. The rules are in import_.py's docstring.
+Ticks become lines (`Grid`), each part's notes spread over note columns (and
+over several tracks when they need more columns than a track may have), CCs
+into lanes, pitch bends into Wxx effects, the tempo into the song's bpm and Txx
+effects that keep every line's duration, and time signatures into pattern
+lengths; the report learns how far each note moved. The rules are in
+import_.py's docstring.
 """
 
 from __future__ import annotations
@@ -16,11 +19,14 @@ from typing import Any
 
 from tracker.errors import InstrumentError, MidiFileError
 from tracker.instruments import load_gm
-from tracker.midi.smf.import_events import DRUM_BANK, Events, Note
-from tracker.midi.smf.import_report import ImportReport, TempoChange
+from tracker.midi.smf.import_events import BEND_CENTRE, DRUM_BANK, Events, Note
+from tracker.midi.smf.import_report import ImportReport, MeterChange, TempoChange
 from tracker.song.fileformat import BPM_RANGE
 from tracker.song.model import (
+    MAX_CC_LANES,
+    MAX_EFFECT_COLUMNS,
     MAX_INSTRUMENTS,
+    MAX_LINES,
     MAX_NOTE_COLUMNS,
     MAX_TRACKS,
     NOTE_OFF,
@@ -30,13 +36,19 @@ from tracker.song.model import (
     Pattern,
     Song,
     Track,
-    empty_cell,
 )
 
 DEFAULT_TEMPO_BPM = 120.0
 TEMPO_EFFECT_RANGE = (0x20, 0xFF)
 """What a Txx effect can say."""
 MAX_IMPORT_LINES = 100_000
+TEMPO_TOLERANCE = 0.1
+"""Lines the song's time may run ahead of or behind the file's before a Txx corrects it:
+a Txx says whole bpm, so a tempo between two is written as each in turn."""
+DEFAULT_PATTERN_LINES = 64
+"""Without a time signature, or a pattern length asked for, patterns are this many lines."""
+BEND_STEP = 64
+"""A Wxx step in 14-bit pitch-bend units (W80 is the centre, 8192)."""
 
 
 def instrument_name(program: int, *, drums: bool) -> str:
@@ -51,6 +63,9 @@ def instrument_name(program: int, *, drums: bool) -> str:
 
 class Grid:
     """Ticks <-> lines."""
+
+    def is_line(self, tick: int) -> bool:
+        return (tick * self.lpb) % self.tpb == 0
 
     def __init__(self, ticks_per_beat: int, lpb: int):
         self.tpb = ticks_per_beat
@@ -89,20 +104,41 @@ class _Placed:
     """Sparse song content at absolute lines."""
 
     cells: dict[tuple[int, int, int], Cell] = field(default_factory=dict)
-    """(track, column, line) -> cell."""
+    """(track, column, line) -> cell; its effects are in `effects`."""
+    effects: dict[tuple[int, int, int], dict[str, int]] = field(default_factory=dict)
+    """(track, column, line) -> effect letter -> value, one effect column each."""
     cc: dict[tuple[int, int, int], int] = field(default_factory=dict)
     """(track, lane, line) -> value."""
+
+    def effect(self, key: tuple[int, int, int], letter: str, value: int) -> None:
+        self.effects.setdefault(key, {})[letter] = value
+
+
+@dataclass(frozen=True)
+class _PlacedNote:
+    note: Note
+    track: int
+    column: int
+    start: int
+    end: int
 
 
 class SongBuilder:
     def __init__(
-        self, events: Events, grid: Grid, report: ImportReport, title: str, path: str | Path
+        self,
+        events: Events,
+        grid: Grid,
+        report: ImportReport,
+        title: str,
+        path: str | Path,
+        max_columns: int | None = None,
     ):
         self.path = path
         self.events = events
         self.grid = grid
         self.report = report
         self.title = title
+        self.max_columns = max_columns or MAX_NOTE_COLUMNS
         self.placed = _Placed()
         if len(events.groups) > MAX_TRACKS:
             raise MidiFileError(
@@ -117,22 +153,28 @@ class SongBuilder:
         self.dropped: Counter[str] = Counter(report.dropped)
         self.last_line = 0
 
-    def build(self, pattern_lines: int) -> Song:
+    def build(self, pattern_lines: int | None) -> Song:
         groups = self.events.groups or {0: "Track 1"}
-        tracks = [Track(name=name) for name in groups.values()]
-        index_of = {group: i for i, group in enumerate(groups)}
-        notes_by_track: dict[int, list[Note]] = defaultdict(list)
+        notes_of: dict[int, list[Note]] = defaultdict(list)
         for note in self.events.notes:
-            notes_by_track[index_of[note.group]].append(note)
-        placed_notes: list[tuple[Note, int]] = []
-        for t, track in enumerate(tracks):
-            track.notes, kept = self._place_notes(t, notes_by_track[t])
+            notes_of[note.group].append(note)
+        tracks: list[Track] = []
+        tracks_of: dict[int, list[int]] = {}
+        placed_notes: list[_PlacedNote] = []
+        for group, name in groups.items():
+            tracks_of[group], kept = self._place_part(tracks, name, notes_of[group])
             placed_notes += kept
-        self._place_controls(tracks, index_of)
-        first_bpm, tempo_changes = self._place_tempo()
+        self.report.notes_imported = len(placed_notes)
+        self._place_bends(placed_notes, tracks_of)
+        self._place_controls(tracks, tracks_of)
+        self._route_early_lanes(placed_notes)
+        for tick, _ in self.events.tempos:  # the song lasts until the file's last tempo change
+            self._mark(self.grid.line(tick))
+        length = self._length(self._patterns_of(pattern_lines)[0][1])
+        first_bpm, tempo_changes = self._place_tempo(length)
         self._measure(placed_notes, first_bpm, tempo_changes)
+        self._effect_columns(tracks)
         self.report.dropped = dict(self.dropped)
-        length = self._length(pattern_lines)
         song = Song(
             title=self.title,
             bpm=first_bpm,
@@ -140,7 +182,7 @@ class SongBuilder:
             instruments=self._instruments(),
             tracks=tracks,
         )
-        self._split(song, length, pattern_lines)
+        self._split(song, length, self._pattern_starts(length, pattern_lines))
         return song
 
     def _mark(self, line: int) -> None:
@@ -151,12 +193,16 @@ class SongBuilder:
             )
         self.last_line = max(self.last_line, line)
 
-    def _place_notes(self, track: int, notes: list[Note]) -> tuple[int, list[tuple[Note, int]]]:
-        """Spread one track's notes over note columns; returns the column count and the
-        notes kept with their start lines."""
+    # -- notes --------------------------------------------------------------
+
+    def _place_part(
+        self, tracks: list[Track], name: str, notes: list[Note]
+    ) -> tuple[list[int], list[_PlacedNote]]:
+        """Spread one part's notes over note columns, `max_columns` to a track and as
+        many tracks as that takes ("Piano", "Piano 2", ...); returns the part's tracks
+        and the notes kept."""
         column_ends: list[int] = []
         columns: list[list[tuple[int, int, Note]]] = []
-        kept: list[tuple[Note, int]] = []
         line = self.grid.line
         for note in sorted(notes, key=lambda n: (line(n.start), n.start, n.pitch, n.end)):
             start, end = line(note.start), line(note.end)
@@ -165,69 +211,186 @@ class SongBuilder:
                 self.report.notes_lengthened += 1
             column = next((c for c, free in enumerate(column_ends) if free <= start), None)
             if column is None:
-                if len(columns) == MAX_NOTE_COLUMNS:
-                    self.dropped[f"note (more than {MAX_NOTE_COLUMNS} at once on a track)"] += 1
-                    continue
                 column = len(columns)
                 columns.append([])
                 column_ends.append(0)
             column_ends[column] = end
             columns[column].append((start, end, note))
-            kept.append((note, start))
-        for c, column_notes in enumerate(columns):
-            for i, (start, end, note) in enumerate(column_notes):
-                self._mark(end)
-                self.placed.cells[(track, c, start)] = Cell(
-                    note=note.pitch, instrument=note.instrument, volume=note.velocity
+        width = self.max_columns
+        chunks = [columns[i : i + width] for i in range(0, len(columns), width)] or [[]]
+        part: list[int] = []
+        kept: list[_PlacedNote] = []
+        for number, chunk in enumerate(chunks):
+            if len(tracks) == MAX_TRACKS:
+                left = sum(len(c) for rest in chunks[number:] for c in rest)
+                self.dropped[f"note (no room for another track: a song holds {MAX_TRACKS})"] += left
+                break
+            track = len(tracks)
+            part.append(track)
+            tracks.append(
+                Track(
+                    name=name if number == 0 else f"{name} {number + 1}", notes=max(1, len(chunk))
                 )
-                followed = i + 1 < len(column_notes) and column_notes[i + 1][0] == end
-                if not followed:
-                    self.placed.cells[(track, c, end)] = Cell(note=NOTE_OFF)
-        self.report.notes_imported += len(kept)
-        return max(1, len(columns)), kept
+            )
+            for c, column_notes in enumerate(chunk):
+                for i, (start, end, note) in enumerate(column_notes):
+                    self._mark(end)
+                    self.placed.cells[(track, c, start)] = Cell(
+                        note=note.pitch, instrument=note.instrument, volume=note.velocity
+                    )
+                    followed = i + 1 < len(column_notes) and column_notes[i + 1][0] == end
+                    if not followed:
+                        self.placed.cells[(track, c, end)] = Cell(note=NOTE_OFF)
+                    kept.append(_PlacedNote(note, track, c, start, end))
+        return part, kept
 
-    def _place_controls(self, tracks: list[Track], index_of: dict[int, int]) -> None:
+    # -- pitch bends and CC lanes ---------------------------------------------
+
+    def _place_bends(self, notes: list[_PlacedNote], tracks_of: dict[int, list[int]]) -> None:
+        """Each line's last bend becomes a Wxx; every note that starts while its channel
+        is bent says the bend again (a new note recentres the bend unless its line sets W)."""
+        by_line: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
+        for group, channel, tick, value in self.events.bends:
+            lines = by_line[(group, channel)]
+            line = self.grid.line(tick)
+            if line in lines:
+                self.dropped["pitch bend (several on one line: the last is kept)"] += 1
+            lines[line] = min(255, max(0, round(value / BEND_STEP)))
+        starts: dict[tuple[int, int, int], list[_PlacedNote]] = defaultdict(list)
+        for placed in notes:
+            starts[(placed.note.group, placed.note.channel, placed.start)].append(placed)
+        for (group, channel), lines in by_line.items():
+            if group not in tracks_of or not tracks_of[group]:
+                continue
+            order = sorted(lines)
+            for line in order:
+                self._mark(line)
+                here = starts.get((group, channel, line))
+                if here:
+                    continue  # said on the notes below
+                sounding = next(
+                    (
+                        p
+                        for p in notes
+                        if p.note.group == group and p.note.channel == channel
+                        if p.start <= line < p.end
+                    ),
+                    None,
+                )
+                if sounding is not None:
+                    key = (sounding.track, sounding.column, line)
+                else:
+                    key = (tracks_of[group][0], 0, line)
+                self.placed.effect(key, "W", lines[line])
+            for placed in notes:
+                if (placed.note.group, placed.note.channel) != (group, channel):
+                    continue
+                i = bisect.bisect_right(order, placed.start) - 1
+                value = lines[order[i]] if i >= 0 else BEND_CENTRE // BEND_STEP
+                if i >= 0 and (value != BEND_CENTRE // BEND_STEP or order[i] == placed.start):
+                    self.placed.effect((placed.track, placed.column, placed.start), "W", value)
+
+    def _place_controls(self, tracks: list[Track], tracks_of: dict[int, list[int]]) -> None:
         lanes: dict[tuple[int, int], int] = {}
         for group, control, _, _ in sorted(self.events.controls):
-            track = tracks[index_of[group]]
-            if (group, control) not in lanes:
-                lanes[(group, control)] = len(track.cc)
-                track.cc.append(str(control))
+            if (group, control) in lanes or group not in tracks_of or not tracks_of[group]:
+                continue
+            track = tracks[tracks_of[group][0]]
+            if len(track.cc) == MAX_CC_LANES:
+                lanes[(group, control)] = -1
+                continue
+            lanes[(group, control)] = len(track.cc)
+            track.cc.append(str(control))
         for group, control, tick, value in sorted(self.events.controls, key=lambda c: c[2]):
-            key = (index_of[group], lanes[(group, control)], self.grid.line(tick))
+            lane = lanes.get((group, control), -1)
+            if lane < 0:
+                self.dropped[
+                    f"control change {control} (a track holds {MAX_CC_LANES} CC lanes)"
+                ] += 1
+                continue
+            key = (tracks_of[group][0], lane, self.grid.line(tick))
             self._mark(key[2])
             if key in self.placed.cc:
                 self.dropped[f"control change {control} (several on one line)"] += 1
             self.placed.cc[key] = value
 
-    def _place_tempo(self) -> tuple[float, list[tuple[float, float]]]:
-        """Song bpm and Txx effects; returns the song's tempo changes as (beat, bpm)."""
+    def _route_early_lanes(self, notes: list[_PlacedNote]) -> None:
+        """A CC lane or a bend before a track's first note would go to the channel of the
+        song's first instrument: the track's first instrument is written on that line."""
+        first: dict[int, _PlacedNote] = {}
+        for placed in sorted(notes, key=lambda p: p.start):
+            first.setdefault(placed.track, placed)
+        earliest: dict[int, int] = {}
+        for track, _, line in list(self.placed.cc) + list(self.placed.effects):
+            earliest[track] = min(earliest.get(track, line), line)
+        for track, line in earliest.items():
+            note = first.get(track)
+            if note is None or line >= note.start:
+                continue
+            key = (track, 0, line)
+            cell = self.placed.cells.get(key, Cell())
+            self.placed.cells[key] = replace(cell, instrument=note.note.instrument)
+
+    # -- tempo --------------------------------------------------------------
+
+    def _place_tempo(self, length: int) -> tuple[float, list[tuple[float, float]]]:
+        """The song's bpm and Txx effects, line by line: each line plays at the file's
+        mean tempo over it, in whole bpm, corrected whenever the song's time strays more
+        than TEMPO_TOLERANCE lines from the file's. Returns the changes as (beat, bpm)."""
+        tpb, lpb = self.grid.tpb, self.grid.lpb
         tempos = self.events.tempos
         file_first = tempos[0][1] if tempos and tempos[0][0] == 0 else DEFAULT_TEMPO_BPM
+        file_map = _TempoMap(file_first, [(tick / tpb, bpm) for tick, bpm in tempos])
+        self.report.tempo_changes_in_file = sum(1 for tick, _ in tempos if tick > 0)
+        at = [file_map.at(line / lpb) for line in range(length + 1)]
+        changed = {self.grid.line(tick): bpm for tick, bpm in tempos if tick > 0}
+        """Each line's last tempo change, when the file has one there."""
+        low, high = TEMPO_EFFECT_RANGE
+
+        def whole(bpm: int) -> int:
+            return min(max(bpm, low), high)
+
         first = min(max(round(file_first, 2), BPM_RANGE[0]), BPM_RANGE[1])
-        self.report.tempo.append(TempoChange(0, file_first, first))
-        by_line: dict[int, float] = {}
-        for tick, bpm in tempos:
-            if tick > 0:
-                line = self.grid.line(tick)
-                if line in by_line:
-                    self.dropped["tempo change (several on one line)"] += 1
-                by_line[line] = bpm
+        self.report.tempo.append(
+            TempoChange(0, file_first, first, clamped=abs(first - file_first) > 0.005)
+        )
+        current: float = first
+        song_time = 60 / (lpb * current)
         changes: list[tuple[float, float]] = []
-        for line, bpm in sorted(by_line.items()):
-            low, high = TEMPO_EFFECT_RANGE
-            written = min(max(math.floor(bpm + 0.5), low), high)
-            self.report.tempo.append(TempoChange(line, bpm, float(written)))
-            self._mark(line)
-            key = (0, 0, line)
-            cell = self.placed.cells.get(key, empty_cell())
-            self.placed.cells[key] = replace(cell, effects=(Effect("T", written),))
-            changes.append((line / self.grid.lpb, float(written)))
+        for line in range(1, length):
+            span = at[line + 1] - at[line]
+            mean = 60 / (lpb * span)
+
+            def drift(
+                bpm: float, now: float = song_time, end: float = at[line + 1], span: float = span
+            ) -> float:
+                return (now + 60 / (lpb * bpm) - end) / span
+
+            near = {whole(math.floor(mean)), whole(math.ceil(mean))}
+            if line in changed or abs(drift(current)) > TEMPO_TOLERANCE:
+                # The file's own tempo where it keeps the time; else the whole bpm nearest
+                # the line's mean that brings the song's time back closest to the file's.
+                best = whole(round(changed.get(line, mean)))
+                if abs(drift(best)) > TEMPO_TOLERANCE:
+                    best = min(near, key=lambda bpm: (abs(drift(bpm)), abs(bpm - mean)))
+                if abs(drift(best)) > TEMPO_TOLERANCE and low <= mean <= high:
+                    wider = near | {whole(min(near) - 1), whole(max(near) + 1)}
+                    best = min(wider, key=lambda bpm: (abs(drift(bpm)), abs(bpm - mean)))
+                # Out of a Txx's reach, and the song's tempo is already nearer: keep it.
+                nearer = not low <= mean <= high and abs(current - mean) <= abs(best - mean)
+                if best != current and not nearer:
+                    current = best
+                    clamped = not low <= mean <= high + 1
+                    self.report.tempo.append(TempoChange(line, mean, best, clamped=clamped))
+                    self._mark(line)
+                    self.placed.effect((0, 0, line), "T", best)
+                    changes.append((line / lpb, float(best)))
+            song_time += 60 / (lpb * current)
         return first, changes
 
     def _measure(
         self,
-        placed: list[tuple[Note, int]],
+        placed: list[_PlacedNote],
         first_bpm: float,
         changes: list[tuple[float, float]],
     ) -> None:
@@ -239,15 +402,76 @@ class SongBuilder:
         file_first = tempos[0][1] if tempos and tempos[0][0] == 0 else DEFAULT_TEMPO_BPM
         file_map = _TempoMap(file_first, [(tick / tpb, bpm) for tick, bpm in tempos])
         song_map = _TempoMap(first_bpm, changes)
-        lines = [abs(start - self.grid.exact(note.start)) for note, start in placed]
+        lines = [abs(p.start - self.grid.exact(p.note.start)) for p in placed]
         seconds = [
-            abs(song_map.at(start / self.grid.lpb) - file_map.at(note.start / tpb))
-            for note, start in placed
+            abs(song_map.at(p.start / self.grid.lpb) - file_map.at(p.note.start / tpb))
+            for p in placed
         ]
         self.report.max_shift_lines = max(lines)
         self.report.mean_shift_lines = sum(lines) / len(lines)
         self.report.max_shift_ms = max(seconds) * 1000
         self.report.mean_shift_ms = sum(seconds) * 1000 / len(seconds)
+
+    def _effect_columns(self, tracks: list[Track]) -> None:
+        """Each track gets as many effect columns as its busiest cell needs; the effects
+        go into the cells."""
+        for (track, column, line), effects in sorted(self.placed.effects.items()):
+            if len(effects) > MAX_EFFECT_COLUMNS:
+                effects = dict(list(effects.items())[:MAX_EFFECT_COLUMNS])
+            tracks[track].effects = max(tracks[track].effects, len(effects))
+            self.placed.effects[(track, column, line)] = effects
+        for key, effects in self.placed.effects.items():
+            cell = self.placed.cells.get(key, Cell())
+            width = tracks[key[0]].effects
+            slots = [Effect(letter, value) for letter, value in effects.items()]
+            self.placed.cells[key] = replace(
+                cell, effects=(*slots, *([None] * (width - len(slots))))
+            )
+        for key, cell in self.placed.cells.items():
+            width = tracks[key[0]].effects
+            if len(cell.effects) != width:
+                self.placed.cells[key] = replace(
+                    cell, effects=(*cell.effects, *([None] * (width - len(cell.effects))))
+                )
+
+    # -- length and patterns ---------------------------------------------------
+
+    def _patterns_of(self, pattern_lines: int | None) -> list[tuple[int, int]]:
+        """(first line, pattern length) from each time signature on: a whole number of
+        bars where the bar is a whole number of lines; the report says where it is not."""
+        default = pattern_lines or DEFAULT_PATTERN_LINES
+        stretches = [(0, default)]
+        lpb = self.grid.lpb
+        for tick, numerator, denominator in self.events.meters:
+            line = self.grid.line(tick)
+            bar = numerator * 4 * lpb / denominator
+            whole = bar == int(bar) and bar > 0 and self.grid.is_line(tick)
+            length = None
+            if whole and pattern_lines is None:
+                bars = 1
+                while (
+                    bar * bars * 2 <= max(DEFAULT_PATTERN_LINES, bar) and bar * bars * 2 <= MAX_LINES
+                ):
+                    bars *= 2
+                length = min(int(bar) * bars, MAX_LINES) if bar <= MAX_LINES else None
+            self.report.meters.append(MeterChange(line, numerator, denominator, bar, length))
+            if length is None:
+                continue
+            if line == 0:
+                stretches[0] = (0, length)
+            elif line > stretches[-1][0]:
+                stretches.append((line, length))
+            else:
+                stretches[-1] = (line, length)
+        return stretches
+
+    def _pattern_starts(self, length: int, pattern_lines: int | None) -> list[int]:
+        stretches = self._patterns_of(pattern_lines)
+        starts: list[int] = []
+        for i, (first, size) in enumerate(stretches):
+            stop = stretches[i + 1][0] if i + 1 < len(stretches) else length
+            starts += list(range(first, min(stop, length), size))
+        return starts or [0]
 
     def _length(self, pattern_lines: int) -> int:
         content = self.last_line + 1
@@ -275,19 +499,22 @@ class SongBuilder:
                 )
         return instruments
 
-    def _split(self, song: Song, length: int, pattern_lines: int) -> None:
-        """Cut the placed content into patterns; identical patterns are written once."""
-        count = max(1, -(-length // pattern_lines))
+    def _split(self, song: Song, length: int, starts: list[int]) -> None:
+        """Cut the placed content into patterns starting at `starts`; identical patterns
+        are written once."""
         contents: list[dict[str, dict[tuple[int, int, int], Any]]] = [
-            {"cells": {}, "cc": {}} for _ in range(count)
+            {"cells": {}, "cc": {}} for _ in starts
         ]
         for (track, column, line), cell in self.placed.cells.items():
-            contents[line // pattern_lines]["cells"][(track, column, line % pattern_lines)] = cell
+            i = bisect.bisect_right(starts, line) - 1
+            contents[i]["cells"][(track, column, line - starts[i])] = cell
         for (track, lane, line), value in self.placed.cc.items():
-            contents[line // pattern_lines]["cc"][(track, lane, line % pattern_lines)] = value
+            i = bisect.bisect_right(starts, line) - 1
+            contents[i]["cc"][(track, lane, line - starts[i])] = value
+        ends = [*starts[1:], length]
         names: dict[tuple[Any, ...], str] = {}
         for index, content in enumerate(contents):
-            lines = min(pattern_lines, length - index * pattern_lines)
+            lines = ends[index] - starts[index]
             key = (
                 lines,
                 tuple(sorted(content["cells"].items())),
