@@ -14,16 +14,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from tracker.errors import MidiFileError
+from tracker.instruments.model import DRUM_BANK, DRUM_CHANNEL
+from tracker.midi.encode import BANK_LSB, BANK_MSB, BEND_CENTRE
 from tracker.midi.smf.import_report import ImportReport
 from tracker.midi.smf.read import MidiData, TimedMessage
 from tracker.song.model import LOWEST_NOTE
 
 TracksBy = Literal["channel", "track"]
 
-DRUM_CHANNEL = 9
-"""Channel 10, counted from 0."""
-DRUM_BANK = 128
-BANK_MSB, BANK_LSB = 0, 32
 NOT_LANES: dict[int, str] = {
     **{
         c: "parameter number or data entry (e.g. the bend range)"
@@ -33,7 +31,6 @@ NOT_LANES: dict[int, str] = {
 }
 """Controllers that are not a value to follow line by line: every other one becomes a
 CC lane (sustain, modulation, volume, pan, expression, cutoff, ...)."""
-BEND_CENTRE = 8192
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,9 @@ from typing import Any
 
 from tracker.errors import InstrumentError, MidiFileError
 from tracker.instruments import load_gm
-from tracker.midi.smf.import_events import BEND_CENTRE, DRUM_BANK, Events, Note
+from tracker.instruments.model import DRUM_BANK
+from tracker.midi.encode import BEND_CENTRE
+from tracker.midi.smf.import_events import Events, Note
 from tracker.midi.smf.import_report import ImportReport, MeterChange, TempoChange
 from tracker.song.fileformat import BPM_RANGE
 from tracker.song.model import (
@@ -450,7 +452,8 @@ class SongBuilder:
             if whole and pattern_lines is None:
                 bars = 1
                 while (
-                    bar * bars * 2 <= max(DEFAULT_PATTERN_LINES, bar) and bar * bars * 2 <= MAX_LINES
+                    bar * bars * 2 <= max(DEFAULT_PATTERN_LINES, bar)
+                    and bar * bars * 2 <= MAX_LINES
                 ):
                     bars *= 2
                 length = min(int(bar) * bars, MAX_LINES) if bar <= MAX_LINES else None
