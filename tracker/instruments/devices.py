@@ -142,11 +142,13 @@ def load_device(name: str) -> Device:
     files = _device_files()
     if key in files:
         return parse_device_file(files[key])
-    looked = ", ".join(shown(d) for d in device_dirs())
     known = ", ".join(sorted(files)) or "none"
+    suggestion = did_you_mean(key, files)
+    if suggestion:  # most likely a typo: the name it meant says enough
+        raise InstrumentError(f'unknown device "{name}"{suggestion} (known devices: {known})')
+    looked = ", ".join(shown(d) for d in device_dirs())
     raise InstrumentError(
-        f'unknown device "{name}"{did_you_mean(key, files)}: no {key}.toml in {looked} '
-        f"(known devices: {known})"
+        f'unknown device "{name}": no {key}.toml in {looked} (known devices: {known})'
     )
 
 

@@ -6,10 +6,12 @@ errors use; the file is named as a musician would type it (`shown`).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from pathlib import Path
 
 from tracker.errors import InstrumentError
+from tracker.paths import home
 from tracker.tomlfile import Raw, TomlFile
 from tracker.tomlfile import did_you_mean as closest
 
@@ -30,11 +32,16 @@ class InstrumentFile(TomlFile):
 
 
 def shown(path: Path) -> str:
-    """A path as a musician would type it: relative to the current folder when inside it."""
-    try:
-        return str(path.absolute().relative_to(Path.cwd()))
-    except (ValueError, OSError):
-        return str(path)
+    """A path as a musician would type it: relative to the current folder when inside
+    it, else `~/...` when inside the home folder."""
+    absolute = path.absolute()
+    with contextlib.suppress(ValueError, OSError):
+        return str(absolute.relative_to(Path.cwd()))
+    folder = home()
+    if folder is not None:
+        with contextlib.suppress(ValueError):
+            return str(Path("~") / absolute.relative_to(folder))
+    return str(path)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
