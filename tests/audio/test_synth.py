@@ -231,3 +231,27 @@ def test_live_output_plays_into_a_running_jack_server(soundfont: Path, jack_serv
         assert "fluidsynth" in ports
         synth.stop_output()
         assert not synth.is_live
+
+
+def test_live_output_on_jack_connects_to_the_system_playback_ports(
+    soundfont: Path, jack_server: str
+) -> None:
+    """A user on real JACK hears the song without patching anything."""
+    with Synth(soundfont) as synth:
+        synth.start_output("jack")
+        connections = subprocess.run(
+            ["jack_lsp", "-c"], capture_output=True, text=True, check=True
+        ).stdout
+    # jack_lsp -c lists each port, then its connections indented beneath it
+    connected: dict[str, list[str]] = {}
+    port = ""
+    for line in connections.splitlines():
+        if line.startswith(" "):
+            connected[port].append(line.strip())
+        else:
+            port = line.strip()
+            connected[port] = []
+    ours = {name: peers for name, peers in connected.items() if name.startswith("fluidsynth")}
+    assert len(ours) >= 2, connections  # left and right
+    for name, peers in ours.items():
+        assert any(p.startswith("system:playback_") for p in peers), (name, connections)

@@ -291,6 +291,9 @@ class Synth:
         if self._driver is not None:
             return str(self._fs.get_setting("audio.driver"))
         os.environ.setdefault("JACK_NO_START_SERVER", "1")
+        # On JACK, our outputs go to the system playback ports, so a user hears the
+        # song without patching (FluidSynth leaves them unconnected by default).
+        self._fs.setting("audio.jack.autoconnect", 1)
         candidates = (driver,) if driver else LIVE_DRIVERS
         reasons: list[str] = []
         for name in candidates:
