@@ -26,6 +26,7 @@ demo: setup
 
 lint: setup
 	.venv/bin/ruff check tracker tests bench
+	.venv/bin/ruff format --check tracker tests bench
 	.venv/bin/mypy
 	.venv/bin/lint-imports
 
