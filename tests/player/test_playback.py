@@ -14,7 +14,7 @@ import statistics
 import subprocess
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -32,7 +32,6 @@ from tracker.player.protocol import (
     Panic,
     Pause,
     Play,
-    PlayerConfig,
     Playhead,
     PortSpec,
     Preview,
@@ -117,19 +116,8 @@ LONG_NOTES = (
 )
 
 
-@pytest.fixture
-def start_player(jack_server: str) -> Iterator[Callable[..., PlayerHandle]]:
-    handles: list[PlayerHandle] = []
-
-    def start(**config: object) -> PlayerHandle:
-        handle = PlayerHandle(PlayerConfig(record_sends=True, **config))  # type: ignore[arg-type]
-        handles.append(handle)
-        handle.start()
-        return handle
-
-    yield start
-    for handle in handles:
-        handle.close()
+PLAYER_DEFAULTS = {"record_sends": True}
+"""What every player in these tests starts with (tests/player/conftest.py)."""
 
 
 def send_log(player: PlayerHandle) -> SendLog:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -20,7 +20,6 @@ from tracker.midi.ports import open_virtual_output
 from tracker.player.handle import PlayerHandle
 from tracker.player.protocol import (
     Play,
-    PlayerConfig,
     Playhead,
     PortSpec,
     Recorded,
@@ -35,19 +34,8 @@ pytestmark = pytest.mark.jack
 EMPTY = "--- .. .. ...\n" * 4
 
 
-@pytest.fixture
-def start_player(jack_server: str) -> Iterator[Callable[..., PlayerHandle]]:
-    handles: list[PlayerHandle] = []
-
-    def start(**config: object) -> PlayerHandle:
-        handle = PlayerHandle(PlayerConfig(synth=None, **config))  # type: ignore[arg-type]
-        handles.append(handle)
-        handle.start()
-        return handle
-
-    yield start
-    for handle in handles:
-        handle.close()
+PLAYER_DEFAULTS = {"synth": None}
+"""What every player in these tests starts with (tests/player/conftest.py)."""
 
 
 def wait_for_line(player: PlayerHandle, order: int, line: int) -> None:

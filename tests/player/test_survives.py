@@ -15,7 +15,7 @@ import pickle
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 
 import pytest
@@ -40,19 +40,8 @@ from tracker.song.model import Track
 NOTE = "C-4 01 64 ...\nOFF .. .. ..."
 
 
-@pytest.fixture
-def start_player(jack_server: str) -> Iterator[Callable[..., PlayerHandle]]:
-    handles: list[PlayerHandle] = []
-
-    def start(**config: object) -> PlayerHandle:
-        handle = PlayerHandle(PlayerConfig(synth=None, **config))  # type: ignore[arg-type]
-        handles.append(handle)
-        handle.start()
-        return handle
-
-    yield start
-    for handle in handles:
-        handle.close()
+PLAYER_DEFAULTS = {"synth": None}
+"""What every player in these tests starts with (tests/player/conftest.py)."""
 
 
 def answers(player: PlayerHandle) -> bool:
