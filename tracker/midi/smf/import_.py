@@ -55,7 +55,8 @@ from pathlib import Path
 from tracker.errors import UsageError
 from tracker.midi.smf.import_events import Collector, TracksBy, title
 from tracker.midi.smf.import_report import ImportReport
-from tracker.midi.smf.import_song import Grid, SongBuilder
+from tracker.midi.smf.import_song import SongBuilder
+from tracker.midi.smf.import_tempo import Grid
 from tracker.midi.smf.read import read_midi
 from tracker.song.fileformat import LPB_RANGE
 from tracker.song.model import MAX_LINES, MAX_NOTE_COLUMNS, Song

@@ -1,54 +1,43 @@
 """MIDI import, second pass: the collected events placed on lines, columns and patterns.
 
-Ticks become lines (`Grid`), each part's notes spread over note columns (and
-over several tracks when they need more columns than a track may have), CCs
-into lanes, pitch bends into Wxx effects, the tempo into the song's bpm and Txx
-effects that keep every line's duration, and time signatures into pattern
-lengths; the report learns how far each note moved. The rules are in
-import_.py's docstring.
+Each part's notes spread over note columns (and over several tracks when they need
+more columns than a track may have), CCs into lanes, pitch bends into Wxx effects;
+ticks become lines through `Grid`, and the tempo becomes the song's bpm and Txx
+effects (both in import_tempo.py); time signatures become pattern lengths and the
+content is cut into patterns (import_patterns.py); the report learns how far each
+note moved. The rules are in import_.py's docstring.
 """
 
 from __future__ import annotations
 
 import bisect
-import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from tracker.errors import InstrumentError, MidiFileError
 from tracker.instruments import load_gm
 from tracker.instruments.model import DRUM_BANK
 from tracker.midi.encode import BEND_CENTRE
 from tracker.midi.smf.import_events import Events, Note
-from tracker.midi.smf.import_report import ImportReport, MeterChange, TempoChange
-from tracker.song.fileformat import BPM_RANGE
+from tracker.midi.smf.import_patterns import pattern_starts, patterns_of, song_length, split
+from tracker.midi.smf.import_report import ImportReport
+from tracker.midi.smf.import_tempo import Grid, measure, place_tempo
 from tracker.song.model import (
     MAX_CC_LANES,
     MAX_EFFECT_COLUMNS,
     MAX_INSTRUMENTS,
-    MAX_LINES,
     MAX_NOTE_COLUMNS,
     MAX_TRACKS,
     NOTE_OFF,
     Cell,
     Effect,
     Instrument,
-    Pattern,
     Song,
     Track,
 )
 
-DEFAULT_TEMPO_BPM = 120.0
-TEMPO_EFFECT_RANGE = (0x20, 0xFF)
-"""What a Txx effect can say."""
 MAX_IMPORT_LINES = 100_000
-TEMPO_TOLERANCE = 0.1
-"""Lines the song's time may run ahead of or behind the file's before a Txx corrects it:
-a Txx says whole bpm, so a tempo between two is written as each in turn."""
-DEFAULT_PATTERN_LINES = 64
-"""Without a time signature, or a pattern length asked for, patterns are this many lines."""
 BEND_STEP = 64
 """A Wxx step in 14-bit pitch-bend units (W80 is the centre, 8192)."""
 
@@ -61,44 +50,6 @@ def instrument_name(program: int, *, drums: bool) -> str:
         return load_gm().program_name(program)
     except InstrumentError:  # no gm.toml installed: the number still says what to load
         return f"Program {program}"
-
-
-class Grid:
-    """Ticks <-> lines."""
-
-    def is_line(self, tick: int) -> bool:
-        return (tick * self.lpb) % self.tpb == 0
-
-    def __init__(self, ticks_per_beat: int, lpb: int):
-        self.tpb = ticks_per_beat
-        self.lpb = lpb
-
-    def line(self, tick: int) -> int:
-        """The nearest line; exactly half-way rounds later."""
-        return (2 * tick * self.lpb + self.tpb) // (2 * self.tpb)
-
-    def exact(self, tick: int) -> float:
-        return tick * self.lpb / self.tpb
-
-
-class _TempoMap:
-    """Beats -> seconds through a list of (beat, bpm) changes."""
-
-    def __init__(self, first_bpm: float, changes: list[tuple[float, float]]):
-        self.beats = [0.0]
-        self.bpms = [first_bpm]
-        self.seconds = [0.0]
-        for beat, bpm in changes:
-            if beat <= self.beats[-1]:
-                self.bpms[-1] = bpm
-                continue
-            self.seconds.append(self.at(beat))
-            self.beats.append(beat)
-            self.bpms.append(bpm)
-
-    def at(self, beat: float) -> float:
-        i = bisect.bisect_right(self.beats, beat) - 1
-        return self.seconds[i] + (beat - self.beats[i]) * 60.0 / self.bpms[i]
 
 
 @dataclass
@@ -172,9 +123,16 @@ class SongBuilder:
         self._route_early_lanes(placed_notes)
         for tick, _ in self.events.tempos:  # the song lasts until the file's last tempo change
             self._mark(self.grid.line(tick))
-        length = self._length(self._patterns_of(pattern_lines)[0][1])
-        first_bpm, tempo_changes = self._place_tempo(length)
-        self._measure(placed_notes, first_bpm, tempo_changes)
+        events, grid, report = self.events, self.grid, self.report
+        # patterns_of adds each time signature to the report and runs twice (here and
+        # for the starts below), so each is listed twice: kept as it was before the split.
+        first_stretch = patterns_of(events.meters, grid, pattern_lines, report)[0][1]
+        length = song_length(self.last_line, events.end_tick, grid, first_stretch, report)
+        first_bpm, tempo_changes = place_tempo(
+            events.tempos, grid, length, report, self._mark, self.placed.effect
+        )
+        starts = [(p.start, p.note.start) for p in placed_notes]
+        measure(starts, events.tempos, grid, first_bpm, tempo_changes, report)
         self._effect_columns(tracks)
         self.report.dropped = dict(self.dropped)
         song = Song(
@@ -184,7 +142,8 @@ class SongBuilder:
             instruments=self._instruments(),
             tracks=tracks,
         )
-        self._split(song, length, self._pattern_starts(length, pattern_lines))
+        stretches = patterns_of(events.meters, grid, pattern_lines, report)
+        split(song, self.placed.cells, self.placed.cc, length, pattern_starts(stretches, length))
         return song
 
     def _mark(self, line: int) -> None:
@@ -333,87 +292,6 @@ class SongBuilder:
             cell = self.placed.cells.get(key, Cell())
             self.placed.cells[key] = replace(cell, instrument=note.note.instrument)
 
-    # -- tempo --------------------------------------------------------------
-
-    def _place_tempo(self, length: int) -> tuple[float, list[tuple[float, float]]]:
-        """The song's bpm and Txx effects, line by line: each line plays at the file's
-        mean tempo over it, in whole bpm, corrected whenever the song's time strays more
-        than TEMPO_TOLERANCE lines from the file's. Returns the changes as (beat, bpm)."""
-        tpb, lpb = self.grid.tpb, self.grid.lpb
-        tempos = self.events.tempos
-        file_first = tempos[0][1] if tempos and tempos[0][0] == 0 else DEFAULT_TEMPO_BPM
-        file_map = _TempoMap(file_first, [(tick / tpb, bpm) for tick, bpm in tempos])
-        self.report.tempo_changes_in_file = sum(1 for tick, _ in tempos if tick > 0)
-        at = [file_map.at(line / lpb) for line in range(length + 1)]
-        changed = {self.grid.line(tick): bpm for tick, bpm in tempos if tick > 0}
-        """Each line's last tempo change, when the file has one there."""
-        low, high = TEMPO_EFFECT_RANGE
-
-        def whole(bpm: int) -> int:
-            return min(max(bpm, low), high)
-
-        first = min(max(round(file_first, 2), BPM_RANGE[0]), BPM_RANGE[1])
-        self.report.tempo.append(
-            TempoChange(0, file_first, first, clamped=abs(first - file_first) > 0.005)
-        )
-        current: float = first
-        song_time = 60 / (lpb * current)
-        changes: list[tuple[float, float]] = []
-        for line in range(1, length):
-            span = at[line + 1] - at[line]
-            mean = 60 / (lpb * span)
-
-            def drift(
-                bpm: float, now: float = song_time, end: float = at[line + 1], span: float = span
-            ) -> float:
-                return (now + 60 / (lpb * bpm) - end) / span
-
-            near = {whole(math.floor(mean)), whole(math.ceil(mean))}
-            if line in changed or abs(drift(current)) > TEMPO_TOLERANCE:
-                # The file's own tempo where it keeps the time; else the whole bpm nearest
-                # the line's mean that brings the song's time back closest to the file's.
-                best = whole(round(changed.get(line, mean)))
-                if abs(drift(best)) > TEMPO_TOLERANCE:
-                    best = min(near, key=lambda bpm: (abs(drift(bpm)), abs(bpm - mean)))
-                if abs(drift(best)) > TEMPO_TOLERANCE and low <= mean <= high:
-                    wider = near | {whole(min(near) - 1), whole(max(near) + 1)}
-                    best = min(wider, key=lambda bpm: (abs(drift(bpm)), abs(bpm - mean)))
-                # Out of a Txx's reach, and the song's tempo is already nearer: keep it.
-                nearer = not low <= mean <= high and abs(current - mean) <= abs(best - mean)
-                if best != current and not nearer:
-                    current = best
-                    clamped = not low <= mean <= high + 1
-                    self.report.tempo.append(TempoChange(line, mean, best, clamped=clamped))
-                    self._mark(line)
-                    self.placed.effect((0, 0, line), "T", best)
-                    changes.append((line / lpb, float(best)))
-            song_time += 60 / (lpb * current)
-        return first, changes
-
-    def _measure(
-        self,
-        placed: list[_PlacedNote],
-        first_bpm: float,
-        changes: list[tuple[float, float]],
-    ) -> None:
-        """How far each note start moved, in lines and in seconds (file tempo vs song tempo)."""
-        if not placed:
-            return
-        tpb = self.grid.tpb
-        tempos = self.events.tempos
-        file_first = tempos[0][1] if tempos and tempos[0][0] == 0 else DEFAULT_TEMPO_BPM
-        file_map = _TempoMap(file_first, [(tick / tpb, bpm) for tick, bpm in tempos])
-        song_map = _TempoMap(first_bpm, changes)
-        lines = [abs(p.start - self.grid.exact(p.note.start)) for p in placed]
-        seconds = [
-            abs(song_map.at(p.start / self.grid.lpb) - file_map.at(p.note.start / tpb))
-            for p in placed
-        ]
-        self.report.max_shift_lines = max(lines)
-        self.report.mean_shift_lines = sum(lines) / len(lines)
-        self.report.max_shift_ms = max(seconds) * 1000
-        self.report.mean_shift_ms = sum(seconds) * 1000 / len(seconds)
-
     def _effect_columns(self, tracks: list[Track]) -> None:
         """Each track gets as many effect columns as its busiest cell needs; the effects
         go into the cells."""
@@ -436,54 +314,6 @@ class SongBuilder:
                     cell, effects=(*cell.effects, *([None] * (width - len(cell.effects))))
                 )
 
-    # -- length and patterns ---------------------------------------------------
-
-    def _patterns_of(self, pattern_lines: int | None) -> list[tuple[int, int]]:
-        """(first line, pattern length) from each time signature on: a whole number of
-        bars where the bar is a whole number of lines; the report says where it is not."""
-        default = pattern_lines or DEFAULT_PATTERN_LINES
-        stretches = [(0, default)]
-        lpb = self.grid.lpb
-        for tick, numerator, denominator in self.events.meters:
-            line = self.grid.line(tick)
-            bar = numerator * 4 * lpb / denominator
-            whole = bar == int(bar) and bar > 0 and self.grid.is_line(tick)
-            length = None
-            if whole and pattern_lines is None:
-                bars = 1
-                while (
-                    bar * bars * 2 <= max(DEFAULT_PATTERN_LINES, bar)
-                    and bar * bars * 2 <= MAX_LINES
-                ):
-                    bars *= 2
-                length = min(int(bar) * bars, MAX_LINES) if bar <= MAX_LINES else None
-            self.report.meters.append(MeterChange(line, numerator, denominator, bar, length))
-            if length is None:
-                continue
-            if line == 0:
-                stretches[0] = (0, length)
-            elif line > stretches[-1][0]:
-                stretches.append((line, length))
-            else:
-                stretches[-1] = (line, length)
-        return stretches
-
-    def _pattern_starts(self, length: int, pattern_lines: int | None) -> list[int]:
-        stretches = self._patterns_of(pattern_lines)
-        starts: list[int] = []
-        for i, (first, size) in enumerate(stretches):
-            stop = stretches[i + 1][0] if i + 1 < len(stretches) else length
-            starts += list(range(first, min(stop, length), size))
-        return starts or [0]
-
-    def _length(self, pattern_lines: int) -> int:
-        content = self.last_line + 1
-        end = self.grid.line(self.events.end_tick)
-        if end > content + pattern_lines:
-            self.report.trimmed_lines = end - content
-            return content
-        return max(content, end)
-
     def _instruments(self) -> dict[int, Instrument]:
         instruments: dict[int, Instrument] = {}
         for (channel, bank, program), number in self.events.instruments.items():
@@ -501,41 +331,3 @@ class SongBuilder:
                     instrument, name=f"{instrument.name} (ch {instrument.channel})"
                 )
         return instruments
-
-    def _split(self, song: Song, length: int, starts: list[int]) -> None:
-        """Cut the placed content into patterns starting at `starts`; identical patterns
-        are written once."""
-        contents: list[dict[str, dict[tuple[int, int, int], Any]]] = [
-            {"cells": {}, "cc": {}} for _ in starts
-        ]
-        for (track, column, line), cell in self.placed.cells.items():
-            i = bisect.bisect_right(starts, line) - 1
-            contents[i]["cells"][(track, column, line - starts[i])] = cell
-        for (track, lane, line), value in self.placed.cc.items():
-            i = bisect.bisect_right(starts, line) - 1
-            contents[i]["cc"][(track, lane, line - starts[i])] = value
-        ends = [*starts[1:], length]
-        names: dict[tuple[Any, ...], str] = {}
-        for index, content in enumerate(contents):
-            lines = ends[index] - starts[index]
-            key = (
-                lines,
-                tuple(sorted(content["cells"].items())),
-                tuple(sorted(content["cc"].items())),
-            )
-            if key not in names:
-                name = f"{len(names):02X}"
-                names[key] = name
-                song.patterns[name] = _pattern(song.tracks, lines, content)
-            song.order.append(names[key])
-
-
-def _pattern(
-    tracks: list[Track], lines: int, content: dict[str, dict[tuple[int, int, int], Any]]
-) -> Pattern:
-    pattern = Pattern.empty(tracks, lines)
-    for (track, column, line), cell in content["cells"].items():
-        pattern.tracks[track].columns[column][line] = cell
-    for (track, lane, line), value in content["cc"].items():
-        pattern.tracks[track].cc[lane][line] = value
-    return pattern
