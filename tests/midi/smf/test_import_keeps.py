@@ -129,9 +129,10 @@ def test_a_change_of_time_signature_starts_a_pattern_at_its_bar(mid: Path) -> No
     write_file(mid, midi_track(meter(0, 4, 4), meter(8 * TPB, 6, 8),
                                *[note(b * TPB, b * TPB + LINE, C4) for b in range(20)]))  # fmt: skip
 
-    song, _ = import_midi(mid)
+    song, report = import_midi(mid)
 
     assert [song.patterns[name].lines for name in song.order] == [32, 46]
+    assert [(m.numerator, m.denominator) for m in report.meters] == [(4, 4), (6, 8)]  # once each
 
 
 def test_thirty_seconds_choose_eight_lines_a_beat(mid: Path) -> None:

@@ -124,10 +124,8 @@ class SongBuilder:
         for tick, _ in self.events.tempos:  # the song lasts until the file's last tempo change
             self._mark(self.grid.line(tick))
         events, grid, report = self.events, self.grid, self.report
-        # patterns_of adds each time signature to the report and runs twice (here and
-        # for the starts below), so each is listed twice: kept as it was before the split.
-        first_stretch = patterns_of(events.meters, grid, pattern_lines, report)[0][1]
-        length = song_length(self.last_line, events.end_tick, grid, first_stretch, report)
+        stretches = patterns_of(events.meters, grid, pattern_lines, report)
+        length = song_length(self.last_line, events.end_tick, grid, stretches[0][1], report)
         first_bpm, tempo_changes = place_tempo(
             events.tempos, grid, length, report, self._mark, self.placed.effect
         )
@@ -142,7 +140,6 @@ class SongBuilder:
             instruments=self._instruments(),
             tracks=tracks,
         )
-        stretches = patterns_of(events.meters, grid, pattern_lines, report)
         split(song, self.placed.cells, self.placed.cc, length, pattern_starts(stretches, length))
         return song
 
