@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -23,6 +24,7 @@ import pytest
 
 from bench.bench_soak import channels_without_all_notes_off, note_keys, stuck_notes
 from tests.support.builders import first_notes
+from tests.support.command import TRACKER as TRACKER_COMMAND
 from tests.support.command import new_song
 from tests.support.jack import Receiver
 from tests.support.tmux import Terminal, start_tracker
@@ -256,3 +258,51 @@ def test_the_terminal_closing_while_the_editor_plays_ends_every_note(
     pid = start_editor_playing(terminal, tmp_path / "held.toml", receiver)
     subprocess.run(["tmux", "-L", terminal.socket, "kill-session"], check=True, timeout=10)
     assert_silenced_and_quiet(receiver, gone(pid))
+
+
+def test_a_hang_up_ends_the_editor_even_when_its_terminal_no_longer_takes_output(
+    tmp_path: Path,
+) -> None:
+    """A dropped SSH connection can leave the terminal's writes blocked: Textual's
+    writer thread then waits forever and the exit waits for it. Editors were found
+    alive hours later, holding their song's lock. The recovery file is written
+    first and the editor ends anyway, with 129."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    song = tmp_path / "song.toml"
+    subprocess.run([*TRACKER_COMMAND, "new", str(song)], check=True, capture_output=True)
+    master, slave = pty.openpty()
+    # A big screen, and nobody reading it: the first paint fills the terminal's buffer.
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 200, 400, 0, 0))
+    editor = subprocess.Popen(
+        [*TRACKER_COMMAND, str(song)],
+        stdin=slave, stdout=slave, stderr=slave, cwd=tmp_path, start_new_session=True,
+    )  # fmt: skip
+    os.close(slave)
+    try:
+        time.sleep(3.0)  # the editor starts and blocks on its own output: nothing shows it
+        assert editor.poll() is None
+        editor.send_signal(signal.SIGHUP)
+        assert editor.wait(timeout=20) == 128 + signal.SIGHUP
+    finally:
+        if editor.poll() is None:
+            editor.kill()
+            editor.wait()
+        os.close(master)
+
+
+def test_a_hung_up_editor_whose_exit_is_stuck_leaves_after_the_grace() -> None:
+    """The last resort behind every hang-up: whatever holds the orderly exit (seen:
+    Textual waiting on its output thread for a terminal that is gone), the process
+    ends with 128 + the signal once the grace has passed."""
+    stuck = (
+        "import threading\n"
+        "from tracker.ui.files.actions import _leave_anyway_after\n"
+        "_leave_anyway_after(0.2, 129)\n"
+        "threading.Event().wait()  # an exit that never finishes\n"
+    )
+    result = subprocess.run([sys.executable, "-c", stuck], timeout=20)
+    assert result.returncode == 129

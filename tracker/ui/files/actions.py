@@ -7,6 +7,8 @@ file error lands on the status line; unsaved edits are always asked about.
 from __future__ import annotations
 
 import contextlib
+import os
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -158,6 +160,7 @@ class FileActions(App[int]):
         # the song file itself is untouched either way.
         with contextlib.suppress(TrackerError):
             self.file.autosave()
+        _leave_anyway_after(HANG_UP_GRACE_SECONDS, 128 + signal_number)
         self.exit(128 + signal_number)
 
     def autosave(self) -> None:
@@ -258,3 +261,20 @@ def _path(values: dict[str, str]) -> Path:
     if not text:
         raise TrackerError("type a file name, e.g. songs/mysong.toml")
     return Path(text).expanduser()
+
+
+HANG_UP_GRACE_SECONDS = 10.0
+"""How long a hung-up editor may take to give the terminal back before it just leaves."""
+
+
+def _leave_anyway_after(seconds: float, code: int) -> None:
+    """End the process with `code` if the orderly exit has not ended it in `seconds`.
+
+    After a hang-up the terminal may be gone mid-write: Textual's shutdown was seen
+    waiting forever on its output thread, leaving an editor alive for hours that held
+    its song's lock. The edits are in the recovery file by now, and the player
+    silences itself when its parent goes, so leaving without the rest loses nothing.
+    """
+    timer = threading.Timer(seconds, os._exit, args=(code,))
+    timer.daemon = True
+    timer.start()
