@@ -44,6 +44,10 @@ The rules, as a musician meets them:
   instrument's program is not the channel's.
 - CC lanes send a CONTROL event at their line's start on the channel of the
   track's current instrument: the last instrument set in any of its columns.
+
+One module over the usual 400 lines on purpose: the effects share each voice's state
+(pitch, bend, retrigger, arpeggio) tick by tick, and split apart they would only pass
+that state back and forth; the rules above read as one.
 """
 
 from __future__ import annotations
