@@ -71,6 +71,7 @@ def run_app(path: Path | None, player_config: PlayerConfig | None = None) -> int
         return handle
 
     app = TrackerApp(song, path, start_player=start_player, keys=keys)
+    app.leave_anyway = True
     try:
         return run_guarded(app)
     finally:
