@@ -4,6 +4,7 @@ edits it holds. The other editor is a real live process, named in the lock."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -76,3 +77,29 @@ def test_save_as_takes_the_old_songs_autosave_away(tmp_path: Path) -> None:
     assert not recovery_path(path).exists()
     assert file.own == recovery_path(tmp_path / "final.toml")
     file.release()
+
+
+def test_a_touch_is_not_a_change_on_disk_but_new_contents_are(tmp_path: Path) -> None:
+    """A `touch`, a copy keeping the bytes or a backup tool moves the file's time: the
+    editor asked about (or reloaded) a song nobody had changed."""
+    path = tmp_path / "song.toml"
+    path.write_text(dumps(build_song(VERSE)), encoding="utf-8")
+    file, _ = editor(path)
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    assert not file.changed_on_disk()
+    path.write_text(dumps(build_song("D-4 01 .. ...\n--- .. .. ...")), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 9_000_000_000))
+    assert file.changed_on_disk()
+    assert not file.changed_on_disk()  # once
+
+
+def test_after_a_save_the_saved_file_is_what_the_editor_knows(tmp_path: Path) -> None:
+    path = tmp_path / "song.toml"
+    path.write_text(dumps(build_song(VERSE)), encoding="utf-8")
+    file, _ = editor(path)
+    play(file, 62)
+    file.save()
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    assert not file.changed_on_disk()

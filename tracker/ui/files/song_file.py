@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.errors import SongFormatError, TrackerError
-from tracker.files import entry_exists
+from tracker.files import entry_exists, read_regular
 from tracker.song.edit import Command
 from tracker.song.lock import Editor, SongLock, acquire
 from tracker.song.model import Song
@@ -32,6 +32,16 @@ from tracker.song.recovery import (
 from tracker.song.storage import load_song, save_song
 from tracker.text import visible
 from tracker.ui.session import Session
+
+
+def _contents(path: Path | None) -> bytes | None:
+    """The file's bytes, or None when there is no file to read (regular files only)."""
+    if path is None:
+        return None
+    try:
+        return read_regular(path)
+    except OSError:
+        return None
 
 
 def _mtime(path: Path | None) -> int | None:
@@ -62,7 +72,7 @@ class SongFile:
         """No file work here: `claim` locks the song and picks the autosave file."""
         self.session = session
         self.me = me or Editor.this()
-        self.known_mtime = _mtime(session.path)
+        self._note_disk(session.path)
         self.autosaved_revision = session.revision
         self.resolved = _resolved(session.path)
         """Where the song's path led when it was opened or saved (a symlink's target)."""
@@ -191,7 +201,7 @@ class SongFile:
         held = self._held_edits()
         new_place = self.session.path is None or _resolved(target) != _resolved(self.session.path)
         self.session.mark_saved(target)
-        self.known_mtime = _mtime(target)
+        self._note_disk(target)
         self.resolved = _resolved(target)
         problem = self._tidy(held)
         if new_place:
@@ -214,12 +224,23 @@ class SongFile:
 
     # The file on disk
 
+    def _note_disk(self, path: Path | None) -> None:
+        """Remember the file as we last read or wrote it: its time, and its bytes."""
+        self.known_mtime = _mtime(path)
+        self.known_bytes = _contents(path)
+
     def changed_on_disk(self) -> bool:
-        """True once when the file's modification time moved since we last read or wrote it."""
+        """True once when the file changed since we last read or wrote it. Its time moving
+        is not enough: a `touch`, a copy or a backup tool moves times without a change,
+        and asked (or reloaded, with no edits) for nothing."""
         now = _mtime(self.session.path)
         if now is None or now == self.known_mtime:
             return False
         self.known_mtime = now
+        contents = _contents(self.session.path)
+        if contents is not None and contents == self.known_bytes:
+            return False
+        self.known_bytes = contents
         return True
 
     def reload(self) -> Path | None:
@@ -239,7 +260,7 @@ class SongFile:
         command = self.session.reload(song)
         if kept is not None:
             self.kept.append(Kept(kept, command))
-        self.known_mtime = _mtime(path)
+        self._note_disk(path)
         self.resolved = _resolved(path)
         self.autosaved_revision = self.session.revision
         return kept
@@ -248,7 +269,7 @@ class SongFile:
         song = load_song(path)
         self.release()
         self.session.replace_song(song, path)
-        self.known_mtime = _mtime(path)
+        self._note_disk(path)
         self.resolved = _resolved(path)
         self.autosaved_revision = self.session.revision
         return song
