@@ -160,6 +160,15 @@ def rewrite_on_disk(song: Path) -> None:
     )
 
 
+def two_notes_autosaved(terminal: Terminal, song: Path) -> None:
+    """Open the song, type C-4 and D-4, and wait until the autosave holds them."""
+    start_tracker(terminal, str(song))
+    terminal.wait_for(song.name)
+    terminal.type_slowly("zx")
+    terminal.wait_for("D-4")
+    wait_for_autosave(song, ["C-4", "D-4"])
+
+
 def no_offer_at_start(workdir: Path, song: Path) -> None:
     """Start the editor on the song: it shows the song and offers no recovery file."""
     terminal = Terminal(workdir)
@@ -288,11 +297,7 @@ def test_save_as_leaves_no_autosave_behind_to_offer_later(tmp_path: Path) -> Non
     copy = tmp_path / "final.toml"
     terminal = Terminal(tmp_path)
     try:
-        start_tracker(terminal, str(song))
-        terminal.wait_for(song.name)
-        terminal.type_slowly("zx")
-        terminal.wait_for("D-4")
-        wait_for_autosave(song, ["C-4", "D-4"])
+        two_notes_autosaved(terminal, song)
         terminal.keys("F3")
         terminal.wait_for("Save as")
         terminal.keys("End", "C-u")
@@ -313,11 +318,7 @@ def test_quit_and_discard_then_a_restart_offers_nothing(tmp_path: Path) -> None:
     before = song.read_bytes()
     terminal = Terminal(tmp_path)
     try:
-        start_tracker(terminal, str(song))
-        terminal.wait_for(song.name)
-        terminal.type_slowly("zx")
-        terminal.wait_for("D-4")
-        wait_for_autosave(song, ["C-4", "D-4"])
+        two_notes_autosaved(terminal, song)
         terminal.keys("C-q")
         terminal.wait_for("unsaved changes")
         time.sleep(GRACE_S)  # the dialog shows no sign when its grace ends: wait it out
