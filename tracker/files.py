@@ -87,25 +87,34 @@ def check_target(path: str | Path) -> None:
 
 @contextlib.contextmanager
 def open_regular(path: str | Path) -> Iterator[BinaryIO]:
-    """Open a regular file for reading, refusing anything else without waiting on it.
-
-    The path is checked before opening (opening a device can do things: a tape
-    rewinds, a modem hangs up) and the open descriptor after (the file may have
-    been swapped in between). O_NONBLOCK keeps the open of a pipe from waiting.
-    """
-    check_target(path)
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    """Open a regular file for reading, refusing anything else without waiting on it
+    (see `_open_file_only`; opening a device can do things: a tape rewinds)."""
+    descriptor = _open_file_only(path, os.O_RDONLY)
     try:
-        kind = kind_of(os.fstat(descriptor).st_mode)
-        if kind is not None:
-            raise NotAFileError(path, kind)
-        os.set_blocking(descriptor, True)
         file = os.fdopen(descriptor, "rb")
     except BaseException:
         os.close(descriptor)
         raise
     with file:
         yield file
+
+
+def _open_file_only(path: str | Path, flags: int, mode: int = 0o666) -> int:
+    """A blocking descriptor on `path` opened with `flags`, only when it is a regular
+    file: checked before the open (opening a device can do things) and on the open
+    descriptor after (it may have been swapped in between); O_NONBLOCK keeps the
+    open of a pipe from waiting."""
+    check_target(path)
+    descriptor = os.open(path, flags | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC, mode)
+    try:
+        kind = kind_of(os.fstat(descriptor).st_mode)
+        if kind is not None:
+            raise NotAFileError(path, kind)
+        os.set_blocking(descriptor, True)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return descriptor
 
 
 def read_regular(path: str | Path, limit: int | None = None) -> bytes:
@@ -119,19 +128,13 @@ def open_log(path: Path, *, fresh: bool = False) -> int:
     refusing anything but a regular file: a pipe there would block the open, a
     device would be written to. The folder is made when missing."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    check_target(path)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
-    descriptor = os.open(path, flags, 0o644)
-    try:
-        kind = kind_of(os.fstat(descriptor).st_mode)
-        if kind is not None:
-            raise NotAFileError(path, kind)
-        if fresh:
+    descriptor = _open_file_only(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    if fresh:
+        try:
             os.ftruncate(descriptor, 0)
-        os.set_blocking(descriptor, True)
-    except BaseException:
-        os.close(descriptor)
-        raise
+        except BaseException:
+            os.close(descriptor)
+            raise
     return descriptor
 
 
