@@ -101,3 +101,15 @@ class TestReadOnlyDisk:
         result = tracker("new", read_only_disk / "song.toml")
         assert_refused(result, BAD_INPUT, "could not save", "the disk is read-only")
         assert list(read_only_disk.iterdir()) == []
+
+
+def test_a_typo_lists_every_command_the_help_lists(tmp_path: Path) -> None:
+    help_lines = tracker("--help", cwd=tmp_path).stdout.splitlines()
+    start = help_lines.index("  COMMAND") + 1
+    listed_in_help = {
+        line.split()[0] for line in help_lines[start:] if line.startswith("    ") and line[4] != " "
+    }
+    assert {"open", "render", "import-midi", "panic"} <= listed_in_help
+    result = tracker("frobnicate", cwd=tmp_path)
+    commands = result.stderr.split("commands: ", 1)[1].split(";", 1)[0].split(", ")
+    assert set(commands) == listed_in_help

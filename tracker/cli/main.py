@@ -9,6 +9,7 @@ reaches the terminal through `tracker.text.visible`: data, never terminal contro
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import io
 import os
@@ -55,14 +56,19 @@ class _VisibleOutput(io.TextIOBase):
         return self.out.isatty()
 
 
-def _with_default_command(argv: Sequence[str]) -> list[str]:
+def command_names(parser: argparse.ArgumentParser) -> frozenset[str]:
+    """The commands the parser knows: one list, the parser's own."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return frozenset(action.choices)
+    return frozenset()
+
+
+def _with_default_command(argv: Sequence[str], commands: frozenset[str]) -> list[str]:
     """`tracker SONG` means `tracker open SONG`."""
     args = list(argv)
     if not args:
         return ["open"]
-    commands = {
-        "open", "new", "check", "render", "export-midi", "import-midi", "play", "ports", "panic",
-    }  # fmt: skip
     if args[0] not in commands and not args[0].startswith("-"):
         if not (args[0].endswith(".toml") or os.path.exists(args[0])):
             # A typo'd command must not open an editor on a new song named after it.
@@ -78,7 +84,9 @@ def _with_default_command(argv: Sequence[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(_with_default_command(sys.argv[1:] if argv is None else argv))
+        args = parser.parse_args(
+            _with_default_command(sys.argv[1:] if argv is None else argv, command_names(parser))
+        )
         if args.draws:
             return int(args.handler(args))
         with contextlib.redirect_stdout(_VisibleOutput(sys.stdout)):
