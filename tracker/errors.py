@@ -108,6 +108,12 @@ class AudioError(TrackerError):
     title = "Audio error"
 
 
+class ListenError(TrackerError):
+    """The listening server could not start (the port is taken, the host is not ours)."""
+
+    title = "Listen"
+
+
 class SaveError(TrackerError):
     """A song could not be written; the file on disk is left as it was."""
 
