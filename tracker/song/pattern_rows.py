@@ -81,8 +81,8 @@ class PatternReader(FeelReader):
             pattern_tracks.append(PatternTrack(columns=columns, cc=cc))
         for index, loop in self._loops(table, keys, len(tracks), lines).items():
             pattern_tracks[index].loop = loop
-        key, scale = self.key_and_scale(table, keys)
-        return Pattern(lines=lines, tracks=pattern_tracks, key=key, scale=scale)
+        tonic, scale = self.key_and_scale(table, keys)
+        return Pattern(lines=lines, tracks=pattern_tracks, key=tonic, scale=scale)
 
     def _loops(self, table: Raw, keys: KeyPath, tracks: int, lines: int) -> dict[int, int]:
         """`loops = { 3 = 12 }`: track 3 (counting from 1) plays its first 12 lines over
