@@ -60,8 +60,10 @@ class Event(NamedTuple):
     bpm: float = 0.0
 
     @property
-    def sort_key(self) -> tuple[int, int, int, int]:
-        return (self.tick, int(self.kind), self.track, self.column)
+    def sort_key(self) -> tuple[float, int, int, int]:
+        """Play order: time first (a groove or humanise can move a track's tick past
+        another's), then Kind at one instant (engine/emitter.py sorts the same way)."""
+        return (self.time, int(self.kind), self.track, self.column)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +85,7 @@ class LineMark:
 @dataclass
 class Timeline:
     events: list[Event] = field(default_factory=list)
-    """Sorted by Event.sort_key."""
+    """Sorted by Event.sort_key (time, then kind)."""
     lines: list[LineMark] = field(default_factory=list)
     """One mark per line played, in play order."""
     duration: float = 0.0
