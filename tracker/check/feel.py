@@ -1,0 +1,99 @@
+"""What `tracker check` says about a song's feel: its key and scale, seed,
+grooves, humanise, chance and conditions, and the tracks that loop at their own
+length. Lines of plain text; only the CLI prints them."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from tracker.song.grooves import PRESETS, named
+from tracker.song.model import Song
+
+
+def describe_feel(song: Song) -> list[tuple[str, str]]:
+    """(label, text) rows for the feel the song uses; nothing for what it leaves at default."""
+    rows: list[tuple[str, str]] = []
+    key = _key_text(song)
+    if key:
+        rows.append(("key", key))
+    variation = _variation_text(song)
+    if song.seed or "chance" in variation or not song.humanise.is_off:
+        rows.append(("seed", f"{song.seed} (render or export-midi --seed N plays another)"))
+    groove = _groove_text(song)
+    if groove:
+        rows.append(("groove", groove))
+    if not song.humanise.is_off:
+        h = song.humanise
+        rows.append(
+            (
+                "humanise",
+                f"velocity +-{h.velocity}, starts up to {h.timing:g} tick late (seeded)",
+            )
+        )
+    if variation:
+        rows.append(("variation", variation))
+    for text in _loop_texts(song):
+        rows.append(("polymeter", text))
+    return rows
+
+
+def _key_text(song: Song) -> str:
+    parts = []
+    if song.scale != "chromatic" or song.key != "C":
+        parts.append(f"{song.key} {song.scale}")
+    for name, pattern in song.patterns.items():
+        if pattern.key is not None or pattern.scale is not None:
+            key = pattern.key or song.key
+            scale = pattern.scale or song.scale
+            parts.append(f"pattern {name} in {key} {scale}")
+    return "; ".join(parts)
+
+
+def _groove_text(song: Song) -> str:
+    parts = []
+    if song.groove is not None:
+        parts.append(f"{song.groove} {_delays(song, song.groove)} on every track")
+    elif song.swing:
+        parts.append(f"swing {song.swing:g} on every track")
+    for track in song.tracks:
+        if track.groove is not None:
+            parts.append(f"{track.name}: {track.groove} {_delays(song, track.groove)}")
+    return "; ".join(parts)
+
+
+def _delays(song: Song, name: str) -> str:
+    delays = named(song, name) or ()
+    source = "preset" if name in PRESETS and name not in song.grooves else "the song's"
+    shown = " ".join(f"{d:g}" for d in delays[:16])
+    return f"({source}, {len(delays)} lines: {shown})"
+
+
+def _variation_text(song: Song) -> str:
+    count: Counter[str] = Counter()
+    where: dict[str, set[str]] = {"Y": set(), "I": set()}
+    for name, pattern in song.patterns.items():
+        for part in pattern.tracks:
+            for column in part.columns:
+                for cell in column:
+                    for effect in cell.effects:
+                        if effect is not None and effect.command.upper() in where:
+                            letter = effect.command.upper()
+                            count[letter] += 1
+                            where[letter].add(name)
+    parts = []
+    if count["Y"]:
+        parts.append(f"{count['Y']} chance (Yxx) in patterns {', '.join(sorted(where['Y']))}")
+    if count["I"]:
+        parts.append(f"{count['I']} conditions (Ixy) in patterns {', '.join(sorted(where['I']))}")
+    return "; ".join(parts)
+
+
+def _loop_texts(song: Song) -> list[str]:
+    texts = []
+    for name, pattern in song.patterns.items():
+        for track, part in zip(song.tracks, pattern.tracks, strict=False):
+            if part.loop is not None and part.loop < pattern.lines:
+                texts.append(
+                    f"pattern {name}: {track.name} loops {part.loop} of {pattern.lines} lines"
+                )
+    return texts
