@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 
 from tracker.song.grooves import PRESETS, named
-from tracker.song.model import Song
+from tracker.song.model import Song, is_pitch
 
 
 def describe_feel(song: Song) -> list[tuple[str, str]]:
@@ -16,12 +16,13 @@ def describe_feel(song: Song) -> list[tuple[str, str]]:
     key = _key_text(song)
     if key:
         rows.append(("key", key))
+    chords = _chord_text(song)
+    if chords:
+        rows.append(("chords", chords))
     variation = _variation_text(song)
     if song.seed or "chance" in variation or not song.humanise.is_off:
         rows.append(("seed", f"{song.seed} (render or export-midi --seed N plays another)"))
-    groove = _groove_text(song)
-    if groove:
-        rows.append(("groove", groove))
+    rows += [("groove", text) for text in _groove_texts(song)]
     if not song.humanise.is_off:
         h = song.humanise
         rows.append(
@@ -49,16 +50,16 @@ def _key_text(song: Song) -> str:
     return "; ".join(parts)
 
 
-def _groove_text(song: Song) -> str:
-    parts = []
+def _groove_texts(song: Song) -> list[str]:
+    own = [track for track in song.tracks if track.groove is not None]
+    rest = "every track" if not own else "the other tracks"
+    texts = []
     if song.groove is not None:
-        parts.append(f"{song.groove} {_delays(song, song.groove)} on every track")
-    elif song.swing:
-        parts.append(f"swing {song.swing:g} on every track")
-    for track in song.tracks:
-        if track.groove is not None:
-            parts.append(f"{track.name}: {track.groove} {_delays(song, track.groove)}")
-    return "; ".join(parts)
+        texts.append(f"{song.groove} {_delays(song, song.groove)} on {rest}")
+    elif song.swing and own:
+        texts.append(f"swing {song.swing:g} on {rest}")
+    texts += [f"{track.name}: {track.groove} {_delays(song, track.groove)}" for track in own]
+    return texts
 
 
 def _delays(song: Song, name: str) -> str:
@@ -66,6 +67,23 @@ def _delays(song: Song, name: str) -> str:
     source = "preset" if name in PRESETS and name not in song.grooves else "the song's"
     shown = " ".join(f"{d:g}" for d in delays[:16])
     return f"({source}, {len(delays)} lines: {shown})"
+
+
+def _chord_text(song: Song) -> str:
+    """Tracks striking two or more notes on one line: the chords typed in."""
+    parts = []
+    for t, track in enumerate(song.tracks):
+        sizes: Counter[int] = Counter()
+        for pattern in song.patterns.values():
+            part = pattern.tracks[t]
+            for line in range(pattern.lines):
+                struck = sum(1 for column in part.columns if is_pitch(column[line].note))
+                if struck >= 2:
+                    sizes[struck] += 1
+        if sizes:
+            shapes = ", ".join(f"{count} {size}-note chords" for size, count in sorted(sizes.items()))
+            parts.append(f"{track.name} ({shapes})")
+    return "; ".join(parts)
 
 
 def _variation_text(song: Song) -> str:
