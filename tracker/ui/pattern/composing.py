@@ -45,7 +45,6 @@ class ComposingView(PatternView):
     """Offered in the rhythm dialog: hits, steps, rotation."""
     clock: Callable[[], float] = time.monotonic
     """For the growth question's first half second (tests pass a fake clock)."""
-    _chord_shown = ""
 
     # Hooks the PatternEditor fills in
 
@@ -78,10 +77,9 @@ class ComposingView(PatternView):
 
     def _go(self, cursor: Cursor, *, extend: bool = False) -> None:
         """A move that lands on another chord (or off one) tells the status line."""
+        before = self.chord_name()
         super()._go(cursor, extend=extend)
-        name = self.chord_name()
-        if name != self._chord_shown:
-            self._chord_shown = name
+        if self.chord_name() != before:
             self.settings_changed()
 
     # Piano keys under the scale lock
@@ -166,7 +164,6 @@ class ComposingView(PatternView):
             self.say(error.message)
             return
         if self._edit(Revoice(self.pattern_name, c.line, c.track, tuple(voiced), label), spot=c):
-            self._chord_shown = self.chord_name()
             self.say(label)
 
     def action_invert(self, direction: int) -> None:
