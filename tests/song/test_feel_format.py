@@ -110,3 +110,12 @@ def test_a_bad_value_is_placed_and_explained(old: str, new: str, place: str, mes
     assert old in FEEL
     with pytest.raises(SongFormatError, match=f"^song.toml:{place}: .*{message}"):
         loads(FEEL.replace(old, new, 1), "song.toml")
+
+
+def test_a_loop_no_shorter_than_its_pattern_is_not_written() -> None:
+    song = loads(FEEL)
+    song.patterns["00"].tracks[1].loop = 4
+    assert "loops" not in dumps(song)
+    song.patterns["00"].tracks[1].loop = 9  # the pattern was shortened under it
+    assert "loops" not in dumps(song)
+    assert loads(dumps(song)).patterns["00"].tracks[1].loop is None

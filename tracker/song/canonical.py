@@ -92,7 +92,12 @@ def _pattern_feel_lines(pattern: Pattern) -> list[str]:
         lines.append(f"key = {_string(pattern.key)}")
     if pattern.scale is not None:
         lines.append(f"scale = {_string(pattern.scale)}")
-    loops = [f"{t + 1} = {part.loop}" for t, part in enumerate(pattern.tracks) if part.loop]
+    # A loop as long as the pattern (or longer: the pattern was shortened) is no loop.
+    loops = [
+        f"{t + 1} = {part.loop}"
+        for t, part in enumerate(pattern.tracks)
+        if part.loop is not None and part.loop < pattern.lines
+    ]
     if loops:
         lines.append(f"loops = {{ {', '.join(loops)} }}")
     return lines
