@@ -7,7 +7,7 @@ from pathlib import Path
 
 import mido
 
-from tests.cli.test_render import chancy_song, tracker
+from tests.cli.test_render import HAT_LINES, chancy_song, hats_song, tracker
 from tracker.song.model import Cell
 from tracker.song.storage import save_song
 
@@ -59,3 +59,13 @@ def test_seed_exports_another_roll(tmp_path: Path) -> None:
     assert export(saved_with_78, tmp_path / "78.mid") == rolled
     export(song_path, tmp_path / "77.mid")
     assert notes_of(tmp_path / "rolled.mid", "Dice") != notes_of(tmp_path / "77.mid", "Dice")
+
+
+def test_a_looping_track_lands_in_the_export_where_the_expansion_says(tmp_path: Path) -> None:
+    song_path = tmp_path / "hats.toml"
+    save_song(hats_song(), song_path)
+    export(song_path, tmp_path / "hats.mid")
+    ticks_per_line = mido.MidiFile(tmp_path / "hats.mid").ticks_per_beat // 4
+    assert notes_of(tmp_path / "hats.mid", "Hats") == [
+        (line * ticks_per_line, 42, 0x70) for line in HAT_LINES
+    ]

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.audio import RATE, onsets, read_wav
 from tests.support.builders import build_song
 from tracker.song.model import Cell, Effect, Humanise, Instrument, PatternTrack, Song, Track
 from tracker.song.storage import save_song
@@ -84,3 +85,34 @@ def test_seed_renders_another_roll_without_touching_the_file(tmp_path: Path) -> 
     saved_with_78 = tmp_path / "dice78.toml"
     save_song(chancy_song(seed=78), saved_with_78)
     assert render(saved_with_78, tmp_path / "78") == rolled
+
+
+HATS_LOOP = 12
+HAT_LINES = [0, 12, 16, 28]
+"""Where a hi-hat on line 0 of a 12-line loop sounds over two passes of a 16-line pattern."""
+
+
+def hats_song() -> Song:
+    """A closed hi-hat on line 0 of a track looping 12 lines of a 16-line pattern, twice,
+    at 240 bpm: a line is 1/16 s."""
+    rows = "\n".join(["F#2 01 70 ..."] + ["--- .. .. ..."] * 15)
+    song = build_song(
+        rows,
+        tracks=[Track("Hats")],
+        instruments={1: Instrument("Drum kit", bank=128, channel=10)},
+        order=["00", "00"],
+        bpm=240,
+    )
+    song.patterns["00"].tracks[0].loop = HATS_LOOP
+    return song
+
+
+def test_a_looping_track_sounds_in_the_bounce_where_the_expansion_says(tmp_path: Path) -> None:
+    song_path = tmp_path / "hats.toml"
+    save_song(hats_song(), song_path)
+    render(song_path, tmp_path / "out")
+    heard = onsets(read_wav(tmp_path / "out" / "mix.wav"))
+    line = RATE / 16
+    assert len(heard) == len(HAT_LINES), heard
+    for frame, expected in zip(heard, HAT_LINES, strict=True):
+        assert abs(frame - expected * line) < 0.1 * line, (frame, expected)
