@@ -173,3 +173,12 @@ def test_an_unknown_symbol_is_refused_with_what_was_expected(symbol: str, says: 
 def test_a_chord_past_the_top_of_midi_is_refused() -> None:
     with pytest.raises(EditError, match="above G-9"):
         parse_chord("C13").notes(120)
+
+
+def test_a_bass_outside_the_chord_stays_under_every_voicing() -> None:
+    notes = parse_chord("F#maj9/A").notes(54)  # A2, then F#3 A#3 C#4 F4 G#4
+    for _ in range(4):
+        _, notes = next_voicing(notes)
+        assert notes[0] % 12 == pitch_class("A") and notes[0] == min(notes)
+        found = name_notes(notes)
+        assert found is not None and found.name == "F#maj9/A"

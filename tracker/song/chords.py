@@ -239,9 +239,18 @@ def voicings(notes: Sequence[int]) -> list[tuple[str, list[int]]]:
 
 def next_voicing(notes: Sequence[int]) -> tuple[str, list[int]]:
     """The voicing after the one the notes are in (close after the last, or after a
-    voicing of the musician's own)."""
+    voicing of the musician's own). A bass outside the chord (the A of F#maj9/A) stays
+    the lowest note; the chord above it is revoiced."""
     if len(notes) < 2:
         raise EditError("there is no chord under the cursor (two notes or more on the line)")
+    chord = name_notes(notes)
+    if chord is not None and chord.bass is not None and chord.bass not in chord.pitch_classes:
+        bass, *upper = sorted(notes)
+        name, voiced = next_voicing(upper)
+        while bass >= voiced[0]:
+            bass -= 12
+        _check_range([bass], f"the {name} voicing")
+        return name, [bass, *voiced]
     found = voicings(notes)
     current = sorted(notes)
     index = next((i for i, (_, v) in enumerate(found) if v == current), -1)
