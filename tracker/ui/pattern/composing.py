@@ -13,6 +13,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from tracker.errors import EditError
 from tracker.song.chords import invert, name_notes, next_voicing, parse_chord
@@ -132,10 +133,8 @@ class ComposingView(PatternView):
         except EditError as error:
             self.say(error.message)
             return
-        command = WriteChord(
-            self.pattern_name, c.line, c.track, first, tuple(notes), self.instrument, volume,
-            f"Chord {chord.name}",
-        )  # fmt: skip
+        place = (self.pattern_name, c.line, c.track, first)
+        command = WriteChord(*place, tuple(notes), self.instrument, volume, f"Chord {chord.name}")
         if needed == track.notes:
             self._edit(command, spot=c)
             return
@@ -217,10 +216,7 @@ class ComposingView(PatternView):
         """Without a selection, the rhythm fills one cycle of the cursor's column."""
         block = self.model.block()
         last = min(self.pattern.lines, block.start_line + steps) - 1
-        return Selection(
-            block.pattern, block.start_line, last, block.start_track, block.start_column,
-            block.end_track, block.end_column,
-        )  # fmt: skip
+        return replace(block, end_line=last)
 
     def action_thin(self) -> None:
         block = self.selection or self.model.whole_track()
