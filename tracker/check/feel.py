@@ -51,14 +51,14 @@ def _key_text(song: Song) -> str:
 
 
 def _groove_texts(song: Song) -> list[str]:
-    own = [track for track in song.tracks if track.groove is not None]
+    own = [(track.name, track.groove) for track in song.tracks if track.groove is not None]
     rest = "every track" if not own else "the other tracks"
     texts = []
     if song.groove is not None:
         texts.append(f"{song.groove} {_delays(song, song.groove)} on {rest}")
     elif song.swing and own:
         texts.append(f"swing {song.swing:g} on {rest}")
-    texts += [f"{track.name}: {track.groove} {_delays(song, track.groove)}" for track in own]
+    texts += [f"{name}: {groove} {_delays(song, groove)}" for name, groove in own]
     return texts
 
 
@@ -81,7 +81,9 @@ def _chord_text(song: Song) -> str:
                 if struck >= 2:
                     sizes[struck] += 1
         if sizes:
-            shapes = ", ".join(f"{count} {size}-note chords" for size, count in sorted(sizes.items()))
+            shapes = ", ".join(
+                f"{count} {size}-note chords" for size, count in sorted(sizes.items())
+            )
             parts.append(f"{track.name} ({shapes})")
     return "; ".join(parts)
 
