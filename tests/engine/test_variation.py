@@ -9,7 +9,7 @@ from tests.engine import note_ons
 from tests.support.builders import build_song
 from tracker.engine.events import Kind, Timeline
 from tracker.engine.timeline import compile_song
-from tracker.song.model import Cell, Effect, Song
+from tracker.song.model import Cell, Effect, Humanise, Song
 
 ONE_LINE = "C-4 01 .. {fx}"
 
@@ -111,3 +111,12 @@ def test_each_loop_of_a_range_plays_the_next_passes() -> None:
         for loop in range(7)
     ]
     assert heard == [True, False, False, True, False, False, True]
+
+
+def test_a_timeline_says_whether_it_varies_by_pass() -> None:
+    # A looping player compiles each loop afresh only for a song that does.
+    assert not compile_song(build_song("C-4 01 .. ...")).varies
+    assert compile_song(build_song("C-4 01 .. I12")).varies
+    humanised = build_song("C-4 01 .. ...")
+    humanised.humanise = Humanise(velocity=4)
+    assert compile_song(humanised).varies

@@ -95,6 +95,9 @@ class Timeline:
     held: list[tuple[int, int, int, int]] = field(default_factory=list)
     """Compiled from mid-song: the notes sounding at the start, struck on an earlier
     line, as (track, column, channel, note). Not in `events`, which start clean."""
+    varies: bool = False
+    """What plays depends on the pass (a Y or I, or humanise: engine/variation.py): a
+    looping player compiles each loop afresh."""
     held_offs: list[Event] = field(default_factory=list)
     """Where those notes would end, as note-offs: a player swapping in an edited
     song mid-note keeps them ringing and sends these."""

@@ -72,6 +72,11 @@ class Score:
     def lines(self, name: str) -> list[LineData]:
         return self._patterns[name]
 
+    @property
+    def gated(self) -> bool:
+        """Some line holds a Y or I: what plays depends on the pass."""
+        return any(line.gated for lines in self._patterns.values() for line in lines)
+
 
 def index_pattern(song: Song, name: str, pattern: Pattern) -> list[LineData]:
     count = pattern.lines

@@ -183,6 +183,7 @@ def compile_in_steps(
             end_beat=end_beat,
             end_tick=tick,
             held=held,
+            varies=score.gated or humaniser is not None,
             held_offs=sorted(em.held_offs, key=lambda e: e.sort_key),
         )
     finally:

@@ -15,7 +15,6 @@ one pass; a looping player counts each loop of its range as more passes
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from hashlib import blake2b
 
@@ -83,20 +82,6 @@ def passes_per_run(
     return passes.counts
 
 
-def varies(song: Song) -> bool:
-    """True when what plays depends on the pass: a Y or I effect, or humanise."""
-    if not song.humanise.is_off:
-        return True
-    return any(
-        effect is not None and effect.command.upper() in "YI"
-        for pattern in song.patterns.values()
-        for part in pattern.tracks
-        for column in part.columns
-        for cell in column
-        for effect in cell.effects
-    )
-
-
 def gated(data: LineData, seed: int, pattern: str, line: int, pass_number: int) -> LineData:
     """The line as this pass plays it: cells whose Y or I says no are left out."""
     cells = tuple(
@@ -113,8 +98,3 @@ def _plays(effects: dict[str, int], seed: int, where: tuple[object, ...], pass_n
         return False
     condition = effects.get("I")
     return condition is None or condition_plays(condition, pass_number)
-
-
-def lines_with_gates(data: list[LineData]) -> Iterator[int]:
-    """Indexes of the lines holding a Y or I (score.py marks them)."""
-    return (i for i, line in enumerate(data) if line.gated)

@@ -12,7 +12,6 @@ from operator import attrgetter
 from tracker.engine.clock import NS_PER_S
 from tracker.engine.events import LineMark, Timeline
 from tracker.engine.routing import audible_tracks
-from tracker.engine.variation import varies
 from tracker.player.ahead import (
     AHEAD,
     AHEAD_OF_EDIT,
@@ -169,12 +168,13 @@ class Edits(Inputs):
 
     def repeat(self, song: Song, more: int = 0) -> int:
         """The loops played before, for a compile's RangeKey: 0 for a song whose notes
-        are the same on every pass, so its compiles are shared by every loop."""
-        known, answer = self.varies_for
-        if known is not song:
-            answer = varies(song)
-            self.varies_for = (song, answer)
-        return self.loops + more if answer else 0
+        are the same on every pass (its playing timeline says so), so its compiles are
+        shared by every loop. Asking the timeline, not the song: a look through every
+        cell would take milliseconds the timing loop does not have."""
+        timeline = self.timeline
+        if song is self.song and timeline is not None and not timeline.varies:
+            return 0
+        return self.loops + more
 
     def range_after_cue(self, order: int) -> Play:
         """What plays once the cued entry starts: a looped pattern or range moves its

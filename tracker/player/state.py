@@ -104,8 +104,6 @@ class TransportState:
         self.keep_at_swap = True
         """Held notes ring on through the next edit swap (not when routes changed)."""
         self.loops = 0
-        self.varies_for: tuple[Song | None, bool] = (None, False)
-        """The last song asked whether its notes vary by pass, and the answer."""
         """How many times the range has looped since Play or a cue: each loop plays
         its patterns' next passes (engine/variation.py)."""
         self.cache: dict[RangeKey, Timeline] = {}
