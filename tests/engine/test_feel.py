@@ -12,7 +12,7 @@ from tests.support.builders import build_song
 from tracker.engine.events import Kind
 from tracker.engine.timeline import compile_song
 from tracker.song.grooves import PRESETS
-from tracker.song.model import Humanise, Track
+from tracker.song.model import Groove, Humanise, Track
 
 LINE = 0.125
 """One line at 120 bpm, 4 lines per beat."""
@@ -32,7 +32,7 @@ def starts(song_text: str = FOUR, **settings: object) -> list[tuple[float, int]]
 
 
 def test_a_groove_delays_each_line_by_its_template_repeating() -> None:
-    heard = starts(groove="mine", grooves={"mine": (0.0, 0.5, 0.25)})
+    heard = starts(groove="mine", grooves={"mine": Groove((0.0, 0.5, 0.25))})
     lines_late = {note: round(time / LINE - index, 6) for index, (time, note) in _by_line(heard)}
     assert lines_late == {60: 0.0, 62: 0.5, 64: 0.25, 65: 0.0, 48: 0.0, 50: 0.5, 52: 0.25, 53: 0.0}
 
@@ -64,7 +64,7 @@ def test_events_stay_in_time_order_when_tracks_have_different_grooves() -> None:
         """,
         tracks=[Track("Late", groove="late"), Track("Straight")],
     )
-    song.grooves = {"late": (0.0, 0.9)}
+    song.grooves = {"late": Groove((0.0, 0.9))}
     timeline = compile_song(song)
     times = [e.time for e in timeline.events]
     assert times == sorted(times)
@@ -75,7 +75,7 @@ def test_events_stay_in_time_order_when_tracks_have_different_grooves() -> None:
 def test_swing_is_the_two_line_groove_it_always_was() -> None:
     swung = compile_song(build_song(FOUR, swing=0.3))
     as_groove = build_song(FOUR)
-    as_groove.grooves = {"same": (0.0, 0.15)}
+    as_groove.grooves = {"same": Groove((0.0, 0.15))}
     as_groove.groove = "same"
     assert [(e.time, e.beat) for e in swung.events] == [
         (e.time, e.beat) for e in compile_song(as_groove).events
@@ -128,3 +128,8 @@ def test_humanise_off_leaves_the_song_exact() -> None:
         (3 * LINE, 65),
         (3 * LINE, 53),
     ]
+
+
+def test_a_groove_in_ticks_delays_each_line_by_so_many_ticks() -> None:
+    heard = starts(groove="ticks", grooves={"ticks": Groove((0.0, 3.0), in_ticks=True)})
+    assert dict((n, t) for t, n in heard)[62] == pytest.approx(LINE * 1.5)  # 3 of 6 ticks

@@ -7,7 +7,7 @@ import pytest
 
 from tracker.errors import SongFormatError
 from tracker.song.fileformat import dumps, loads
-from tracker.song.model import Humanise
+from tracker.song.model import Groove, Humanise
 
 # In the canonical layout: saving it must not change a byte.
 FEEL = '''\
@@ -26,6 +26,7 @@ order = ["00"]
 
 [grooves]
 laid = [0.0, 0.1, 0.05, 0.2]
+ticked = { ticks = [0, 2] }
 
 [instruments.01]
 name = "Piano"
@@ -60,7 +61,10 @@ C-4 01 .. Y80 | C-4 01 .. I14
 def test_the_feel_reads_as_written() -> None:
     song = loads(FEEL)
     assert (song.key, song.scale, song.seed) == ("A#", "dorian", 4242)
-    assert song.groove == "laid" and song.grooves == {"laid": (0.0, 0.1, 0.05, 0.2)}
+    assert song.groove == "laid" and song.grooves == {
+        "laid": Groove((0.0, 0.1, 0.05, 0.2)),
+        "ticked": Groove((0.0, 2.0), in_ticks=True),
+    }
     assert song.humanise == Humanise(velocity=6, timing=0.25)
     assert [t.groove for t in song.tracks] == [None, "swing-62"]
     pattern = song.patterns["00"]
@@ -97,12 +101,13 @@ def test_a_flat_key_is_written_as_its_sharp() -> None:
         ('groove = "laid"', 'groove = "lazy"', "10:10", 'no groove "lazy"'),
         ("laid = [0.0, 0.1", "laid = [0.0, 1.5", "15:8", "delay 2 is 1.5"),
         ("laid = [0.0, 0.1, 0.05, 0.2]", 'laid = "late"', "15:8", "should be a list of delays"),
+        ("ticks = [0, 2]", "ticks = [0, 6]", "16:10", "delay 2 is 6 .expected ticks, 0 to 5.4"),
         ("velocity = 6", "velocity = 99", "11:1", "velocity = 99 is out of range"),
         ("velocity = 6", "loudness = 6", "11:1", 'unknown key "loudness" in humanise'),
-        ('groove = "swing-62"', 'groove = "swing-63"', "31:10", 'no groove "swing-63"'),
-        ("loops = { 2 = 3 }", "loops = { 2 = 5 }", "37:1", "loop 1 to 4 lines"),
-        ("loops = { 2 = 3 }", "loops = { 3 = 2 }", "37:1", '"3" should be a track number'),
-        ('scale = "minor-pentatonic"', 'scale = "pentatonic"', "36:9", "unknown scale"),
+        ('groove = "swing-62"', 'groove = "swing-63"', "32:10", 'no groove "swing-63"'),
+        ("loops = { 2 = 3 }", "loops = { 2 = 5 }", "38:1", "loop 1 to 4 lines"),
+        ("loops = { 2 = 3 }", "loops = { 3 = 2 }", "38:1", '"3" should be a track number'),
+        ('scale = "minor-pentatonic"', 'scale = "pentatonic"', "37:9", "unknown scale"),
         ("swing = 0.0", "swing = 0.5", "10:1", "both swing = 0.5 and a groove"),
     ],
 )

@@ -63,10 +63,12 @@ def _groove_texts(song: Song) -> list[str]:
 
 
 def _delays(song: Song, name: str) -> str:
-    delays = named(song, name) or ()
+    groove = named(song, name)
+    delays = groove.delays if groove is not None else ()
     source = "preset" if name in PRESETS and name not in song.grooves else "the song's"
+    unit = " ticks" if groove is not None and groove.in_ticks else ""
     shown = " ".join(f"{d:g}" for d in delays[:16])
-    return f"({source}, {len(delays)} lines: {shown})"
+    return f"({source}, {len(delays)} lines: {shown}{unit})"
 
 
 def _chord_text(song: Song) -> str:

@@ -13,17 +13,20 @@ from fractions import Fraction
 from tracker.engine.tempo import TempoMap, exact, swing_delay
 from tracker.engine.variation import draw
 from tracker.song.grooves import named
+from tracker.song.limits import GROOVE_DELAY_RANGE
 from tracker.song.model import Humanise, Song
 
 ExactGroove = tuple[Fraction, ...]
 
+MAX_DELAY = exact(GROOVE_DELAY_RANGE[1])
 HUMANISE_STEPS = 1024
 """A humanised start lands on one of this many places between its tick and the next."""
 
 
 def exact_grooves(song: Song) -> list[ExactGroove | None]:
-    """Each track's groove as exact delays (None: straight). Tracks that follow the
-    song's groove share one tuple, so `shifts` can tell a line all tracks agree on."""
+    """Each track's groove as exact fractions of a line (None: straight). Tracks that
+    follow the song's groove share one tuple, so `LineShifts` can tell a line all tracks
+    agree on."""
     default: ExactGroove | None = None
     if song.groove is not None:
         default = _exact(song, song.groove)
@@ -35,8 +38,13 @@ def exact_grooves(song: Song) -> list[ExactGroove | None]:
 
 
 def _exact(song: Song, name: str) -> ExactGroove | None:
-    delays = named(song, name)
-    return None if delays is None else tuple(exact(d) for d in delays)
+    """A groove's delays as written, in lines; never past MAX_DELAY (a tick groove
+    from before `tpl` was lowered), where a line's ticks would run out of room."""
+    groove = named(song, name)
+    if groove is None:
+        return None
+    per = song.tpl if groove.in_ticks else 1
+    return tuple(min(exact(d) / per, MAX_DELAY) for d in groove.delays)
 
 
 def all_delays(grooves: list[ExactGroove | None]) -> set[Fraction]:

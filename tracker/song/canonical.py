@@ -7,6 +7,7 @@ not survive a save: the file is rewritten from the song, not patched. Layout:
     format, title, bpm, lpb, tpl, swing, then only when not their defaults: key,
     scale, seed, groove, humanise (an inline table); soundfont (only when set), order
     [grooves]         the song's own groove templates, when it has any: name = [delays]
+                      (fractions of a line) or name = { ticks = [delays] }
     [instruments.NN]  (two hex digits, in number order) name; soundfont unless
                       it is a device without one; program for soundfont
                       instruments (for devices only when not 0); bank, device,
@@ -23,7 +24,7 @@ from __future__ import annotations
 import re
 
 from tracker.errors import SongFormatError
-from tracker.song.model import FORMAT_VERSION, Instrument, Pattern, Song, Track
+from tracker.song.model import FORMAT_VERSION, Groove, Instrument, Pattern, Song, Track
 from tracker.song.notation import format_row
 
 _DEFAULT_INSTRUMENT = Instrument(name="")
@@ -47,10 +48,7 @@ def dumps(song: Song) -> str:
     out.append(f"order = [{', '.join(_string(name) for name in song.order)}]")
     if song.grooves:
         out += ["", "[grooves]"]
-        out += [
-            f"{_key(name)} = [{', '.join(_float(d) for d in delays)}]"
-            for name, delays in song.grooves.items()
-        ]
+        out += [f"{_key(name)} = {_groove(groove)}" for name, groove in song.grooves.items()]
     for number in sorted(song.instruments):
         out += ["", f"[instruments.{number:02X}]", *_instrument_lines(song.instruments[number])]
     for track in song.tracks:
@@ -62,6 +60,14 @@ def dumps(song: Song) -> str:
         out += _rows(song.tracks, pattern)
         out.append('"""')
     return "\n".join(out) + "\n"
+
+
+def _groove(groove: Groove) -> str:
+    """[fractions of a line], or { ticks = [ticks] } as written."""
+    if groove.in_ticks:
+        ticks = ", ".join(str(int(d)) if d.is_integer() else _float(d) for d in groove.delays)
+        return f"{{ ticks = [{ticks}] }}"
+    return f"[{', '.join(_float(d) for d in groove.delays)}]"
 
 
 def _feel_lines(song: Song) -> list[str]:

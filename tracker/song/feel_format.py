@@ -15,7 +15,7 @@ from tracker.song.limits import (
     MAX_NAME_LENGTH,
     SEED_RANGE,
 )
-from tracker.song.model import Humanise, Song, Track
+from tracker.song.model import Groove, Humanise, Song, Track
 from tracker.song.scales import SCALES, key_name
 from tracker.toml_locator import KeyPath
 from tracker.tomlfile import Raw, TomlFile, describe, did_you_mean
@@ -36,7 +36,7 @@ class FeelReader(TomlFile):
         song.key = key or Song.key
         song.scale = scale or Song.scale
         song.seed = self.integer(raw, (), "seed", SEED_RANGE, 0)
-        song.grooves = self._grooves(raw)
+        song.grooves = self._grooves(raw, song.tpl)
         song.humanise = self._humanise(raw)
         song.groove = self.groove_name(raw, (), song)
         if song.groove is not None and song.swing:
@@ -80,9 +80,9 @@ class FeelReader(TomlFile):
         for index, (table, track) in enumerate(zip(entries, tracks, strict=True)):
             track.groove = self.groove_name(table, ("tracks", index), song)
 
-    def _grooves(self, raw: Raw) -> dict[str, grooves.Groove]:
+    def _grooves(self, raw: Raw, tpl: int) -> dict[str, Groove]:
         table = self.table(raw, (), "grooves")
-        result: dict[str, grooves.Groove] = {}
+        result: dict[str, Groove] = {}
         for name, value in table.items():
             keys: KeyPath = ("grooves", name)
             if not name.strip() or len(name) > MAX_NAME_LENGTH or not name.isprintable():
@@ -90,19 +90,21 @@ class FeelReader(TomlFile):
                     keys,
                     f'groove name "{name}" should be 1 to {MAX_NAME_LENGTH} printable characters',
                 )
-            if not isinstance(value, list) or not all(
-                isinstance(d, int | float) and not isinstance(d, bool) for d in value
+            in_ticks = isinstance(value, dict) and list(value) == ["ticks"]
+            delays = value["ticks"] if in_ticks else value
+            if not isinstance(delays, list) or not all(
+                isinstance(d, int | float) and not isinstance(d, bool) for d in delays
             ):
                 raise self.at_value(
                     keys,
                     f"groove {name} should be a list of delays, fractions of a line "
-                    f"(e.g. [0.0, 0.25]), not {describe(value)}",
+                    f"(e.g. [0.0, 0.25]), or {{ ticks = [0, 2] }}, not {describe(value)}",
                 )
-            delays = tuple(float(d) for d in value)
-            problem = grooves.groove_problem(delays)
+            groove = Groove(tuple(float(d) for d in delays), in_ticks=in_ticks)
+            problem = grooves.groove_problem(groove, tpl)
             if problem is not None:
                 raise self.at_value(keys, f"groove {name}: {problem}")
-            result[name] = delays
+            result[name] = groove
         return result
 
     def _humanise(self, raw: Raw) -> Humanise:

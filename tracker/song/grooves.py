@@ -1,8 +1,8 @@
 """Grooves: how late each line's notes sound, as a template that repeats down a pattern.
 
 A groove is a tuple of delays, one per line, each a fraction of a line (0 is on
-the grid, 0.5 half a line late), repeating: line `n` of a pattern is delayed by
-`delays[n % len(delays)]`. A delayed line keeps its boundaries on the grid; its
+the grid, 0.5 half a line late) or, written `{ ticks = [...] }`, a number of ticks,
+repeating: line `n` of a pattern is delayed by `delays[n % len(delays)]`. A delayed line keeps its boundaries on the grid; its
 ticks squeeze into what is left (engine/tempo.py), so effects stay in the line.
 
 The song's `swing` is the simplest groove, (0, swing / 2): every second line half
@@ -15,81 +15,77 @@ that share of the 8th) and two 16-line templates. A song may add its own in its
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from tracker.song.limits import GROOVE_DELAY_RANGE, GROOVE_LINES_RANGE
-
-if TYPE_CHECKING:
-    from tracker.song.model import Song
-
-Groove = tuple[float, ...]
+from tracker.song.model import Groove, Song
 
 
 def _mpc(percent: int) -> Groove:
     """An MPC swing percentage as a 2-line groove: the second line at percent/100 of the pair."""
-    return (0.0, round((2 * percent - 100) / 100, 2))
+    return Groove((0.0, round((2 * percent - 100) / 100, 2)))
 
 
 PRESETS: dict[str, Groove] = {
-    "straight": (0.0,),
+    "straight": Groove((0.0,)),
     **{f"swing-{p}": _mpc(p) for p in (54, 58, 62, 66, 71, 75)},
-    "shuffle-16": (
-        0.0,
-        0.3,
-        0.0,
-        0.22,
-        0.0,
-        0.3,
-        0.0,
-        0.16,
-        0.0,
-        0.3,
-        0.0,
-        0.22,
-        0.0,
-        0.34,
-        0.06,
-        0.2,
+    "shuffle-16": Groove(
+        (
+            0.0,
+            0.3,
+            0.0,
+            0.22,
+            0.0,
+            0.3,
+            0.0,
+            0.16,
+            0.0,
+            0.3,
+            0.0,
+            0.22,
+            0.0,
+            0.34,
+            0.06,
+            0.2,
+        )
     ),
-    "lazy-16": (
-        0.0,
-        0.12,
-        0.08,
-        0.16,
-        0.04,
-        0.12,
-        0.1,
-        0.2,
-        0.0,
-        0.14,
-        0.06,
-        0.16,
-        0.04,
-        0.1,
-        0.12,
-        0.22,
+    "lazy-16": Groove(
+        (
+            0.0,
+            0.12,
+            0.08,
+            0.16,
+            0.04,
+            0.12,
+            0.1,
+            0.2,
+            0.0,
+            0.14,
+            0.06,
+            0.16,
+            0.04,
+            0.1,
+            0.12,
+            0.22,
+        )
     ),
 }
 """The named grooves every song can use."""
 
 
-def swing_groove(swing: float) -> Groove | None:
-    """The song's `swing` as a groove; None when it is 0 (straight, nothing to do)."""
-    return (0.0, swing / 2) if swing else None
-
-
-def groove_problem(delays: Groove) -> str | None:
-    """Why a list of delays is not a groove, or None."""
+def groove_problem(groove: Groove, tpl: int) -> str | None:
+    """Why a groove cannot be played at `tpl` ticks per line, or None."""
     low, high = GROOVE_LINES_RANGE
-    if not low <= len(delays) <= high:
-        return f"a groove has {low} to {high} delays, this one has {len(delays)}"
+    if not low <= len(groove.delays) <= high:
+        return f"a groove has {low} to {high} delays, this one has {len(groove.delays)}"
     first, last = GROOVE_DELAY_RANGE
-    for index, delay in enumerate(delays):
-        if not first <= delay <= last:
-            return (
-                f"delay {index + 1} is {delay:g} (expected a fraction of a line, "
-                f"{first:g} to {last:g})"
+    for index, delay in enumerate(groove.delays):
+        share = delay / tpl if groove.in_ticks else delay
+        if not first <= share <= last:
+            unit = (
+                f"ticks, 0 to {last * tpl:g} at {tpl} ticks per line"
+                if groove.in_ticks
+                else f"a fraction of a line, {first:g} to {last:g}"
             )
+            return f"delay {index + 1} is {delay:g} (expected {unit})"
     return None
 
 
@@ -100,18 +96,3 @@ def named(song: Song, name: str) -> Groove | None:
 
 def known_names(song: Song) -> list[str]:
     return [*song.grooves, *(p for p in PRESETS if p not in song.grooves)]
-
-
-def song_groove(song: Song) -> Groove | None:
-    """The groove every track follows unless it has its own: `groove`, else `swing`."""
-    if song.groove is not None:
-        return named(song, song.groove)
-    return swing_groove(song.swing)
-
-
-def track_grooves(song: Song) -> list[Groove | None]:
-    """Each track's groove (None: straight)."""
-    default = song_groove(song)
-    return [
-        named(song, track.groove) if track.groove is not None else default for track in song.tracks
-    ]

@@ -39,6 +39,15 @@ MAX_SEED = limits.SEED_RANGE[1]
 
 
 @dataclass(frozen=True)
+class Groove:
+    """A groove template (song/grooves.py): one delay per line, repeating down a pattern."""
+
+    delays: tuple[float, ...]
+    in_ticks: bool = False
+    """The delays are ticks (`tpl` to a line), not fractions of a line."""
+
+
+@dataclass(frozen=True)
 class Humanise:
     """Seeded spread around what is written: up to `velocity` either way on each note's
     velocity, up to `timing` ticks late or early on its start. Zero is exact."""
@@ -191,8 +200,8 @@ class Song:
     """Where every chance (Yxx) and humanise draw comes from: the same seed, the same notes."""
     groove: str | None = None
     """The song's groove: a name from song/grooves.py or from `grooves` below (None: swing)."""
-    grooves: dict[str, tuple[float, ...]] = field(default_factory=dict)
-    """The song's own groove templates: name -> per-line delays as fractions of a line."""
+    grooves: dict[str, Groove] = field(default_factory=dict)
+    """The song's own groove templates, by name."""
     humanise: Humanise = field(default_factory=Humanise)
     soundfont: str | None = None
     """The song's own soundfont (a path), overriding the system default."""
