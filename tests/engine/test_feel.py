@@ -133,3 +133,11 @@ def test_humanise_off_leaves_the_song_exact() -> None:
 def test_a_groove_in_ticks_delays_each_line_by_so_many_ticks() -> None:
     heard = starts(groove="ticks", grooves={"ticks": Groove((0.0, 3.0), in_ticks=True)})
     assert dict((n, t) for t, n in heard)[62] == pytest.approx(LINE * 1.5)  # 3 of 6 ticks
+
+
+def test_a_tick_groove_longer_than_a_line_now_holds_at_nine_tenths_of_one() -> None:
+    # Written at 6 ticks per line, played at 3 (the song's tpl lowered after).
+    song = build_song(FOUR, tpl=3)
+    song.grooves = {"ticks": Groove((0.0, 5.0), in_ticks=True)}
+    song.groove = "ticks"
+    assert dict((n, t) for t, n in note_ons(compile_song(song)))[62] == pytest.approx(LINE * 1.9)

@@ -101,7 +101,7 @@ def test_a_flat_key_is_written_as_its_sharp() -> None:
         ('groove = "laid"', 'groove = "lazy"', "10:10", 'no groove "lazy"'),
         ("laid = [0.0, 0.1", "laid = [0.0, 1.5", "15:8", "delay 2 is 1.5"),
         ("laid = [0.0, 0.1, 0.05, 0.2]", 'laid = "late"', "15:8", "should be a list of delays"),
-        ("ticks = [0, 2]", "ticks = [0, 6]", "16:10", "delay 2 is 6 .expected ticks, 0 to 5.4"),
+        ("ticks = [0, 2]", "ticks = [0, 32]", "16:10", "delay 2 is 32 .expected ticks, 0 to 31"),
         ("velocity = 6", "velocity = 99", "11:1", "velocity = 99 is out of range"),
         ("velocity = 6", "loudness = 6", "11:1", 'unknown key "loudness" in humanise'),
         ('groove = "swing-62"', 'groove = "swing-63"', "32:10", 'no groove "swing-63"'),

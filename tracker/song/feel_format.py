@@ -36,7 +36,7 @@ class FeelReader(TomlFile):
         song.key = key or Song.key
         song.scale = scale or Song.scale
         song.seed = self.integer(raw, (), "seed", SEED_RANGE, 0)
-        song.grooves = self._grooves(raw, song.tpl)
+        song.grooves = self._grooves(raw)
         song.humanise = self._humanise(raw)
         song.groove = self.groove_name(raw, (), song)
         if song.groove is not None and song.swing:
@@ -80,7 +80,7 @@ class FeelReader(TomlFile):
         for index, (table, track) in enumerate(zip(entries, tracks, strict=True)):
             track.groove = self.groove_name(table, ("tracks", index), song)
 
-    def _grooves(self, raw: Raw, tpl: int) -> dict[str, Groove]:
+    def _grooves(self, raw: Raw) -> dict[str, Groove]:
         table = self.table(raw, (), "grooves")
         result: dict[str, Groove] = {}
         for name, value in table.items():
@@ -101,7 +101,7 @@ class FeelReader(TomlFile):
                     f"(e.g. [0.0, 0.25]), or {{ ticks = [0, 2] }}, not {describe(value)}",
                 )
             groove = Groove(tuple(float(d) for d in delays), in_ticks=in_ticks)
-            problem = grooves.groove_problem(groove, tpl)
+            problem = grooves.groove_problem(groove)
             if problem is not None:
                 raise self.at_value(keys, f"groove {name}: {problem}")
             result[name] = groove

@@ -15,7 +15,7 @@ that share of the 8th) and two 16-line templates. A song may add its own in its
 
 from __future__ import annotations
 
-from tracker.song.limits import GROOVE_DELAY_RANGE, GROOVE_LINES_RANGE
+from tracker.song.limits import GROOVE_DELAY_RANGE, GROOVE_LINES_RANGE, TPL_RANGE
 from tracker.song.model import Groove, Song
 
 
@@ -71,21 +71,20 @@ PRESETS: dict[str, Groove] = {
 """The named grooves every song can use."""
 
 
-def groove_problem(groove: Groove, tpl: int) -> str | None:
-    """Why a groove cannot be played at `tpl` ticks per line, or None."""
+def groove_problem(groove: Groove) -> str | None:
+    """Why a groove is not one, or None. Delays in ticks are checked against the most
+    ticks a line can have, not the song's `tpl`, so lowering `tpl` never makes a song
+    unreadable: the engine holds any delay to 0.9 of a line (engine/feel.py)."""
     low, high = GROOVE_LINES_RANGE
     if not low <= len(groove.delays) <= high:
         return f"a groove has {low} to {high} delays, this one has {len(groove.delays)}"
     first, last = GROOVE_DELAY_RANGE
+    if groove.in_ticks:
+        first, last = 0, TPL_RANGE[1] - 1
     for index, delay in enumerate(groove.delays):
-        share = delay / tpl if groove.in_ticks else delay
-        if not first <= share <= last:
-            unit = (
-                f"ticks, 0 to {last * tpl:g} at {tpl} ticks per line"
-                if groove.in_ticks
-                else f"a fraction of a line, {first:g} to {last:g}"
-            )
-            return f"delay {index + 1} is {delay:g} (expected {unit})"
+        if not first <= delay <= last:
+            unit = "ticks" if groove.in_ticks else "a fraction of a line"
+            return f"delay {index + 1} is {delay:g} (expected {unit}, {first:g} to {last:g})"
     return None
 
 
