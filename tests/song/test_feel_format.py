@@ -7,7 +7,7 @@ import pytest
 
 from tracker.errors import SongFormatError
 from tracker.song.fileformat import dumps, loads
-from tracker.song.model import Groove, Humanise
+from tracker.song.model import Groove, Humanise, Song
 
 # In the canonical layout: saving it must not change a byte.
 FEEL = '''\
@@ -124,3 +124,11 @@ def test_a_loop_no_shorter_than_its_pattern_is_not_written() -> None:
     song.patterns["00"].tracks[1].loop = 9  # the pattern was shortened under it
     assert "loops" not in dumps(song)
     assert loads(dumps(song)).patterns["00"].tracks[1].loop is None
+
+
+def test_a_new_song_rolls_its_own_seed_and_keeps_it_through_a_save() -> None:
+    seeds = {Song.new().seed for _ in range(4)}
+    assert len(seeds) > 1  # four equal draws of 32 bits: never
+    song = Song.new()
+    assert f"seed = {song.seed}" in dumps(song)
+    assert loads(dumps(song)).seed == song.seed
