@@ -158,7 +158,7 @@ def test_the_tempo_map_agrees_with_exact_arithmetic_across_changes() -> None:
     tempo.change(6 * 17, lpb=3)
     for tick in range(0, 6 * 40, 5):
         offset = tick % 6
-        position = tempo.position(tick, offset, odd=(tick // 6) % 2 == 1)
+        position = tempo.position(tick, offset, tempo.swing_shift if (tick // 6) % 2 == 1 else 0)
         seconds, _ = tempo.locate(position)
         assert seconds == float(tempo.exact_time(position))
     # 10 lines at 133.3 bpm, then 7 at 90 bpm, both 4 lines per beat.

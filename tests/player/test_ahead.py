@@ -24,7 +24,7 @@ class SteppingClock:
 
 def test_a_compile_job_stops_short_of_the_deadline_and_resumes_to_the_same_timeline() -> None:
     clock = SteppingClock(50_000)
-    job = CompileJob((0, 0, None), AHEAD, 0, compile_steps(SONG, (0, 0, None)))
+    job = CompileJob((0, 0, None, 0), AHEAD, 0, compile_steps(SONG, (0, 0, None, 0)))
     deadline = 2_000_000
     assert job.run(clock.now_ns, deadline) is None  # far from done: 64 lines
     assert deadline - clock.t < SLICE_MARGIN_NS + clock.step_ns  # used the room it had

@@ -173,3 +173,47 @@ def test_an_output_that_cannot_open_without_a_midi_system_is_told_as_that(
     monkeypatch.setattr(PortLister, "outputs", unreachable)
     config = PlayerConfig(output=PortSpec("no such synth"), synth=None)
     assert notices_at_start(config) == [("no_midi_system", '"no such synth"')]
+
+
+def test_each_loop_of_a_looped_pattern_is_its_next_pass(receiver: Receiver) -> None:
+    # C-4 on every loop; E-4 with I13 on passes 1, 4, 7: live looping hears what a song
+    # listing the pattern again and again would.
+    song = build_song(
+        """
+        C-4 01 64 ... | E-4 01 64 I13
+        OFF .. .. ... | OFF .. .. ...
+        """,
+        bpm=240,
+    )
+    clock = FakeClock(spin_step_ns=20_000)
+    transport = Transport(
+        PlayerConfig(output=PortSpec(receiver.name), synth=None), lambda m: None, clock
+    )
+    transport.open_ports()
+    inbox: list[bytes] = [pickle.dumps(play_pattern(song, 0))]
+
+    def commands() -> list[bytes]:
+        sent = list(inbox)
+        inbox.clear()
+        return sent
+
+    loops = 7
+    try:
+        transport.step(commands)
+        end = clock.t + round(loops * 2 / 16 * 1e9) - 10_000_000  # 7 loops of 2 lines
+        while clock.t < end:
+            transport.step(commands)
+    finally:
+        transport.shutdown()
+
+    def struck(data: list[bytes]) -> list[int]:
+        return [m[1] for m in data if len(m) == 3 and m[0] & 0xF0 == 0x90 and m[2]]
+
+    heard = struck(receiver.wait_for(lambda data: struck(data).count(60) >= loops))
+    passes: list[list[int]] = []
+    for note in heard:
+        if note == 60:
+            passes.append([])
+        else:
+            passes[-1].append(note)
+    assert passes == [[64], [], [], [64], [], [], [64]]

@@ -323,7 +323,8 @@ class TestBrokenFiles:
 
     def test_unknown_keys_without_a_close_match_list_the_keys_allowed(self) -> None:
         with pytest.raises(
-            SongFormatError, match=r'unknown key "zzz" in pattern "a" \(expected lines, rows\)'
+            SongFormatError,
+            match=r'unknown key "zzz" in pattern "a" \(expected lines, key, scale, loops, rows\)',
         ):
             song_from_toml("""
                 format = 1

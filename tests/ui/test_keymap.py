@@ -11,13 +11,28 @@ from tracker.errors import TrackerError
 from tracker.player.protocol import Play
 from tracker.song.model import Song
 from tracker.ui.app import TrackerApp
-from tracker.ui.keymap import KEYMAP, load_overrides, piano_offset
+from tracker.ui.keymap import KEYMAP, load_overrides, piano_note, piano_offset
 
 
 def test_the_piano_rows_cover_two_octaves_and_a_third() -> None:
     assert [piano_offset(c) for c in "zsxdcvgbhnjm"] == list(range(12))
     assert piano_offset("q") == 12 and piano_offset("p") == 28
     assert piano_offset("a") is None  # a hex digit and an effect letter, never a note
+
+
+def test_with_the_scale_lock_the_letter_rows_walk_a_minor_pentatonic_from_its_tonic() -> None:
+    a_minor_pentatonic = (9, "minor-pentatonic")  # A C D E G
+    lower = [piano_note(c, 3, a_minor_pentatonic) for c in "zxcvbnm"]
+    upper = [piano_note(c, 3, a_minor_pentatonic) for c in "qwertyuiop"]
+    assert lower == [57, 60, 62, 64, 67, 69, 72]  # A3 C4 D4 E4 G4, then A4 C5
+    assert upper == [69, 72, 74, 76, 79, 81, 84, 86, 88, 91]  # from A4, an octave up
+    assert piano_note("s", 3, a_minor_pentatonic) == 48  # C#3 between C and D: down to C
+    assert piano_note("a", 3, a_minor_pentatonic) is None
+
+
+def test_without_a_scale_or_in_chromatic_the_piano_is_a_piano() -> None:
+    for scale in (None, (2, "chromatic")):
+        assert [piano_note(c, 4, scale) for c in "zsxq"] == [60, 61, 62, 72]
 
 
 def test_every_scope_has_one_action_per_key() -> None:

@@ -1,6 +1,6 @@
 """`tracker export-midi` and `tracker import-midi`: the Standard MIDI File commands.
 
-    tracker export-midi SONG.toml -o FILE.mid
+    tracker export-midi SONG.toml -o FILE.mid [--seed N]
     tracker import-midi FILE.mid -o SONG.toml [--lpb N] [--tracks-by channel|track]
         [--max-columns N] [--force]
 
@@ -18,9 +18,12 @@ from tracker.midi.smf import TracksBy, export_song, import_midi
 from tracker.song.storage import load_song, save_song
 
 
-def export_command(song_path: Path, output: Path) -> int:
-    """`tracker export-midi`: the song file -> a type 1 MIDI file."""
+def export_command(song_path: Path, output: Path, *, seed: int | None = None) -> int:
+    """`tracker export-midi`: the song file -> a type 1 MIDI file (`seed` replaces the
+    song's for this export only)."""
     song = load_song(song_path)
+    if seed is not None:
+        song.seed = seed
     export_song(song, output)
     print(f"wrote {output}: {len(song.tracks)} tracks, {song.bpm:g} bpm")
     return 0

@@ -14,7 +14,7 @@ from typing import NoReturn
 
 from tracker.errors import UsageError
 from tracker.song.fileformat import LPB_RANGE
-from tracker.song.limits import NOTE_COLUMNS_RANGE
+from tracker.song.limits import NOTE_COLUMNS_RANGE, SEED_RANGE
 from tracker.song.model import MAX_LINES, MAX_TRACKS
 
 Handler = Callable[[argparse.Namespace], int]
@@ -63,6 +63,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
         from_order=args.from_order,
         to_order=args.to_order,
         tail=args.tail,
+        seed=args.seed,
         midi_writer=lambda timeline, song, track, path: export_timeline(
             timeline, song, path, tracks={track}
         ),
@@ -72,7 +73,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
 def _cmd_export_midi(args: argparse.Namespace) -> int:
     from tracker.cli.midi import export_command
 
-    return export_command(args.song, args.output)
+    return export_command(args.song, args.output, seed=args.seed)
 
 
 def _cmd_import_midi(args: argparse.Namespace) -> int:
@@ -133,6 +134,16 @@ def _whole_number(low: int, high: int) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def _seed_option(sub: argparse.ArgumentParser) -> None:
+    """--seed for the commands that play a song through: re-rolls its Yxx and humanise."""
+    sub.add_argument(
+        "--seed",
+        type=_whole_number(*SEED_RANGE),
+        default=None,
+        help="play with this seed instead of the song's (chance Yxx and humanise draws)",
+    )
 
 
 def _seconds(text: str) -> float:
@@ -212,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--tail", type=_seconds, help="seconds of release tail (default: until silence)"
     )
+    _seed_option(sub)
 
     sub = command(
         "export-midi",
@@ -220,6 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("song", type=Path)
     sub.add_argument("-o", "--output", type=Path, required=True, help="the .mid file to write")
+    _seed_option(sub)
 
     sub = command("import-midi", "make a song from a Standard MIDI File", _cmd_import_midi)
     sub.add_argument("midi", type=Path)

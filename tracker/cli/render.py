@@ -23,12 +23,16 @@ def bounce_command(
     from_order: int | None = None,
     to_order: int | None = None,
     tail: float | None = None,
+    seed: int | None = None,
     midi_writer: MidiWriter | None = None,
 ) -> int:
-    """`tracker render SONG -o DIR ...`: bounce, show progress on a terminal, print the report."""
+    """`tracker render SONG -o DIR ...`: bounce, show progress on a terminal, print the report.
+    `seed` replaces the song's (its chance and humanise draws) for this bounce only."""
     from tracker.song.storage import load_song
 
     song = load_song(song_path)
+    if seed is not None:
+        song.seed = seed
     report = bounce(
         song,
         out_dir,

@@ -20,6 +20,7 @@ def format_duration(seconds: float) -> str:
 
 def describe_song(path: Path) -> str:
     from tracker.audio.soundfonts import find_soundfont
+    from tracker.check.feel import describe_feel
     from tracker.engine.timeline import compile_song
     from tracker.instruments import cc_lane_for, describe_instrument
     from tracker.song.storage import load_song
@@ -37,6 +38,7 @@ def describe_song(path: Path) -> str:
         f"  patterns  {len(song.patterns)}: "
         + ", ".join(f"{name} ({p.lines} lines)" for name, p in song.patterns.items()),
         "  order     " + " ".join(song.order),
+        *(f"  {label:<9} {text}" for label, text in describe_feel(song)),
         "  instruments",
     ]
     for number, instrument in song.instruments.items():

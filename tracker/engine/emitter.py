@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Generator
+from fractions import Fraction
 from itertools import islice
 from operator import attrgetter
 
 from tracker.engine.events import Event, Kind
+from tracker.engine.feel import Humaniser
 from tracker.engine.tempo import TempoMap
 
-_ORDER = attrgetter("tick", "kind", "track", "column")
+_ORDER = attrgetter("time", "kind", "track", "column")
+"""Play order: by time (a groove or humanise can move a track's tick past another's),
+then as Kind says at one instant. Without them it is tick order: time rises with tick."""
 _NOTE_ON = Kind.NOTE_ON
 _NOTE_OFF = Kind.NOTE_OFF
 FINISH_CHUNK = 2048
@@ -23,22 +27,32 @@ class Emitter:
 
     `offset` is ticks from the start of the current line (0..tpl; tpl is the
     line's end). Times are cached per offset: a line's many events share few ticks.
+    A line's content is `shift` sub-ticks late (swing, a groove: tempo.py), the same
+    for every track or, with `track_shifts`, each its own.
     """
 
-    def __init__(self, tempo: TempoMap) -> None:
+    def __init__(self, tempo: TempoMap, humaniser: Humaniser | None = None) -> None:
         self.tempo = tempo
+        self.humaniser = humaniser
+        self.where: tuple[str, int, int] = ("", 0, 0)
+        """(pattern, line, pass) of the line being played: where humanise draws for."""
         self.events: list[Event] = []
         self._tick = 0
-        self._odd = False
+        self._shift = 0
+        self._track_shifts: list[int] | None = None
         self._cache: dict[int, tuple[int, float, float]] = {}
+        self._shifted: dict[tuple[int, int], tuple[int, float, float]] = {}
         self._dropped = 0
         self.held_offs: list[Event] = []
         """Note-offs of notes struck before a mid-song start (see Voice.ghost)."""
 
-    def begin_line(self, tick: int, odd: bool) -> None:
+    def begin_line(self, tick: int, shift: int = 0, track_shifts: list[int] | None = None) -> None:
         self._tick = tick
-        self._odd = odd
+        self._shift = shift
+        self._track_shifts = track_shifts
         self._cache.clear()
+        if self._shifted:
+            self._shifted.clear()
 
     def at(self, offset: int) -> tuple[int, float, float]:
         """(tick, seconds, beats) of a tick of the current line."""
@@ -46,8 +60,22 @@ class Emitter:
         if found is None:
             tick = self._tick + offset
             tempo = self.tempo
-            time, beat = tempo.locate(tempo.position(tick, offset, self._odd))
+            time, beat = tempo.locate(tempo.position(tick, offset, self._shift))
             found = self._cache[offset] = (tick, time, beat)
+        return found
+
+    def at_track(self, offset: int, track: int) -> tuple[int, float, float]:
+        """`at` for one track's events: its own groove, when tracks differ."""
+        shifts = self._track_shifts
+        if shifts is None or track < 0:
+            return self._cache.get(offset) or self.at(offset)
+        shift = shifts[track]
+        found = self._shifted.get((offset, shift))
+        if found is None:
+            tick = self._tick + offset
+            tempo = self.tempo
+            time, beat = tempo.locate(tempo.position(tick, offset, shift))
+            found = self._shifted[(offset, shift)] = (tick, time, beat)
         return found
 
     def emit(
@@ -61,12 +89,50 @@ class Emitter:
         b: int = 0,
         instrument: int | None = None,
     ) -> None:
-        tick, time, beat = self._cache.get(offset) or self.at(offset)
+        if self._track_shifts is None:
+            tick, time, beat = self._cache.get(offset) or self.at(offset)
+        else:
+            tick, time, beat = self.at_track(offset, track)
         self.events.append(
             _new_tuple(
                 Event, (time, beat, tick, kind, track, channel, a, b, instrument, column, 0.0)
             )
         )
+
+    def note_on(
+        self,
+        offset: int,
+        track: int,
+        column: int,
+        channel: int,
+        note: int,
+        velocity: int,
+        instrument: int | None,
+    ) -> None:
+        """A struck note (not a retrigger or an arpeggio step), humanised when the song asks."""
+        humaniser = self.humaniser
+        if humaniser is None:
+            self.emit(offset, _NOTE_ON, track, column, channel, note, velocity, instrument)
+            return
+        pattern, line, pass_number = self.where
+        where = (pattern, track, column, line, pass_number)
+        velocity = humaniser.velocity(velocity, where)
+        share = humaniser.nudge(where)
+        tick, time, beat = self.at_track(offset, track)
+        if share:
+            time, beat = self._between(offset, track, share)
+        self.events.append(
+            Event(time, beat, tick, _NOTE_ON, track, channel, note, velocity, instrument, column)
+        )
+
+    def _between(self, offset: int, track: int, share: Fraction) -> tuple[float, float]:
+        shifts = self._track_shifts
+        shift = self._shift if shifts is None or track < 0 else shifts[track]
+        tempo = self.tempo
+        tick = self._tick + offset
+        here = tempo.position(tick, offset, shift)
+        following = tempo.position(tick + 1, offset + 1, shift)
+        return tempo.locate_between(here, following, share)
 
     def strike(self, offset: int) -> tuple[int, int]:
         """Where a note-on about to be emitted lands: (tick, index in events)."""
@@ -89,7 +155,7 @@ class Emitter:
     def held_off(
         self, offset: int, track: int, column: int, channel: int, note: int, instrument: int | None
     ) -> None:
-        tick, time, beat = self.at(offset)
+        tick, time, beat = self.at_track(offset, track)
         self.held_offs.append(
             Event(time, beat, tick, _NOTE_OFF, track, channel, note, 0, instrument, column)
         )
@@ -124,7 +190,7 @@ class Emitter:
 
     def line_start(self) -> tuple[int, float, float]:
         """(tick, seconds, beats) of the current line's boundary: on the straight
-        grid even when swing delays the line's content."""
+        grid even when swing or a groove delays the line's content."""
         time, beat = self.tempo.locate(self._tick * self.tempo.sub)
         return self._tick, time, beat
 

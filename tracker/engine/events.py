@@ -60,8 +60,10 @@ class Event(NamedTuple):
     bpm: float = 0.0
 
     @property
-    def sort_key(self) -> tuple[int, int, int, int]:
-        return (self.tick, int(self.kind), self.track, self.column)
+    def sort_key(self) -> tuple[float, int, int, int]:
+        """Play order: time first (a groove or humanise can move a track's tick past
+        another's), then Kind at one instant (engine/emitter.py sorts the same way)."""
+        return (self.time, int(self.kind), self.track, self.column)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +85,7 @@ class LineMark:
 @dataclass
 class Timeline:
     events: list[Event] = field(default_factory=list)
-    """Sorted by Event.sort_key."""
+    """Sorted by Event.sort_key (time, then kind)."""
     lines: list[LineMark] = field(default_factory=list)
     """One mark per line played, in play order."""
     duration: float = 0.0
@@ -93,6 +95,9 @@ class Timeline:
     held: list[tuple[int, int, int, int]] = field(default_factory=list)
     """Compiled from mid-song: the notes sounding at the start, struck on an earlier
     line, as (track, column, channel, note). Not in `events`, which start clean."""
+    varies: bool = False
+    """What plays depends on the pass (a Y or I, or humanise: engine/variation.py): a
+    looping player compiles each loop afresh."""
     held_offs: list[Event] = field(default_factory=list)
     """Where those notes would end, as note-offs: a player swapping in an edited
     song mid-note keeps them ringing and sends these."""

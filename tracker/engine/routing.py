@@ -65,4 +65,5 @@ def keep_tracks(timeline: Timeline, tracks: Iterable[int]) -> Timeline:
         duration=timeline.duration,
         end_beat=timeline.end_beat,
         end_tick=timeline.end_tick,
+        varies=timeline.varies,
     )

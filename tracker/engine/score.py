@@ -4,15 +4,22 @@ what is written on it (most cells of a pattern are empty).
 Song-wide effects are gathered per line here: T (tempo), L (lines per beat),
 B (jump) and K (break). When several are written on one line, the last one
 in track and column order wins.
+
+A track that loops (polymeter: `loop = N` in the pattern) is expanded here:
+pattern line `n` plays its line `n % N`, so every reader of the score (live
+play, the bounce, the export) hears the same expansion.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from tracker.errors import SongFormatError
 from tracker.song.model import Cell, Pattern, Song
+
+T = TypeVar("T")
 
 MIN_TEMPO = 0x20
 """Txx below 20 (32 bpm) is ignored, as the effect table says (20-FF)."""
@@ -31,6 +38,8 @@ class LineData:
     lpb: int | None = None
     jump: int | None = None
     break_to: int | None = None
+    gated: bool = False
+    """A cell holds Y (chance) or I (condition): which cells play depends on the pass."""
 
 
 EMPTY_LINE = LineData()
@@ -63,15 +72,21 @@ class Score:
     def lines(self, name: str) -> list[LineData]:
         return self._patterns[name]
 
+    @property
+    def gated(self) -> bool:
+        """Some line holds a Y or I: what plays depends on the pass."""
+        return any(line.gated for lines in self._patterns.values() for line in lines)
+
 
 def index_pattern(song: Song, name: str, pattern: Pattern) -> list[LineData]:
     count = pattern.lines
     steps: list[list[Step]] = [[] for _ in range(count)]
     controls: list[list[Control]] = [[] for _ in range(count)]
     globals_: dict[int, dict[str, int]] = {}
+    gated: set[int] = set()
     for t, part in enumerate(pattern.tracks):
         for c, column in enumerate(part.columns):
-            for line, cell in enumerate(column[:count]):
+            for line, cell in _expanded(column, count, part.loop):
                 if cell.is_empty:
                     continue
                 if cell.instrument is not None and cell.instrument not in song.instruments:
@@ -82,11 +97,13 @@ def index_pattern(song: Song, name: str, pattern: Pattern) -> list[LineData]:
                     )
                 effects = {e.command.upper(): e.value for e in cell.effects if e is not None}
                 steps[line].append((t, c, cell, effects))
+                if "Y" in effects or "I" in effects:
+                    gated.add(line)
                 for letter in "TLBK":
                     if letter in effects:
                         globals_.setdefault(line, {})[letter] = effects[letter]
         for lane, values in enumerate(part.cc):
-            for line, value in enumerate(values[:count]):
+            for line, value in _expanded(values, count, part.loop):
                 if value is not None:
                     controls[line].append((t, lane, value))
     result: list[LineData] = []
@@ -105,6 +122,14 @@ def index_pattern(song: Song, name: str, pattern: Pattern) -> list[LineData]:
                 lpb=lpb or None,
                 jump=found.get("B"),
                 break_to=found.get("K"),
+                gated=line in gated,
             )
         )
     return result
+
+
+def _expanded(values: list[T], count: int, loop: int | None) -> Iterator[tuple[int, T]]:
+    """(pattern line, what plays there): a looping track's first `loop` lines over and over."""
+    if loop is None or loop >= count:
+        return enumerate(values[:count])
+    return ((line, values[line % loop]) for line in range(count))

@@ -15,12 +15,18 @@ line's boundaries stay on the straight grid; only its content moves: tick `k`
 of an odd line sounds at `swing/2 + k * (1 - swing/2) / tpl` of the way
 through the line (its ticks squeeze into what is left). Even lines are
 untouched. Time and beat both follow the swung position.
+
+A groove (song/grooves.py) is the same rule with a delay of its own for each
+line: swing is the groove (0, swing/2). A line delayed by `d` (a fraction of a
+line) is `shift = d * sub` sub-ticks late at its start, and tick `k` of it sits
+at `tick * sub + shift * (tpl - k)`. `sub` is chosen so every shift in use is whole.
 """
 
 from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -87,23 +93,34 @@ class Segment:
             b_den=beat.denominator * bpp.denominator,
         )
 
-    def exact_time(self, position: int) -> Fraction:
+    def exact_time(self, position: int | Fraction) -> Fraction:
         return self.time + (position - self.start) * self.seconds_per_position
 
-    def exact_beat(self, position: int) -> Fraction:
+    def exact_beat(self, position: int | Fraction) -> Fraction:
         return self.beat + (position - self.start) * self.beats_per_position
+
+
+def swing_delay(swing: float) -> Fraction:
+    """The song's swing as the delay of its odd lines: half the swing, as written."""
+    if not math.isfinite(swing):
+        return Fraction(0)
+    return exact(min(max(swing, 0.0), 1.0)) / 2
 
 
 class TempoMap:
     """Positions -> (seconds, beats), with tempo and lines-per-beat changes at line starts."""
 
-    def __init__(self, bpm: float, lpb: int, tpl: int, swing: float = 0.0) -> None:
+    def __init__(
+        self, bpm: float, lpb: int, tpl: int, swing: float = 0.0, delays: Iterable[Fraction] = ()
+    ) -> None:
+        """`delays`: every groove delay (a fraction of a line) the song will ask `shift` for."""
         check_timing(bpm, lpb, tpl)
-        amount = exact(min(max(swing, 0.0), 1.0)) if math.isfinite(swing) else Fraction(0)
+        amount = swing_delay(swing) * 2
         self.tpl = tpl
-        self.sub = 2 * amount.denominator
-        """Sub-ticks per tick: swing's delay of amount * tpl / 2 ticks is then whole."""
-        self._swing = amount.numerator
+        self.sub = math.lcm(2 * amount.denominator, *(d.denominator for d in delays))
+        """Sub-ticks per tick: swing's delay of amount * tpl / 2 ticks, and each
+        groove delay, is then whole."""
+        self._swing = amount.numerator * (self.sub // (2 * amount.denominator))
         self._line = tpl * self.sub
         first = Segment.make(0, Fraction(0), Fraction(0), exact(bpm), lpb, self._line)
         self._segments = [first]
@@ -151,11 +168,30 @@ class TempoMap:
             self._starts.append(position)
         return True
 
-    def position(self, tick: int, offset: int, odd: bool) -> int:
-        """The swung position of `tick`, which is `offset` ticks into its line."""
-        if odd:
-            return tick * self.sub + self._swing * (self.tpl - offset)
+    @property
+    def swing_shift(self) -> int:
+        """The shift of an odd line under the song's swing."""
+        return self._swing
+
+    def shift(self, delay: Fraction) -> int:
+        """A line delay (a fraction of a line, one of `delays`) as a shift in sub-ticks."""
+        whole = delay * self.sub
+        if whole.denominator != 1:
+            raise ValueError(f"groove delay {delay} was not declared to the tempo map")
+        return whole.numerator
+
+    def position(self, tick: int, offset: int, shift: int) -> int:
+        """The grooved position of `tick`, which is `offset` ticks into a line `shift` late."""
+        if shift:
+            return tick * self.sub + shift * (self.tpl - offset)
         return tick * self.sub
+
+    def locate_between(self, position: int, following: int, share: Fraction) -> tuple[float, float]:
+        """(seconds, beats) `share` of the way from one position to a later one in the
+        same segment: a humanised note between two ticks."""
+        seg = self._segments[bisect_right(self._starts, position) - 1]
+        exact_position = position + (following - position) * share
+        return float(seg.exact_time(exact_position)), float(seg.exact_beat(exact_position))
 
     def locate(self, position: int) -> tuple[float, float]:
         """(seconds, beats) at a position: exact until one rounding each."""

@@ -4,7 +4,10 @@ What it does, and where each rule lives:
 - the order in which lines play (order list, Bxx jumps, Kxx breaks, start and
   end, loop protection): engine/sequence.py;
 - seconds and beats from integer ticks, tempo (Txx) and lines-per-beat (Lxx)
-  changes, swing: engine/tempo.py;
+  changes, swing and grooves: engine/tempo.py, engine/feel.py;
+- chance (Yxx), conditions (Ixy), humanise and the pass counts they go by:
+  engine/variation.py, engine/feel.py;
+- tracks looping at their own length (polymeter): engine/score.py;
 - notes, velocities, sticky instruments, every note effect, programs, CC
   lanes: engine/voices.py;
 - MIDI channels per instrument, muting and solo: engine/routing.py.
@@ -29,10 +32,12 @@ from collections.abc import Generator, Iterator
 from tracker.engine.controllers import CcResolver, standard_cc
 from tracker.engine.emitter import Emitter, SilentEmitter
 from tracker.engine.events import LineMark, Timeline
+from tracker.engine.feel import Humaniser, LineShifts, all_delays, exact_grooves
 from tracker.engine.routing import assign_channels
 from tracker.engine.score import LineData, Score
 from tracker.engine.sequence import check_start, walk
 from tracker.engine.tempo import TempoMap
+from tracker.engine.variation import Passes, gated, passes_per_run
 from tracker.engine.voices import Performance
 from tracker.song.model import Song
 
@@ -45,6 +50,7 @@ def compile_song(
     end_order: int | None = None,
     loop_guard: int = 1,
     cc_resolver: CcResolver | None = None,
+    repeat: int = 0,
 ) -> Timeline:
     """Every event of the song (or of a range of its order list), timed and sorted.
 
@@ -52,7 +58,9 @@ def compile_song(
     song's end). `loop_guard` is how many times one line may play (see
     engine/sequence.py). `cc_resolver` names CC lanes (default: numbers and
     the General MIDI names in engine/controllers.py). Every track is included,
-    muted or not: filter with routing.audible_tracks / keep_tracks.
+    muted or not: filter with routing.audible_tracks / keep_tracks. `repeat` is how
+    many times a looping player has already played this range: each pattern's
+    passes (engine/variation.py) go on from there.
     """
     steps = compile_in_steps(
         song,
@@ -62,6 +70,7 @@ def compile_song(
         loop_guard=loop_guard,
         cc_resolver=cc_resolver,
         sort_in_steps=False,
+        repeat=repeat,
     )
     return _last(_then_result(steps))
 
@@ -90,6 +99,7 @@ def compile_in_steps(
     loop_guard: int = 1,
     cc_resolver: CcResolver | None = None,
     sort_in_steps: bool = True,
+    repeat: int = 0,
 ) -> Generator[None, None, Timeline]:
     """`compile_song` a little at a time: it yields after each pattern indexed, each
     line played and each slice of the final sort (none takes more than a fraction of
@@ -109,25 +119,38 @@ def compile_in_steps(
         performance = Performance(song, channels, resolver)
         bpm, lpb = song.bpm, song.lpb
         held: list[tuple[int, int, int, int]] = []
+        passes = Passes()
         chased = (start_order, start_line) != (0, 0) and (
-            yield from _chase(score, performance, start_order, start_line)
+            yield from _chase(score, performance, start_order, start_line, passes)
         )
         if chased:
             bpm, lpb = performance.chased_bpm, performance.chased_lpb
             held = performance.ghosts()
         else:
             performance = Performance(song, channels, resolver)
-        tempo = TempoMap(bpm, lpb, song.tpl, song.swing)
-        em = Emitter(tempo)
-        em.begin_line(0, odd=False)
+            passes = Passes()
+        if repeat:
+            per_run = passes_per_run(song, score, start_order, start_line, end_order)
+            passes = passes.shifted(repeat, per_run)
+        grooves = exact_grooves(song)
+        tempo = TempoMap(bpm, lpb, song.tpl, song.swing, all_delays(grooves))
+        shifts = LineShifts(grooves, tempo)
+        humaniser = None if song.humanise.is_off else Humaniser(song.seed, song.humanise)
+        em = Emitter(tempo, humaniser)
+        em.begin_line(0)
         performance.start_programs(em)
         marks: list[LineMark] = []
         tick = 0
         last_bpm: float | None = None
+        seed = song.seed
         for position in walk(song, score, start_order, start_line, end_order, loop_guard):
             data = position.data
+            pass_number = passes.enter(position)
+            if data.gated:
+                data = gated(data, seed, position.pattern, position.line, pass_number)
             _apply_tempo(tempo, tick, data)
-            em.begin_line(tick, odd=position.line % 2 == 1)
+            em.begin_line(tick, *shifts.at(position.line))
+            em.where = (position.pattern, position.line, pass_number)
             if tempo.bpm != last_bpm:
                 last_bpm = tempo.bpm
                 em.tempo_event(last_bpm)
@@ -149,7 +172,7 @@ def compile_in_steps(
             yield
         if last_bpm is None:
             em.tempo_event(tempo.bpm)
-        em.begin_line(tick, odd=False)
+        em.begin_line(tick)
         performance.release_all(em, 0)
         _, duration, end_beat = em.line_start()
         events = (yield from em.finish_in_steps()) if sort_in_steps else em.finish()
@@ -160,6 +183,7 @@ def compile_in_steps(
             end_beat=end_beat,
             end_tick=tick,
             held=held,
+            varies=score.gated or humaniser is not None,
             held_offs=sorted(em.held_offs, key=lambda e: e.sort_key),
         )
     finally:
@@ -188,9 +212,10 @@ def _apply_tempo(tempo: TempoMap, tick: int, data: LineData) -> None:
 
 
 def _chase(
-    score: Score, performance: Performance, start_order: int, start_line: int
+    score: Score, performance: Performance, start_order: int, start_line: int, passes: Passes
 ) -> Generator[None, None, bool]:
-    """Play silently from the top to the cursor; False if play never gets there."""
+    """Play silently from the top to the cursor, counting passes; False if play never
+    gets there."""
     song = performance.song
     em = SilentEmitter(TempoMap(song.bpm, song.lpb, song.tpl))
     for position in walk(song, score):
@@ -198,6 +223,9 @@ def _chase(
             performance.silence()
             return True
         data = position.data
+        pass_number = passes.enter(position)
+        if data.gated:
+            data = gated(data, song.seed, position.pattern, position.line, pass_number)
         if data.tempo is not None:
             performance.chased_bpm = float(data.tempo)
         if data.lpb is not None:

@@ -299,7 +299,7 @@ class Performance:
             em.emit(at, _PITCH_BEND, v.track, v.column, channel, 0, 0, number)
         state.bend_out = state.bend_base = 0
         v.struck = em.strike(at)
-        em.emit(at, _NOTE_ON, v.track, v.column, channel, note, volume, number)
+        em.note_on(at, v.track, v.column, channel, note, volume, number)
         v.key = v.written = note
         v.channel = channel
         v.sounding = number

@@ -27,8 +27,10 @@ OVERDUE_NS = 1_000_000_000
 """A compile that found no gaps for this long (a song dense beyond any gap) is
 finished at once, late notes or not: the edit must land."""
 
-RangeKey = tuple[int, int, int | None]
-"""(start order, start line, end order): what a timeline was compiled for."""
+RangeKey = tuple[int, int, int | None, int]
+"""(start order, start line, end order, repeat): what a timeline was compiled for.
+`repeat` counts the loops of the range played before (a song whose notes vary by
+pass, engine/variation.py, plays each loop as new passes; for any other it is 0)."""
 
 
 Steps = Generator[Timeline | None, None, None]
@@ -38,9 +40,14 @@ Steps = Generator[Timeline | None, None, None]
 def compile_steps(song: Song, key: RangeKey) -> Steps:
     """The player's compile of a range, in steps; its objects then frozen out of the
     garbage collector's sight, as compile_range does."""
-    order, line, end = key
+    order, line, end, repeat = key
     timeline = yield from compile_in_steps(
-        song, start_order=order, start_line=line, end_order=end, cc_resolver=cc_lane_for
+        song,
+        start_order=order,
+        start_line=line,
+        end_order=end,
+        cc_resolver=cc_lane_for,
+        repeat=repeat,
     )
     gc.freeze()
     yield timeline

@@ -88,7 +88,10 @@ class Edits(Inputs):
         """The song compiled from (order, line), cached until the song changes, so a
         loop wrap or a cue does not compile at its deadline."""
         assert self.song is not None
-        key = (order, line, self.range.end_order)
+        key = (order, line, self.range.end_order, self.repeat(self.song))
+        stale = [k for k in self.cache if k[3] < key[3]]
+        if stale:  # earlier loops of a song that varies by pass: never played again
+            self.leftovers.add([self.cache.pop(k) for k in stale])
         if key not in self.cache:
             job = self.job
             if job is not None and job.purpose == AHEAD and job.key == key:
@@ -140,7 +143,7 @@ class Edits(Inputs):
                 mark = self.landing_mark(now)
                 if mark is None:
                     return None
-                key = (mark.order, mark.line, self.range.end_order)
+                key = (mark.order, mark.line, self.range.end_order, self.repeat(self.pending_song))
                 return CompileJob(key, EDIT, now, compile_steps(self.pending_song, key))
             # Compiled, waiting for its line: what the edited song needs after it lands.
             return self.range_job(self.pending_song, self.pending_cache, AHEAD_OF_EDIT, now)
@@ -152,15 +155,26 @@ class Edits(Inputs):
         self, song: Song, cache: dict[RangeKey, Timeline], purpose: Purpose, now: int
     ) -> CompileJob | None:
         """A compile of the loop's start or the cued entry, when `cache` lacks it."""
-        wanted = []
+        wanted: list[RangeKey] = []
         if self.cue is not None:
-            wanted.append((self.cue, 0, self.range_after_cue(self.cue).end_order))
+            wanted.append((self.cue, 0, self.range_after_cue(self.cue).end_order, 0))
         if self.range.loop:
-            wanted.append((self.range.start_order, self.range.start_line, self.range.end_order))
+            r = self.range
+            wanted.append((r.start_order, r.start_line, r.end_order, self.repeat(song, 1)))
         needed = next((k for k in wanted if k not in cache), None)
         if needed is None:
             return None
         return CompileJob(needed, purpose, now, compile_steps(song, needed))
+
+    def repeat(self, song: Song, more: int = 0) -> int:
+        """The loops played before, for a compile's RangeKey: 0 for a song whose notes
+        are the same on every pass (its playing timeline says so), so its compiles are
+        shared by every loop. Asking the timeline, not the song: a look through every
+        cell would take milliseconds the timing loop does not have."""
+        timeline = self.timeline
+        if song is self.song and timeline is not None and not timeline.varies:
+            return 0
+        return self.loops + more
 
     def range_after_cue(self, order: int) -> Play:
         """What plays once the cued entry starts: a looped pattern or range moves its

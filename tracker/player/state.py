@@ -103,6 +103,9 @@ class TransportState:
         """How long the last compile in steps took, per event: how far ahead an edit lands."""
         self.keep_at_swap = True
         """Held notes ring on through the next edit swap (not when routes changed)."""
+        self.loops = 0
+        """How many times the range has looped since Play or a cue: each loop plays
+        its patterns' next passes (engine/variation.py)."""
         self.cache: dict[RangeKey, Timeline] = {}
         self.pending_cache: dict[RangeKey, Timeline] = {}
 

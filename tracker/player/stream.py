@@ -83,7 +83,9 @@ def gather_bursts(items: Iterator[Item]) -> Iterator[Item]:
         yield pending
 
 
-def compile_range(song: Song, start_order: int, start_line: int, end_order: int | None) -> Timeline:
+def compile_range(
+    song: Song, start_order: int, start_line: int, end_order: int | None, repeat: int = 0
+) -> Timeline:
     """The song compiled for playing, its objects then frozen out of the garbage
     collector's sight: a collection that walked a fresh timeline (tens of thousands
     of events) would stall the player 5-10 ms (measured). Frozen objects are still
@@ -94,6 +96,7 @@ def compile_range(song: Song, start_order: int, start_line: int, end_order: int 
         start_line=start_line,
         end_order=end_order,
         cc_resolver=cc_lane_for,
+        repeat=repeat,
     )
     gc.freeze()
     return timeline

@@ -146,6 +146,7 @@ class Transport(Edits):
         self.cache = {}
         self.mark = None
         self.range = command
+        self.loops = 0
         if command.wait_for_clock:
             self.song = command.song
             self.timeline = command.timeline
@@ -302,12 +303,14 @@ class Transport(Edits):
         assert self.cue is not None
         order, self.cue = self.cue, None
         self.range = self.range_after_cue(order)
+        self.loops = 0
         self.start_at(order, 0, deadline, None)
 
     def on_end(self, deadline: int) -> None:
         if self.cue is not None and self.song is not None:
             self.go_to_cue(deadline)
         elif self.range.loop:
+            self.loops += 1
             self.start_at(
                 self.range.start_order,
                 self.range.start_line,

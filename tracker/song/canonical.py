@@ -4,14 +4,18 @@ The same song always gives the same bytes, so a save of an unchanged song is
 byte-identical and diffs show only what changed. Comments and hand layout do
 not survive a save: the file is rewritten from the song, not patched. Layout:
 
-    format, title, bpm, lpb, tpl, swing, soundfont (only when set), order
+    format, title, bpm, lpb, tpl, swing, then only when not their defaults: key,
+    scale, seed, groove, humanise (an inline table); soundfont (only when set), order
+    [grooves]         the song's own groove templates, when it has any: name = [delays]
+                      (fractions of a line) or name = { ticks = [delays] }
     [instruments.NN]  (two hex digits, in number order) name; soundfont unless
                       it is a device without one; program for soundfont
                       instruments (for devices only when not 0); bank, device,
                       channel and volume only when not their defaults
     [[tracks]]        name, notes, effects; cc when it has lanes (numbers as
-                      integers, names as text); mute / solo only when true
-    [patterns.NAME]   lines, then rows as a multi-line string, one row per line
+                      integers, names as text); mute / solo only when true; groove
+                      when set
+    [patterns.NAME]   lines; key, scale and loops ({ track = lines }) when set; then rows as a multi-line string, one row per line
                       (tracker notation, tracks separated by " | ")
 """
 
@@ -20,7 +24,7 @@ from __future__ import annotations
 import re
 
 from tracker.errors import SongFormatError
-from tracker.song.model import FORMAT_VERSION, Instrument, Pattern, Song, Track
+from tracker.song.model import FORMAT_VERSION, Groove, Instrument, Pattern, Song, Track
 from tracker.song.notation import format_row
 
 _DEFAULT_INSTRUMENT = Instrument(name="")
@@ -38,18 +42,71 @@ def dumps(song: Song) -> str:
         f"tpl = {song.tpl}",
         f"swing = {_float(song.swing)}",
     ]
+    out += _feel_lines(song)
     if song.soundfont is not None:
         out.append(f"soundfont = {_string(song.soundfont)}")
     out.append(f"order = [{', '.join(_string(name) for name in song.order)}]")
+    if song.grooves:
+        out += ["", "[grooves]"]
+        out += [f"{_key(name)} = {_groove(groove)}" for name, groove in song.grooves.items()]
     for number in sorted(song.instruments):
         out += ["", f"[instruments.{number:02X}]", *_instrument_lines(song.instruments[number])]
     for track in song.tracks:
         out += ["", "[[tracks]]", *_track_lines(track)]
     for name, pattern in song.patterns.items():
-        out += ["", f"[patterns.{_key(name)}]", f"lines = {pattern.lines}", 'rows = """']
+        out += ["", f"[patterns.{_key(name)}]", f"lines = {pattern.lines}"]
+        out += _pattern_feel_lines(pattern)
+        out.append('rows = """')
         out += _rows(song.tracks, pattern)
         out.append('"""')
     return "\n".join(out) + "\n"
+
+
+def _groove(groove: Groove) -> str:
+    """[fractions of a line], or { ticks = [ticks] } as written."""
+    if groove.in_ticks:
+        ticks = ", ".join(str(int(d)) if d.is_integer() else _float(d) for d in groove.delays)
+        return f"{{ ticks = [{ticks}] }}"
+    return f"[{', '.join(_float(d) for d in groove.delays)}]"
+
+
+def _feel_lines(song: Song) -> list[str]:
+    """The song's key, scale, seed, groove and humanise: each only when not its default."""
+    default = Song()
+    lines = []
+    if song.key != default.key:
+        lines.append(f"key = {_string(song.key)}")
+    if song.scale != default.scale:
+        lines.append(f"scale = {_string(song.scale)}")
+    if song.seed != default.seed:
+        lines.append(f"seed = {song.seed}")
+    if song.groove is not None:
+        lines.append(f"groove = {_string(song.groove)}")
+    if not song.humanise.is_off:
+        parts = []
+        if song.humanise.velocity:
+            parts.append(f"velocity = {song.humanise.velocity}")
+        if song.humanise.timing:
+            parts.append(f"timing = {_float(song.humanise.timing)}")
+        lines.append(f"humanise = {{ {', '.join(parts)} }}")
+    return lines
+
+
+def _pattern_feel_lines(pattern: Pattern) -> list[str]:
+    lines = []
+    if pattern.key is not None:
+        lines.append(f"key = {_string(pattern.key)}")
+    if pattern.scale is not None:
+        lines.append(f"scale = {_string(pattern.scale)}")
+    # A loop as long as the pattern (or longer: the pattern was shortened) is no loop.
+    loops = [
+        f"{t + 1} = {part.loop}"
+        for t, part in enumerate(pattern.tracks)
+        if part.loop is not None and part.loop < pattern.lines
+    ]
+    if loops:
+        lines.append(f"loops = {{ {', '.join(loops)} }}")
+    return lines
 
 
 def _instrument_lines(instrument: Instrument) -> list[str]:
@@ -83,6 +140,8 @@ def _track_lines(track: Track) -> list[str]:
         lines.append("mute = true")
     if track.solo:
         lines.append("solo = true")
+    if track.groove is not None:
+        lines.append(f"groove = {_string(track.groove)}")
     return lines
 
 

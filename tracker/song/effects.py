@@ -2,6 +2,10 @@
 the timeline and the help screen.
 
 Ticks are per line (`tpl` of them). Values are one hex byte `xy`.
+
+Y and I decide whether their cell plays at all, pass by pass (engine/variation.py):
+a cell that does not play is as if empty that time (the note before rings on). They
+do not gate song-wide effects (T, L, B, K), which act on every pass.
 """
 
 from __future__ import annotations
@@ -42,5 +46,13 @@ EFFECTS: dict[str, EffectSpec] = {
         ),
         EffectSpec("P", "Program", "Pxx: program change to xx"),
         EffectSpec("W", "Pitch bend", "Wxx: set pitch bend, 80 = centre, 00 down, FF up"),
+        EffectSpec(
+            "Y", "Chance", "Yxx: the note plays with probability xx/FF (drawn from the song's seed)"
+        ),
+        EffectSpec(
+            "I",
+            "Condition",
+            "Ixy: the note plays on pass x of every y passes of its pattern; I0y: on all but the y-th",
+        ),
     )
 }

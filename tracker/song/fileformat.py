@@ -31,6 +31,7 @@ from typing import Any
 
 from tracker.errors import SongFormatError
 from tracker.song.canonical import dumps
+from tracker.song.feel_format import FEEL_KEYS
 from tracker.song.limits import (
     BANK_RANGE,
     BPM_RANGE,
@@ -72,6 +73,7 @@ SONG_KEYS = (
     "lpb",
     "tpl",
     "swing",
+    *FEEL_KEYS,
     "soundfont",
     "order",
     "instruments",
@@ -79,7 +81,7 @@ SONG_KEYS = (
     "patterns",
 )
 INSTRUMENT_KEYS = ("name", "soundfont", "program", "bank", "device", "channel", "volume")
-TRACK_KEYS = ("name", "notes", "effects", "cc", "mute", "solo")
+TRACK_KEYS = ("name", "notes", "effects", "cc", "mute", "solo", "groove")
 
 _DEFAULT_INSTRUMENT = Instrument(name="")
 _HEX_KEY = re.compile(r"[0-9A-Fa-f]{2}")
@@ -124,6 +126,8 @@ class _Reader(PatternReader):
             tracks=self._tracks(raw),
             format=FORMAT_VERSION,
         )
+        self.read_feel(raw, song)
+        self.track_grooves(raw, song.tracks, song)
         song.patterns = self._patterns(raw, song.tracks, song.instruments)
         song.order = self._order(raw, song.patterns)
         return song

@@ -26,6 +26,17 @@ TPL_RANGE: Range = (1, 32)
 SWING_RANGE: Range = (0, 1)
 """How late every second line sounds, as a fraction of a line (a float)."""
 
+SEED_RANGE: Range = (0, 2**32 - 1)
+"""The song's seed for chance (Yxx) and humanise draws."""
+GROOVE_LINES_RANGE: Range = (1, 64)
+"""Delays in one groove template (it repeats down the pattern)."""
+GROOVE_DELAY_RANGE: tuple[float, float] = (0.0, 0.9)
+"""One line's groove delay, as a fraction of a line (a float)."""
+HUMANISE_VELOCITY_RANGE: Range = (0, 64)
+"""Humanise: the most a note's velocity moves either way."""
+HUMANISE_TIMING_RANGE: Range = (0, 1)
+"""Humanise: the most a note starts late, in ticks (a float)."""
+
 MAX_TRACKS = 64
 MAX_LINES = 512
 """Lines in one pattern."""

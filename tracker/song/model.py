@@ -10,6 +10,7 @@ undo then only has to put the old object back.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 
 from tracker.song import limits
@@ -32,6 +33,31 @@ MAX_TRACKS = limits.MAX_TRACKS
 MAX_NOTE_COLUMNS = limits.MAX_NOTE_COLUMNS
 MAX_EFFECT_COLUMNS = limits.MAX_EFFECT_COLUMNS
 MAX_CC_LANES = limits.MAX_CC_LANES
+
+
+MAX_SEED = limits.SEED_RANGE[1]
+
+
+@dataclass(frozen=True)
+class Groove:
+    """A groove template (song/grooves.py): one delay per line, repeating down a pattern."""
+
+    delays: tuple[float, ...]
+    in_ticks: bool = False
+    """The delays are ticks (`tpl` to a line), not fractions of a line."""
+
+
+@dataclass(frozen=True)
+class Humanise:
+    """Seeded spread around what is written: up to `velocity` either way on each note's
+    velocity, up to `timing` ticks late or early on its start. Zero is exact."""
+
+    velocity: int = 0
+    timing: float = 0.0
+
+    @property
+    def is_off(self) -> bool:
+        return self.velocity == 0 and self.timing == 0.0
 
 
 def is_pitch(note: int | None) -> bool:
@@ -91,6 +117,9 @@ class PatternTrack:
 
     columns: list[list[Cell]]
     cc: list[list[int | None]] = field(default_factory=list)
+    loop: int | None = None
+    """Polymeter: the track plays its first `loop` lines over and over through the
+    pattern (None: it plays all of them once). Lines after `loop` are kept but not heard."""
 
     @classmethod
     def empty(cls, track: Track, lines: int) -> PatternTrack:
@@ -106,6 +135,10 @@ class Pattern:
 
     lines: int
     tracks: list[PatternTrack]
+    key: str | None = None
+    """This pattern's key, overriding the song's (None: the song's)."""
+    scale: str | None = None
+    """This pattern's scale, overriding the song's (None: the song's)."""
 
     @classmethod
     def empty(cls, tracks: list[Track], lines: int) -> Pattern:
@@ -126,6 +159,8 @@ class Track:
     cc: list[str] = field(default_factory=list)
     mute: bool = False
     solo: bool = False
+    groove: str | None = None
+    """This track's groove, overriding the song's (None: the song's)."""
 
 
 @dataclass
@@ -157,6 +192,17 @@ class Song:
     lpb: int = 4
     tpl: int = 6
     swing: float = 0.0
+    key: str = "C"
+    """The tonic (C, C#, ... B; see song/scales.py)."""
+    scale: str = "chromatic"
+    """A name from song/scales.SCALES; "chromatic" means no scale."""
+    seed: int = 0
+    """Where every chance (Yxx) and humanise draw comes from: the same seed, the same notes."""
+    groove: str | None = None
+    """The song's groove: a name from song/grooves.py or from `grooves` below (None: swing)."""
+    grooves: dict[str, Groove] = field(default_factory=dict)
+    """The song's own groove templates, by name."""
+    humanise: Humanise = field(default_factory=Humanise)
     soundfont: str | None = None
     """The song's own soundfont (a path), overriding the system default."""
     order: list[str] = field(default_factory=list)
@@ -171,6 +217,7 @@ class Song:
         song_tracks = [Track(name=f"Track {i + 1}") for i in range(tracks)]
         return cls(
             title=title,
+            seed=secrets.randbelow(MAX_SEED + 1),
             order=["00"],
             instruments={1: Instrument(name="Piano", program=0)},
             tracks=song_tracks,

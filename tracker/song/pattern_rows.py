@@ -8,16 +8,18 @@ columns within the row (notation.py's tokens).
 from __future__ import annotations
 
 from tracker.errors import SongFormatError
+from tracker.song.feel_format import FeelReader
 from tracker.song.limits import LINES_RANGE, MAX_NAME_LENGTH
 from tracker.song.model import Cell, Instrument, Pattern, PatternTrack, Track
 from tracker.song.notation import cell_width, parse_row, split_tracks, tokenize
 from tracker.toml_locator import KeyPath
-from tracker.tomlfile import Raw, TomlFile, describe
+from tracker.tomlfile import Raw, describe
 
-PATTERN_KEYS = ("lines", "rows")
+PATTERN_KEYS = ("lines", "key", "scale", "loops", "rows")
+REQUIRED_KEYS = ("lines", "rows")
 
 
-class PatternReader(TomlFile):
+class PatternReader(FeelReader):
     """The patterns table of a song file, read against the song's tracks and instruments."""
 
     error_class = SongFormatError
@@ -46,7 +48,7 @@ class PatternReader(TomlFile):
     ) -> Pattern:
         name = keys[-1]
         self.check_keys(table, PATTERN_KEYS, keys, f'pattern "{name}"')
-        for key in PATTERN_KEYS:
+        for key in REQUIRED_KEYS:
             if key not in table:
                 raise self.at_key(keys, f'pattern "{name}" has no {key}')
         lines = self.integer(table, keys, "lines", LINES_RANGE)
@@ -77,7 +79,28 @@ class PatternReader(TomlFile):
                 [parsed[line][t][1][lane] for line in range(lines)] for lane in range(len(track.cc))
             ]
             pattern_tracks.append(PatternTrack(columns=columns, cc=cc))
-        return Pattern(lines=lines, tracks=pattern_tracks)
+        for index, loop in self._loops(table, keys, len(tracks), lines).items():
+            pattern_tracks[index].loop = loop
+        tonic, scale = self.key_and_scale(table, keys)
+        return Pattern(lines=lines, tracks=pattern_tracks, key=tonic, scale=scale)
+
+    def _loops(self, table: Raw, keys: KeyPath, tracks: int, lines: int) -> dict[int, int]:
+        """`loops = { 3 = 12 }`: track 3 (counting from 1) plays its first 12 lines over
+        and over through the pattern (polymeter)."""
+        found = self.table(table, keys, "loops")
+        result: dict[int, int] = {}
+        for key, value in found.items():
+            place: KeyPath = (*keys, "loops", key)
+            if not key.isdigit() or not 1 <= int(key) <= tracks:
+                raise self.at_key(place, f'loops: "{key}" should be a track number, 1 to {tracks}')
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= lines:
+                raise self.at_value(
+                    place,
+                    f"loops: track {key} should loop 1 to {lines} lines (the pattern's "
+                    f"length), not {describe(value)}",
+                )
+            result[int(key) - 1] = value
+        return result
 
     def _row(
         self,

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from tracker.errors import TrackerError
-from tracker.song.edit import Edit
+from tracker.song.edit import Command
 from tracker.song.model import Song
 from tracker.ui import keymap
 from tracker.ui.files.actions import FileActions
@@ -133,6 +133,9 @@ class TrackerApp(FileActions):
                 octave=editor.octave,
                 step=editor.step,
                 instrument=editor.instrument,
+                key=editor.key_name(),
+                lock=editor.scale_lock,
+                chord=editor.chord_name(),
                 loop=transport.loop,
                 follow=editor.follow,
                 record=transport.record,
@@ -303,7 +306,7 @@ class TrackerApp(FileActions):
         song = self.session.song
         dialog = FormDialog("Song settings", settings_fields(song), settings_parser(song))
 
-        def done(command: Edit | None) -> None:
+        def done(command: Command | None) -> None:
             if command is not None:
                 self.session.do(command)
                 self._after_history()

@@ -17,6 +17,7 @@ from pathlib import Path
 from textual.binding import Binding
 
 from tracker.paths import config_dir
+from tracker.song.scales import SCALES, snap
 from tracker.tomlfile import TomlFile, describe
 
 
@@ -103,6 +104,60 @@ KEYMAP: tuple[Key, ...] = (
     ),
     Key("track.add", "alt+j", "add_track", "Add a track right of this one", "Edit"),
     Key("track.remove", "alt+r", "remove_track", "Remove this track (undo brings it back)", "Edit"),
+    # Composing: chords, the scale, generators
+    Key(
+        "compose.chord", "alt+c", "chord", "Enter a chord by name (Cm7, F#maj9/A, Gsus4)", "Compose"
+    ),
+    Key(
+        "compose.invert-up", "alt+u", "invert(1)", "Chord on the line: next inversion up", "Compose"
+    ),
+    Key(
+        "compose.invert-down", "alt+d", "invert(-1)", "Chord on the line: inversion down", "Compose"
+    ),
+    Key(
+        "compose.voicing",
+        "alt+v",
+        "voicing",
+        "Chord on the line: next voicing (close, drop-2, drop-3, drop-2-4)",
+        "Compose",
+    ),
+    Key(
+        "compose.scale-lock",
+        "alt+l",
+        "scale_lock",
+        "Scale lock: letter keys walk the scale, others snap into it",
+        "Compose",
+    ),
+    Key(
+        "compose.degree-up",
+        "alt+shift+q",
+        "transpose_degrees(1)",
+        "Transpose up a scale degree",
+        "Compose",
+    ),
+    Key(
+        "compose.degree-down",
+        "alt+shift+a",
+        "transpose_degrees(-1)",
+        "Transpose down a scale degree",
+        "Compose",
+    ),
+    Key(
+        "compose.euclid",
+        "alt+k",
+        "euclid",
+        "Fill the selection with a Euclidean rhythm E(k, n, r) of the note",
+        "Compose",
+    ),
+    Key("compose.thin", "alt+h", "thin", "Thin: keep every other note", "Compose"),
+    Key("compose.double", "alt+x", "double", "Double: a copy of each note halfway on", "Compose"),
+    Key(
+        "compose.new-seed",
+        "alt+g",
+        "new_seed",
+        "Roll a new seed for chance and humanise",
+        "Compose",
+    ),
     Key("play.pattern-enter", "enter", "app.play_pattern", "Play the pattern", "Transport"),
     # The whole app
     Key("edit.undo", "ctrl+z", "undo", "Undo", "Edit", "app", True),
@@ -173,6 +228,7 @@ KEYMAP: tuple[Key, ...] = (
     Key("patterns.length", "l", "length", "Change its length in lines", "Patterns", "patterns"),
     Key("patterns.new", "n", "new", "New empty pattern", "Patterns", "patterns"),
     Key("patterns.clone", "c", "clone", "Clone the pattern", "Patterns", "patterns"),
+    Key("patterns.key", "k", "key", "Key and scale of the pattern", "Patterns", "patterns"),
     Key(
         "patterns.remove",
         "delete",
@@ -212,6 +268,34 @@ def piano_offset(character: str) -> int | None:
     if character in PIANO_UPPER:
         return 12 + PIANO_UPPER.index(character)
     return None
+
+
+_WHITE = (0, 2, 4, 5, 7, 9, 11)
+"""Semitones of the white keys in an octave: the letter keys z x c v b n m, q w e r t y u i o p."""
+
+
+def piano_note(character: str, octave: int, scale: tuple[int, str] | None = None) -> int | None:
+    """The note a piano key enters from the base octave, None for other keys.
+
+    With a scale (tonic, name) other than chromatic, the scale lock: the white (letter)
+    keys walk the scale's degrees from its tonic, z the tonic in the base octave and q
+    the tonic an octave up; the black (digit and s d g h j) keys give their note taken
+    to the nearest scale note."""
+    offset = piano_offset(character)
+    if offset is None:
+        return None
+    base = (octave + 1) * 12
+    if scale is None or scale[1] == "chromatic":
+        return base + offset
+    tonic, name = scale
+    if offset % 12 not in _WHITE:
+        return snap(base + offset, tonic, name)
+    row = 0 if offset < 12 else 12  # the lower row starts on z, the upper on q
+    within = offset - row
+    walked = 7 * (within // 12) + _WHITE.index(within % 12)  # z=0 x=1 ... (q=0 w=1 ...)
+    degrees = SCALES[name]
+    octaves, degree = divmod(walked, len(degrees))
+    return base + row + 12 * octaves + tonic + degrees[degree]
 
 
 def bindings(scope: str) -> list[Binding | tuple[str, str] | tuple[str, str, str]]:

@@ -38,7 +38,13 @@ async def test_text_typed_right_after_tab_lands_in_the_next_field() -> None:
         await pilot.press("alt+e")  # track settings: name, notes, effects, CC lanes
         burst(app, "tab", "2", "tab", "tab", "shift+tab", "backspace", "0")
         await pilot.pause()
-        assert fields(app) == {"name": "Lead", "notes": "12", "effects": "0", "cc": "cutoff, 74"}
+        assert fields(app) == {
+            "name": "Lead",
+            "notes": "12",
+            "effects": "0",
+            "cc": "cutoff, 74",
+            "loop": "",
+        }
 
 
 async def test_backspace_after_tab_takes_one_character_not_the_whole_field() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tracker.errors import EditError
 from tracker.song.edit.base import Edit, Swap, check_range, find_pattern
@@ -39,9 +39,11 @@ def free_pattern_name(song: Song) -> str:
 
 def _resized(part: PatternTrack, effects: int, old: int, new: int) -> PatternTrack:
     grow = max(0, new - old)
-    return PatternTrack(
+    return replace(
+        part,
         columns=[col[:new] + [empty_cell(effects)] * grow for col in part.columns],
         cc=[lane[:new] + [None] * grow for lane in part.cc],
+        loop=part.loop if part.loop is None or part.loop < new else None,
     )
 
 

@@ -245,7 +245,7 @@ class SetTrackColumns(_TrackChange):
         if new.effects != old.effects:
             columns = [[fit_effects(cell, new, strict=False) for cell in col] for col in columns]
         columns += [[empty_cell(new.effects)] * lines for _ in range(new.notes - len(columns))]
-        return PatternTrack(columns=columns, cc=part.cc)
+        return replace(part, columns=columns)
 
 
 @dataclass
@@ -271,7 +271,7 @@ class AddCCLane(_TrackChange):
     def changed_part(self, part: PatternTrack, old: Track, new: Track, lines: int) -> PatternTrack:
         at = self._at(old)
         empty: list[int | None] = [None] * lines
-        return PatternTrack(columns=part.columns, cc=[*part.cc[:at], empty, *part.cc[at:]])
+        return replace(part, cc=[*part.cc[:at], empty, *part.cc[at:]])
 
 
 def _lane_index(track: Track, lane: int) -> int:
@@ -295,9 +295,7 @@ class RemoveCCLane(_TrackChange):
         return replace(track, cc=track.cc[:at] + track.cc[at + 1 :])
 
     def changed_part(self, part: PatternTrack, old: Track, new: Track, lines: int) -> PatternTrack:
-        return PatternTrack(
-            columns=part.columns, cc=part.cc[: self.lane] + part.cc[self.lane + 1 :]
-        )
+        return replace(part, cc=part.cc[: self.lane] + part.cc[self.lane + 1 :])
 
 
 @dataclass

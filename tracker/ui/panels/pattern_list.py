@@ -17,7 +17,7 @@ from tracker.song.edit import (
 from tracker.ui import keymap
 from tracker.ui.panels.list_panel import ListPanel
 from tracker.ui.screens.dialogs import FormDialog
-from tracker.ui.screens.forms import parse_number
+from tracker.ui.screens.forms import parse_number, pattern_key_fields, pattern_key_parser
 
 
 class PatternList(ListPanel):
@@ -79,6 +79,12 @@ class PatternList(ListPanel):
             return command
 
         self._ask(FormDialog(f'Length of "{name}"', [("lines", "Lines (1-512)", lines)], parse))
+
+    def action_key(self) -> None:
+        name = self._current()
+        song = self.session.song
+        fields = pattern_key_fields(song, name)
+        self._ask(FormDialog(f'Key of "{name}"', fields, pattern_key_parser(song, name)))
 
     def _ask(self, dialog: FormDialog[Edit]) -> None:
         def done(command: Edit | None) -> None:

@@ -26,6 +26,12 @@ class BarState:
     octave: int
     step: int
     instrument: int | None
+    key: str
+    """"C minor": the scale in force in the pattern ("" for none)."""
+    lock: bool
+    """Piano keys locked to the scale."""
+    chord: str
+    """The chord under the cursor, read back from its notes ("" for none)."""
     loop: bool
     follow: bool
     record: bool
@@ -57,7 +63,14 @@ class TransportBar(Widget):
         text.append("PLAY" if s.playing else "STOP", style=flag if s.playing else "")
         text.append(f" {s.bpm:g}bpm Pos {s.position} Pat {visible(s.pattern)}")
         text.append(f"  Oct {s.octave} Step {s.step} Ins {instrument} ")
-        for on, name in ((s.loop, "LOOP"), (s.follow, "FOLLOW"), (s.record, "REC")):
+        text.append(f"{s.key} " if s.key else "")
+        text.append(f"{s.chord} " if s.chord else "")
+        for on, name in (
+            (s.lock, "LOCK"),
+            (s.loop, "LOOP"),
+            (s.follow, "FOLLOW"),
+            (s.record, "REC"),
+        ):
             text.append(f" {name}" if on else "", style=flag)
         text.append(f"  {'*' if s.dirty else ''}{visible(s.title)}")
         second = Text(

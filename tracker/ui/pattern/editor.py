@@ -35,6 +35,7 @@ from tracker.song.edit import (
 )
 from tracker.song.model import HIGHEST_NOTE, LOWEST_NOTE, NOTE_CUT, NOTE_OFF, is_pitch
 from tracker.ui import keymap
+from tracker.ui.pattern.composing import ComposingView
 from tracker.ui.pattern.cursor import Cursor
 from tracker.ui.pattern.entry import (
     HEX_DIGITS,
@@ -46,13 +47,12 @@ from tracker.ui.pattern.entry import (
 )
 from tracker.ui.pattern.layout import Kind
 from tracker.ui.pattern.recording import Chords, recorded_note
-from tracker.ui.pattern.view import PatternView
 from tracker.ui.screens.dialogs import FormDialog
 from tracker.ui.screens.forms import track_fields, track_parser
 from tracker.ui.session import Session
 
 
-class PatternEditor(PatternView):
+class PatternEditor(ComposingView):
     """Edits one pattern of the session's song; the app tells it which and where the playhead is."""
 
     BINDINGS = keymap.bindings("pattern")
@@ -128,9 +128,9 @@ class PatternEditor(PatternView):
         kind = self.field.kind
         handled = False
         if kind is Kind.NOTE:
-            offset = keymap.piano_offset(character.lower())
-            if offset is not None:
-                self.enter_note((self.octave + 1) * 12 + offset)
+            note = self.piano_note(character.lower())
+            if note is not None:
+                self.enter_note(note)
                 handled = True
         elif kind is Kind.EFFECT_LETTER:
             if character.isalpha():
@@ -177,6 +177,9 @@ class PatternEditor(PatternView):
     def say(self, text: str) -> None:
         """Put a message on the status line."""
         self.session.message = text
+        self.post_message(self.SettingsChanged())
+
+    def settings_changed(self) -> None:
         self.post_message(self.SettingsChanged())
 
     def enter_hex(self, nibble: int) -> None:
@@ -287,8 +290,11 @@ class PatternEditor(PatternView):
     def action_track_settings(self) -> None:
         index = self.cursor.track
         song = self.song
+        part = self.pattern.tracks[index]
         dialog = FormDialog(
-            f"Track {index + 1}", track_fields(song.tracks[index]), track_parser(song, index)
+            f"Track {index + 1} (loop: in pattern {self.pattern_name})",
+            track_fields(song.tracks[index], part),
+            track_parser(song, index, self.pattern_name),
         )
 
         def done(command: Command | None) -> None:

@@ -18,8 +18,9 @@ from rich.style import Style
 from textual.widget import Widget
 
 from tracker.song.edit import Selection
-from tracker.song.model import Pattern, Song
+from tracker.song.model import Cell, Pattern, Song, is_pitch
 from tracker.song.notation import format_byte, format_effect, format_note
+from tracker.song.scales import in_scale
 from tracker.text import visible
 from tracker.ui.pattern.entry import lane_of
 from tracker.ui.pattern.layout import SEPARATOR, GridLayout, Kind
@@ -52,6 +53,8 @@ COMPONENT_CLASSES = {
         "cursor-line",
         "selection",
         "playhead",
+        "outside",
+        "looped",
     )
 }
 
@@ -86,6 +89,8 @@ class Marks:
     field: int
     selection: Selection | None
     playhead: int | None
+    scale: tuple[int, str] | None = None
+    """(tonic, scale) whose outsiders are marked; None: mark nothing (chromatic)."""
 
 
 def header_segments(song: Song, grid: GridLayout, looks: Looks) -> list[Segment]:
@@ -157,6 +162,8 @@ def line_segments(
             continue
         body.append(Segment(SEPARATOR, separator))
         lanes = _selected_lanes(song, selection, t) if selecting and selection else range(0)
+        part = pattern.tracks[t]
+        looped = part.loop is not None and line >= part.loop  # kept, not heard: greyed
         x = 0
         previous: Style | None = None
         for index, (field, text) in enumerate(
@@ -164,8 +171,10 @@ def line_segments(
         ):
             blank = text in (".", "-", "---")
             style = base + (empty if blank else looks[_FIELD_CLASS[field.kind]])
-            if track.mute:
-                style = style + looks["muted"]
+            if track.mute or looped:
+                style = style + looks["looped" if looped else "muted"]
+            elif field.kind is Kind.NOTE and _outside(part.columns[field.column][line], marks):
+                style = style + looks["outside"]
             if lanes and lane_of(song, t, field) in lanes:
                 style = style + looks["selection"]
             if line == marks.line and t == marks.track and index == marks.field:
@@ -182,6 +191,16 @@ def line_segments(
             body.append(Segment(" " * (width - x), base))
     body.append(Segment(SEPARATOR, separator))
     return number, body
+
+
+def _outside(cell: Cell, marks: Marks) -> bool:
+    """A note outside the scale in force (never an empty, an OFF or a cut)."""
+    return (
+        marks.scale is not None
+        and cell.note is not None
+        and is_pitch(cell.note)
+        and not in_scale(cell.note, *marks.scale)
+    )
 
 
 def field_texts(pattern: Pattern, grid: GridLayout, track: int, line: int) -> list[str]:

@@ -22,6 +22,7 @@ from textual.strip import Strip
 
 from tracker.song.edit import Selection
 from tracker.song.model import Pattern, Song
+from tracker.song.scales import scale_of
 from tracker.ui.pattern.cursor import Cursor, PatternCursor
 from tracker.ui.pattern.entry import Spot
 from tracker.ui.pattern.layout import Field, GridLayout, gutter_width
@@ -117,7 +118,15 @@ class PatternView(ScrollView, can_focus=True):
             if line >= self.pattern.lines:
                 return Strip.blank(width, self.rich_style)
             c = self.cursor
-            marks = Marks(c.line, c.track, c.field, self.selection, self.playhead)
+            tonic, scale = scale_of(self.song, self.pattern_name)
+            marks = Marks(
+                c.line,
+                c.track,
+                c.field,
+                self.selection,
+                self.playhead,
+                None if scale == "chromatic" else (tonic, scale),
+            )
             gutter, body = line_segments(
                 self.song,
                 self.pattern,

@@ -29,7 +29,9 @@ from tracker.song.edit import (
     RenameTrack,
     SetTrackColumns,
 )
-from tracker.song.model import Instrument, Song, Track
+from tracker.song.edit.keys import SetKey, SetTrackLoop
+from tracker.song.model import Instrument, PatternTrack, Song, Track
+from tracker.song.scales import SCALES
 from tracker.text import visible
 
 Fields = list[tuple[str, str, str]]
@@ -59,22 +61,66 @@ def settings_fields(song: Song) -> Fields:
         ("lpb", "Lines per beat", str(song.lpb)),
         ("tpl", "Ticks per line", str(song.tpl)),
         ("swing", "Swing (0-1)", f"{song.swing:g}"),
+        ("key", "Key (C, C#, Db ... B)", song.key),
+        ("scale", SCALE_LABEL, song.scale),
     ]
 
 
-def settings_parser(song: Song) -> Callable[[dict[str, str]], Edit]:
-    def parse(values: dict[str, str]) -> Edit:
-        command = ChangeSettings(
+SCALE_LABEL = "Scale (chromatic: none; " + ", ".join(s for s in SCALES if s != "chromatic") + ")"
+
+
+def settings_parser(song: Song) -> Callable[[dict[str, str]], Command]:
+    """The settings and the key as one undo step."""
+
+    def parse(values: dict[str, str]) -> Command:
+        settings = ChangeSettings(
             title=_taken(values["title"], song.title),
             bpm=parse_number(values, "bpm", "the tempo", float),
             lpb=int(parse_number(values, "lpb", "lines per beat", int)),
             tpl=int(parse_number(values, "tpl", "ticks per line", int)),
             swing=parse_number(values, "swing", "swing", float),
         )
+        settings.plan(song)
+        key = SetKey(values["key"].strip(), values["scale"].strip())
+        key.plan(song)
+        return Batch([settings, key], "Song settings")
+
+    return parse
+
+
+def pattern_key_fields(song: Song, name: str) -> Fields:
+    pattern = song.patterns[name]
+    return [
+        ("key", f"Key (empty: the song's, {song.key})", pattern.key or ""),
+        ("scale", f"Scale (empty: the song's, {song.scale})", pattern.scale or ""),
+    ]
+
+
+def pattern_key_parser(song: Song, name: str) -> Callable[[dict[str, str]], Edit]:
+    def parse(values: dict[str, str]) -> Edit:
+        command = SetKey(
+            values["key"].strip() or None, values["scale"].strip() or None, pattern=name
+        )
         command.plan(song)
         return command
 
     return parse
+
+
+def euclid_fields(hits: str, steps: str, rotation: str) -> Fields:
+    return [
+        ("hits", "Hits k (notes in the cycle)", hits),
+        ("steps", "Steps n (lines in the cycle)", steps),
+        ("rotation", "Rotation r (start the cycle r steps in)", rotation),
+    ]
+
+
+def euclid_parser(values: dict[str, str]) -> tuple[int, int, int]:
+    return (
+        int(parse_number(values, "hits", "the hits", int)),
+        int(parse_number(values, "steps", "the steps", int)),
+        int(parse_number(values, "rotation", "the rotation", int)),
+    )
 
 
 def instrument_fields(instrument: Instrument) -> Fields:
@@ -124,17 +170,25 @@ def instrument_parser(song: Song, number: int | None) -> Callable[[dict[str, str
     return parse
 
 
-def track_fields(track: Track) -> Fields:
-    return [
+def track_fields(track: Track, part: PatternTrack | None = None) -> Fields:
+    """With the track's part of a pattern, its loop length there too."""
+    fields = [
         ("name", "Name", visible(track.name)),
         ("notes", "Note columns (polyphony)", str(track.notes)),
         ("effects", "Effect columns", str(track.effects)),
         ("cc", "CC lanes (names or numbers, comma separated)", ", ".join(track.cc)),
     ]
+    if part is not None:
+        loop = "" if part.loop is None else str(part.loop)
+        fields.append(("loop", "Loop the first lines of this pattern (empty: no loop)", loop))
+    return fields
 
 
-def track_parser(song: Song, index: int) -> Callable[[dict[str, str]], Command]:
-    """The track dialog's changes as one undo step; CC lanes no longer listed are removed."""
+def track_parser(
+    song: Song, index: int, pattern: str | None = None
+) -> Callable[[dict[str, str]], Command]:
+    """The track dialog's changes as one undo step; CC lanes no longer listed are removed.
+    With a pattern, the dialog also sets the track's loop in it."""
 
     def steps(values: dict[str, str]) -> list[Command]:
         track = song.tracks[index]
@@ -151,6 +205,11 @@ def track_parser(song: Song, index: int) -> Callable[[dict[str, str]], Command]:
             if track.cc[lane] not in wanted:
                 found.append(RemoveCCLane(index, lane))
         found += [AddCCLane(index, lane) for lane in wanted if lane not in track.cc]
+        if pattern is not None:
+            text = values["loop"].strip()
+            loop = int(parse_number(values, "loop", "the loop length", int)) if text else None
+            if loop != song.patterns[pattern].tracks[index].loop:
+                found.append(SetTrackLoop(pattern, index, loop))
         if not found:
             raise EditError("nothing changed (Esc closes)")
         return found
