@@ -5,12 +5,15 @@ byte-identical and diffs show only what changed. Comments and hand layout do
 not survive a save: the file is rewritten from the song, not patched. Layout:
 
     format, title, bpm, lpb, tpl, swing, soundfont (only when set), order
+    [master]          only when not the defaults: gain_db, loudness (when set),
+                      true_peak, each only when not its default
     [instruments.NN]  (two hex digits, in number order) name; soundfont unless
                       it is a device without one; program for soundfont
                       instruments (for devices only when not 0); bank, device,
                       channel and volume only when not their defaults
     [[tracks]]        name, notes, effects; cc when it has lanes (numbers as
-                      integers, names as text); mute / solo only when true
+                      integers, names as text); mute / solo only when true;
+                      volume_db, pan, reverb, chorus only when not the defaults
     [patterns.NAME]   lines, then rows as a multi-line string, one row per line
                       (tracker notation, tracks separated by " | ")
 """
@@ -20,10 +23,12 @@ from __future__ import annotations
 import re
 
 from tracker.errors import SongFormatError
-from tracker.song.model import FORMAT_VERSION, Instrument, Pattern, Song, Track
+from tracker.song.model import FORMAT_VERSION, Instrument, MasterSettings, Pattern, Song, Track
 from tracker.song.notation import format_row
 
 _DEFAULT_INSTRUMENT = Instrument(name="")
+_DEFAULT_TRACK = Track(name="")
+_DEFAULT_MASTER = MasterSettings()
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -41,6 +46,8 @@ def dumps(song: Song) -> str:
     if song.soundfont is not None:
         out.append(f"soundfont = {_string(song.soundfont)}")
     out.append(f"order = [{', '.join(_string(name) for name in song.order)}]")
+    if song.master != _DEFAULT_MASTER:
+        out += ["", "[master]", *_master_lines(song.master)]
     for number in sorted(song.instruments):
         out += ["", f"[instruments.{number:02X}]", *_instrument_lines(song.instruments[number])]
     for track in song.tracks:
@@ -83,6 +90,27 @@ def _track_lines(track: Track) -> list[str]:
         lines.append("mute = true")
     if track.solo:
         lines.append("solo = true")
+    default = _DEFAULT_TRACK
+    if track.volume_db != default.volume_db:
+        lines.append(f"volume_db = {_float(track.volume_db)}")
+    if track.pan != default.pan:
+        lines.append(f"pan = {track.pan}")
+    if track.reverb is not None:
+        lines.append(f"reverb = {track.reverb}")
+    if track.chorus is not None:
+        lines.append(f"chorus = {track.chorus}")
+    return lines
+
+
+def _master_lines(master: MasterSettings) -> list[str]:
+    default = _DEFAULT_MASTER
+    lines = []
+    if master.gain_db != default.gain_db:
+        lines.append(f"gain_db = {_float(master.gain_db)}")
+    if master.loudness is not None:
+        lines.append(f"loudness = {_float(master.loudness)}")
+    if master.true_peak != default.true_peak:
+        lines.append(f"true_peak = {_float(master.true_peak)}")
     return lines
 
 
