@@ -25,7 +25,7 @@ from tracker.audio.render import render_passes
 from tracker.audio.soundfonts import check_soundfont, find_soundfont
 from tracker.audio.staging import Staging
 from tracker.audio.synth import Frames, SynthSettings
-from tracker.audio.writing import MidiWriter, check_format, write, write_midi
+from tracker.audio.writing import MidiWriter, Tag, check_format, write, write_midi
 from tracker.engine.events import Timeline
 from tracker.engine.routing import audible_tracks, keep_tracks
 from tracker.engine.timeline import compile_song
@@ -89,7 +89,7 @@ def bounce(
     """
     fmt, subtype = check_format(fmt, rate, bits)
     if timeline is None:
-        timeline = _compile(song, from_order, to_order)
+        timeline = compile_range(song, from_order, to_order)
     if not timeline.lines:
         raise UsageError("nothing to render: the chosen orders contain no lines")
     if soundfont is not None:
@@ -136,10 +136,12 @@ def bounce(
         warnings=sorted(set(warnings)),
     )
     with staging:
-        write(staging, report.mix, mix, rate, fmt, subtype, report.warnings)
+        tag = Tag(song.title, "mix")
+        write(staging, report.mix, mix, rate, fmt, subtype, report.warnings, tag)
         for t, audio in sorted(track_audio.items()):
             stem = stem_paths[t]
-            write(staging, stem, audio, rate, fmt, subtype, report.warnings)
+            part = replace(tag, part=song.tracks[t].name)
+            write(staging, stem, audio, rate, fmt, subtype, report.warnings, part)
             report.stems.append(stem)
             if midi_writer is not None:
                 midi = stem.with_suffix(".mid")
@@ -149,8 +151,9 @@ def bounce(
     return report
 
 
-def _compile(song: Song, from_order: int, to_order: int | None) -> Timeline:
-    """The song from order entry `from_order` to `to_order` inclusive (None: the end)."""
+def compile_range(song: Song, from_order: int, to_order: int | None) -> Timeline:
+    """The song from order entry `from_order` to `to_order` inclusive (None: the end);
+    the render command compiles it once for the bounce and the session files."""
     count = len(song.order)
     if count == 0:
         raise UsageError("nothing to render: the song's order list is empty")
