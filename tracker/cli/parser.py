@@ -63,6 +63,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
         from_order=args.from_order,
         to_order=args.to_order,
         tail=args.tail,
+        sessions=args.session,
         midi_writer=lambda timeline, song, track, path: export_timeline(
             timeline, song, path, tracks={track}
         ),
@@ -145,6 +146,15 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _session_formats(text: str) -> tuple[str, ...]:
+    from tracker.handover.session import parse_formats
+
+    try:
+        return parse_formats(text)
+    except UsageError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="tracker",
@@ -211,6 +221,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_argument(
         "--tail", type=_seconds, help="seconds of release tail (default: until silence)"
+    )
+    sub.add_argument(
+        "--session",
+        metavar="FORMATS",
+        type=_session_formats,
+        default=(),
+        help="with --stems, DAW sessions beside them: reaper (NAME.RPP), dawproject"
+        " (NAME.dawproject), or both: reaper,dawproject",
     )
 
     sub = command(

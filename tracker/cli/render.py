@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tracker.audio.bounce import bounce
 from tracker.audio.writing import MidiWriter
+from tracker.handover.session import Handover
 
 
 def bounce_command(
@@ -24,11 +25,13 @@ def bounce_command(
     to_order: int | None = None,
     tail: float | None = None,
     midi_writer: MidiWriter | None = None,
+    sessions: tuple[str, ...] = (),
 ) -> int:
     """`tracker render SONG -o DIR ...`: bounce, show progress on a terminal, print the report."""
     from tracker.song.storage import load_song
 
     song = load_song(song_path)
+    handover = Handover(song, song_path, out_dir, sessions, stems, from_order, to_order)
     report = bounce(
         song,
         out_dir,
@@ -42,6 +45,9 @@ def bounce_command(
         song_dir=Path(song_path).resolve().parent,
         midi_writer=midi_writer,
         progress_stream=sys.stderr,
+        timeline=handover.timeline,
     )
     print(report.summary())
+    for path in handover.write(report, rate):
+        print(f"wrote {path}")
     return 0

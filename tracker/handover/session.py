@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tracker.audio.bounce import BounceReport, compile_range
 from tracker.audio.staging import Staging
 from tracker.engine.events import Timeline
 from tracker.engine.routing import audible_tracks
@@ -120,3 +121,40 @@ def write_sessions(session: Session, paths: list[Path], formats: Iterable[str]) 
             except OSError as error:
                 raise AudioError(f"cannot write {path}: {reason(error)}") from None
         staging.commit()
+
+
+class Handover:
+    """The render command's session files: refused before the render when they cannot
+    be written (no stems, a folder in their place), written beside the stems after it.
+    The range is compiled here, once, and the bounce renders this same timeline."""
+
+    def __init__(
+        self,
+        song: Song,
+        song_path: Path,
+        out_dir: Path,
+        formats: tuple[str, ...],
+        stems: bool,
+        from_order: int | None,
+        to_order: int | None,
+    ) -> None:
+        self.song = song
+        self.formats = formats
+        self.paths = session_paths(out_dir, Path(song_path).stem, formats)
+        self.timeline: Timeline | None = None
+        if not formats:
+            return
+        if not stems:
+            raise UsageError("--session needs --stems: a session's tracks are the stems")
+        Staging(Path(out_dir), self.paths).check()
+        self.timeline = compile_range(song, from_order or 0, to_order)
+
+    def write(self, report: BounceReport, rate: int) -> list[Path]:
+        """Write the session files of this render; returns their paths."""
+        if self.timeline is None:
+            return []
+        session = make_session(
+            self.song, self.timeline, report.stems, report.midi, rate, report.duration
+        )
+        write_sessions(session, self.paths, self.formats)
+        return self.paths
