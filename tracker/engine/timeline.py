@@ -7,7 +7,9 @@ What it does, and where each rule lives:
   changes, swing: engine/tempo.py;
 - notes, velocities, sticky instruments, every note effect, programs, CC
   lanes: engine/voices.py;
-- MIDI channels per instrument, muting and solo: engine/routing.py.
+- MIDI channels per instrument, muting and solo: engine/routing.py;
+- each track's mixer strip (CC 7, 10, 91, 93) where the timeline starts:
+  engine/mixer.py.
 
 Txx and Lxx take effect at the start of their line. A TEMPO event opens the
 timeline and marks every tempo change. Notes still sounding at the end get a
@@ -29,6 +31,7 @@ from collections.abc import Generator, Iterator
 from tracker.engine.controllers import CcResolver, standard_cc
 from tracker.engine.emitter import Emitter, SilentEmitter
 from tracker.engine.events import LineMark, Timeline
+from tracker.engine.mixer import emit_mix, track_instruments
 from tracker.engine.routing import assign_channels
 from tracker.engine.score import LineData, Score
 from tracker.engine.sequence import check_start, walk
@@ -121,6 +124,9 @@ def compile_in_steps(
         em = Emitter(tempo)
         em.begin_line(0, odd=False)
         performance.start_programs(em)
+        uses = track_instruments(song, score)
+        lanes_before = performance.lane_mix if chased else {}
+        performance.lane_mix = {}
         marks: list[LineMark] = []
         tick = 0
         last_bpm: float | None = None
@@ -145,6 +151,8 @@ def compile_in_steps(
                 )
             )
             performance.play_line(data, em)
+            if not tick:  # the first line: its CC lanes' values win over the strips
+                emit_mix(em, song, uses, channels, lanes_before, performance.lane_mix)
             tick += song.tpl
             yield
         if last_bpm is None:

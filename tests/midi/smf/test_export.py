@@ -212,13 +212,18 @@ def test_a_song_exports_its_notes_on_its_instruments_channels(tmp_path: Path) ->
 
     _, keys, kick = read(path).tracks
     # Channel 3 as musicians count it is 2 on the wire; the kit takes channel 10 (9).
-    assert [row for row in summary(keys) if row[1] != "program_change"] == [
+    assert [row for row in summary(keys) if row[1] not in ("program_change", "control_change")] == [
         (0, "note_on", 2, 60, 0x64),
         (2 * LINE, "note_off", 2, 60, 64),
         (2 * LINE, "note_on", 2, 64, 0x50),
         (3 * LINE, "note_off", 2, 64, 64),
     ]
     assert (0, "program_change", 2, 4) in summary(keys)
+    # Each track's mixer strip opens its channel: 0 dB is CC 7 = 100, centre is CC 10 = 64.
+    assert [row for row in summary(keys) if row[1] == "control_change"] == [
+        (0, "control_change", 2, 7, 100),
+        (0, "control_change", 2, 10, 64),
+    ]
     assert [row for row in summary(kick) if row[1].startswith("note")] == [
         (0, "note_on", 9, 36, 0x7F),
         (LINE, "note_off", 9, 36, 64),
