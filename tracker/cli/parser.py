@@ -14,7 +14,7 @@ from typing import NoReturn
 
 from tracker.errors import UsageError
 from tracker.song.fileformat import LPB_RANGE
-from tracker.song.limits import NOTE_COLUMNS_RANGE
+from tracker.song.limits import LOUDNESS_RANGE, NOTE_COLUMNS_RANGE, TRUE_PEAK_RANGE
 from tracker.song.model import MAX_LINES, MAX_TRACKS
 
 Handler = Callable[[argparse.Namespace], int]
@@ -64,6 +64,8 @@ def _cmd_render(args: argparse.Namespace) -> int:
         to_order=args.to_order,
         tail=args.tail,
         sessions=args.session,
+        loudness=args.loudness,
+        true_peak=args.true_peak,
         midi_writer=lambda timeline, song, track, path: export_timeline(
             timeline, song, path, tracks={track}
         ),
@@ -144,6 +146,21 @@ def _seconds(text: str) -> float:
     if not 0 <= value <= 600:
         raise argparse.ArgumentTypeError(f"expected 0 to 600 seconds, got {text}")
     return value
+
+
+def _decibels(what: str, low: int, high: int) -> Callable[[str], float]:
+    """An argument type for a level in `what` (LUFS, dBTP) from `low` to `high`."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected {low} to {high} {what}, got {text}")
+        return value
+
+    return parse
 
 
 def _session_formats(text: str) -> tuple[str, ...]:
@@ -229,6 +246,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=(),
         help="with --stems, DAW sessions beside them: reaper (NAME.RPP), dawproject"
         " (NAME.dawproject), or both: reaper,dawproject",
+    )
+    sub.add_argument(
+        "--loudness",
+        metavar="LUFS",
+        type=_decibels("LUFS", *LOUDNESS_RANGE),
+        help="master the mix to this integrated loudness, a limiter holding the true peak"
+        " (default: the song's, or none)",
+    )
+    sub.add_argument(
+        "--true-peak",
+        metavar="DBTP",
+        type=_decibels("dBTP", *TRUE_PEAK_RANGE),
+        help="the mix's true-peak ceiling (default: the song's, -1.0)",
     )
 
     sub = command(

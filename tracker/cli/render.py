@@ -6,6 +6,7 @@ any warnings.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from tracker.audio.bounce import bounce
@@ -26,11 +27,20 @@ def bounce_command(
     tail: float | None = None,
     midi_writer: MidiWriter | None = None,
     sessions: tuple[str, ...] = (),
+    loudness: float | None = None,
+    true_peak: float | None = None,
 ) -> int:
-    """`tracker render SONG -o DIR ...`: bounce, show progress on a terminal, print the report."""
+    """`tracker render SONG -o DIR ...`: bounce, show progress on a terminal, print the report.
+
+    `loudness` and `true_peak` (--loudness, --true-peak) override the song's master settings.
+    """
     from tracker.song.storage import load_song
 
     song = load_song(song_path)
+    if loudness is not None:
+        song.master = replace(song.master, loudness=loudness)
+    if true_peak is not None:
+        song.master = replace(song.master, true_peak=true_peak)
     handover = Handover(song, song_path, out_dir, sessions, stems, from_order, to_order)
     report = bounce(
         song,
