@@ -83,8 +83,7 @@ def project_xml(session: Session) -> ET.Element:
     ]
     midi_tracks = [t for t in session.tracks if t.midi is not None]
     midi_ids = [
-        _track(structure, ids, f"{t.label} (MIDI)", "notes", True, master_channel)
-        for t in midi_tracks
+        _track(structure, ids, t.midi_label, "notes", True, master_channel) for t in midi_tracks
     ]
     master_track = ET.SubElement(
         structure, "Track", id=master, name="Master", contentType="audio notes", loaded="true"

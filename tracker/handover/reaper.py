@@ -49,7 +49,7 @@ def rpp_text(session: Session, *, now: float | None = None) -> str:
     midi_length = song.end_time
     for track in session.tracks:
         if track.midi is not None:
-            lines += _track(f"{track.label} (MIDI)", track.midi, midi_length, muted=True)
+            lines += _track(track.midi_label, track.midi, midi_length, muted=True)
     lines.append(">")
     return "\n".join(lines) + "\n"
 

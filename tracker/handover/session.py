@@ -44,6 +44,11 @@ class SessionTrack:
         """The track's name in the DAW: its number first, so tracks read in song order."""
         return f"{self.index + 1:02d} {self.name}"
 
+    @property
+    def midi_label(self) -> str:
+        """The name of the track holding its MIDI."""
+        return f"{self.label} [MIDI]"
+
 
 @dataclass(frozen=True)
 class Session:
