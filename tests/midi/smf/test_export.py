@@ -135,6 +135,35 @@ def test_each_tracker_track_is_a_named_midi_track_with_its_events(tmp_path: Path
     assert summary(silent) == []
 
 
+def test_each_tracks_mixer_strip_opens_its_midi_track_on_its_channels(tmp_path: Path) -> None:
+    song = build_song(
+        "C-4 01 64 ... | C-2 02 7F ...\nE-4 03 64 ... | --- .. .. ...",
+        tracks=[Track("Keys", volume_db=-6.0, pan=-32, reverb=90), Track("Bass", chorus=20)],
+        instruments={
+            1: Instrument("Piano", channel=1),
+            2: Instrument("Bass", channel=2),
+            3: Instrument("Pad", channel=5),
+        },
+    )
+    path = tmp_path / "mixed.mid"
+
+    export_song(song, path)
+
+    _, keys, bass = read(path).tracks
+    controls = [row for row in summary(keys) if row[1] == "control_change"]
+    # Keys plays instruments 01 and 03: its strip goes to both their channels, at tick 0.
+    assert sorted(controls) == sorted(
+        (0, "control_change", channel, cc, value)
+        for channel in (0, 4)
+        for cc, value in ((7, 71), (10, 32), (91, 90))
+    )
+    assert [row for row in summary(bass) if row[1] == "control_change"] == [
+        (0, "control_change", 1, 7, 100),
+        (0, "control_change", 1, 10, 64),
+        (0, "control_change", 1, 93, 20),
+    ]
+
+
 def test_ticks_are_the_rounded_beat_times_ppq(tmp_path: Path) -> None:
     song = build_song("C-4 01 64 ...")
     triplet = 1 / 3
