@@ -7,6 +7,7 @@ import pytest
 from tests.support.builders import build_song
 from tracker.errors import EditError
 from tracker.song.edit import History, SetMaster, SetTrackMixer
+from tracker.song.edit.mixer import Setting, parse_setting
 from tracker.song.fileformat import dumps
 from tracker.song.model import MasterSettings, Track
 
@@ -64,3 +65,41 @@ def test_the_master_is_set_whole_and_checked() -> None:
     assert history.song.master == MasterSettings()
     with pytest.raises(EditError, match="loudness target must be -60 to 0 LUFS"):
         history.do(SetMaster(MasterSettings(loudness=3.0)))
+
+
+@pytest.mark.parametrize(
+    ("setting", "text", "value"),
+    [
+        ("volume_db", "-6", -6.0),
+        ("volume_db", " -4.5 dB", -4.5),
+        ("pan", "L20", -20),
+        ("pan", "r63", 63),
+        ("pan", "C", 0),
+        ("pan", "-64", -64),
+        ("reverb", "80", 80),
+        ("chorus", "off", None),
+        ("chorus", "", None),
+    ],
+)
+def test_a_typed_value_reads_as_the_panel_writes_it(
+    setting: Setting, text: str, value: float | None
+) -> None:
+    assert parse_setting(setting, text) == value
+
+
+@pytest.mark.parametrize(
+    ("setting", "text", "message"),
+    [
+        ("volume_db", "loud", 'the volume should be a number -60 to 4 dB, not "loud"'),
+        ("volume_db", "10", "the volume must be -60 to 4, not 10"),
+        ("pan", "L65", "the pan must be -64 to 63, not -65"),
+        ("pan", "X3", 'the pan should be a number -64 to 63, not "X3"'),
+        ("reverb", "128", "the reverb send must be 0 to 127, not 128"),
+    ],
+)
+def test_a_typed_value_out_of_range_is_refused_with_the_range(
+    setting: Setting, text: str, message: str
+) -> None:
+    with pytest.raises(EditError) as refused:
+        parse_setting(setting, text)
+    assert refused.value.message == message

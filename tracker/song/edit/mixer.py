@@ -59,6 +59,37 @@ def shown(setting: Setting, value: float | int | None) -> str:
     return str(int(value))
 
 
+def parse_setting(setting: Setting, text: str) -> float | int | None:
+    """A strip value as the musician types it: "-6" or "-6 dB"; "L20", "R10", "C" or
+    "-20"; a send 0-127, or "off" / nothing for no send. Out of range is refused, not
+    kept to the range: a typed value is meant exactly."""
+    typed = text.strip().lower()
+    if setting in ("reverb", "chorus") and typed in ("", "off", "-"):
+        return None
+    if setting == "pan" and typed[:1] in ("l", "r", "c"):
+        side, number = typed[0], typed[1:].strip()
+        if not (not number if side == "c" else number.isdigit()):
+            raise EditError(f'the pan should be L1-L64, C or R1-R63 (or -64 to 63), not "{text}"')
+        typed = "0" if side == "c" else f"-{number}" if side == "l" else number
+    low, high = {
+        "volume_db": TRACK_VOLUME_DB_RANGE,
+        "pan": PAN_RANGE,
+        "reverb": SEND_RANGE,
+        "chorus": SEND_RANGE,
+    }[setting]
+    number_text = typed.removesuffix("db").strip() if setting == "volume_db" else typed
+    try:
+        value = float(number_text) if setting == "volume_db" else int(number_text)
+    except ValueError:
+        unit = " dB" if setting == "volume_db" else ""
+        raise EditError(
+            f'the {describe(setting)} should be a number {low} to {high}{unit}, not "{text}"'
+        ) from None
+    if not low <= value <= high:
+        raise EditError(f"the {describe(setting)} must be {low} to {high}, not {value:g}")
+    return value
+
+
 @dataclass
 class SetTrackMixer(_TrackChange):
     """One setting of a track's strip; a value past its range is kept to the range's end."""
