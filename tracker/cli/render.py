@@ -5,13 +5,16 @@ any warnings.
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import replace
 from pathlib import Path
 
-from tracker.audio.bounce import bounce
+from tracker.audio.bounce import BounceReport, bounce
+from tracker.audio.loudness import Loudness
 from tracker.audio.writing import MidiWriter
 from tracker.handover.session import Handover
+from tracker.text import visible
 
 
 def bounce_command(
@@ -57,7 +60,52 @@ def bounce_command(
         progress_stream=sys.stderr,
         timeline=handover.timeline,
     )
-    print(report.summary())
+    print(report_text(report))
     for path in handover.write(report, rate):
         print(f"wrote {path}")
     return 0
+
+
+def report_text(report: BounceReport) -> str:
+    """The files, the length, then a row per file: integrated loudness, loudness range,
+    true peak and the gain the master stage applied; then any warnings."""
+    done = report.master
+    count = f" and {len(report.stems)} stems" if report.stems else ""
+    name = max([len(p.name) for p in report.stems] + [len("before master")]) + 2
+    lines = [
+        f"wrote {report.mix}{count}",
+        f"length {report.duration:.2f} s",
+        f"{'':{name}}{'loudness':>11}{'range':>9}{'true peak':>12}  gain",
+        _row(report.mix.name, name, done.after, _gain(report)),
+        _row("before master", name, done.before, ""),
+    ]
+    lines += [
+        _row(path.name, name, level, "pre-master")
+        for path, level in zip(report.stems, report.stem_levels, strict=True)
+    ]
+    if report.stems:
+        lines.append(
+            "the stems are written before the master stage: they add up to the mix before it"
+        )
+    lines += [f"warning: {w}" for w in report.warnings]
+    return "\n".join(visible(line) for line in lines)
+
+
+def _row(label: str, width: int, level: Loudness, gain: str) -> str:
+    lufs = f"{level.lufs:.1f} LUFS" if level.lufs is not None else "n/a"
+    lra = f"{level.lra:.1f} LU" if level.lra is not None else "n/a"
+    peak = f"{level.true_peak:.1f} dBTP" if level.true_peak > -math.inf else "silent"
+    return f"{label:{width}}{lufs:>11}{lra:>9}{peak:>12}  {gain}".rstrip()
+
+
+def _gain(report: BounceReport) -> str:
+    """The master stage's gain, and why."""
+    done = report.master
+    text = f"{done.gain_db:+.1f} dB"
+    if done.target is not None and done.before.lufs is not None:
+        text += f" to {done.target:.1f} LUFS"
+        if done.limited_db > 0.05:
+            text += f", limited up to {done.limited_db:.1f} dB at {done.ceiling:.1f} dBTP"
+    elif done.lowered_db > 0.0:
+        text += f": lowered {done.lowered_db:.1f} dB to the {done.ceiling:.1f} dBTP ceiling"
+    return text
