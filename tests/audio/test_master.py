@@ -14,7 +14,13 @@ import soundfile
 
 from tests.support.ffmpeg import ebur128
 from tracker.audio.loudness import measure
-from tracker.audio.master import ATTACK_DB_PER_SECOND, RELEASE_DB_PER_SECOND, limiter_gain, master
+from tracker.audio.master import (
+    ATTACK_DB_PER_SECOND,
+    RELEASE_DB_PER_SECOND,
+    limiter_gain,
+    master,
+    peak_levels,
+)
 from tracker.song.model import MasterSettings
 
 RATE = 48000
@@ -66,7 +72,7 @@ def test_a_loudness_target_is_reached_and_the_limiter_holds_the_true_peak(
 def test_the_limiter_ramps_in_ahead_of_a_peak_and_out_after_it_without_jumps() -> None:
     envelope = np.full(RATE, 0.1, dtype=np.float32)
     envelope[RATE // 2] = 2.0  # one peak 7 dB over a -1 dBTP ceiling at +0 dB gain
-    gain = 20 * np.log10(limiter_gain(envelope, 0.0, -1.0, RATE))
+    gain = 20 * np.log10(limiter_gain(peak_levels(envelope), 0.0, -1.0, RATE))
     peak = RATE // 2
     assert gain[peak] <= -1.0 - 20 * np.log10(2.0) + 1e-9
     assert gain[: peak - RATE // 100].max() == 0.0, "untouched until 10 ms before"

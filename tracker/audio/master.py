@@ -2,7 +2,8 @@
 written (the song's MasterSettings, or the render command's --loudness and
 --true-peak over them).
 
-- The master gain applies first, always.
+- The master gain applies first, always (with a target, the target then decides
+  the level: the master gain only changes where the gain to it starts).
 - With a loudness target the mix is gained to it (integrated, BS.1770-4), and a
   limiter holds the true-peak ceiling; the limiter lowers the loudness a little,
   so the gain is corrected and the mix limited again, until it lands within
@@ -16,9 +17,11 @@ the gain each frame needs to stay under the ceiling, in dB, then the deepest of
 that and two ramps, one falling to every peak ahead of it (attack, 1 dB per ms)
 and one rising after it (release, 30 dB per second). Each ramp is a running
 minimum (numpy's minimum.accumulate), so the gain is at or under what every
-frame needs, by construction, and it never jumps. Why not pedalboard's Limiter
-(JUCE's): it limits sample peaks, not true peaks, without look-ahead, and it
-would bring a C++ audio framework for one curve.
+frame needs, by construction, and it never jumps. Why not pedalboard's Limiter:
+it is JUCE's dsp::Limiter, "two compressors and a hard clipper at 0 dB" (JUCE's
+documentation): it reads samples, not the peaks between them, has no look-ahead,
+and would clip at full scale rather than hold a ceiling under it; and it would
+bring a C++ audio framework for one gain curve.
 """
 
 from __future__ import annotations
@@ -68,15 +71,19 @@ class MasterReport:
 def master(audio: Frames, rate: int, settings: MasterSettings) -> tuple[Frames, MasterReport]:
     """The mastered mix and what was done: `audio` itself is left as it was."""
     before = measure(audio, rate)
-    ceiling = settings.true_peak
     if settings.loudness is None or before.lufs is None:
         return _without_target(audio, rate, before, settings)
-    _, envelope = analyse(audio, rate, LIMITER_OVERSAMPLING)
-    target = settings.loudness
-    gain, slope = target - before.lufs, 1.0
+    target, ceiling = settings.loudness, settings.true_peak - MARGIN_DB
+    gain = target - before.lufs
+    peaks = peak_levels(analyse(audio, rate, LIMITER_OVERSAMPLING)[1])
+    if float(peaks.max(initial=-math.inf)) + gain <= ceiling:  # under the ceiling as it is
+        after = _moved(before, gain)
+        report = MasterReport(before, after, gain, 0.0, 0.0, target, settings.true_peak)
+        return _apply(audio, gain, None), report
+    slope = 1.0
     tried: list[tuple[float, float]] = []
     for _ in range(ROUNDS):
-        curve = limiter_gain(envelope, gain, ceiling - MARGIN_DB, rate)
+        curve = limiter_gain(peaks, gain, ceiling, rate)
         mastered = _apply(audio, gain, curve)
         reached = integrated(mastered, rate)
         assert reached is not None  # louder than before, which had a loudness
@@ -89,13 +96,13 @@ def master(audio: Frames, rate: int, settings: MasterSettings) -> tuple[Frames, 
         tried.append((gain, reached))
         gain += (target - reached) / slope
     after = measure(mastered, rate)
-    if after.true_peak > ceiling - MARGIN_DB:  # what the ramps' slope left between frames
-        trim = ceiling - MARGIN_DB - after.true_peak
+    if after.true_peak > ceiling:  # what the ramps' slope left between frames
+        trim = ceiling - after.true_peak
         mastered = _apply(mastered, trim, None)
         gain += trim
-        after = measure(mastered, rate)
-    limited = -20.0 * math.log10(float(curve.min())) if curve.size else 0.0
-    report = MasterReport(before, after, gain, 0.0, limited, settings.loudness, ceiling)
+        after = _moved(after, trim)
+    limited = -20.0 * math.log10(float(curve.min()))
+    report = MasterReport(before, after, gain, 0.0, limited, target, settings.true_peak)
     return mastered, report
 
 
@@ -110,31 +117,44 @@ def _without_target(
         peak = analyse(audio, rate, LIMITER_OVERSAMPLING)[0].true_peak
         lowered = max(0.0, peak + gain - (settings.true_peak - MARGIN_DB))
     gain -= lowered
-    after = Loudness(
-        peak_dbfs=before.peak_dbfs + gain,
-        true_peak=before.true_peak + gain,
-        lufs=None if before.lufs is None else before.lufs + gain,
-        lra=before.lra,
-    )
     mastered = audio if gain == 0.0 else _apply(audio, gain, None)
-    report = MasterReport(before, after, gain, lowered, 0.0, settings.loudness, settings.true_peak)
+    report = MasterReport(
+        before, _moved(before, gain), gain, lowered, 0.0, settings.loudness, settings.true_peak
+    )
     return mastered, report
 
 
+def _moved(level: Loudness, gain_db: float) -> Loudness:
+    """The reading of the same audio after one gain: every level moves by it, the range stays."""
+    return Loudness(
+        peak_dbfs=level.peak_dbfs + gain_db,
+        true_peak=level.true_peak + gain_db,
+        lufs=None if level.lufs is None else level.lufs + gain_db,
+        lra=level.lra,
+    )
+
+
+def peak_levels(envelope: Envelope) -> npt.NDArray[np.float64]:
+    """The envelope in dB, once for every round of the limiter."""
+    levels: npt.NDArray[np.float64] = 20.0 * np.log10(
+        np.maximum(envelope.astype(np.float64), 1e-12)
+    )
+    return levels
+
+
 def limiter_gain(
-    envelope: Envelope, gain_db: float, ceiling_db: float, rate: int
+    peaks_db: npt.NDArray[np.float64], gain_db: float, ceiling_db: float, rate: int
 ) -> npt.NDArray[np.float64]:
-    """Per frame, the limiter's gain (at most 1) that keeps `envelope` raised by
+    """Per frame, the limiter's gain (at most 1) that keeps `peaks_db` raised by
     `gain_db` at or under `ceiling_db`, ramping in ahead of each peak and out after it."""
-    level = 20.0 * np.log10(np.maximum(envelope.astype(np.float64), 1e-12)) + gain_db
-    need = np.minimum(0.0, ceiling_db - level)
+    need = np.minimum(0.0, (ceiling_db - gain_db) - peaks_db)
     frames = np.arange(need.size, dtype=np.float64)
     release = RELEASE_DB_PER_SECOND / rate
     held = np.minimum.accumulate(need - release * frames) + release * frames
     attack = ATTACK_DB_PER_SECOND / rate
     back = held[::-1] - attack * frames
     ramped = (np.minimum.accumulate(back) + attack * frames)[::-1]
-    curve: npt.NDArray[np.float64] = 10.0 ** (ramped / 20.0)
+    curve: npt.NDArray[np.float64] = np.exp(np.minimum(ramped, 0.0) * (math.log(10.0) / 20.0))
     return curve
 
 
