@@ -81,3 +81,13 @@ def test_the_limiter_ramps_in_ahead_of_a_peak_and_out_after_it_without_jumps() -
     assert steps.min() >= -ATTACK_DB_PER_SECOND / RATE - 1e-9
     assert steps.max() <= RELEASE_DB_PER_SECOND / RATE + 1e-9
     assert gain[-1] == 0.0, "released again"
+
+
+def test_a_target_reached_under_the_ceiling_takes_one_gain_and_no_limiting() -> None:
+    mix = drums_over_a_pad() * np.float32(0.1)
+    mastered, report = master(mix, RATE, MasterSettings(loudness=-20.0))
+    assert report.limited_db == 0.0
+    assert measure(mastered, RATE).lufs == pytest.approx(-20.0, abs=0.01)
+    assert report.after.lufs == pytest.approx(-20.0, abs=1e-9)
+    ratio = mastered[mix != 0] / mix[mix != 0]
+    assert np.ptp(ratio) < 1e-5, "one gain for every sample"
