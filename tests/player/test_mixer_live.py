@@ -1,6 +1,7 @@
 """The mixer while playing, at a real JACK MIDI input standing in for a hardware synth:
 a strip changed while playing is heard from the line the edit lands on, a jump sends
-every strip again, and a CC lane of the same controller keeps winning."""
+every strip again, a CC lane of the same controller keeps winning, and a note typed
+while stopped sounds through its track's strip."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from tests.player.test_playback import off, on
 from tests.support.builders import build_song
 from tests.support.jack import Receiver
 from tracker.player.handle import PlayerHandle
-from tracker.player.protocol import Jump, Play, PortSpec, Stopped, UpdateSong
+from tracker.player.protocol import Jump, Play, PortSpec, Preview, Stopped, UpdateSong
 from tracker.song.model import Instrument, Song, Track
 
 pytestmark = pytest.mark.jack
@@ -115,3 +116,16 @@ def test_an_edit_elsewhere_leaves_the_mix_as_it_was(
     player.stop()
     volumes = {m for m in receiver.data()[count:] if m[0] & 0xF0 == 0xB0 and m[1] == 7}
     assert volumes <= {cc(0, 7, 100), cc(1, 7, 71)}
+
+
+def test_a_note_typed_while_stopped_sounds_through_its_tracks_strip(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    player = start_player(output=PortSpec(receiver.name))
+    player.send(UpdateSong(two_tracks(volume_db=-12.0, pan=10)))
+    player.send(Preview(track=1, instrument=2, note=40, seconds=0.1))
+    got = receiver.wait_for(lambda got: off(40, 1) in got)
+    assert got == [bytes((0xC1, 33)), cc(1, 7, 50), cc(1, 10, 74), on(40, 100, 1), off(40, 1)]
+    receiver.clear()
+    player.send(Preview(track=1, instrument=2, note=43, seconds=0.1))
+    assert receiver.wait_for(lambda got: off(43, 1) in got) == [on(43, 100, 1), off(43, 1)]

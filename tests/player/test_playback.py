@@ -756,16 +756,18 @@ def test_a_preview_when_stopped_sets_the_program_sounds_the_note_and_ends_it_soo
     player = start_player(output=PortSpec(receiver.name))
     song = build_song(EMPTY_TWO_TRACKS, instruments=KEYS_AND_BASS)
     player.send(UpdateSong(song))
-    # the bass is on its own channel (the second instrument gets channel 2) at its volume
+    # the bass is on its own channel (the second instrument gets channel 2) at its volume,
+    # after its program and the track's mixer strip (0 dB, centre)
     player.send(Preview(track=1, instrument=2, note=40))
     got = receiver.wait_for(lambda got: off(40, 1) in got)
-    assert got == [bytes((0xC1, 33)), on(40, 90, 1), off(40, 1)]
+    strip = [bytes((0xB1, 7, 100)), bytes((0xB1, 10, 64))]
+    assert got == [bytes((0xC1, 33)), *strip, on(40, 90, 1), off(40, 1)]
     held_ms = (arrival_of(receiver, off(40, 1)) - arrival_of(receiver, on(40, 90, 1))) / 1e6
     assert 450 < held_ms < 700  # the default half second, give or take the loaded machine
     receiver.clear()
     player.send(Preview(track=1, instrument=2, note=43, velocity=0x70))
     got = receiver.wait_for(lambda got: off(43, 1) in got)
-    assert got == [on(43, 0x70, 1), off(43, 1)]  # the program is set already
+    assert got == [on(43, 0x70, 1), off(43, 1)]  # the program and strip are set already
 
 
 def test_the_next_preview_in_a_track_ends_the_last_and_stop_ends_them_all(
@@ -835,10 +837,12 @@ def test_panic_ends_a_held_preview_for_good(
     player.send(Preview(track=0, instrument=1, note=60, velocity=100, seconds=0.3))
     receiver.wait_for(lambda got: on(60, 100) in got)
     player.send(Panic())
-    got = receiver.wait_for(lambda got: len(got) >= 2 + 32)
+    opening = [bytes((0xC0, 4)), *STRIP_0, on(60, 100)]  # the program, the strip, the note
+    got = receiver.wait_for(lambda got: len(got) >= len(opening) + 32)
     time.sleep(0.5)  # past the preview's own note-off time: nothing more comes
     assert receiver.data() == got
-    assert sorted((m[0] & 0x0F, m[1]) for m in got[2:]) == sorted(
+    assert got[: len(opening)] == opening
+    assert sorted((m[0] & 0x0F, m[1]) for m in got[len(opening) :]) == sorted(
         (ch, cc) for ch in range(16) for cc in (123, 120)
     )
 
