@@ -18,15 +18,17 @@ The rules:
 - Reverb and chorus: the send as written, CC 91 / CC 93; None sends nothing,
   leaving the synth's own default.
 - A track's messages go to every instrument it names (the song's lowest-numbered
-  instrument when it names none), on that instrument's channel, before any note
-  of the timeline's first line (column MIXER_COLUMN sorts them first).
+  instrument when it names none), on that instrument's channel and so its port,
+  before any note of the timeline's first line (column MIXER_COLUMN sorts them
+  first among the track's events). A track that plays nothing sends nothing.
 - Tracks that share a channel (the same instrument, or instruments on one
   channel) share one strip, since a synth has one CC 7 per channel: the strip of
   the first of them whose strip is not the default, else the default. Each of
   those tracks carries that strip, so a stem alone sounds as it does in the mix.
-- An automation lane of one of these controllers wins while it is set: its own
-  events come later (or, on the first line, sort after), and a timeline
-  compiled from mid-song opens with the value the lane left on the channel
+- An automation lane of one of these controllers wins while it is set: its
+  events come later; one on the timeline's first line replaces the strip's
+  message on its channel; and a timeline compiled from mid-song (a jump, an
+  edit while playing) opens with the value the lane left on the channel
   instead of the strip's.
 """
 
