@@ -34,7 +34,7 @@ The rules:
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Generator
 
 from tracker.engine.emitter import Emitter
 from tracker.engine.events import Kind
@@ -84,6 +84,17 @@ def track_instruments(song: Song, score: Score) -> list[list[int]]:
     """The instruments each track names in the patterns the order list plays, in number
     order; the song's lowest-numbered one for a track that plays notes or CC lanes but
     names none (what its notes then play)."""
+    steps = instruments_in_steps(song, score)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            uses: list[list[int]] = done.value
+            return uses
+
+
+def instruments_in_steps(song: Song, score: Score) -> Generator[None, None, list[list[int]]]:
+    """`track_instruments` a pattern at a step, for a compile in steps (the player's)."""
     named: list[set[int]] = [set() for _ in song.tracks]
     plays = [False] * len(song.tracks)
     for name in dict.fromkeys(song.order):
@@ -98,6 +109,7 @@ def track_instruments(song: Song, score: Score) -> list[list[int]]:
             for track, _, _ in data.controls:
                 if track < len(plays):
                     plays[track] = True
+        yield
     default = min(song.instruments) if song.instruments else None
     return [
         sorted(numbers) if numbers or default is None or not played else [default]

@@ -31,7 +31,7 @@ from collections.abc import Generator, Iterator
 from tracker.engine.controllers import CcResolver, standard_cc
 from tracker.engine.emitter import Emitter, SilentEmitter
 from tracker.engine.events import LineMark, Timeline
-from tracker.engine.mixer import emit_mix, track_instruments
+from tracker.engine.mixer import emit_mix, instruments_in_steps
 from tracker.engine.routing import assign_channels
 from tracker.engine.score import LineData, Score
 from tracker.engine.sequence import check_start, walk
@@ -124,7 +124,7 @@ def compile_in_steps(
         em = Emitter(tempo)
         em.begin_line(0, odd=False)
         performance.start_programs(em)
-        uses = track_instruments(song, score)
+        uses = yield from instruments_in_steps(song, score)
         lanes_before = performance.lane_mix if chased else {}
         performance.lane_mix = {}
         marks: list[LineMark] = []
