@@ -247,6 +247,14 @@ KEYMAP: tuple[Key, ...] = (
     ),
     Key("mixer.mute", "m", "mute", "Mute / unmute the track", "Mixer", "mixer"),
     Key("mixer.solo", "s", "solo", "Solo / unsolo the track", "Mixer", "mixer"),
+    Key(
+        "mixer.master",
+        "g",
+        "master",
+        "Master: gain, loudness target, true-peak ceiling",
+        "Mixer",
+        "mixer",
+    ),
     Key("mixer.back", "escape", "back", "Back to the pattern", "Mixer", "mixer"),
 )
 

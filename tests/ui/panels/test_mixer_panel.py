@@ -48,7 +48,7 @@ async def test_each_track_is_a_strip_with_its_name_volume_pan_sends_mute_and_sol
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("alt+x")
         lines = app.mixer.render().plain.splitlines()
-        assert lines[0] == "Mixer"
+        assert lines[0] == "Mixer   Master 0.0 dB  target off  ceiling -1 dBTP"
         assert lines[1].split() == ["Track", "Volume", "Pan", "Rev", "Cho", "M", "S"]
         assert lines[2].split() == [">01", "Keys", "0.0", "dB", "C", "off", "off", ".", "."]
         assert lines[3].split() == ["02", "Bass", "0.0", "dB", "C", "40", "off", ".", "."]
@@ -131,3 +131,28 @@ async def test_a_change_while_playing_is_handed_to_the_player_with_the_new_strip
         await pilot.pause(0.1)  # the next poll hands the song over
         updates = [c for c in player.sent if isinstance(c, UpdateSong)]
         assert updates and updates[-1].song.tracks[0].volume_db == -6.0
+
+
+async def test_g_sets_the_master_in_a_dialog_as_one_undo_step() -> None:
+    app = band_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("alt+x", "g")
+        await pilot.pause()
+        dialog = app.screen
+        assert dialog.query_one("#field-loudness").value == ""  # type: ignore[attr-defined]
+        dialog.query_one("#field-loudness").value = "3"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "loudness target must be -60 to 0 LUFS" in str(
+            dialog.query_one("#dialog-error").render()
+        )
+        dialog.query_one("#field-loudness").value = "-14 LUFS"  # type: ignore[attr-defined]
+        dialog.query_one("#field-gain").value = "-1.5"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is not dialog
+        master = app.session.song.master
+        assert (master.gain_db, master.loudness, master.true_peak) == (-1.5, -14.0, -1.0)
+        assert "Master -1.5 dB  target -14 LUFS" in app.mixer.render().plain
+        await pilot.press("ctrl+z")
+        assert app.session.song.master.loudness is None

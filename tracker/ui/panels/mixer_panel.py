@@ -5,6 +5,9 @@ PgUp and PgDn a big step, Enter types a value, Delete puts it back (0 dB, centre
 send off). Every change is one undo step through the session, and the player hears
 it from the line it lands on (engine/mixer.py), so hardware follows the same mix.
 
+The title line shows the song's master settings (gain, loudness target, true-peak
+ceiling), which G edits in a dialog; the render applies them (audio/master.py).
+
 The mixer takes the pattern editor's place while it has the keyboard: a strip
 needs more room than the side column has. The right end of each row is kept for
 a live level meter (`meter`), which needs the audio engine's levels first.
@@ -27,6 +30,7 @@ from tracker.text import visible
 from tracker.ui import keymap
 from tracker.ui.panels.list_panel import ListPanel
 from tracker.ui.screens.dialogs import FormDialog
+from tracker.ui.screens.forms import master_fields, master_parser
 
 Column = Setting | Literal["mute", "solo"]
 COLUMNS: tuple[Column, ...] = (*SETTINGS, "mute", "solo")
@@ -97,11 +101,19 @@ class MixerPanel(ListPanel):
         reports levels per track (the mixer then draws them here)."""
         return " " * METER_WIDTH
 
+    def master_line(self) -> str:
+        """The song's master settings, beside the title (the render applies them)."""
+        master = self.session.song.master
+        target = "off" if master.loudness is None else f"{master.loudness:g} LUFS"
+        gain = f"{master.gain_db:+.1f}" if master.gain_db else "0.0"
+        return f"   Master {gain} dB  target {target}  ceiling {master.true_peak:g} dBTP"
+
     def render(self) -> Text:
         tracks = self.session.song.tracks
         self.index = self.track
         style = self.get_component_rich_style
         text = Text(self.title, style=style("list-panel--title", partial=True), end="")
+        text.append(self.master_line()[: max(0, self.size.width - len(self.title))])
         heading = "    " + "Track".ljust(NAME_WIDTH)
         for column in COLUMNS:
             heading += " " + HEADINGS[column].rjust(WIDTHS[column])
@@ -190,6 +202,16 @@ class MixerPanel(ListPanel):
         self.app.push_screen(
             FormDialog(title, [("value", f"{what} ({hint})", offered)], parse), done
         )
+
+    def action_master(self) -> None:
+        song = self.session.song
+
+        def done(command: Edit | None) -> None:
+            if command is not None:
+                self.apply(command)
+
+        dialog = FormDialog("Master", master_fields(song.master), master_parser(song))
+        self.app.push_screen(dialog, done)
 
     def action_mute(self) -> None:
         self._toggle("mute")
