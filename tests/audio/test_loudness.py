@@ -105,6 +105,17 @@ def test_pink_noise_that_swells_and_fades_reads_as_in_ffmpeg(rate: int, tmp_path
     assert level.lra is not None and level.lra > 5
 
 
+def test_a_part_that_rests_at_minus_130_dbfs_between_phrases_reads_as_in_ffmpeg(
+    tmp_path: Path,
+) -> None:
+    # The meter skips blocks under -120 dBFS (a stem's rests, a reverb's last whisper).
+    rate = 48000
+    phrase = sine(440, -12.0, 3, rate)
+    rest = sine(440, -130.0, 10, rate)
+    level = both_meters(stereo(np.concatenate([phrase, rest, phrase * 0.5, rest])), rate, tmp_path)
+    assert level.lufs is not None and level.lra is not None
+
+
 def test_a_real_render_reads_as_in_ffmpeg(soundfont: Path, tmp_path: Path) -> None:
     band = {
         1: Instrument("Piano"),
