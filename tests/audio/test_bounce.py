@@ -23,7 +23,7 @@ from tracker.audio.bounce import bounce
 from tracker.audio.loudness import measure
 from tracker.audio.render import MAX_TAIL_SECONDS, render_timeline
 from tracker.audio.synth import Synth, SynthSettings
-from tracker.cli.render import bounce_command
+from tracker.cli.render import bounce_command, report_text
 from tracker.engine.events import Timeline
 from tracker.engine.routing import assign_channels
 from tracker.errors import AudioError, MidiFileError, SoundfontError, UsageError
@@ -402,6 +402,9 @@ def test_a_song_whose_peaks_would_clip_is_lowered_to_the_ceiling_and_says_by_how
     lowered = report.master.lowered_db
     assert lowered == pytest.approx(report.master.before.true_peak + 1.0, abs=0.1)
     assert report.master.gain_db == -lowered
+    assert f"-{lowered:.1f} dB: lowered {lowered:.1f} dB to the -1.0 dBTP ceiling" in report_text(
+        report
+    )
     assert ebur128(report.mix).true_peak <= -1.0
     # One gain for the whole mix: the song as played, lowered.
     scaled = played * 10 ** (-lowered / 20)
