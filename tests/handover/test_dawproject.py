@@ -6,6 +6,7 @@ entry, and each track's notes (those of its .mid, read by mido) on a muted track
 
 from __future__ import annotations
 
+import io
 import shutil
 import zipfile
 from pathlib import Path
@@ -129,3 +130,19 @@ def test_the_same_session_gives_the_same_bytes() -> None:
     session = make_session(song, compile_song(song), [Path("a.wav")], [], 44100, 3.0)
 
     assert dawproject_bytes(session) == dawproject_bytes(session)
+
+
+def test_a_name_with_control_characters_stays_valid_xml_spelled_out() -> None:
+    song = tempo_song()
+    song.title = "Bell\x07 tour"
+    song.tracks[0].name = "Keys\x1b[2J"
+    stems = [Path(f"0{t + 1}-x.wav") for t in range(3)]
+    session = make_session(song, compile_song(song), stems, [], 44100, 3.0)
+
+    with zipfile.ZipFile(io.BytesIO(dawproject_bytes(session))) as archive:
+        for name, schema in (("project.xml", "Project.xsd"), ("metadata.xml", "MetaData.xsd")):
+            xmlschema.XMLSchema(SCHEMAS / schema).validate(archive.read(name).decode("utf-8"))
+        root = ET.fromstring(archive.read("project.xml"))
+        title = ET.fromstring(archive.read("metadata.xml")).findtext("Title")
+    assert title == "Bell\\x07 tour"
+    assert root.find("Structure/Track").attrib["name"] == "01 Keys\\x1b[2J"  # type: ignore[union-attr]

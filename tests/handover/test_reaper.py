@@ -13,9 +13,11 @@ import pytest
 import rpp  # type: ignore[import-untyped]
 import soundfile
 
-from tests.handover.conftest import ENTRIES, TEMPOS
-from tests.support.command import USAGE, assert_refused, snapshot, tracker
-from tracker.handover.reaper import quote
+from tests.handover.conftest import ENTRIES, TEMPOS, tempo_song
+from tests.support.command import BAD_INPUT, USAGE, assert_refused, snapshot, tracker
+from tracker.engine.timeline import compile_song
+from tracker.handover.reaper import quote, rpp_text
+from tracker.handover.session import make_session
 
 STEMS = ["01-Keys.wav", "02-Bass.wav", "03-Ghost.wav"]
 MIDI = ["01-Keys.mid", "02-Bass.mid", "03-Ghost.mid"]
@@ -105,7 +107,7 @@ def test_names_with_quotes_are_quoted_the_way_reaper_reads_them() -> None:
         'Bass "big"': 'Bass "big"',
         "Rock 'n' roll": "Rock 'n' roll",
         "All \" ' `three`": "All \" ' 'three'",  # all three: backticks become quotes
-        "Two\nlines\x1b": "Two lines ",  # one line, no control characters
+        "Two\nlines\x1b": "Two\\x0alines\\x1b",  # one line, control characters spelled out
     }
     for name, read in names.items():
         parsed = rpp.loads(f"<T\n  NAME {quote(name)}\n>\n")
@@ -120,4 +122,28 @@ def test_a_session_needs_the_stems_and_a_known_format(tempo_song_file: Path) -> 
     assert_refused(no_stems, USAGE, "--session needs --stems")
     unknown = tracker("render", tempo_song_file, "-o", out, "--stems", "--session", "logic")
     assert_refused(unknown, USAGE, "unknown session format 'logic'", "reaper")
+    assert snapshot(tempo_song_file.parent) == before
+
+
+def test_flac_stems_are_flac_sources() -> None:
+    song = tempo_song()
+    stems = [Path(f"0{t + 1}-{track.name}.flac") for t, track in enumerate(song.tracks)]
+    session = make_session(song, compile_song(song), stems, [], 48000, 3.0)
+
+    parsed = rpp.loads(rpp_text(session))
+    assert [s.attrib for s in parsed.iter("SOURCE")] == [["FLAC"]] * 3
+    assert field(parsed, "SAMPLERATE")[0] == "48000"
+    assert len(parsed.findall("TRACK")) == 3  # no MIDI files, no MIDI tracks
+
+
+def test_something_in_the_place_of_a_session_file_stops_the_render_before_it_starts(
+    tempo_song_file: Path,
+) -> None:
+    out = tempo_song_file.parent / "out"
+    (out / "tour.dawproject").mkdir(parents=True)
+    before = snapshot(tempo_song_file.parent)
+
+    result = tracker("render", tempo_song_file, "-o", out, "--stems", "--session", "dawproject")
+
+    assert_refused(result, BAD_INPUT, "tour.dawproject")
     assert snapshot(tempo_song_file.parent) == before

@@ -9,6 +9,8 @@ small and the folder can move) plays in seconds, unstretched; the song's tempo
 changes are the tempo automation, the meter its time signature, each order entry
 a marker. A MIDI file cannot be referenced in this format, so each track's notes
 (the same notes as its .mid) are a clip of their own on a muted notes track.
+Names and the title go through `visible`: a control character, which XML 1.0
+cannot hold, is spelled out.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from xml.etree import ElementTree as ET
 
 from tracker.engine.events import Kind, Timeline
 from tracker.handover.session import Session, SessionTrack, decimal
+from tracker.text import visible
 
 FORMAT_VERSION = "1.0"
 TEMPO_RANGE = (20.0, 999.0)
@@ -53,7 +56,7 @@ def dawproject_bytes(session: Session) -> bytes:
 
 def metadata_xml(session: Session) -> ET.Element:
     root = ET.Element("MetaData")
-    ET.SubElement(root, "Title").text = session.title
+    ET.SubElement(root, "Title").text = visible(session.title)
     ET.SubElement(root, "Comment").text = "Rendered by tracker: stems, their MIDI and the tempo map"
     return root
 
@@ -113,7 +116,7 @@ def project_xml(session: Session) -> ET.Element:
 
     markers = ET.SubElement(arrangement, "Markers", id=ids.next("markers"), timeUnit="beats")
     for mark in song.marks:
-        ET.SubElement(markers, "Marker", time=decimal(mark.beat), name=mark.pattern)
+        ET.SubElement(markers, "Marker", time=decimal(mark.beat), name=visible(mark.pattern))
     tempo = ET.SubElement(
         arrangement,
         "TempoAutomation",
@@ -186,7 +189,7 @@ def _track(
 ) -> str:
     track_id = ids.next("track")
     track = ET.SubElement(
-        structure, "Track", id=track_id, name=name, contentType=content, loaded="true"
+        structure, "Track", id=track_id, name=visible(name), contentType=content, loaded="true"
     )
     channel = ET.SubElement(
         track, "Channel", id=ids.next("channel"), role="regular", audioChannels="2",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 
 from tracker.handover.session import Session, decimal
+from tracker.text import visible
 
 VERSION = "6.0/tracker"
 """The saving REAPER version the header names: an old one, so any REAPER opens it quietly."""
@@ -77,9 +78,10 @@ def _track(name: str, file: str, length: float, *, muted: bool) -> list[str]:
 
 
 def quote(text: str) -> str:
-    """A string value: on one line, in the first quote character it does not hold
+    """A string value: on one line (control characters spelled out, as everywhere
+    text from a file is shown), in the first quote character it does not hold
     (REAPER's rule); with all three in it, backticks become plain quotes."""
-    flat = "".join(c if c >= " " and c != "\x7f" else " " for c in text)
+    flat = visible(text)
     for mark in ('"', "'", "`"):
         if mark not in flat:
             return f"{mark}{flat}{mark}"
