@@ -85,14 +85,14 @@ def measure(audio: Audio, rate: int) -> Loudness:
 
 
 def analyse(audio: Audio, rate: int, oversampling: int = OVERSAMPLING) -> tuple[Loudness, Envelope]:
-    """measure(), with the true-peak envelope the limiter works from (which
-    oversamples 8x, to read closer to the peak between the points)."""
-    energy, envelope = _filtered(audio, rate, oversampling)
+    """measure(), with the true-peak envelope the limiter works from (which reads
+    8 points per sample, a multiple of 4: the reading itself stays BS.1770's 4)."""
+    energy, envelope, true_peak = _filtered(audio, rate, oversampling)
     sub = round(0.1 * rate)
     blocks = energy[: energy.size // sub * sub].reshape(-1, sub).sum(axis=1)
     loudness = Loudness(
         peak_dbfs=peak_dbfs(audio),
-        true_peak=db(float(envelope.max())) if envelope.size else SILENCE_DBFS,
+        true_peak=db(true_peak),
         lufs=_integrated(_windows(blocks, 4) / (4 * sub)),
         lra=_range(_windows(blocks, 30) / (30 * sub)),
     )
@@ -101,7 +101,7 @@ def analyse(audio: Audio, rate: int, oversampling: int = OVERSAMPLING) -> tuple[
 
 def integrated(audio: Audio, rate: int) -> float | None:
     """The integrated loudness alone (no true peak: a fifth of measure()'s time)."""
-    energy, _ = _filtered(audio, rate, 1)
+    energy, _, _ = _filtered(audio, rate, 1)
     sub = round(0.1 * rate)
     blocks = energy[: energy.size // sub * sub].reshape(-1, sub).sum(axis=1)
     return _integrated(_windows(blocks, 4) / (4 * sub))
@@ -210,9 +210,10 @@ stretches, and skipping them halves their meter's time."""
 
 def _filtered(
     audio: Audio, rate: int, oversampling: int
-) -> tuple[npt.NDArray[np.float64], Envelope]:
+) -> tuple[npt.NDArray[np.float64], Envelope, float]:
     """The K-weighted energy per frame (channels summed, each weighted 1.0: mono and
-    stereo) and the true-peak envelope (the sample peaks alone for `oversampling` 1)."""
+    stereo), the envelope at `oversampling` points per sample (the sample peaks alone
+    for 1), and the true peak at BS.1770's 4 (those of the points that are among them)."""
     frames = audio.shape[0]
     if audio.ndim == 1:
         audio = audio[:, None]
@@ -224,6 +225,9 @@ def _filtered(
     # Output i of a delay is the signal at i - _TAPS_HALF + phase/oversampling: it
     # belongs to frame i - _TAPS_HALF's span.
     between = np.zeros((count, hop), dtype=np.float32)
+    assert oversampling == 1 or oversampling % OVERSAMPLING == 0, "the standard's points among them"
+    standard = between if oversampling == OVERSAMPLING else np.zeros_like(between)
+    quarters = [(p * OVERSAMPLING) % oversampling == 0 for p in range(1, oversampling)]
     index = np.arange(size)
     for channel in range(audio.shape[1]):
         padded = np.zeros(history + count * hop, dtype=np.float32)
@@ -240,11 +244,17 @@ def _filtered(
             spectra = np.fft.rfft(padded[(chosen * hop)[:, None] + index], axis=1)
             weighted = np.fft.irfft(spectra * weighting, size, axis=1)[:, history:]
             energy[blocks] += np.square(weighted, dtype=np.float64)
-            for delay in delays:
+            for delay, quarter in zip(delays, quarters, strict=True):
                 at = np.abs(np.fft.irfft(spectra * delay, size, axis=1)[:, history:])
                 between[blocks] = np.maximum(between[blocks], at)
+                if quarter and standard is not between:
+                    standard[blocks] = np.maximum(standard[blocks], at)
     envelope = np.zeros(frames, dtype=np.float32)
     for channel in range(audio.shape[1]):
         np.maximum(envelope, np.abs(audio[:, channel]), out=envelope)
-    np.maximum(envelope, between.reshape(-1)[_TAPS_HALF : _TAPS_HALF + frames], out=envelope)
-    return energy.reshape(-1)[:frames], envelope
+    span = slice(_TAPS_HALF, _TAPS_HALF + frames)
+    true_peak = float(envelope.max(initial=0.0))
+    if oversampling > 1:
+        true_peak = max(true_peak, float(standard.reshape(-1)[span].max(initial=0.0)))
+        np.maximum(envelope, between.reshape(-1)[span], out=envelope)
+    return energy.reshape(-1)[:frames], envelope, true_peak

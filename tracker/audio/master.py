@@ -70,12 +70,14 @@ class MasterReport:
 
 def master(audio: Frames, rate: int, settings: MasterSettings) -> tuple[Frames, MasterReport]:
     """The mastered mix and what was done: `audio` itself is left as it was."""
-    before = measure(audio, rate)
-    if settings.loudness is None or before.lufs is None:
+    if settings.loudness is None:
+        return _without_target(audio, rate, measure(audio, rate), settings)
+    before, envelope = analyse(audio, rate, LIMITER_OVERSAMPLING)
+    if before.lufs is None:
         return _without_target(audio, rate, before, settings)
     target, ceiling = settings.loudness, settings.true_peak - MARGIN_DB
     gain = target - before.lufs
-    peaks = peak_levels(analyse(audio, rate, LIMITER_OVERSAMPLING)[1])
+    peaks = peak_levels(envelope)
     if float(peaks.max(initial=-math.inf)) + gain <= ceiling:  # under the ceiling as it is
         after = _moved(before, gain)
         report = MasterReport(before, after, gain, 0.0, 0.0, target, settings.true_peak)
@@ -114,7 +116,7 @@ def _without_target(
     gain = settings.gain_db
     lowered = 0.0
     if before.true_peak + gain > settings.true_peak - MARGIN_DB:
-        peak = analyse(audio, rate, LIMITER_OVERSAMPLING)[0].true_peak
+        peak = float(peak_levels(analyse(audio, rate, LIMITER_OVERSAMPLING)[1]).max())
         lowered = max(0.0, peak + gain - (settings.true_peak - MARGIN_DB))
     gain -= lowered
     mastered = audio if gain == 0.0 else _apply(audio, gain, None)
