@@ -149,14 +149,21 @@ def limiter_gain(
 ) -> npt.NDArray[np.float64]:
     """Per frame, the limiter's gain (at most 1) that keeps `peaks_db` raised by
     `gain_db` at or under `ceiling_db`, ramping in ahead of each peak and out after it."""
-    need = np.minimum(0.0, (ceiling_db - gain_db) - peaks_db)
-    frames = np.arange(need.size, dtype=np.float64)
-    release = RELEASE_DB_PER_SECOND / rate
-    held = np.minimum.accumulate(need - release * frames) + release * frames
-    attack = ATTACK_DB_PER_SECOND / rate
-    back = held[::-1] - attack * frames
-    ramped = (np.minimum.accumulate(back) + attack * frames)[::-1]
-    curve: npt.NDArray[np.float64] = np.exp(np.minimum(ramped, 0.0) * (math.log(10.0) / 20.0))
+    # In place where it can be: a song's worth of frames is tens of megabytes an array.
+    gain = np.subtract(ceiling_db - gain_db, peaks_db)
+    np.minimum(gain, 0.0, out=gain)  # what each frame needs, in dB
+    frames = np.arange(gain.size, dtype=np.float64)
+    ramp = frames * (RELEASE_DB_PER_SECOND / rate)
+    gain -= ramp
+    np.minimum.accumulate(gain, out=gain)
+    gain += ramp  # held: risen at most the release slope since each need
+    back = gain[::-1] - np.multiply(frames, ATTACK_DB_PER_SECOND / rate, out=ramp)
+    np.minimum.accumulate(back, out=back)
+    back += ramp
+    curve: npt.NDArray[np.float64] = back[::-1]  # fallen at most the attack slope to each
+    np.minimum(curve, 0.0, out=curve)
+    curve *= math.log(10.0) / 20.0
+    np.exp(curve, out=curve)
     return curve
 
 
