@@ -16,10 +16,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from tracker.engine.events import Kind, Timeline
-
-BEATS_PER_BAR = 4
-BEAT_NOTE = 4
-"""The note value of a beat (the signature's denominator): a quarter note."""
+from tracker.engine.tempo import BEAT_NOTE, BEATS_PER_BAR
 
 
 @dataclass(frozen=True)
