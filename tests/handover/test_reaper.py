@@ -147,3 +147,19 @@ def test_something_in_the_place_of_a_session_file_stops_the_render_before_it_sta
 
     assert_refused(result, BAD_INPUT, "tour.dawproject")
     assert snapshot(tempo_song_file.parent) == before
+
+
+def test_a_render_from_an_order_entry_starts_the_session_there(
+    tempo_song_file: Path,
+) -> None:
+    out = tempo_song_file.parent / "from-verse"
+
+    result = tracker(
+        "render", tempo_song_file, "-o", out, "--stems", "--from", "1", "--session", "reaper"
+    )
+
+    assert result.returncode == 0, result.stderr
+    song = project(out)
+    assert [m[3] for m in song.findall("MARKER")] == ["verse", "verse"]
+    assert [float(p[2]) for p in song.find("TEMPOENVEX").findall("PT")] == [140, 90, 140, 90]
+    assert not (out / "tour.dawproject").exists()
