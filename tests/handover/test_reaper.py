@@ -43,6 +43,7 @@ def test_a_track_per_stem_in_track_order_each_with_its_audio_from_0(rendered: Pa
     assert [field(t, "NAME") for t in tracks] == [["01 Keys"], ["02 Bass"], ["03 Ghost"]]
     items = [item_of(t) for t in tracks]
     assert [field(i, "POSITION") for i in items] == [["0"]] * 3
+    assert [field(i, "LOOP") for i in items] == [["0"]] * 3  # played once, never looped
     assert [i.find("SOURCE").attrib for i in items] == [["WAVE"]] * 3
     assert [field(i.find("SOURCE"), "FILE") for i in items] == [[s] for s in STEMS]
     length = float(field(items[0], "LENGTH")[0])

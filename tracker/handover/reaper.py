@@ -7,7 +7,7 @@ hold). `TEMPO bpm num den` and `SAMPLERATE` set the project; the tempo map is th
 `<TEMPOENVEX` envelope, a `PT seconds bpm shape [signature]` point per change
 (shape 1: square, the tempo holds to the next point; the signature as
 numerator + 65536 x denominator, on the first point); `MARKER n seconds "name" 0`
-is a marker. A `<TRACK` holds `<ITEM`s (POSITION and LENGTH in seconds, MUTE),
+is a marker. A `<TRACK` holds `<ITEM`s (POSITION and LENGTH in seconds, LOOP, MUTE),
 each with a `<SOURCE WAVE|FLAC|MIDI` naming its FILE: a relative FILE is found
 beside the project file. `MUTESOLO 1 0 0` mutes a track.
 """
@@ -67,6 +67,7 @@ def _track(name: str, file: str, length: float, *, muted: bool) -> list[str]:
         "    <ITEM",
         "      POSITION 0",
         f"      LENGTH {decimal(length)}",
+        "      LOOP 0",
         f"      MUTE {int(item_mute)} 0",
         f"      NAME {quote(file)}",
         f"      <SOURCE {kind}",
