@@ -81,13 +81,17 @@ def peak_dbfs(audio: Audio) -> float:
 
 def measure(audio: Audio, rate: int) -> Loudness:
     """Peaks, integrated loudness and range of a (frames, channels) float render."""
-    return analyse(audio, rate)[0]
+    return _read(audio, rate, OVERSAMPLING, whole=False)[0]
 
 
 def analyse(audio: Audio, rate: int, oversampling: int = OVERSAMPLING) -> tuple[Loudness, Envelope]:
     """measure(), with the true-peak envelope the limiter works from (which reads
     8 points per sample, a multiple of 4: the reading itself stays BS.1770's 4)."""
-    energy, envelope, true_peak = _filtered(audio, rate, oversampling)
+    return _read(audio, rate, oversampling, whole=True)
+
+
+def _read(audio: Audio, rate: int, oversampling: int, *, whole: bool) -> tuple[Loudness, Envelope]:
+    energy, envelope, true_peak = _filtered(audio, rate, oversampling, whole=whole)
     sub = round(0.1 * rate)
     blocks = energy[: energy.size // sub * sub].reshape(-1, sub).sum(axis=1)
     loudness = Loudness(
@@ -101,7 +105,7 @@ def analyse(audio: Audio, rate: int, oversampling: int = OVERSAMPLING) -> tuple[
 
 def integrated(audio: Audio, rate: int) -> float | None:
     """The integrated loudness alone (no true peak: a fifth of measure()'s time)."""
-    energy, _, _ = _filtered(audio, rate, 1)
+    energy, _, _ = _filtered(audio, rate, 1, whole=False)
     sub = round(0.1 * rate)
     blocks = energy[: energy.size // sub * sub].reshape(-1, sub).sum(axis=1)
     return _integrated(_windows(blocks, 4) / (4 * sub))
@@ -179,9 +183,10 @@ def _layout(rate: int) -> tuple[int, int]:
 @lru_cache(maxsize=8)
 def _responses(
     rate: int, oversampling: int
-) -> tuple[npt.NDArray[np.complex64], npt.NDArray[np.complex64]]:
-    """For one block: the K-weighting's frequency response, and the three fractional
-    delays' (rows), whose outputs lag the input by _TAPS_HALF samples."""
+) -> tuple[npt.NDArray[np.complex64], npt.NDArray[np.complex64], float]:
+    """For one block: the K-weighting's frequency response, the fractional delays'
+    (rows), whose outputs lag the input by _TAPS_HALF samples, and the most any delay
+    can raise a peak (the largest sum of a delay's tap magnitudes: 2.85 at 4 points)."""
     size, _ = _layout(rate)
     z = np.exp(-1j * np.pi * np.arange(size // 2 + 1) / (size // 2))
     weighting = np.ones_like(z)
@@ -189,13 +194,15 @@ def _responses(
         weighting *= (b[0] + b[1] * z + b[2] * z * z) / (a[0] + a[1] * z + a[2] * z * z)
     taps = np.arange(2 * _TAPS_HALF + 1, dtype=np.float64)
     delays = []
+    bound = 1.0
     for phase in range(1, oversampling):
         t = taps - _TAPS_HALF + phase / oversampling
         window = np.i0(_KAISER_BETA * np.sqrt(np.clip(1.0 - (t / (_TAPS_HALF + 1)) ** 2, 0, 1)))
-        delays.append(np.fft.rfft(np.sinc(t) * window / np.i0(_KAISER_BETA), size))
-    return weighting.astype(np.complex64), np.array(delays, dtype=np.complex64).reshape(
-        -1, size // 2 + 1
-    )
+        delay = np.sinc(t) * window / np.i0(_KAISER_BETA)
+        bound = max(bound, float(np.abs(delay).sum()))
+        delays.append(np.fft.rfft(delay, size))
+    rows = np.array(delays, dtype=np.complex64).reshape(-1, size // 2 + 1)
+    return weighting.astype(np.complex64), rows, bound
 
 
 _BATCH = 16
@@ -209,17 +216,22 @@ stretches, and skipping them halves their meter's time."""
 
 
 def _filtered(
-    audio: Audio, rate: int, oversampling: int
+    audio: Audio, rate: int, oversampling: int, *, whole: bool
 ) -> tuple[npt.NDArray[np.float64], Envelope, float]:
     """The K-weighted energy per frame (channels summed, each weighted 1.0: mono and
     stereo), the envelope at `oversampling` points per sample (the sample peaks alone
-    for 1), and the true peak at BS.1770's 4 (those of the points that are among them)."""
+    for 1), and the true peak at BS.1770's 4 (those of the points that are among them).
+
+    Unless the `whole` envelope is asked for, a block whose loudest sample, raised by
+    the most a delay can raise it, stays under the loudest sample of all is not
+    oversampled: nothing between its samples can be the true peak (a stem's quieter
+    passages, often most of it)."""
     frames = audio.shape[0]
     if audio.ndim == 1:
         audio = audio[:, None]
     size, history = _layout(rate)
     hop = size - history  # three histories: block b is history-long pieces 3b to 3b + 3
-    weighting, delays = _responses(rate, oversampling)
+    weighting, delays, bound = _responses(rate, oversampling)
     count = -(-(frames + _TAPS_HALF) // hop)
     energy = np.zeros((count, hop), dtype=np.float64)
     # Output i of a delay is the signal at i - _TAPS_HALF + phase/oversampling: it
@@ -228,33 +240,44 @@ def _filtered(
     assert oversampling == 1 or oversampling % OVERSAMPLING == 0, "the standard's points among them"
     standard = between if oversampling == OVERSAMPLING else np.zeros_like(between)
     quarters = [(p * OVERSAMPLING) % oversampling == 0 for p in range(1, oversampling)]
-    index = np.arange(size)
-    for channel in range(audio.shape[1]):
-        padded = np.zeros(history + count * hop, dtype=np.float32)
-        padded[history : history + frames] = audio[:, channel]
-        pieces = np.abs(padded).reshape(-1, history).max(axis=1)
-        loud = np.maximum.reduce([pieces[i : i + 3 * count : 3] for i in range(4)]) >= QUIET
-        for first in range(0, count, _BATCH):
-            chosen = first + np.flatnonzero(loud[first : first + _BATCH])
-            if not chosen.size:
-                continue
-            # A run of blocks (the usual case) is written in place, through a view.
-            run = chosen[-1] - chosen[0] + 1 == chosen.size
-            blocks = slice(chosen[0], chosen[-1] + 1) if run else chosen
-            spectra = np.fft.rfft(padded[(chosen * hop)[:, None] + index], axis=1)
-            weighted = np.fft.irfft(spectra * weighting, size, axis=1)[:, history:]
-            energy[blocks] += np.square(weighted, dtype=np.float64)
-            for delay, quarter in zip(delays, quarters, strict=True):
-                at = np.abs(np.fft.irfft(spectra * delay, size, axis=1)[:, history:])
-                between[blocks] = np.maximum(between[blocks], at)
-                if quarter and standard is not between:
-                    standard[blocks] = np.maximum(standard[blocks], at)
     envelope = np.zeros(frames, dtype=np.float32)
     for channel in range(audio.shape[1]):
         np.maximum(envelope, np.abs(audio[:, channel]), out=envelope)
+    floor = 0.0 if whole else float(envelope.max(initial=0.0))
+    for channel in range(audio.shape[1]):
+        padded = np.zeros(history + count * hop, dtype=np.float32)
+        padded[history : history + frames] = audio[:, channel]
+        windows = np.lib.stride_tricks.sliding_window_view(padded, size)[::hop]  # a view
+        pieces = np.abs(padded).reshape(-1, history).max(axis=1)
+        loudest = np.maximum.reduce([pieces[i : i + 3 * count : 3] for i in range(4)])
+        for first in range(0, count, _BATCH):
+            chosen = first + np.flatnonzero(loudest[first : first + _BATCH] >= QUIET)
+            if not chosen.size:
+                continue
+            spectra = np.fft.rfft(windows[_rows(chosen)], axis=1)
+            weighted = np.fft.irfft(spectra * weighting, size, axis=1)[:, history:]
+            energy[_rows(chosen)] += np.square(weighted, dtype=np.float64)
+            peaky = loudest[chosen] * bound >= floor
+            if not delays.size or not peaky.any():
+                continue
+            rows = _rows(chosen[peaky])
+            spectra = spectra if peaky.all() else spectra[peaky]
+            for delay, quarter in zip(delays, quarters, strict=True):
+                at = np.abs(np.fft.irfft(spectra * delay, size, axis=1)[:, history:])
+                between[rows] = np.maximum(between[rows], at)
+                if quarter and standard is not between:
+                    standard[rows] = np.maximum(standard[rows], at)
     span = slice(_TAPS_HALF, _TAPS_HALF + frames)
     true_peak = float(envelope.max(initial=0.0))
     if oversampling > 1:
         true_peak = max(true_peak, float(standard.reshape(-1)[span].max(initial=0.0)))
         np.maximum(envelope, between.reshape(-1)[span], out=envelope)
     return energy.reshape(-1)[:frames], envelope, true_peak
+
+
+def _rows(blocks: npt.NDArray[np.intp]) -> slice | npt.NDArray[np.intp]:
+    """Blocks as an index: a run of them (the usual case) as a slice, so that writes
+    go in place through a view."""
+    if blocks[-1] - blocks[0] + 1 == blocks.size:
+        return slice(int(blocks[0]), int(blocks[-1]) + 1)
+    return blocks
