@@ -21,7 +21,7 @@ import soundfile
 
 from tests.support.builders import build_song
 from tests.support.ffmpeg import ebur128
-from tracker.audio.loudness import Loudness, measure
+from tracker.audio.loudness import Loudness, analyse, measure
 from tracker.audio.render import render_timeline
 from tracker.engine.timeline import compile_song
 from tracker.song.model import Instrument
@@ -136,6 +136,8 @@ def test_a_real_render_reads_as_in_ffmpeg(soundfont: Path, tmp_path: Path) -> No
     audio = render_timeline(compile_song(song), song, soundfont, 48000)
     level = both_meters(audio, 48000, tmp_path)
     assert level.lufs is not None and -40 < level.lufs < -10
+    # The limiter's analyses (every block oversampled, 4 or 8 points) read the same.
+    assert analyse(audio, 48000)[0] == level == analyse(audio, 48000, 8)[0]
 
 
 def test_silence_and_audio_shorter_than_a_block_have_no_loudness() -> None:
