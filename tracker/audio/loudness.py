@@ -8,16 +8,15 @@ blocks (overlap-save):
 
 - K-weighting: the standard's two biquads (a high shelf and the RLB high
   pass), their coefficients derived for any sample rate from the analogue
-  prototype as libebur128 does (at 48 kHz they are the standard's table to 1e-8).
+  prototype as libebur128 does (at 48 kHz they are the standard's table to 1e-15).
   A block's spectrum is multiplied by the biquads' own frequency response; the
   response's impulse falls below 1e-9 of its start within 100 ms (the high
   pass is a 38 Hz double pole), and each block carries more history than that,
-  so what comes out is the recursive filter's output to better than -160 dB.
+  so what comes out is the recursive filter's output to float32 precision.
 - True peak: the signal at four times the rate (BS.1770-4 Annex 2), three
   in-between points per sample from windowed-sinc fractional delays of 65 taps
   (Kaiser, beta 8: flat to 0.9 of Nyquist, stop band under -80 dB), applied to
-  the same spectra. The BS.1770 filter is 48 taps; this one is longer, so it
-  reads no lower.
+  the same spectra (BS.1770's example filter has 48 taps of 12 per phase).
 - Integrated loudness: 400 ms blocks every 100 ms, the absolute gate at
   -70 LUFS and the relative gate 10 LU under the gated mean. Loudness range:
   3 s short-term blocks every 100 ms, gated at -70 LUFS and 20 LU under their
