@@ -14,9 +14,10 @@ from xml.etree import ElementTree as ET
 
 import mido
 import pytest
+import soundfile
 import xmlschema
 
-from tests.handover.conftest import ENTRIES, TEMPOS, tempo_song
+from tests.handover.conftest import END, ENTRIES, TEMPOS, tempo_song
 from tracker.engine.timeline import compile_song
 from tracker.handover.dawproject import dawproject_bytes
 from tracker.handover.session import make_session
@@ -87,6 +88,11 @@ def test_each_stem_is_a_clip_at_0_whose_audio_is_found_beside_the_file_wherever_
         file = lane.find("Clips/Clip/Audio/File")
         assert clip is not None and file is not None
         assert (clip.attrib["time"], clip.attrib["contentTimeUnit"]) == ("0", "seconds")
+        # The clip lasts as long as its audio: the song's 6 beats, then the tail at 90 bpm.
+        seconds = soundfile.info(str(moved / file.attrib["path"])).duration
+        assert float(clip.attrib["playStop"]) == pytest.approx(seconds, abs=1e-6)
+        tail = (seconds - END[0]) * 90 / 60
+        assert float(clip.attrib["duration"]) == pytest.approx(END[1] + tail, abs=1e-6)
         assert file.attrib["external"] == "true" and not Path(file.attrib["path"]).is_absolute()
         assert (moved / file.attrib["path"]).is_file()
     muted = [ids[lane.attrib["track"]].find("Channel/Mute") for lane in audio]
