@@ -5,7 +5,8 @@ A session has one track per stem, its audio item at 0 and named after its file,
 then each track's MIDI file as a muted item on a track of its own, the tempo map
 and a marker per order entry (tempo_map.py). Every file is named relative to the
 session file, so the folder can move. A track the mix does not hear (muted, or
-not soloed) is muted in the session too, so the session plays the mix.
+not soloed) is muted in the session too, so the session sums to the mix (as it was
+before the master stage: the stems are pre-master).
 """
 
 from __future__ import annotations
