@@ -156,3 +156,15 @@ async def test_g_sets_the_master_in_a_dialog_as_one_undo_step() -> None:
         assert "Master -1.5 dB  target -14 LUFS" in app.mixer.render().plain
         await pilot.press("ctrl+z")
         assert app.session.song.master.loudness is None
+
+
+async def test_a_song_with_more_tracks_than_lines_scrolls_to_keep_the_chosen_strip_in_view() -> (
+    None
+):
+    tracks = [Track(f"Part {n + 1}") for n in range(30)]
+    app = make_app(build_song(" | ".join(["--- .. .. ..."] * 30), tracks=tracks))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("alt+x", *["down"] * 29)
+        lines = app.mixer.render().plain.splitlines()
+        assert lines[-1].split()[:3] == [">30", "Part", "30"]
+        assert len(lines) == 22  # the title, the heading and 20 strips: the bar has the rest
