@@ -14,6 +14,8 @@ from tests.support.audio import GM_FONT
 from tests.support.command import ROOT, USAGE, tracker
 from tests.support.ffmpeg import ebur128
 from tracker.audio.loudness import measure
+from tracker.song.model import MasterSettings
+from tracker.song.storage import load_song, save_song
 
 DEMO = ROOT / "songs" / "demo.toml"
 FONT = {"TRACKER_SOUNDFONT": str(GM_FONT)}
@@ -61,6 +63,25 @@ def test_the_report_gives_every_stem_before_the_master_stage(tmp_path: Path) -> 
             assert float(row.group(1)) == pytest.approx(level.lufs, abs=0.06)
     assert "the stems are written before the master stage" in done.stdout
     assert ebur128(tmp_path / "mix.wav").true_peak <= -3.0
+
+
+def test_the_songs_own_target_applies_and_the_command_lines_wins(tmp_path: Path) -> None:
+    song = load_song(DEMO)
+    song.master = MasterSettings(loudness=-16.0, true_peak=-2.0)
+    save_song(song, tmp_path / "night.toml")
+    as_saved = tracker(
+        "render", tmp_path / "night.toml", "-o", tmp_path / "a", "--to", "1", env=FONT
+    )
+    assert as_saved.returncode == 0, as_saved.stderr
+    reading = ebur128(tmp_path / "a" / "mix.wav")
+    assert reading.lufs == pytest.approx(-16.0, abs=0.5) and reading.true_peak <= -2.0
+    louder = tracker(
+        "render", tmp_path / "night.toml", "-o", tmp_path / "b", "--to", "1",
+        "--loudness", "-12", env=FONT,
+    )  # fmt: skip
+    assert louder.returncode == 0, louder.stderr
+    reading = ebur128(tmp_path / "b" / "mix.wav")
+    assert reading.lufs == pytest.approx(-12.0, abs=0.5) and reading.true_peak <= -2.0
 
 
 @pytest.mark.parametrize(
