@@ -425,6 +425,20 @@ def test_stems_stay_as_played_and_add_up_to_the_mix_before_the_master_stage(
     assert report.master.gain_db > 10 and peak_db(mix) > peak_db(played) + 10
 
 
+def test_a_target_too_loud_for_the_ceiling_is_reported_with_what_the_mix_reaches(
+    soundfont: Path, tmp_path: Path
+) -> None:
+    song = band_song()
+    song.master = MasterSettings(loudness=-2.0, true_peak=-6.0)
+    report = bounce(song, tmp_path, bits="float", tail=0.5, soundfont=soundfont)
+    reached = report.level.lufs
+    assert reached is not None and reached < -2.5
+    assert report.warnings == [
+        f"the mix reaches {reached:.1f} LUFS, not -2.0: the limiter holds -6.0 dBTP"
+    ]
+    assert report.level.true_peak <= -6.0
+
+
 def test_the_master_gain_moves_the_mix_alone(soundfont: Path, tmp_path: Path) -> None:
     song = band_song()
     song.master = MasterSettings(gain_db=-6.0)
