@@ -1,6 +1,7 @@
 """`tracker render SONG -o DIR`: the bounce (tracker.audio.bounce), a progress bar on a
-terminal's stderr, then the report: the files written, the length, the level and
-any warnings.
+terminal's stderr, then the report: the files written, the length, a row each for
+the mix, the mix before the master stage and every stem (integrated loudness, loudness
+range, true peak, the gain applied), and any warnings.
 """
 
 from __future__ import annotations
