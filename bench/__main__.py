@@ -20,6 +20,7 @@ from typing import Any
 BENCHMARKS = {
     "timeline": "bench.bench_timeline",
     "render": "bench.bench_render",
+    "handover": "bench.bench_handover",
     "live": "bench.bench_live",
     "ui": "bench.bench_ui",
     "fuzz": "bench.bench_fuzz",

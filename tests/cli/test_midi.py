@@ -7,7 +7,7 @@ from pathlib import Path
 
 import mido
 
-from tests.cli.test_render import HAT_LINES, chancy_song, hats_song, tracker
+from tests.cli.test_render_seed import HAT_LINES, chancy_song, hats_song, tracker
 from tracker.song.model import Cell
 from tracker.song.storage import save_song
 

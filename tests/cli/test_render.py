@@ -1,118 +1,101 @@
-"""`tracker render` of a song that varies by pass: the same bytes every run, the same
-bytes after chancy notes are added where nobody hears them, and another seed on asking."""
+"""`tracker render` as a shell user meets it: --loudness and --true-peak master the mix,
+checked by a meter we did not write (ffmpeg's ebur128), and the report gives the
+loudness, range, true peak and gain of the mix and of every stem."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import re
 from pathlib import Path
 
-from tests.support.audio import RATE, onsets, read_wav
-from tests.support.builders import build_song
-from tracker.song.model import Cell, Effect, Humanise, Instrument, PatternTrack, Song, Track
-from tracker.song.storage import save_song
+import pytest
+import soundfile
 
-ROOT = Path(__file__).parent.parent.parent
+from tests.support.audio import GM_FONT
+from tests.support.command import ROOT, USAGE, tracker
+from tests.support.ffmpeg import ebur128
+from tracker.audio.loudness import measure
+from tracker.song.model import MasterSettings
+from tracker.song.storage import load_song, save_song
 
-CHANCY = "C-4 01 60 Y80 | E-2 02 60 I13"
-"""A chancy piano note and a bass note on every third pass."""
-
-
-def chancy_song(seed: int = 77) -> Song:
-    """CHANCY played 24 times at 480 bpm (about 3 seconds), humanised."""
-    song = build_song(
-        CHANCY,
-        tracks=[Track("Dice"), Track("Bass")],
-        instruments={1: Instrument("Piano"), 2: Instrument("Bass", program=33)},
-        order=["00"] * 24,
-        bpm=480,
-    )
-    song.seed = seed
-    song.humanise = Humanise(velocity=12, timing=0.5)
-    return song
+DEMO = ROOT / "songs" / "demo.toml"
+FONT = {"TRACKER_SOUNDFONT": str(GM_FONT)}
+ROW = r"\s+(-?\d+\.\d) LUFS\s+(\d+\.\d) LU\s+(-?\d+\.\d) dBTP"
 
 
-def tracker(*args: str | Path) -> None:
-    """The real command, run as a user would."""
-    result = subprocess.run(
-        [sys.executable, "-m", "tracker", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
-    assert result.returncode == 0, result.stderr
-
-
-def render(song_path: Path, out: Path, *args: str) -> bytes:
-    """The mix `tracker render` writes."""
-    tracker("render", song_path, "-o", out, "--bits", "16", "--tail", "0.2", *args)
-    assert [p.name for p in out.iterdir()] == ["mix.wav"]
-    return (out / "mix.wav").read_bytes()
-
-
-def test_a_chancy_song_renders_to_the_same_bytes_every_time(tmp_path: Path) -> None:
-    song_path = tmp_path / "dice.toml"
-    save_song(chancy_song(), song_path)
-    assert render(song_path, tmp_path / "one") == render(song_path, tmp_path / "two")
-
-
-def test_chancy_notes_added_on_a_muted_track_leave_the_mix_byte_identical(
+def test_loudness_minus_14_masters_the_demo_to_it_under_a_1_dbtp_true_peak(
     tmp_path: Path,
 ) -> None:
-    # Draws taken in play order would all move along when chancy notes are added
-    # before them (muted tracks still compile); draws by place do not.
-    song = chancy_song()
-    song.tracks.insert(0, Track("Sketch", mute=True))
-    song.patterns["00"].tracks.insert(0, PatternTrack.empty(song.tracks[0], 1))
-    song_path = tmp_path / "dice.toml"
-    save_song(song, song_path)
-    before = render(song_path, tmp_path / "before")
-    song.patterns["00"].tracks[0].columns[0][0] = Cell(
-        note=72, instrument=1, effects=(Effect("Y", 0x80),)
+    # As played the demo sits near -29 LUFS.
+    done = tracker("render", DEMO, "-o", tmp_path, "--loudness", "-14", env=FONT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    theirs = ebur128(tmp_path / "mix.wav")
+    assert theirs.lufs == pytest.approx(-14.0, abs=0.5)
+    assert theirs.true_peak <= -1.0
+    mix = re.search(r"^mix\.wav" + ROW + r"  \+(\d+\.\d) dB to -14\.0 LUFS", done.stdout, re.M)
+    assert mix, done.stdout
+    lufs, lra, peak, gain = map(float, mix.groups())
+    assert lufs == pytest.approx(theirs.lufs, abs=0.1)
+    assert lra == pytest.approx(theirs.lra, abs=0.2)
+    assert peak == pytest.approx(theirs.true_peak, abs=0.2)
+    before = re.search(r"^before master" + ROW + "$", done.stdout, re.M)
+    assert before, done.stdout
+    assert gain == pytest.approx(-14.0 - float(before.group(1)), abs=0.2)
+
+
+def test_the_report_gives_every_stem_before_the_master_stage(tmp_path: Path) -> None:
+    done = tracker(
+        "render", DEMO, "-o", tmp_path, "--to", "0", "--stems", "--true-peak", "-3",
+        env=FONT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    stems = sorted(tmp_path.glob("0*.wav"))
+    assert len(stems) == 7
+    for stem in stems:
+        row = re.search(
+            rf"^{re.escape(stem.name)}\s+(\S+) (?:LUFS)?.*  pre-master$", done.stdout, re.M
+        )
+        assert row, f"{stem.name} in\n{done.stdout}"
+        audio, rate = soundfile.read(stem, dtype="float32", always_2d=True)
+        level = measure(audio, rate)
+        if level.lufs is None:
+            assert row.group(1) == "n/a"
+        else:
+            assert float(row.group(1)) == pytest.approx(level.lufs, abs=0.06)
+    assert "the stems are written before the master stage" in done.stdout
+    assert ebur128(tmp_path / "mix.wav").true_peak <= -3.0
+
+
+def test_the_songs_own_target_applies_and_the_command_lines_wins(tmp_path: Path) -> None:
+    song = load_song(DEMO)
+    song.master = MasterSettings(loudness=-16.0, true_peak=-2.0)
+    save_song(song, tmp_path / "night.toml")
+    as_saved = tracker(
+        "render", tmp_path / "night.toml", "-o", tmp_path / "a", "--to", "1", env=FONT
     )
-    save_song(song, song_path)
-    assert render(song_path, tmp_path / "after") == before
+    assert as_saved.returncode == 0, as_saved.stderr
+    reading = ebur128(tmp_path / "a" / "mix.wav")
+    assert reading.lufs == pytest.approx(-16.0, abs=0.5) and reading.true_peak <= -2.0
+    louder = tracker(
+        "render", tmp_path / "night.toml", "-o", tmp_path / "b", "--to", "1",
+        "--loudness", "-12", env=FONT,
+    )  # fmt: skip
+    assert louder.returncode == 0, louder.stderr
+    reading = ebur128(tmp_path / "b" / "mix.wav")
+    assert reading.lufs == pytest.approx(-12.0, abs=0.5) and reading.true_peak <= -2.0
 
 
-def test_seed_renders_another_roll_without_touching_the_file(tmp_path: Path) -> None:
-    song_path = tmp_path / "dice.toml"
-    save_song(chancy_song(seed=77), song_path)
-    text = song_path.read_bytes()
-    rolled = render(song_path, tmp_path / "rolled", "--seed", "78")
-    assert song_path.read_bytes() == text
-    saved_with_78 = tmp_path / "dice78.toml"
-    save_song(chancy_song(seed=78), saved_with_78)
-    assert render(saved_with_78, tmp_path / "78") == rolled
-
-
-HATS_LOOP = 12
-HAT_LINES = [0, 12, 16, 28]
-"""Where a hi-hat on line 0 of a 12-line loop sounds over two passes of a 16-line pattern."""
-
-
-def hats_song() -> Song:
-    """A closed hi-hat on line 0 of a track looping 12 lines of a 16-line pattern, twice,
-    at 240 bpm: a line is 1/16 s."""
-    rows = "\n".join(["F#2 01 70 ..."] + ["--- .. .. ..."] * 15)
-    song = build_song(
-        rows,
-        tracks=[Track("Hats")],
-        instruments={1: Instrument("Drum kit", bank=128, channel=10)},
-        order=["00", "00"],
-        bpm=240,
-    )
-    song.patterns["00"].tracks[0].loop = HATS_LOOP
-    return song
-
-
-def test_a_looping_track_sounds_in_the_bounce_where_the_expansion_says(tmp_path: Path) -> None:
-    song_path = tmp_path / "hats.toml"
-    save_song(hats_song(), song_path)
-    render(song_path, tmp_path / "out")
-    heard = onsets(read_wav(tmp_path / "out" / "mix.wav"))
-    line = RATE / 16
-    assert len(heard) == len(HAT_LINES), heard
-    for frame, expected in zip(heard, HAT_LINES, strict=True):
-        assert abs(frame - expected * line) < 0.1 * line, (frame, expected)
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("--loudness", "5", "--loudness: expected -60 to 0 LUFS, got 5"),
+        ("--loudness", "loud", "--loudness: expected LUFS, got 'loud'"),
+        ("--true-peak", "-30", "--true-peak: expected -20 to 0 dBTP, got -30"),
+    ],
+)
+def test_a_level_out_of_range_is_a_usage_error(
+    option: str, value: str, expected: str, tmp_path: Path
+) -> None:
+    done = tracker("render", DEMO, "-o", tmp_path / "out", option, value)
+    assert done.returncode == USAGE
+    assert expected in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from tracker.engine.events import Event, Kind, Timeline
+from tracker.engine.mixer import MIXER_COLUMN
 
 
 def of_kind(timeline: Timeline, kind: Kind) -> list[Event]:
     return [e for e in timeline.events if e.kind == kind]
+
+
+def lane_controls(timeline: Timeline) -> list[Event]:
+    """The CONTROL events of CC lanes: every one but the mixer strips' (engine/mixer.py)."""
+    return [e for e in of_kind(timeline, Kind.CONTROL) if e.column != MIXER_COLUMN]
 
 
 def note_ons(timeline: Timeline) -> list[tuple[float, int]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.engine import assert_no_stuck_notes, note_offs, note_ons, of_kind
+from tests.engine import assert_no_stuck_notes, lane_controls, note_offs, note_ons, of_kind
 from tests.support.builders import build_song
 from tracker.engine.events import Kind
 from tracker.engine.routing import assign_channels, audible_tracks, keep_tracks
@@ -176,7 +176,7 @@ def test_cc_lanes_send_controllers_on_the_tracks_instrument_channel() -> None:
         )
     )
     pad = assign_channels(build_song("C-4 .. .. ...", instruments=instruments))[2]
-    controls = [(e.time, e.channel, e.a, e.b) for e in of_kind(timeline, Kind.CONTROL)]
+    controls = [(e.time, e.channel, e.a, e.b) for e in lane_controls(timeline)]
     assert controls == [(0.0, pad, 74, 0x40), (0.125, pad, 11, 0x7F), (0.25, pad, 74, 0)]
 
 
@@ -190,7 +190,7 @@ def test_a_cc_lane_name_can_come_from_the_instrument_device_map() -> None:
 
     song = build_song("C-4 01 .. ... 10", tracks=tracks)
     timeline = compile_song(song, cc_resolver=device_map)
-    assert [(e.a, e.b) for e in of_kind(timeline, Kind.CONTROL)] == [(102, 0x10)]
+    assert [(e.a, e.b) for e in lane_controls(timeline)] == [(102, 0x10)]
     assert asked == [("filter", "Piano")]
 
 

@@ -47,10 +47,15 @@ OFF .. .. ... .. ..
 MINILOGUE_CUTOFF = 43  # Korg's chart: cutoff is CC 43 on the minilogue xd (74 on GM synths)
 
 
+STRIP = [(7, 100), (10, 64)]
+"""The track's mixer strip, sent first: 0 dB (CC 7 = 100) and centre (CC 10 = 64)."""
+
+
 def test_playback_sends_the_devices_own_cutoff_controller() -> None:
     timeline = compile_range(song_from_toml(SONG), 0, 0, None)
     controls = [(e.a, e.b) for e in timeline.events if e.kind is Kind.CONTROL]
     assert controls == [
+        *STRIP,
         (MINILOGUE_CUTOFF, 0x10),
         (74, 0x20),
         (MINILOGUE_CUTOFF, 0x40),
@@ -69,6 +74,7 @@ def test_the_midi_export_writes_the_same_controllers(tmp_path: Path) -> None:
         if m.type == "control_change" and m.control not in (0, 32)
     ]
     assert sent == [
+        *STRIP,
         (MINILOGUE_CUTOFF, 0x10),
         (74, 0x20),
         (MINILOGUE_CUTOFF, 0x40),

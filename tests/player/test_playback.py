@@ -53,6 +53,10 @@ pytestmark = pytest.mark.jack
 
 LINE_S = 0.0625
 PROGRAM_0 = bytes((0xC0, 0))
+STRIP_0 = [bytes((0xB0, 7, 100)), bytes((0xB0, 10, 64))]
+"""A track's mixer strip at its defaults: 0 dB (CC 7 = 100), centre (CC 10 = 64)."""
+OPENING = [PROGRAM_0, *STRIP_0]
+"""What every play of a one-track song on channel 1 starts with."""
 
 
 def on(note: int, velocity: int, channel: int = 0) -> bytes:
@@ -132,7 +136,7 @@ def test_a_song_arrives_message_for_message_in_order_and_on_time(
     player = start_player(output=PortSpec(receiver.name))
     player.send(Play(song=build_song(ARPEGGIO, bpm=240)))
     assert player.wait_for(Stopped).reason == "end"
-    expected = [PROGRAM_0, on(60, 0x64), off(60), on(64, 0x50), off(64), on(67, 0x40), off(67)]
+    expected = [*OPENING, on(60, 0x64), off(60), on(64, 0x50), off(64), on(67, 0x40), off(67)]
     got = receiver.wait_for(lambda got: len(got) >= len(expected) + 1)
     assert got == [*expected, all_notes_off()]  # stop at the end: the owed offs, then CC 123
 
@@ -140,8 +144,8 @@ def test_a_song_arrives_message_for_message_in_order_and_on_time(
     sends = [(sent, deadline) for sent, deadline, _, data in log.entries]
     first_deadline = sends[0][1]
     offsets_ms = [round((deadline - first_deadline) / 1e6, 3) for _, deadline in sends]
-    # program and C-4 at line 0, the OFF at line 2 (125 ms), E-4 at line 3, ...
-    assert offsets_ms == [0.0, 0.0, 125.0, 187.5, 312.5, 375.0, 500.0]
+    # program, strip and C-4 at line 0, the OFF at line 2 (125 ms), E-4 at line 3, ...
+    assert offsets_ms == [0.0, 0.0, 0.0, 0.0, 125.0, 187.5, 312.5, 375.0, 500.0]
     lateness_us = [(sent - deadline) / 1000 for sent, deadline in sends]
     assert statistics.median(lateness_us) < 1000
     assert max(lateness_us) < 20_000  # a loaded 2-core machine: spikes, never drift
@@ -177,7 +181,7 @@ def test_an_outside_client_receives_the_song(
         for m in re.finditer(r"^\s*\d+: ((?:[0-9a-f]{2} ?)+)", printed, re.MULTILINE)
     ]
     assert words == [
-        PROGRAM_0,
+        *OPENING,
         on(60, 0x64),
         off(60),
         on(64, 0x50),
@@ -210,10 +214,10 @@ def test_a_looped_pattern_ends_its_held_note_before_wrapping_and_leaves_nothing_
     got = receiver.wait_for(lambda got: got.count(on(60, 0x64)) >= 3, timeout=5)
     player.stop()
     got = receiver.wait_for(lambda got: got.count(all_notes_off()) >= 3)
-    first_wrap = got.index(on(60, 0x64), 2)
+    first_wrap = got.index(on(60, 0x64), got.index(on(60, 0x64)) + 1)
     # G-4 sounds to the end of the pattern: its off and CC 123 come before the pattern
-    # starts again with its program change and C-4
-    assert got[first_wrap - 3 : first_wrap] == [off(67), all_notes_off(), PROGRAM_0]
+    # starts again with its program change, the strip and C-4
+    assert got[first_wrap - 5 : first_wrap] == [off(67), all_notes_off(), *OPENING]
     assert notes_left_on(got) == set()
     heads = [m for m in player.poll() if isinstance(m, Playhead)]
     assert [h.line for h in heads[:10]] == [0, 1, 2, 3, 4, 5, 6, 7, 0, 1]
@@ -555,7 +559,7 @@ def test_status_reports_ports_and_lateness_while_playing(
         time.sleep(0.01)
     assert any(s.playing for s in statuses)  # reported while it played, every 50 ms
     final = statuses[-1]
-    assert not final.playing and final.sent == 7 and final.dropped == 0
+    assert not final.playing and final.sent == 9 and final.dropped == 0  # 7 notes, 2 strip CCs
     assert final.max_late_us < 20_000
 
 
@@ -596,7 +600,7 @@ def test_play_from_a_line_starts_there_with_the_instrument_set_up(
     player.send(Play(song=build_song(ARPEGGIO, bpm=240), start_order=0, start_line=3))
     player.wait_for(Stopped)
     got = settled(receiver)
-    assert got[:3] == [PROGRAM_0, on(64, 0x50), off(64)]  # from E-4; C-4 never sounds
+    assert got[:5] == [*OPENING, on(64, 0x50), off(64)]  # from E-4; C-4 never sounds
     assert on(60, 0x64) not in got
 
 
@@ -658,7 +662,7 @@ def test_without_an_audio_device_soundfont_tracks_go_silent_once_said_and_midi_p
     said = [e for s in statuses(player) for e in s.errors if e.kind == "no_audio_device"]
     assert len(said) == 1 and "soundfont tracks are silent" in said[0].text
     # the piano's notes reach the MIDI port instead, and the playhead ran every line
-    assert settled(receiver)[:3] == [PROGRAM_0, on(60, 0x64), off(60)]
+    assert settled(receiver)[:5] == [*OPENING, on(60, 0x64), off(60)]
 
 
 def test_soundfont_and_midi_tracks_follow_the_same_deadlines_and_the_audio_keeps_time(
@@ -752,16 +756,18 @@ def test_a_preview_when_stopped_sets_the_program_sounds_the_note_and_ends_it_soo
     player = start_player(output=PortSpec(receiver.name))
     song = build_song(EMPTY_TWO_TRACKS, instruments=KEYS_AND_BASS)
     player.send(UpdateSong(song))
-    # the bass is on its own channel (the second instrument gets channel 2) at its volume
+    # the bass is on its own channel (the second instrument gets channel 2) at its volume,
+    # after its program and the track's mixer strip (0 dB, centre)
     player.send(Preview(track=1, instrument=2, note=40))
     got = receiver.wait_for(lambda got: off(40, 1) in got)
-    assert got == [bytes((0xC1, 33)), on(40, 90, 1), off(40, 1)]
+    strip = [bytes((0xB1, 7, 100)), bytes((0xB1, 10, 64))]
+    assert got == [bytes((0xC1, 33)), *strip, on(40, 90, 1), off(40, 1)]
     held_ms = (arrival_of(receiver, off(40, 1)) - arrival_of(receiver, on(40, 90, 1))) / 1e6
     assert 450 < held_ms < 700  # the default half second, give or take the loaded machine
     receiver.clear()
     player.send(Preview(track=1, instrument=2, note=43, velocity=0x70))
     got = receiver.wait_for(lambda got: off(43, 1) in got)
-    assert got == [on(43, 0x70, 1), off(43, 1)]  # the program is set already
+    assert got == [on(43, 0x70, 1), off(43, 1)]  # the program and strip are set already
 
 
 def test_the_next_preview_in_a_track_ends_the_last_and_stop_ends_them_all(
@@ -831,10 +837,12 @@ def test_panic_ends_a_held_preview_for_good(
     player.send(Preview(track=0, instrument=1, note=60, velocity=100, seconds=0.3))
     receiver.wait_for(lambda got: on(60, 100) in got)
     player.send(Panic())
-    got = receiver.wait_for(lambda got: len(got) >= 2 + 32)
+    opening = [bytes((0xC0, 4)), *STRIP_0, on(60, 100)]  # the program, the strip, the note
+    got = receiver.wait_for(lambda got: len(got) >= len(opening) + 32)
     time.sleep(0.5)  # past the preview's own note-off time: nothing more comes
     assert receiver.data() == got
-    assert sorted((m[0] & 0x0F, m[1]) for m in got[2:]) == sorted(
+    assert got[: len(opening)] == opening
+    assert sorted((m[0] & 0x0F, m[1]) for m in got[len(opening) :]) == sorted(
         (ch, cc) for ch in range(16) for cc in (123, 120)
     )
 

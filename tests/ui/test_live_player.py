@@ -71,8 +71,10 @@ async def test_a_typed_note_sounds_at_the_synth_and_ends(
         await pilot.pause()
         assert app.session.song.cell("00", 0, 0, 1).note == 62
     got = receiver.wait_for(lambda got: bytes((0x80, 62, 0)) in got)
-    # instrument 01's program, then the note at its own volume, then its note-off
-    assert got == [bytes((0xC0, 0)), bytes((0x90, 62, 100)), bytes((0x80, 62, 0))]
+    # instrument 01's program and the track's mixer strip (0 dB, centre), then the note at
+    # its own volume, then its note-off
+    strip = [bytes((0xB0, 7, 100)), bytes((0xB0, 10, 64))]
+    assert got == [bytes((0xC0, 0)), *strip, bytes((0x90, 62, 100)), bytes((0x80, 62, 0))]
 
 
 async def test_the_panic_key_silences_every_channel_at_the_synth(

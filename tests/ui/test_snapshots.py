@@ -1,4 +1,5 @@
-"""What the screen looks like: the main screen at 80x24 and 160x50, and the help screen.
+"""What the screen looks like: the main screen at 80x24 and 160x50, the help screen and
+the mixer.
 
 The song is a few bars written in tracker notation; the cursor sits on a note
 with a two-line selection below it, and the player's playhead is on line 4, so
@@ -56,3 +57,17 @@ def test_main_screen_160x50(snap_compare: Any) -> None:
 
 def test_help_screen_80x24(snap_compare: Any) -> None:
     assert snap_compare(demo_app(), terminal_size=(80, 24), press=["f1"])
+
+
+def mixed_app() -> TrackerApp:
+    """The demo with a mix: keys down and left with reverb, bass up, pad muted, drums soloed."""
+    app = demo_app()
+    keys, bass, _, drums = app.session.song.tracks
+    keys.volume_db, keys.pan, keys.reverb = -6.5, -32, 64
+    bass.volume_db, bass.chorus = 3.0, 20
+    drums.solo, drums.pan = True, 63
+    return app
+
+
+def test_mixer_80x24(snap_compare: Any) -> None:
+    assert snap_compare(mixed_app(), terminal_size=(80, 24), press=["alt+x", "down", "right"])

@@ -1,14 +1,14 @@
 """The offline bounce: the song to a mix file and, on request, one stem per track.
 
 The song is compiled, played in a mix pass and, for stems, a stems pass beside
-it (tracker.audio.passes and render), and every file is written to a staging
+it (tracker.audio.passes and render), the mix mastered (tracker.audio.master:
+after the stems, which stay as played), and every file is written to a staging
 folder (tracker.audio.writing, staging) and moved in only when all are written.
 What it did comes back as a BounceReport; the CLI prints it.
 """
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -17,7 +17,8 @@ from typing import TextIO
 
 import numpy as np
 
-from tracker.audio.loudness import measure
+from tracker.audio.loudness import Loudness, measure
+from tracker.audio.master import MasterReport, master
 from tracker.audio.passes import mix_pass, stems_pass
 from tracker.audio.patches import instrument_patches
 from tracker.audio.progress import Progress
@@ -25,7 +26,7 @@ from tracker.audio.render import render_passes
 from tracker.audio.soundfonts import check_soundfont, find_soundfont
 from tracker.audio.staging import Staging
 from tracker.audio.synth import Frames, SynthSettings
-from tracker.audio.writing import MidiWriter, check_format, write, write_midi
+from tracker.audio.writing import MidiWriter, Tag, check_format, write, write_midi
 from tracker.engine.events import Timeline
 from tracker.engine.routing import audible_tracks, keep_tracks
 from tracker.engine.timeline import compile_song
@@ -36,27 +37,23 @@ from tracker.song.model import Song
 
 @dataclass
 class BounceReport:
-    """What the bounce wrote and how loud it came out."""
+    """What the bounce wrote and how loud it came out (the CLI words it)."""
 
     mix: Path
+    master: MasterReport
+    """The mix before and after the master stage, and the gain it took."""
     stems: list[Path] = field(default_factory=list)
+    stem_levels: list[Loudness] = field(default_factory=list)
+    """Each stem's level, as written: before the master stage."""
     midi: list[Path] = field(default_factory=list)
     duration: float = 0.0
     """Seconds in each file (song plus tail)."""
-    peak_dbfs: float = -math.inf
-    lufs: float | None = None
-    clipped: bool = False
     warnings: list[str] = field(default_factory=list)
 
-    def summary(self) -> str:
-        """Lines for the shell: files, length, level, warnings."""
-        lufs = f"{self.lufs:.1f} LUFS" if self.lufs is not None else "LUFS n/a (too short)"
-        lines = [
-            f"wrote {self.mix}" + (f" and {len(self.stems)} stems" if self.stems else ""),
-            f"length {self.duration:.2f} s, peak {self.peak_dbfs:.1f} dBFS, {lufs}",
-        ]
-        lines += [f"warning: {w}" for w in self.warnings]
-        return "\n".join(lines)
+    @property
+    def level(self) -> Loudness:
+        """The mix as written: after the master stage."""
+        return self.master.after
 
 
 def bounce(
@@ -86,10 +83,14 @@ def bounce(
     only when all are written (tracker.audio.staging): an error leaves the old
     files as they were and nothing new behind. `workers`
     1 renders the stems pass after the mix pass instead of beside it.
+
+    The mix goes through the master stage (tracker.audio.master: the song's
+    master settings); the stems are written as played, so they add up to the
+    mix before it.
     """
     fmt, subtype = check_format(fmt, rate, bits)
     if timeline is None:
-        timeline = _compile(song, from_order, to_order)
+        timeline = compile_range(song, from_order, to_order)
     if not timeline.lines:
         raise UsageError("nothing to render: the chosen orders contain no lines")
     if soundfont is not None:
@@ -126,20 +127,23 @@ def bounce(
         for t in range(len(song.tracks)):
             group = stems_job.group_of.get(t)
             track_audio[t] = silent if group is None else _fit(grouped[group], length)
-    level = measure(mix, rate)
+    # The stems are written as played; only the mix goes through the master stage.
+    mix, mastered = master(mix, rate, song.master)
+    warnings += _master_warnings(mastered)
     report = BounceReport(
         mix=out_dir / f"mix.{fmt}",
+        master=mastered,
+        stem_levels=[measure(audio, rate) for _, audio in sorted(track_audio.items())],
         duration=length / rate,
-        peak_dbfs=level.peak_dbfs,
-        lufs=level.lufs,
-        clipped=level.clips,
         warnings=sorted(set(warnings)),
     )
     with staging:
-        write(staging, report.mix, mix, rate, fmt, subtype, report.warnings)
+        tag = Tag(song.title, "mix")
+        write(staging, report.mix, mix, rate, fmt, subtype, report.warnings, tag)
         for t, audio in sorted(track_audio.items()):
             stem = stem_paths[t]
-            write(staging, stem, audio, rate, fmt, subtype, report.warnings)
+            part = replace(tag, part=song.tracks[t].name)
+            write(staging, stem, audio, rate, fmt, subtype, report.warnings, part)
             report.stems.append(stem)
             if midi_writer is not None:
                 midi = stem.with_suffix(".mid")
@@ -149,8 +153,23 @@ def bounce(
     return report
 
 
-def _compile(song: Song, from_order: int, to_order: int | None) -> Timeline:
-    """The song from order entry `from_order` to `to_order` inclusive (None: the end)."""
+def _master_warnings(mastered: MasterReport) -> list[str]:
+    """A loudness target the master stage could not reach."""
+    if mastered.target is None:
+        return []
+    if mastered.before.lufs is None or mastered.after.lufs is None:
+        return ["no loudness target applied: the mix is silent or under 0.4 s"]
+    if abs(mastered.after.lufs - mastered.target) > 0.5:
+        return [
+            f"the mix reaches {mastered.after.lufs:.1f} LUFS, not {mastered.target:.1f}:"
+            f" the limiter holds {mastered.ceiling:.1f} dBTP"
+        ]
+    return []
+
+
+def compile_range(song: Song, from_order: int, to_order: int | None) -> Timeline:
+    """The song from order entry `from_order` to `to_order` inclusive (None: the end);
+    the render command compiles it once for the bounce and the session files."""
     count = len(song.order)
     if count == 0:
         raise UsageError("nothing to render: the song's order list is empty")

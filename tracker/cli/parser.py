@@ -14,7 +14,12 @@ from typing import NoReturn
 
 from tracker.errors import UsageError
 from tracker.song.fileformat import LPB_RANGE
-from tracker.song.limits import NOTE_COLUMNS_RANGE, SEED_RANGE
+from tracker.song.limits import (
+    LOUDNESS_RANGE,
+    NOTE_COLUMNS_RANGE,
+    SEED_RANGE,
+    TRUE_PEAK_RANGE,
+)
 from tracker.song.model import MAX_LINES, MAX_TRACKS
 
 Handler = Callable[[argparse.Namespace], int]
@@ -64,6 +69,9 @@ def _cmd_render(args: argparse.Namespace) -> int:
         to_order=args.to_order,
         tail=args.tail,
         seed=args.seed,
+        sessions=args.session,
+        loudness=args.loudness,
+        true_peak=args.true_peak,
         midi_writer=lambda timeline, song, track, path: export_timeline(
             timeline, song, path, tracks={track}
         ),
@@ -156,6 +164,30 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _decibels(what: str, low: int, high: int) -> Callable[[str], float]:
+    """An argument type for a level in `what` (LUFS, dBTP) from `low` to `high`."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected {low} to {high} {what}, got {text}")
+        return value
+
+    return parse
+
+
+def _session_formats(text: str) -> tuple[str, ...]:
+    from tracker.handover.session import parse_formats
+
+    try:
+        return parse_formats(text)
+    except UsageError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="tracker",
@@ -224,6 +256,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--tail", type=_seconds, help="seconds of release tail (default: until silence)"
     )
     _seed_option(sub)
+    sub.add_argument(
+        "--session",
+        metavar="FORMATS",
+        type=_session_formats,
+        default=(),
+        help="with --stems, DAW sessions beside them: reaper (NAME.RPP), dawproject"
+        " (NAME.dawproject), or both: reaper,dawproject",
+    )
+    sub.add_argument(
+        "--loudness",
+        metavar="LUFS",
+        type=_decibels("LUFS", *LOUDNESS_RANGE),
+        help="master the mix to this integrated loudness, a limiter holding the true peak"
+        " (default: the song's, or none)",
+    )
+    sub.add_argument(
+        "--true-peak",
+        metavar="DBTP",
+        type=_decibels("dBTP", *TRUE_PEAK_RANGE),
+        help="the mix's true-peak ceiling (default: the song's, -1.0)",
+    )
 
     sub = command(
         "export-midi",

@@ -32,6 +32,13 @@ from fractions import Fraction
 
 from tracker.errors import SongFormatError
 
+BEATS_PER_BAR = 4
+"""A bar is four beats: the bar the editor's PgUp/PgDn move by, the MIDI export's 4/4,
+a DAW session's meter. A song states no meter of its own."""
+BEAT_NOTE = 4
+"""A beat is a quarter note (a signature's denominator); lines per beat say how many
+lines make one, so an Lxx changes a line's length, never the beat or the bar."""
+
 
 def exact(value: float) -> Fraction:
     """The decimal a musician wrote, as an exact fraction (repr is the shortest round trip)."""

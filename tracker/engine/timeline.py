@@ -10,7 +10,9 @@ What it does, and where each rule lives:
 - tracks looping at their own length (polymeter): engine/score.py;
 - notes, velocities, sticky instruments, every note effect, programs, CC
   lanes: engine/voices.py;
-- MIDI channels per instrument, muting and solo: engine/routing.py.
+- MIDI channels per instrument, muting and solo: engine/routing.py;
+- each track's mixer strip (CC 7, 10, 91, 93) where the timeline starts:
+  engine/mixer.py.
 
 Txx and Lxx take effect at the start of their line. A TEMPO event opens the
 timeline and marks every tempo change. Notes still sounding at the end get a
@@ -33,6 +35,7 @@ from tracker.engine.controllers import CcResolver, standard_cc
 from tracker.engine.emitter import Emitter, SilentEmitter
 from tracker.engine.events import LineMark, Timeline
 from tracker.engine.feel import Humaniser, LineShifts, all_delays, exact_grooves
+from tracker.engine.mixer import emit_mix, instruments_in_steps
 from tracker.engine.routing import assign_channels
 from tracker.engine.score import LineData, Score
 from tracker.engine.sequence import check_start, walk
@@ -139,6 +142,9 @@ def compile_in_steps(
         em = Emitter(tempo, humaniser)
         em.begin_line(0)
         performance.start_programs(em)
+        uses = yield from instruments_in_steps(song, score)
+        lanes_before = performance.lane_mix if chased else {}
+        performance.lane_mix = {}
         marks: list[LineMark] = []
         tick = 0
         last_bpm: float | None = None
@@ -168,6 +174,8 @@ def compile_in_steps(
                 )
             )
             performance.play_line(data, em)
+            if not tick:  # the first line: its CC lanes' values win over the strips
+                emit_mix(em, song, uses, channels, lanes_before, performance.lane_mix)
             tick += song.tpl
             yield
         if last_bpm is None:

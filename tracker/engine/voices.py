@@ -44,6 +44,8 @@ The rules, as a musician meets them:
   instrument's program is not the channel's.
 - CC lanes send a CONTROL event at their line's start on the channel of the
   track's current instrument: the last instrument set in any of its columns.
+  A lane of CC 7, 10, 91 or 93 wins over the track's mixer strip while set
+  (engine/mixer.py).
 
 One module over the usual 400 lines on purpose: the effects share each voice's state
 (pitch, bend, retrigger, arpeggio) tick by tick, and split apart they would only pass
@@ -58,6 +60,7 @@ from dataclasses import dataclass, field
 from tracker.engine.controllers import CcResolver, checked_cc
 from tracker.engine.emitter import Emitter
 from tracker.engine.events import Kind
+from tracker.engine.mixer import MIXER_CONTROLLERS, Chased
 from tracker.engine.score import LineData
 from tracker.errors import SongFormatError
 from tracker.song.model import NOTE_OFF, Cell, Song
@@ -159,6 +162,9 @@ class Performance:
     chased_lpb: int = field(init=False)
     _lingering: set[Voice] = field(init=False, default_factory=set)
     _cc_cache: dict[tuple[str, int], int] = field(init=False, default_factory=dict)
+    lane_mix: Chased = field(init=False, default_factory=dict)
+    """What CC lanes last set of the mixer's controllers, per channel: a start after a
+    chase sends these instead of the strip's (engine/mixer.py)."""
     _line: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
@@ -437,4 +443,7 @@ class Performance:
         if controller is None:
             controller = checked_cc(name, self.resolver(name, self.song.instruments[number]))
             self._cc_cache[key] = controller
-        em.emit(0, _CONTROL, track, 0, self.channels[number], controller, value, number)
+        channel = self.channels[number]
+        if controller in MIXER_CONTROLLERS:
+            self.lane_mix[(channel, controller)] = value
+        em.emit(0, _CONTROL, track, 0, channel, controller, value, number)

@@ -63,7 +63,7 @@ class Edits(Inputs):
         self.keep_at_swap = True
         if self.needs_route(song):
             self.wiring.route(song, self.song_dir)  # fonts load now, not at the swap's deadline
-            self.previews.programs.clear()
+            self.previews.forget()
             self.keep_at_swap = False  # held notes' offs would go to the new routes
         if self.playing and self.song is not None:
             # Compiled later, in a gap between events (prepare_ahead), and swapped in at

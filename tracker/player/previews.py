@@ -1,5 +1,9 @@
 """Notes typed or auditioned in the editor: heard at once on their instrument's
-route, playing or stopped, and each owes its note-off like any other note."""
+route, playing or stopped, and each owes its note-off like any other note.
+
+Stopped, a preview first sets its channel up as the song would: the instrument's
+program and the track's mixer strip (engine/mixer.py), each sent once until the
+next Play, so a note typed into a track at -12 dB sounds at -12 dB."""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ from dataclasses import dataclass
 
 from tracker.engine.clock import NS_PER_S
 from tracker.engine.events import Event, Kind
+from tracker.engine.mixer import Strip, channel_strips, strip, track_instruments
 from tracker.engine.routing import assign_channels
+from tracker.engine.score import Score
 from tracker.errors import TrackerError
 from tracker.midi.encode import event_messages, note_off, note_on
 from tracker.midi.notes import SoundingNotes
@@ -46,6 +52,11 @@ class Previews:
         self.programs: dict[tuple[str, int], tuple[int, int]] = {}
         """(port, channel) -> (program, bank) a stopped preview set there; forgotten at
         each Play (the song sets its own programs)."""
+        self.controls: dict[tuple[str, int, int], int] = {}
+        """(port, channel, controller) -> the mixer value a stopped preview set there;
+        forgotten with the programs."""
+        self._strips: tuple[Song, dict[int, Strip]] | None = None
+        """The song last asked about and the strip each of its channels carries."""
 
     def __bool__(self) -> bool:
         return bool(self.held)
@@ -70,12 +81,15 @@ class Previews:
             synth = self.wiring.synth
             if synth is None:
                 return
-            if not playing:  # mid-song the audio clock stays as the song set it
+            if not playing and song is not None:  # mid-song the clock stays as the song set it
                 synth.resync_if_drifted(now)
+                self.set_strip(now, key, channel, song, command.track, number)
             synth.play(now, self.note_event(Kind.NOTE_ON, command, channel, velocity, number))
         else:
             if not playing and instrument is not None and number is not None:
                 self.set_program(key, channel, number, instrument.program, instrument.bank)
+            if not playing and song is not None:
+                self.set_strip(now, key, channel, song, command.track, number)
             data = note_on(channel, command.note, velocity)
             self.notes.observe(key, data, PREVIEW_OWNER - command.track)
             self.wiring.send_now(key, data)
@@ -106,6 +120,40 @@ class Previews:
         event = Event(0.0, 0.0, 0, Kind.PROGRAM, -1, channel, program, bank, number)
         for data in event_messages(event):
             self.wiring.send_now(key, data)
+
+    def forget(self) -> None:
+        """A Play, or new routes: the song sets programs and strips itself."""
+        self.programs.clear()
+        self.controls.clear()
+
+    def set_strip(
+        self, now: int, key: str, channel: int, song: Song, track: int, number: int | None
+    ) -> None:
+        """Stopped: the mixer strip the song gives the channel (the track's own when the
+        song does not play it yet), each controller sent once."""
+        if self._strips is None or self._strips[0] is not song:
+            try:
+                uses = track_instruments(song, Score(song))
+                self._strips = (song, channel_strips(song, uses, assign_channels(song)))
+            except TrackerError:
+                self._strips = (song, {})  # the song will not play either; it says why
+        pairs = self._strips[1].get(channel)
+        if pairs is None:
+            if not 0 <= track < len(song.tracks):
+                return
+            pairs = strip(song.tracks[track])
+        for controller, value in pairs:
+            if self.controls.get((key, channel, controller)) == value:
+                continue
+            self.controls[(key, channel, controller)] = value
+            event = Event(0.0, 0.0, 0, Kind.CONTROL, track, channel, controller, value, number)
+            if key == SYNTH_PORT:
+                if self.wiring.synth is not None:
+                    self.wiring.synth.play(now, event)
+                continue
+            for data in event_messages(event):
+                self.wiring.send_now(key, data)
+                self.record(now, key, data)
 
     def end(self, track: int, now: int) -> None:
         """The owed note-off of the track's preview (none when stop or panic ended it)."""

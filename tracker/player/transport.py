@@ -142,7 +142,7 @@ class Transport(Edits):
         self.stop_sound()
         self.drop_job()
         self.swap_ready = None
-        self.previews.programs.clear()
+        self.previews.forget()
         self.cache = {}
         self.mark = None
         self.range = command

@@ -8,13 +8,15 @@ not survive a save: the file is rewritten from the song, not patched. Layout:
     scale, seed, groove, humanise (an inline table); soundfont (only when set), order
     [grooves]         the song's own groove templates, when it has any: name = [delays]
                       (fractions of a line) or name = { ticks = [delays] }
+    [master]          only when not the defaults: gain_db, loudness (when set),
+                      true_peak, each only when not its default
     [instruments.NN]  (two hex digits, in number order) name; soundfont unless
                       it is a device without one; program for soundfont
                       instruments (for devices only when not 0); bank, device,
                       channel and volume only when not their defaults
     [[tracks]]        name, notes, effects; cc when it has lanes (numbers as
                       integers, names as text); mute / solo only when true; groove
-                      when set
+                      when set; volume_db, pan, reverb, chorus only when not the defaults
     [patterns.NAME]   lines; key, scale and loops ({ track = lines }) when set; then rows as a multi-line string, one row per line
                       (tracker notation, tracks separated by " | ")
 """
@@ -24,10 +26,20 @@ from __future__ import annotations
 import re
 
 from tracker.errors import SongFormatError
-from tracker.song.model import FORMAT_VERSION, Groove, Instrument, Pattern, Song, Track
+from tracker.song.model import (
+    FORMAT_VERSION,
+    Groove,
+    Instrument,
+    MasterSettings,
+    Pattern,
+    Song,
+    Track,
+)
 from tracker.song.notation import format_row
 
 _DEFAULT_INSTRUMENT = Instrument(name="")
+_DEFAULT_TRACK = Track(name="")
+_DEFAULT_MASTER = MasterSettings()
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -49,6 +61,8 @@ def dumps(song: Song) -> str:
     if song.grooves:
         out += ["", "[grooves]"]
         out += [f"{_key(name)} = {_groove(groove)}" for name, groove in song.grooves.items()]
+    if song.master != _DEFAULT_MASTER:
+        out += ["", "[master]", *_master_lines(song.master)]
     for number in sorted(song.instruments):
         out += ["", f"[instruments.{number:02X}]", *_instrument_lines(song.instruments[number])]
     for track in song.tracks:
@@ -142,6 +156,27 @@ def _track_lines(track: Track) -> list[str]:
         lines.append("solo = true")
     if track.groove is not None:
         lines.append(f"groove = {_string(track.groove)}")
+    default = _DEFAULT_TRACK
+    if track.volume_db != default.volume_db:
+        lines.append(f"volume_db = {_float(track.volume_db)}")
+    if track.pan != default.pan:
+        lines.append(f"pan = {track.pan}")
+    if track.reverb is not None:
+        lines.append(f"reverb = {track.reverb}")
+    if track.chorus is not None:
+        lines.append(f"chorus = {track.chorus}")
+    return lines
+
+
+def _master_lines(master: MasterSettings) -> list[str]:
+    default = _DEFAULT_MASTER
+    lines = []
+    if master.gain_db != default.gain_db:
+        lines.append(f"gain_db = {_float(master.gain_db)}")
+    if master.loudness is not None:
+        lines.append(f"loudness = {_float(master.loudness)}")
+    if master.true_peak != default.true_peak:
+        lines.append(f"true_peak = {_float(master.true_peak)}")
     return lines
 
 

@@ -39,18 +39,31 @@ from tracker.song.limits import (
     CHANNEL_RANGE,
     EFFECT_COLUMNS_RANGE,
     INSTRUMENT_NUMBER_RANGE,
+    LOUDNESS_RANGE,
     LPB_RANGE,
+    MASTER_GAIN_DB_RANGE,
     MAX_CC_LANES,
     MAX_TRACKS,
     NOTE_COLUMNS_RANGE,
+    PAN_RANGE,
     PROGRAM_RANGE,
+    SEND_RANGE,
     SWING_RANGE,
     TPL_RANGE,
+    TRACK_VOLUME_DB_RANGE,
+    TRUE_PEAK_RANGE,
     VOLUME_RANGE,
     cc_lane_name,
 )
 from tracker.song.migrations import MIGRATIONS
-from tracker.song.model import FORMAT_VERSION, Instrument, Pattern, Song, Track
+from tracker.song.model import (
+    FORMAT_VERSION,
+    Instrument,
+    MasterSettings,
+    Pattern,
+    Song,
+    Track,
+)
 from tracker.song.pattern_rows import PatternReader
 from tracker.toml_locator import KeyPath
 from tracker.tomlfile import Raw, describe, did_you_mean
@@ -76,12 +89,26 @@ SONG_KEYS = (
     *FEEL_KEYS,
     "soundfont",
     "order",
+    "master",
     "instruments",
     "tracks",
     "patterns",
 )
 INSTRUMENT_KEYS = ("name", "soundfont", "program", "bank", "device", "channel", "volume")
-TRACK_KEYS = ("name", "notes", "effects", "cc", "mute", "solo", "groove")
+TRACK_KEYS = (
+    "name",
+    "notes",
+    "effects",
+    "cc",
+    "mute",
+    "solo",
+    "groove",
+    "volume_db",
+    "pan",
+    "reverb",
+    "chorus",
+)
+MASTER_KEYS = ("gain_db", "loudness", "true_peak")
 
 _DEFAULT_INSTRUMENT = Instrument(name="")
 _HEX_KEY = re.compile(r"[0-9A-Fa-f]{2}")
@@ -124,6 +151,7 @@ class _Reader(PatternReader):
             soundfont=self.optional_string(raw, (), "soundfont"),
             instruments=self._instruments(raw),
             tracks=self._tracks(raw),
+            master=self._master(raw),
             format=FORMAT_VERSION,
         )
         self.read_feel(raw, song)
@@ -241,6 +269,30 @@ class _Reader(PatternReader):
             cc=self._cc_lanes(table, keys),
             mute=self.boolean(table, keys, "mute"),
             solo=self.boolean(table, keys, "solo"),
+            volume_db=self.number(table, keys, "volume_db", TRACK_VOLUME_DB_RANGE, 0.0),
+            pan=self.integer(table, keys, "pan", PAN_RANGE, 0),
+            reverb=self._optional_integer(table, keys, "reverb", SEND_RANGE),
+            chorus=self._optional_integer(table, keys, "chorus", SEND_RANGE),
+        )
+
+    def _optional_integer(
+        self, table: Raw, keys: KeyPath, key: str, limits: tuple[int, int]
+    ) -> int | None:
+        return self.integer(table, keys, key, limits) if key in table else None
+
+    # ---- the master ------------------------------------------------------------------
+
+    def _master(self, raw: Raw) -> MasterSettings:
+        table = self.table(raw, (), "master")
+        keys: KeyPath = ("master",)
+        self.check_keys(table, MASTER_KEYS, keys, "the master")
+        default = MasterSettings()
+        return MasterSettings(
+            gain_db=self.number(table, keys, "gain_db", MASTER_GAIN_DB_RANGE, default.gain_db),
+            loudness=self.number(table, keys, "loudness", LOUDNESS_RANGE, 0.0)
+            if "loudness" in table
+            else None,
+            true_peak=self.number(table, keys, "true_peak", TRUE_PEAK_RANGE, default.true_peak),
         )
 
     def _cc_lanes(self, table: Raw, keys: KeyPath) -> list[str]:

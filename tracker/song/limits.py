@@ -56,6 +56,26 @@ MAX_CC_LANES = 8
 CC_RANGE: Range = (0, 127)
 """Controller numbers, and the values a CC lane holds."""
 
+# ---- a track's mixer strip ------------------------------------------------------------
+
+TRACK_VOLUME_DB_RANGE: Range = (-60, 4)
+"""A track's volume in dB (a float): 0 dB is CC 7 = 100, the General MIDI default,
+so a track left at 0 dB sounds as before the mixer existed; +4 dB is about CC 7 =
+127, the loudest a channel goes (engine/mixer.py has the curve)."""
+PAN_RANGE: Range = (-64, 63)
+"""A track's pan: -64 hard left, 0 centre (CC 10 = 64), +63 hard right."""
+SEND_RANGE: Range = (0, 127)
+"""Reverb (CC 91) and chorus (CC 93) sends."""
+
+# ---- the master -------------------------------------------------------------------------
+
+MASTER_GAIN_DB_RANGE: Range = (-60, 24)
+"""Gain on the whole mix, in dB (a float)."""
+LOUDNESS_RANGE: Range = (-60, 0)
+"""An integrated loudness target in LUFS (a float)."""
+TRUE_PEAK_RANGE: Range = (-20, 0)
+"""The true-peak ceiling in dBTP (a float)."""
+
 # ---- an instrument ----------------------------------------------------------------
 
 MAX_INSTRUMENTS = 255

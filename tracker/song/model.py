@@ -147,10 +147,17 @@ class Pattern:
 
 @dataclass
 class Track:
-    """A lane of the song: its name, its polyphony and its automation lanes.
+    """A lane of the song: its name, its polyphony, its automation lanes and its mixer strip.
 
     `cc` names each automation lane: a CC name from the instrument's device map
     (e.g. "cutoff") or a controller number written as decimal text ("74").
+
+    The mixer strip is sent as channel messages on every channel the track
+    plays (engine/mixer.py), so hardware follows the same mix as the soundfont:
+    `volume_db` as CC 7 (0 dB is CC 7 = 100, the General MIDI default, so a
+    track at 0 dB sounds as it did before the mixer), `pan` -64..+63 as CC 10
+    (0 = centre, CC 64), `reverb` and `chorus` 0-127 as CC 91 and CC 93, or
+    None to leave the synth's own send alone.
     """
 
     name: str
@@ -161,6 +168,28 @@ class Track:
     solo: bool = False
     groove: str | None = None
     """This track's groove, overriding the song's (None: the song's)."""
+    volume_db: float = 0.0
+    pan: int = 0
+    reverb: int | None = None
+    chorus: int | None = None
+
+    @property
+    def mixer_is_default(self) -> bool:
+        """True when the strip is as a track without a mixer: 0 dB, centre, no sends."""
+        return (self.volume_db, self.pan, self.reverb, self.chorus) == (0.0, 0, None, None)
+
+
+@dataclass
+class MasterSettings:
+    """What the render does to the whole mix (audio/master.py applies it).
+
+    `gain_db` is applied first; `loudness`, when set, is an integrated loudness
+    target in LUFS the render normalises to, never above `true_peak` dBTP.
+    """
+
+    gain_db: float = 0.0
+    loudness: float | None = None
+    true_peak: float = -1.0
 
 
 @dataclass
@@ -209,6 +238,7 @@ class Song:
     instruments: dict[int, Instrument] = field(default_factory=dict)
     tracks: list[Track] = field(default_factory=list)
     patterns: dict[str, Pattern] = field(default_factory=dict)
+    master: MasterSettings = field(default_factory=MasterSettings)
     format: int = FORMAT_VERSION
 
     @classmethod

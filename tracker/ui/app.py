@@ -27,6 +27,7 @@ from tracker.ui.files.actions import FileActions
 from tracker.ui.files.song_file import SongFile
 from tracker.ui.panels.instruments_panel import InstrumentsPanel
 from tracker.ui.panels.list_panel import ListPanel
+from tracker.ui.panels.mixer_panel import MixerPanel
 from tracker.ui.panels.order_list import OrderList
 from tracker.ui.panels.pattern_list import PatternList
 from tracker.ui.panels.transport_bar import BarState, TransportBar
@@ -79,12 +80,14 @@ class TrackerApp(FileActions):
         self.orders = OrderList(self.session, id="orders")
         self.patterns = PatternList(self.session, id="patterns")
         self.instruments = InstrumentsPanel(self.session, id="instruments")
+        self.mixer = MixerPanel(self.session, id="mixer")
         self.bar = TransportBar(id="transport")
         self.user_keys = keys or {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             yield self.editor
+            yield self.mixer
             with Vertical(id="side"):
                 yield self.orders
                 yield self.patterns
@@ -170,13 +173,16 @@ class TrackerApp(FileActions):
         self.update_bar()
 
     def on_list_panel_edited(self, _: ListPanel.Edited) -> None:
-        self.editor.song_reshaped()
-        for panel in (self.orders, self.patterns, self.instruments):
-            panel.refresh()
-        self.update_bar()
+        self._after_history()
 
     def on_list_panel_back(self, _: ListPanel.Back) -> None:
+        self.show_mixer(False)
         self.editor.focus()
+
+    def on_mixer_panel_muted(self, message: MixerPanel.Muted) -> None:
+        for track in range(len(self.session.song.tracks)):
+            self.transport.mute(track, track not in message.heard)
+        self.update_bar()
 
     def on_order_list_chosen(self, message: OrderList.Chosen) -> None:
         song = self.session.song
@@ -290,7 +296,7 @@ class TrackerApp(FileActions):
 
     def _after_history(self) -> None:
         self.editor.song_reshaped()
-        for panel in (self.orders, self.patterns, self.instruments):
+        for panel in (self.orders, self.patterns, self.instruments, self.mixer):
             panel.refresh()
         self.update_bar()
 
@@ -314,9 +320,22 @@ class TrackerApp(FileActions):
         self.push_screen(dialog, done)
 
     def action_next_panel(self) -> None:
-        panels = [self.editor, self.orders, self.patterns, self.instruments]
+        panels = [self.editor, self.orders, self.patterns, self.instruments, self.mixer]
         current = next((i for i, p in enumerate(panels) if p.has_focus), -1)
-        panels[(current + 1) % len(panels)].focus()
+        following = panels[(current + 1) % len(panels)]
+        self.show_mixer(following is self.mixer)
+        following.focus()
+
+    def action_mixer(self) -> None:
+        """The mixer in the pattern's place, or the pattern back."""
+        showing = not self.mixer.has_focus
+        self.show_mixer(showing)
+        (self.mixer if showing else self.editor).focus()
+
+    def show_mixer(self, shown: bool) -> None:
+        """The mixer and the pattern editor share the main area: one shows at a time."""
+        self.mixer.display = shown
+        self.editor.display = not shown
 
     def action_redraw(self) -> None:
         self.screen.refresh(repaint=True)
@@ -334,6 +353,7 @@ class TrackerApp(FileActions):
             "orders": self.orders,
             "patterns": self.patterns,
             "instruments": self.instruments,
+            "mixer": self.mixer,
         }
         for key in keymap.KEYMAP:
             help_text = f"{key.group}: {keymap.key_display(key.keys)}"

@@ -3,7 +3,8 @@
 Each row has an id (for user overrides through `App.set_keymap`), the keys in
 Textual's names, the action it runs, a description and a group. `scope` names
 the widget that owns the action: "app" for the App itself, "pattern" for the
-pattern editor, "orders" and "instruments" for the side panels.
+pattern editor, "orders", "patterns" and "instruments" for the side panels, "mixer"
+for the mixer.
 
 Every key here can be sent by a terminal over SSH, inside tmux, with TERM=screen:
 plain keys, Ctrl+letter, Alt+letter (sent as ESC + letter), F1-F12, Shift+arrows.
@@ -186,7 +187,15 @@ KEYMAP: tuple[Key, ...] = (
         "panel.next",
         "f4",
         "next_panel",
-        "Next panel (pattern, orders, patterns, instruments)",
+        "Next panel (pattern, orders, patterns, instruments, mixer)",
+        "Song",
+        "app",
+    ),
+    Key(
+        "panel.mixer",
+        "alt+x",
+        "mixer",
+        "Mixer: volume, pan, sends, mute, solo per track",
         "Song",
         "app",
     ),
@@ -253,6 +262,56 @@ KEYMAP: tuple[Key, ...] = (
     Key("inst.new", "n", "new", "New instrument", "Instruments", "instruments"),
     Key("inst.audition", "a", "audition", "Play a test note", "Instruments", "instruments"),
     Key("inst.back", "escape", "back", "Back to the pattern", "Instruments", "instruments"),
+    # Mixer panel
+    Key("mixer.up", "up", "cursor(-1)", "Previous track", "Mixer", "mixer"),
+    Key("mixer.down", "down", "cursor(1)", "Next track", "Mixer", "mixer"),
+    Key("mixer.left", "left", "field(-1)", "Previous setting", "Mixer", "mixer"),
+    Key("mixer.right", "right", "field(1)", "Next setting", "Mixer", "mixer"),
+    Key(
+        "mixer.more",
+        "plus,equals_sign",
+        "step(1)",
+        "Up a step: +1 dB, pan 1 right, send +1 (mute / solo: on-off)",
+        "Mixer",
+        "mixer",
+    ),
+    Key("mixer.less", "minus", "step(-1)", "Down a step", "Mixer", "mixer"),
+    Key(
+        "mixer.more-big",
+        "pageup",
+        "big_step(1)",
+        "Up a big step: +6 dB, pan 16 right, send +16",
+        "Mixer",
+        "mixer",
+    ),
+    Key("mixer.less-big", "pagedown", "big_step(-1)", "Down a big step", "Mixer", "mixer"),
+    Key(
+        "mixer.type",
+        "enter",
+        "type_value",
+        "Type the value (mute / solo: on-off)",
+        "Mixer",
+        "mixer",
+    ),
+    Key(
+        "mixer.reset",
+        "delete",
+        "reset",
+        "Back to 0 dB, centre, send off",
+        "Mixer",
+        "mixer",
+    ),
+    Key("mixer.mute", "m", "mute", "Mute / unmute the track", "Mixer", "mixer"),
+    Key("mixer.solo", "s", "solo", "Solo / unsolo the track", "Mixer", "mixer"),
+    Key(
+        "mixer.master",
+        "g",
+        "master",
+        "Master: gain, loudness target, true-peak ceiling",
+        "Mixer",
+        "mixer",
+    ),
+    Key("mixer.back", "escape", "back", "Back to the pattern", "Mixer", "mixer"),
 )
 
 PIANO_LOWER = "zsxdcvgbhnjm"
@@ -321,6 +380,7 @@ def key_display(keys: str) -> str:
         "greater_than_sign": ">",
         "plus": "+",
         "minus": "-",
+        "equals_sign": "=",
         "pageup": "PgUp",
         "pagedown": "PgDn",
         "escape": "Esc",

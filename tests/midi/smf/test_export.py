@@ -135,6 +135,35 @@ def test_each_tracker_track_is_a_named_midi_track_with_its_events(tmp_path: Path
     assert summary(silent) == []
 
 
+def test_each_tracks_mixer_strip_opens_its_midi_track_on_its_channels(tmp_path: Path) -> None:
+    song = build_song(
+        "C-4 01 64 ... | C-2 02 7F ...\nE-4 03 64 ... | --- .. .. ...",
+        tracks=[Track("Keys", volume_db=-6.0, pan=-32, reverb=90), Track("Bass", chorus=20)],
+        instruments={
+            1: Instrument("Piano", channel=1),
+            2: Instrument("Bass", channel=2),
+            3: Instrument("Pad", channel=5),
+        },
+    )
+    path = tmp_path / "mixed.mid"
+
+    export_song(song, path)
+
+    _, keys, bass = read(path).tracks
+    controls = [row for row in summary(keys) if row[1] == "control_change"]
+    # Keys plays instruments 01 and 03: its strip goes to both their channels, at tick 0.
+    assert sorted(controls) == sorted(
+        (0, "control_change", channel, cc, value)
+        for channel in (0, 4)
+        for cc, value in ((7, 71), (10, 32), (91, 90))
+    )
+    assert [row for row in summary(bass) if row[1] == "control_change"] == [
+        (0, "control_change", 1, 7, 100),
+        (0, "control_change", 1, 10, 64),
+        (0, "control_change", 1, 93, 20),
+    ]
+
+
 def test_ticks_are_the_rounded_beat_times_ppq(tmp_path: Path) -> None:
     song = build_song("C-4 01 64 ...")
     triplet = 1 / 3
@@ -212,13 +241,18 @@ def test_a_song_exports_its_notes_on_its_instruments_channels(tmp_path: Path) ->
 
     _, keys, kick = read(path).tracks
     # Channel 3 as musicians count it is 2 on the wire; the kit takes channel 10 (9).
-    assert [row for row in summary(keys) if row[1] != "program_change"] == [
+    assert [row for row in summary(keys) if row[1] not in ("program_change", "control_change")] == [
         (0, "note_on", 2, 60, 0x64),
         (2 * LINE, "note_off", 2, 60, 64),
         (2 * LINE, "note_on", 2, 64, 0x50),
         (3 * LINE, "note_off", 2, 64, 64),
     ]
     assert (0, "program_change", 2, 4) in summary(keys)
+    # Each track's mixer strip opens its channel: 0 dB is CC 7 = 100, centre is CC 10 = 64.
+    assert [row for row in summary(keys) if row[1] == "control_change"] == [
+        (0, "control_change", 2, 7, 100),
+        (0, "control_change", 2, 10, 64),
+    ]
     assert [row for row in summary(kick) if row[1].startswith("note")] == [
         (0, "note_on", 9, 36, 0x7F),
         (LINE, "note_off", 9, 36, 64),

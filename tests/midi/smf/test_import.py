@@ -800,8 +800,9 @@ def test_exporting_an_import_sends_each_cc_lane_on_its_channel_at_its_line(tmp_p
             now += message.time
             if message.type == "control_change":
                 sent.append((now / 960, message.channel, message.control, message.value))
-    # 7 ticks late is under a line (120 ticks): back on beat 1.
-    assert sorted(sent) == [(0, 3, 7, 90), (1, 3, 7, 60), (2, 3, 1, 30)]
+    # 7 ticks late is under a line (120 ticks): back on beat 1. The volume lane's first
+    # value wins over the track's strip (so no CC 7 = 100 beside it); the strip's pan stays.
+    assert sorted(sent) == [(0, 3, 7, 90), (0, 3, 10, 64), (1, 3, 7, 60), (2, 3, 1, 30)]
 
 
 def test_a_latin_1_track_name_from_an_older_file_reads_as_written(mid: Path) -> None:

@@ -19,6 +19,7 @@ from tests.midi.smf.test_import import C4, E4, G4, LINE, TPB, cc, midi_track, na
 from tests.midi.smf.test_import import write as write_file
 from tracker.cli.main import main
 from tracker.engine.events import Kind
+from tracker.engine.mixer import MIXER_COLUMN
 from tracker.engine.timeline import compile_song
 from tracker.midi.smf import import_midi
 from tracker.song.model import Effect, Song
@@ -103,7 +104,9 @@ def test_sustain_and_any_cc_become_lanes_sent_on_the_tracks_channel(mid: Path) -
     track = next(t for t in song.tracks if t.name == "Channel 3")
     assert track.cc == ["64", "91"]
     sent = [
-        (e.time, e.channel, e.a, e.b) for e in compile_song(song).events if e.kind == Kind.CONTROL
+        (e.time, e.channel, e.a, e.b)
+        for e in compile_song(song).events
+        if e.kind == Kind.CONTROL and e.column != MIXER_COLUMN
     ]
     assert sorted(sent) == [(0.0, 2, 64, 127), (0.0, 2, 91, 40), (1.5, 2, 64, 0)]
     assert report.dropped == {}

@@ -51,14 +51,16 @@ from tracker.song.edit import (
     SetCell,
     SetCellField,
     SetEffect,
+    SetMaster,
     SetOrder,
     SetSongSoundfont,
     SetTrackColumns,
+    SetTrackMixer,
     ToggleTrackFlag,
     Transpose,
     copy_selection,
 )
-from tracker.song.model import Cell, Effect, Instrument, Song, Track
+from tracker.song.model import Cell, Effect, Instrument, MasterSettings, Song, Track
 
 VERSE = """
 C-4 01 40 A37 ... E-4 01 .. ... ... 10 | C-2 02 7F ...
@@ -126,6 +128,8 @@ UNDOABLE: dict[str, Callable[[Song], Command]] = {
     "EditInstrument": lambda s: EditInstrument(2, replace(s.instruments[2], channel=3)),
     "ChangeSettings": lambda s: ChangeSettings(title="Other", bpm=90.5, lpb=3, tpl=4, swing=0.5),
     "SetSongSoundfont": lambda s: SetSongSoundfont("my.sf2"),
+    "SetTrackMixer": lambda s: SetTrackMixer(1, "volume_db", -6.5),
+    "SetMaster": lambda s: SetMaster(MasterSettings(gain_db=-2.0, loudness=-14.0)),
     "Batch": lambda s: Batch([AddPattern("x"), InsertOrder(0, "x")], "New pattern in order"),
 }
 

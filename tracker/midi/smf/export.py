@@ -18,6 +18,7 @@ import mido
 
 from tracker.engine.events import Event, Kind, Timeline
 from tracker.engine.routing import audible_tracks
+from tracker.engine.tempo import BEAT_NOTE, BEATS_PER_BAR
 from tracker.engine.timeline import compile_song
 from tracker.errors import UsageError
 from tracker.files import write_atomically
@@ -109,7 +110,7 @@ def _conductor(timeline: Timeline, song: Song, ppq: int, end: int) -> mido.MidiT
         tempos.insert(0, (0, song.bpm))
     timed: list[tuple[int, _Spec]] = [
         (0, ("track_name", {"name": song.title})),
-        (0, ("time_signature", {"numerator": 4, "denominator": 4})),
+        (0, ("time_signature", {"numerator": BEATS_PER_BAR, "denominator": BEAT_NOTE})),
     ]
     timed += [(tick, ("set_tempo", {"tempo": tempo_of(bpm)})) for tick, bpm in tempos]
     return _delta_track(timed, end)

@@ -16,7 +16,7 @@ keeping references to its parts. A command object belongs to one History:
 make a new one for each edit.
 
 The pieces live in this package's modules: base mechanics, selection and clipboard,
-cells, blocks, tracks, patterns, song (order, instruments, settings), history.
+cells, blocks, tracks, mixer, patterns, song (order, instruments, settings), history.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from tracker.song.edit.block import (
 )
 from tracker.song.edit.cells import CellField, SetCC, SetCell, SetCellField, SetEffect
 from tracker.song.edit.history import DEFAULT_DEPTH, History
+from tracker.song.edit.mixer import SetMaster, SetTrackMixer
 from tracker.song.edit.patterns import (
     AddPattern,
     ClonePattern,
@@ -114,9 +115,11 @@ __all__ = [
     "SetCell",
     "SetCellField",
     "SetEffect",
+    "SetMaster",
     "SetOrder",
     "SetSongSoundfont",
     "SetTrackColumns",
+    "SetTrackMixer",
     "Swap",
     "ToggleTrackFlag",
     "Transpose",

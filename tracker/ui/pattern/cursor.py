@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tracker.engine.tempo import BEATS_PER_BAR
 from tracker.song.edit import Selection
 from tracker.song.model import Pattern, Song
 from tracker.ui.pattern.entry import Spot, lane_of
 from tracker.ui.pattern.layout import Field, GridLayout, Kind
 from tracker.ui.session import Session
-
-BEATS_PER_BAR = 4
-"""PgUp/PgDn move a bar: four beats of the song's lines per beat."""
 
 
 @dataclass(frozen=True)

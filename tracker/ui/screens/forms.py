@@ -1,4 +1,5 @@
-"""What the song-settings and instrument dialogs ask, and how their text becomes an edit.
+"""What the song-settings, instrument, track and master dialogs ask, and how their text
+becomes an edit.
 
 Each `parse_*` returns an edit command, checked against the song with
 `Edit.plan` (which changes nothing), so a bad value is refused inside the
@@ -27,10 +28,11 @@ from tracker.song.edit import (
     EditInstrument,
     RemoveCCLane,
     RenameTrack,
+    SetMaster,
     SetTrackColumns,
 )
 from tracker.song.edit.keys import SetKey, SetTrackLoop
-from tracker.song.model import Instrument, PatternTrack, Song, Track
+from tracker.song.model import Instrument, MasterSettings, PatternTrack, Song, Track
 from tracker.song.scales import SCALES
 from tracker.text import visible
 
@@ -221,5 +223,35 @@ def track_parser(
             if lane not in song.tracks[index].cc:
                 check_cc_lane(trial, index, lane)  # a name the player could not send: refused
         return Batch(steps(values), f"Track {index + 1} settings")
+
+    return parse
+
+
+def master_fields(master: MasterSettings) -> Fields:
+    return [
+        ("gain", "Master gain (dB)", f"{master.gain_db:g}"),
+        (
+            "loudness",
+            "Loudness target (LUFS, empty: none)",
+            "" if master.loudness is None else f"{master.loudness:g}",
+        ),
+        ("peak", "True-peak ceiling (dBTP)", f"{master.true_peak:g}"),
+    ]
+
+
+def master_parser(song: Song) -> Callable[[dict[str, str]], Edit]:
+    def parse(values: dict[str, str]) -> Edit:
+        loudness = values["loudness"].strip().lower().removesuffix("lufs").strip()
+        command = SetMaster(
+            MasterSettings(
+                gain_db=parse_number(values, "gain", "the master gain", float),
+                loudness=None
+                if loudness in ("", "off", "none")
+                else parse_number({"loudness": loudness}, "loudness", "the loudness target", float),
+                true_peak=parse_number(values, "peak", "the true-peak ceiling", float),
+            )
+        )
+        command.plan(song)
+        return command
 
     return parse

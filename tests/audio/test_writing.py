@@ -1,0 +1,104 @@
+"""What a rendered file says about itself: every WAV of a render (the mix and each
+stem) carries a Broadcast Wave `bext` chunk, read back by ffprobe (an outside
+reader) and by the few lines below that walk the RIFF chunks, and every file, WAV
+or FLAC, carries the song's title."""
+
+from __future__ import annotations
+
+import json
+import struct
+import subprocess
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import soundfile
+
+from tests.support.builders import build_song
+from tracker.audio.bounce import bounce
+from tracker.song.model import Instrument, Song, Track
+
+TITLE = "Nuit blanche à Zürich"
+ASCII_TITLE = "Nuit blanche a Zurich"
+"""The bext chunk holds ASCII: accents are dropped."""
+
+
+def short_song() -> Song:
+    song = build_song(
+        """
+        C-4 01 64 ... | C-2 02 70 ...
+        --- .. .. ... | --- .. .. ...
+        OFF .. .. ... | OFF .. .. ...
+        """,
+        tracks=[Track("Zither"), Track("Bass")],
+        instruments={1: Instrument("Piano"), 2: Instrument("Bass", program=33)},
+        bpm=240,
+    )
+    song.title = TITLE
+    return song
+
+
+def chunks(path: Path) -> dict[bytes, bytes]:
+    """The RIFF WAVE file's chunks by id, in file order."""
+    data = path.read_bytes()
+    assert data[:4] == b"RIFF" and data[8:12] == b"WAVE"
+    assert struct.unpack("<I", data[4:8])[0] == len(data) - 8
+    found: dict[bytes, bytes] = {}
+    at = 12
+    while at + 8 <= len(data):
+        kind, size = data[at : at + 4], struct.unpack("<I", data[at + 4 : at + 8])[0]
+        found[kind] = data[at + 8 : at + 8 + size]
+        at += 8 + size + size % 2
+    assert at == len(data)
+    return found
+
+
+def ffprobe_tags(path: Path) -> dict[str, str]:
+    result = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_format", "-of", "json", str(path)],
+        capture_output=True, text=True, check=True, timeout=30,
+    )  # fmt: skip
+    tags: dict[str, str] = json.loads(result.stdout)["format"].get("tags", {})
+    return tags
+
+
+def test_the_mix_and_every_stem_carry_a_bext_chunk_with_time_reference_0(
+    tmp_path: Path, soundfont: Path
+) -> None:
+    report = bounce(short_song(), tmp_path, stems=True, soundfont=soundfont)
+    made = {date.today(), date.today() - timedelta(days=1)}  # a render across midnight
+
+    parts = {report.mix: "mix", report.stems[0]: "Zither", report.stems[1]: "Bass"}
+    for path, part in parts.items():
+        tags = ffprobe_tags(path)
+        assert tags["comment"] == f"{ASCII_TITLE}: {part}"  # the bext description
+        assert tags["encoded_by"] == "tracker"  # its originator
+        assert tags["time_reference"] == "0"
+        assert datetime.strptime(tags["date"], "%Y-%m-%d").date() in made
+        assert tags["coding_history"].startswith("A=PCM,F=44100,W=24,M=stereo")
+        assert tags["title"] == TITLE
+
+
+def test_the_bext_chunk_is_version_2_before_the_format_and_the_file_still_reads(
+    tmp_path: Path, soundfont: Path
+) -> None:
+    report = bounce(short_song(), tmp_path, soundfont=soundfont, bits="float")
+
+    found = chunks(report.mix)
+    assert list(found)[:2] == [b"bext", b"fmt "]
+    bext = found[b"bext"]
+    description = bext[:256].rstrip(b"\0").decode("ascii")
+    origination = bext[320:330].decode(), bext[330:338].decode()
+    low, high, version = struct.unpack("<IIH", bext[338:348])
+    assert description == f"{ASCII_TITLE}: mix"
+    assert bext[256:288].rstrip(b"\0") == b"tracker"
+    assert datetime.strptime(" ".join(origination), "%Y-%m-%d %H:%M:%S")
+    assert (low, high, version) == (0, 0, 2)
+    assert bext[602:].startswith(b"A=PCM,F=44100,W=32,M=stereo")
+    info = soundfile.info(str(report.mix))
+    assert (info.subtype, info.frames > 0) == ("FLOAT", True)
+
+
+def test_a_flac_render_carries_the_title(tmp_path: Path, soundfont: Path) -> None:
+    report = bounce(short_song(), tmp_path, stems=True, soundfont=soundfont, fmt="flac")
+
+    assert [ffprobe_tags(p)["title"] for p in [report.mix, *report.stems]] == [TITLE] * 3
