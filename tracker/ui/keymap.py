@@ -151,7 +151,13 @@ KEYMAP: tuple[Key, ...] = (
         "Compose",
     ),
     Key("compose.thin", "alt+h", "thin", "Thin: keep every other note", "Compose"),
-    Key("compose.double", "alt+x", "double", "Double: a copy of each note halfway on", "Compose"),
+    Key(
+        "compose.double",
+        "alt+shift+h",
+        "double",
+        "Double: a copy of each note halfway on (Alt+H thins)",
+        "Compose",
+    ),
     Key(
         "compose.new-seed",
         "alt+g",

@@ -240,7 +240,7 @@ async def test_a_bad_rhythm_is_refused_in_the_dialog() -> None:
 async def test_double_and_thin_are_single_undo_steps() -> None:
     app = make_app(build_song("\n".join(["C-4 01 .. ...", *["--- .. .. ..."] * 3] * 2)))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("alt+x")  # no selection: the whole track
+        await pilot.press("alt+shift+h")  # no selection: the whole track
         assert rhythm(app) == "x.x.x.x."
         await pilot.press("alt+h", "alt+h")
         assert rhythm(app) == "x......."
