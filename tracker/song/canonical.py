@@ -10,7 +10,8 @@ not survive a save: the file is rewritten from the song, not patched. Layout:
                       instruments (for devices only when not 0); bank, device,
                       channel and volume only when not their defaults
     [[tracks]]        name, notes, effects; cc when it has lanes (numbers as
-                      integers, names as text); mute / solo only when true
+                      integers, names as text); mute / solo only when true;
+                      instrument (the one last typed with) when there is one
     [patterns.NAME]   lines, then rows as a multi-line string, one row per line
                       (tracker notation, tracks separated by " | ")
 """
@@ -83,6 +84,8 @@ def _track_lines(track: Track) -> list[str]:
         lines.append("mute = true")
     if track.solo:
         lines.append("solo = true")
+    if track.instrument is not None:
+        lines.append(f'instrument = "{track.instrument:02X}"')
     return lines
 
 

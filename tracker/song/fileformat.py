@@ -79,7 +79,7 @@ SONG_KEYS = (
     "patterns",
 )
 INSTRUMENT_KEYS = ("name", "soundfont", "program", "bank", "device", "channel", "volume")
-TRACK_KEYS = ("name", "notes", "effects", "cc", "mute", "solo")
+TRACK_KEYS = ("name", "notes", "effects", "cc", "mute", "solo", "instrument")
 
 _DEFAULT_INSTRUMENT = Instrument(name="")
 _HEX_KEY = re.compile(r"[0-9A-Fa-f]{2}")
@@ -237,7 +237,22 @@ class _Reader(PatternReader):
             cc=self._cc_lanes(table, keys),
             mute=self.boolean(table, keys, "mute"),
             solo=self.boolean(table, keys, "solo"),
+            instrument=self._track_instrument(table, keys),
         )
+
+    def _track_instrument(self, table: Raw, keys: KeyPath) -> int | None:
+        """The instrument a track last typed notes with: two hex digits, as in a cell."""
+        value = table.get("instrument")
+        if value is None:
+            return None
+        low, high = INSTRUMENT_NUMBER_RANGE
+        if not isinstance(value, str) or not _HEX_KEY.fullmatch(value) or int(value, 16) < low:
+            raise self.at_value(
+                (*keys, "instrument"),
+                f"a track's instrument should be two hex digits in quotes, "
+                f'"{low:02X}" to "{high:02X}", not {describe(value)}',
+            )
+        return int(value, 16)
 
     def _cc_lanes(self, table: Raw, keys: KeyPath) -> list[str]:
         lanes = self.array(table, keys, "cc")

@@ -126,6 +126,9 @@ class Track:
     cc: list[str] = field(default_factory=list)
     mute: bool = False
     solo: bool = False
+    instrument: int | None = None
+    """The instrument this track's notes were last typed with: the editor takes it up
+    when the cursor enters the track. None: the editor's current one."""
 
 
 @dataclass
