@@ -134,9 +134,7 @@ class PatternEditor(PatternView):
                 handled = True
         elif kind is Kind.EFFECT_LETTER:
             if character.isalpha():
-                self._try(
-                    lambda: effect_letter_command(self.song, self.spot, character), advance=True
-                )
+                self.enter_effect_letter(character)
                 handled = True
         elif character.lower() in HEX_DIGITS:
             self.enter_hex(HEX_DIGITS.index(character.lower()))
@@ -179,16 +177,34 @@ class PatternEditor(PatternView):
         self.session.message = text
         self.post_message(self.SettingsChanged())
 
+    def enter_effect_letter(self, letter: str) -> None:
+        """The effect letter starts the effect field: the cursor moves on to its value, and
+        the edit step waits for the value's last digit (`r 8 3` at step 2 is `R83`)."""
+        if self._try(lambda: effect_letter_command(self.song, self.spot, letter), advance=False):
+            self.action_move_field(1)
+
     def enter_hex(self, nibble: int) -> None:
-        """A hex digit: the high digit moves on to the low one, the low one steps down."""
+        """A hex digit. A field is complete only when its last digit is typed (FT2 and
+        Renoise habits): the high digit moves on to the low one; the low one goes back to
+        the field's start (the effect letter for an effect) and steps down."""
         field = self.field
         if not self._try(lambda: hex_command(self.song, self.spot, nibble), advance=False):
             return
         if field.digit == 0:
             self.action_move_field(1)
-        else:
-            self._go(Cursor(self.cursor.line, self.cursor.track, self.cursor.field - 1))
-            self._advance()
+            return
+        start = self.cursor.field - 1
+        if field.kind is Kind.EFFECT_VALUE:
+            start -= 1  # the effect letter before the value's two digits
+        self._go(Cursor(self.cursor.line, self.cursor.track, start))
+        self._advance()
+
+    def action_cc_lanes(self) -> None:
+        target = self.model.cc_lane_on()
+        if target is None:
+            self.say("This track has no CC lanes: add them in the track settings (Alt+E)")
+            return
+        self._go(target)
 
     def action_note_off(self) -> None:
         if self.field.kind is Kind.NOTE:

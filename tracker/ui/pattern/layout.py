@@ -82,6 +82,19 @@ def track_fields(track: Track) -> list[Field]:
     return fields
 
 
+def lane_starts(fields: tuple[Field, ...]) -> tuple[int, ...]:
+    """Where each note column and CC lane of a track begins: the index of its first field."""
+    starts = []
+    for index, field in enumerate(fields):
+        previous = fields[index - 1] if index else None
+        if previous is None or (previous.kind is Kind.CC, previous.column) != (
+            field.kind is Kind.CC,
+            field.column,
+        ):
+            starts.append(index)
+    return tuple(starts)
+
+
 @dataclass(frozen=True)
 class GridLayout:
     """The horizontal layout of a whole song's tracks.

@@ -205,6 +205,9 @@ class PatternView(ScrollView, can_focus=True):
     def action_move_track(self, delta: int) -> None:
         self._go(self.model.track_on(delta))
 
+    def action_move_column(self, delta: int) -> None:
+        self._go(self.model.lane_on(delta))
+
     # Selecting
 
     def action_select_lines(self, delta: int) -> None:

@@ -31,6 +31,9 @@ def key_table() -> Table:
     table.add_row(PIANO_LOWER, "one octave from the base octave: C C# D ... B")
     table.add_row(PIANO_UPPER, "the next octave and a bit: C C# D ... E")
     table.add_row("0-9 a-f", "hex digits in instrument, volume, effect and CC fields")
+    table.add_row(
+        "", "a field steps down only after its last digit (effect: letter, then 2 digits)"
+    )
     return table
 
 
