@@ -35,6 +35,7 @@ from tracker.ui.player_link import NoPlayer, PlayerLink, Transport
 from tracker.ui.screens.dialogs import FormDialog
 from tracker.ui.screens.forms import settings_fields, settings_parser
 from tracker.ui.screens.help_screen import HelpScreen
+from tracker.ui.screens.message_log import MessageLog
 from tracker.ui.session import Session
 
 HANG_UP_SIGNALS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
@@ -321,6 +322,10 @@ class TrackerApp(FileActions):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_message_log(self) -> None:
+        if not isinstance(self.screen, MessageLog):
+            self.push_screen(MessageLog(self.bar.messages))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette (Ctrl+P) finds every action of the key map."""

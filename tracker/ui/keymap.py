@@ -157,6 +157,14 @@ KEYMAP: tuple[Key, ...] = (
         "app",
     ),
     Key("app.help", "f1,question_mark", "help", "This help", "Song", "app", True),
+    Key(
+        "app.messages",
+        "alt+l",
+        "message_log",
+        "Message log: the last messages in full",
+        "Song",
+        "app",
+    ),
     Key("app.redraw", "ctrl+l", "redraw", "Redraw the screen (after line noise)", "Song", "app"),
     Key("app.quit", "ctrl+q", "quit_tracker", "Quit (asks when unsaved)", "Song", "app", True),
     # Order list panel
