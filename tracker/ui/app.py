@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from tracker.errors import TrackerError
-from tracker.song.edit import Edit
+from tracker.song.edit import Command
 from tracker.song.model import Song
 from tracker.ui import keymap
 from tracker.ui.files.actions import FileActions
@@ -33,7 +33,7 @@ from tracker.ui.panels.transport_bar import BarState, TransportBar
 from tracker.ui.pattern.editor import PatternEditor
 from tracker.ui.player_link import NoPlayer, PlayerLink, Transport
 from tracker.ui.screens.dialogs import FormDialog
-from tracker.ui.screens.forms import settings_fields, settings_parser
+from tracker.ui.screens.forms import SETTINGS_CHOICES, settings_fields, settings_parser
 from tracker.ui.screens.help_screen import HelpScreen
 from tracker.ui.screens.message_log import MessageLog
 from tracker.ui.session import Session
@@ -301,10 +301,11 @@ class TrackerApp(FileActions):
         self._after_history()
 
     def action_settings(self) -> None:
-        song = self.session.song
-        dialog = FormDialog("Song settings", settings_fields(song), settings_parser(song))
+        song, path = self.session.song, self.session.path
+        parse = settings_parser(song, path.parent if path else None)
+        dialog = FormDialog("Song settings", settings_fields(song), parse, SETTINGS_CHOICES)
 
-        def done(command: Edit | None) -> None:
+        def done(command: Command | None) -> None:
             if command is not None:
                 self.session.do(command)
                 self._after_history()
