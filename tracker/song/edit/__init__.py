@@ -70,6 +70,7 @@ from tracker.song.edit.tracks import (
     RenameCCLane,
     RenameTrack,
     SetTrackColumns,
+    SetTrackInstrument,
     ToggleTrackFlag,
 )
 
@@ -118,6 +119,7 @@ __all__ = [
     "SetSongSoundfont",
     "SetTrackColumns",
     "Swap",
+    "SetTrackInstrument",
     "ToggleTrackFlag",
     "Transpose",
     "column_count",

@@ -78,8 +78,33 @@ class PatternEditor(PatternView):
         self.octave = 4
         self.step = 1
         self.instrument: int | None = min(session.song.instruments, default=None)
+        self._take_track_instrument()
         self.chords = Chords()
         """Keys held on the MIDI keyboard, for recording (record_note)."""
+
+    # The instrument follows the track
+
+    def _take_track_instrument(self) -> bool:
+        """Take up the instrument the cursor's track remembers (Track.instrument), if it
+        still exists; True when the current instrument changed."""
+        tracks = self.song.tracks
+        track = self.cursor.track
+        remembered = tracks[track].instrument if track < len(tracks) else None
+        if remembered is None or remembered not in self.song.instruments:
+            return False
+        changed, self.instrument = remembered != self.instrument, remembered
+        return changed
+
+    def _go(self, cursor: Cursor, *, extend: bool = False) -> None:
+        track = self.cursor.track
+        super()._go(cursor, extend=extend)
+        if self.cursor.track != track and self._take_track_instrument():
+            self.post_message(self.SettingsChanged())
+
+    def song_reshaped(self) -> None:
+        super().song_reshaped()
+        if self._take_track_instrument():
+            self.post_message(self.SettingsChanged())
 
     # Switching what is shown
 
