@@ -33,6 +33,7 @@ from tracker.song.edit import (
     Transpose,
     copy_selection,
 )
+from tracker.song.effects import effect_meaning
 from tracker.song.model import HIGHEST_NOTE, LOWEST_NOTE, NOTE_CUT, NOTE_OFF, is_pitch
 from tracker.ui import keymap
 from tracker.ui.pattern.cursor import Cursor
@@ -50,6 +51,10 @@ from tracker.ui.pattern.view import PatternView
 from tracker.ui.screens.dialogs import FormDialog
 from tracker.ui.screens.forms import track_fields, track_parser
 from tracker.ui.session import Session
+
+SAID_IN_DECIMAL = "TL"
+"""Effects whose value is a number musicians say in decimal (tempo, lines per beat): the
+status line says it when the value is typed."""
 
 
 class PatternEditor(PatternView):
@@ -221,6 +226,12 @@ class PatternEditor(PatternView):
         start = self.cursor.field - 1
         if field.kind is Kind.EFFECT_VALUE:
             start -= 1  # the effect letter before the value's two digits
+            spot = self.spot
+            effect = self.song.cell(spot.pattern, spot.track, field.column, spot.line).effects[
+                field.slot
+            ]
+            if effect is not None and effect.command.upper() in SAID_IN_DECIMAL:
+                self.say(effect_meaning(effect))  # "T78 = 120 bpm": hex is not how bpm is thought
         self._go(Cursor(self.cursor.line, self.cursor.track, start))
         self._advance()
 
