@@ -14,9 +14,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult, SystemCommand
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from tracker.errors import TrackerError
@@ -29,6 +31,7 @@ from tracker.ui.panels.instruments_panel import InstrumentsPanel
 from tracker.ui.panels.list_panel import ListPanel
 from tracker.ui.panels.order_list import OrderList
 from tracker.ui.panels.pattern_list import PatternList
+from tracker.ui.panels.side import SideColumn
 from tracker.ui.panels.transport_bar import BarState, TransportBar
 from tracker.ui.pattern.editor import PatternEditor
 from tracker.ui.player_link import NoPlayer, PlayerLink, Transport
@@ -80,22 +83,21 @@ class TrackerApp(FileActions):
         self.orders = OrderList(self.session, id="orders")
         self.patterns = PatternList(self.session, id="patterns")
         self.instruments = InstrumentsPanel(self.session, id="instruments")
+        self.side = SideColumn(self.orders, self.patterns, self.instruments, id="side")
         self.bar = TransportBar(id="transport")
         self.user_keys = keys or {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             yield self.editor
-            with Vertical(id="side"):
-                yield self.orders
-                yield self.patterns
-                yield self.instruments
+            yield self.side
         yield self.bar
 
     def on_mount(self) -> None:
         if self.user_keys:
             self.set_keymap(self.user_keys)
         self.editor.focus()
+        self.side.fit(self.size.width)
         self.instruments.set_current(self.editor.instrument)
         self.update_bar()
         self.set_interval(1 / FRAME_RATE, self.poll_player)
@@ -167,8 +169,12 @@ class TrackerApp(FileActions):
         self.transport.mute(message.track, message.muted)
         self.update_bar()
 
+    def on_resize(self, event: events.Resize) -> None:
+        self.side.fit(event.size.width)
+
     def on_list_panel_edited(self, _: ListPanel.Edited) -> None:
         self.editor.song_reshaped()
+        self.side.fit(self.size.width)
         for panel in (self.orders, self.patterns, self.instruments):
             panel.refresh()
         self.update_bar()
@@ -288,6 +294,7 @@ class TrackerApp(FileActions):
 
     def _after_history(self) -> None:
         self.editor.song_reshaped()
+        self.side.fit(self.size.width)
         for panel in (self.orders, self.patterns, self.instruments):
             panel.refresh()
         self.update_bar()
@@ -313,9 +320,17 @@ class TrackerApp(FileActions):
         self.push_screen(dialog, done)
 
     def action_next_panel(self) -> None:
-        panels = [self.editor, self.orders, self.patterns, self.instruments]
+        """The next panel on screen (a hidden side column is skipped)."""
+        panels: list[Widget] = [self.editor]
+        if self.side.display:
+            panels += [self.orders, self.patterns, self.instruments]
         current = next((i for i, p in enumerate(panels) if p.has_focus), -1)
         panels[(current + 1) % len(panels)].focus()
+
+    def action_side_panel(self) -> None:
+        """Full, compact, hidden: the keys never stay in a panel that is not on screen."""
+        if self.side.next_mode(self.size.width) == "hidden":
+            self.editor.focus()
 
     def action_redraw(self) -> None:
         self.screen.refresh(repaint=True)

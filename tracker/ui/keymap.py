@@ -156,6 +156,14 @@ KEYMAP: tuple[Key, ...] = (
         "Song",
         "app",
     ),
+    Key(
+        "panel.side",
+        "alt+v",
+        "side_panel",
+        "Side panel: full, compact, hidden",
+        "Song",
+        "app",
+    ),
     Key("app.help", "f1,question_mark", "help", "This help", "Song", "app", True),
     Key(
         "app.messages",

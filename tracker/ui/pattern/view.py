@@ -24,7 +24,7 @@ from tracker.song.edit import Selection
 from tracker.song.model import Pattern, Song
 from tracker.ui.pattern.cursor import Cursor, PatternCursor
 from tracker.ui.pattern.entry import Spot
-from tracker.ui.pattern.layout import Field, GridLayout, gutter_width
+from tracker.ui.pattern.layout import CONTINUED, Field, GridLayout, gutter_width
 from tracker.ui.pattern.painter import (
     COMPONENT_CLASSES,
     Looks,
@@ -109,15 +109,17 @@ class PatternView(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         view = max(0, width - self.gutter_cells)
         looks = Looks.of(self)
+        edge = looks.base + looks["separator"]
         if y == 0:
             gutter = [Segment(" " * self.gutter_cells, looks.base + looks["header"])]
             body = header_segments(self.song, self.grid, looks)
+            edge = looks.base + looks["header"]
         else:
             line = scroll_y + y - 1
             if line >= self.pattern.lines:
                 return Strip.blank(width, self.rich_style)
             c = self.cursor
-            marks = Marks(c.line, c.track, c.field, self.selection, self.playhead)
+            marks = Marks(c.line, c.track, c.field, self.selection, self.playhead, self.has_focus)
             gutter, body = line_segments(
                 self.song,
                 self.pattern,
@@ -129,6 +131,11 @@ class PatternView(ScrollView, can_focus=True):
                 (scroll_x, scroll_x + view),
             )
         strip = Strip(body).crop(scroll_x, scroll_x + view)
+        if scroll_x > 0 and scroll_x not in self.grid.starts and view > 0:
+            # The view starts inside a track: a mark, not the clipped cell, follows the line
+            # number, so `0B` and a cut-off `2` never read as a three-digit line `0B2`.
+            continued = Strip([Segment(CONTINUED, edge)])
+            strip = Strip.join([continued, Strip(body).crop(scroll_x + 1, scroll_x + view)])
         # simplify(): runs of one style become one segment, so a line of hex digits
         # crosses the wire as one escape code per colour, not one per character.
         return (
@@ -189,6 +196,12 @@ class PatternView(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self._scroll_to_cursor()
+
+    def on_focus(self) -> None:
+        self._refresh_spot(self.cursor)  # the cursor shows whether the grid has the keys
+
+    def on_blur(self) -> None:
+        self._refresh_spot(self.cursor)
 
     def action_move_lines(self, delta: int) -> None:
         self._go(self.model.lines_on(delta))
