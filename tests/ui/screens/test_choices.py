@@ -151,3 +151,12 @@ async def test_the_tempo_label_says_the_tempo_as_a_txx_effect() -> None:
         await pilot.press("tab", *["backspace"] * 3, *"30.5", "enter")
         await pilot.pause()
         assert app.session.song.bpm == 30.5
+
+
+async def test_a_name_and_enter_sent_at_once_are_taken_in_that_order() -> None:
+    app = make_app(build_song(ROW))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await new_instrument_program_field(pilot)
+        burst(app, "backspace", *"vibra", "enter")  # Enter after the name, never before it
+        await pilot.pause()
+        assert app.session.song.instruments[2].program == 11

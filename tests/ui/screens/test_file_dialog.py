@@ -157,3 +157,14 @@ async def test_save_as_a_new_song_starts_in_the_working_folder(
         await pilot.pause()
         assert app.session.path == tmp_path / "new.toml"
         assert (tmp_path / "new.toml").is_file()
+
+
+async def test_a_burst_of_name_tab_name_enter_is_taken_in_order(tmp_path: Path) -> None:
+    verse = studio(tmp_path)
+    app = make_app(load_song(verse), verse)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        burst(app, *["backspace"] * len("verse.toml"), "s", "k", "tab", *"take", "enter")
+        await pilot.pause()
+        assert app.session.path == tmp_path / "sketches" / "take.toml"

@@ -52,39 +52,48 @@ class FormField(Input):
 
     Input's editing keys are bindings, and a binding runs only once its key has
     bubbled up to the app, while a typed character is inserted at once: in a burst,
-    "Backspace 0" came out as "0 Backspace". Each editing key runs here as it arrives.
+    "Backspace 0" came out as "0 Backspace". Each editing key runs here as it arrives,
+    and so do the dialog's own keys given as `keys` (Enter, Up, Down...): in the
+    field's queue, after the characters typed before them. (A priority binding would
+    run before them: "vibra Enter" sent at once took the field as "".)
     """
 
-    def __init__(self, value: str, *, id: str) -> None:
+    def __init__(
+        self, value: str, *, id: str, keys: Mapping[str, Callable[[], object]] | None = None
+    ) -> None:
         super().__init__(value, id=id, select_on_focus=False)
+        self.own_keys = dict(keys or {})
 
     def on_focus(self) -> None:
         self.cursor_position = len(self.value)
 
     async def on_key(self, event: events.Key) -> None:
+        own = self.own_keys.get(event.key)
         action = _EDITING_KEYS.get(event.key)
-        if action is not None:
-            event.stop()
-            event.prevent_default()
+        if own is None and action is None:
+            return
+        event.stop()
+        event.prevent_default()
+        if own is not None:
+            own()
+        elif action is not None:
             await self.run_action(action)
 
 
 class FormDialog(ModalScreen[T | None], Generic[T]):
     """Labelled text fields; Enter checks them with `parse`, Escape cancels.
 
-    Tab, Shift+Tab, Enter, Up and Down are priority bindings of the dialog: the app
-    runs them as the key arrives, before it routes the next key. As ordinary bindings
-    they ran only once the key had bubbled up from the field, so keys typed right
-    after Tab (within ~150 ms in a real terminal) still went to the field being left.
+    Tab and Shift+Tab are priority bindings of the dialog: the app runs them as the
+    key arrives, before it routes the next key. As ordinary bindings they ran only
+    once Tab had bubbled up from the field, so keys typed right after it (within
+    ~150 ms in a real terminal) still went to the field being left. Enter, Up and
+    Down act in the field, after what was typed before them (FormField).
     """
 
     BINDINGS = [  # noqa: RUF012
         Binding("escape", "cancel", "Cancel", show=False),
         Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
         Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
-        Binding("enter", "submit_form", "OK", show=False, priority=True),
-        Binding("down", "pick(1)", "Next choice", show=False, priority=True),
-        Binding("up", "pick(-1)", "Previous choice", show=False, priority=True),
     ]
 
     def __init__(
@@ -110,7 +119,7 @@ class FormDialog(ModalScreen[T | None], Generic[T]):
             yield Static(visible(self.title_text), classes="dialog-question", markup=False)
             for key, label, value in self.fields:
                 yield Label(label)
-                yield FormField(value, id=f"field-{key}")
+                yield FormField(value, id=f"field-{key}", keys=self.field_keys)
                 if key in self.choices:
                     yield Static("", id=f"choices-{key}", classes="dialog-choices")
             keys = "Enter: OK   Esc: cancel   Tab: next field"
@@ -118,6 +127,14 @@ class FormDialog(ModalScreen[T | None], Generic[T]):
                 keys = "Enter: OK  Esc: cancel  Tab: next field  Up/Down: pick"
             yield Static(keys, classes="dialog-keys")
             yield Static("", id="dialog-error", classes="dialog-error", markup=False)
+
+    @property
+    def field_keys(self) -> dict[str, Callable[[], object]]:
+        return {
+            "enter": self.action_submit_form,
+            "down": lambda: self.action_pick(1),
+            "up": lambda: self.action_pick(-1),
+        }
 
     def values(self) -> dict[str, str]:
         return {key: self.query_one(f"#field-{key}", Input).value for key, _, _ in self.fields}

@@ -7,10 +7,10 @@ entry: a folder is entered (its path goes into the field), a song is chosen.
 Save as adds `.toml` to a name without an extension.
 
 The field keeps the focus throughout and the list takes no keys of its own, so
-no key typed here is lost or sent elsewhere. Enter, Tab, Up and Down are priority
-bindings: the app runs them as each key arrives, before it routes the next, so a
-name typed right after Enter on a folder lands after the folder's path (as a
-FormDialog's Tab does, tracker.ui.screens.dialogs).
+no key typed here is lost or sent elsewhere. Enter, Tab, Up and Down act in the
+field's own queue, in the order typed (tracker.ui.screens.dialogs.FormField): "sk
+Tab take Enter" sent at once completes "sk" to "sketches/" and saves
+"sketches/take.toml", however fast the terminal delivers it.
 """
 
 from __future__ import annotations
@@ -42,10 +42,6 @@ class FileDialog(ModalScreen[Path | None]):
 
     BINDINGS = [  # noqa: RUF012
         Binding("escape", "cancel", "Cancel", show=False),
-        Binding("enter", "choose", "Open the entry", show=False, priority=True),
-        Binding("tab", "complete", "Complete the name", show=False, priority=True),
-        Binding("down", "pick(1)", "Next entry", show=False, priority=True),
-        Binding("up", "pick(-1)", "Previous entry", show=False, priority=True),
     ]
 
     def __init__(self, purpose: Purpose, base: Path, text: str = "") -> None:
@@ -63,7 +59,16 @@ class FileDialog(ModalScreen[Path | None]):
         with Vertical(classes="dialog"):
             yield Static(title, classes="dialog-question", markup=False)
             yield Label("File")
-            yield FormField(self.initial, id="field-path")
+            yield FormField(
+                self.initial,
+                id="field-path",
+                keys={
+                    "enter": self.action_choose,
+                    "tab": self.action_complete,
+                    "down": lambda: self.action_pick(1),
+                    "up": lambda: self.action_pick(-1),
+                },
+            )
             yield Static("", id="file-folder", markup=False)
             yield Static("", id="file-list", markup=False)
             yield Static(
