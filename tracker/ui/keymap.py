@@ -236,6 +236,16 @@ KEYMAP: tuple[Key, ...] = (
     Key("inst.back", "escape", "back", "Back to the pattern", "Instruments", "instruments"),
 )
 
+DIALOG_KEYS: tuple[tuple[str, str], ...] = (
+    ("Tab / Shift+Tab", "next / previous field"),
+    ("Up / Down", "pick from the list under a field: General MIDI sounds, soundfonts, files"),
+    ("Enter", "take the picked entry, then OK; in Open and Save as a folder is entered"),
+    ("Tab in Open, Save as", "complete the file name (a folder with its slash)"),
+    ("Esc", "cancel"),
+)
+"""Keys inside dialogs: each field's own, not key map bindings (so not overridable);
+the help screen and the README list them."""
+
 PIANO_LOWER = "zsxdcvgbhnjm"
 """One octave from the base octave: z = C, s = C#, x = D ..."""
 PIANO_UPPER = "q2w3er5t6y7ui9o0p"
