@@ -121,7 +121,9 @@ class FormDialog(ModalScreen[T | None], Generic[T]):
                 yield Label(label)
                 yield FormField(value, id=f"field-{key}", keys=self.field_keys)
                 if key in self.choices:
-                    yield Static("", id=f"choices-{key}", classes="dialog-choices")
+                    choices = Static("", id=f"choices-{key}", classes="dialog-choices")
+                    choices.display = False  # listed while its field has the focus
+                    yield choices
             keys = "Enter: OK   Esc: cancel   Tab: next field"
             if self.choices:
                 keys = "Enter: OK  Esc: cancel  Tab: next field  Up/Down: pick"
@@ -161,7 +163,7 @@ class FormDialog(ModalScreen[T | None], Generic[T]):
         key = self._focused_key()
         for other in self.choices:
             if other != key:
-                self.query_one(f"#choices-{other}", Static).update("")
+                self.query_one(f"#choices-{other}", Static).display = False
         if key not in self.choices:
             return
         first = 0 if self.picked is None else max(0, self.picked - SHOWN_CHOICES + 1)
@@ -179,7 +181,9 @@ class FormDialog(ModalScreen[T | None], Generic[T]):
             rows.append(Text(f"  … {rest} more: type to narrow", style="italic"))
         if not self.offered:
             rows = [Text("  (nothing by that name)", style="italic")]
-        self.query_one(f"#choices-{key}", Static).update(Text("\n").join(rows))
+        shown = self.query_one(f"#choices-{key}", Static)
+        shown.update(Text("\n").join(rows))
+        shown.display = True
 
     def on_descendant_focus(self) -> None:
         if self.choices:
