@@ -240,7 +240,7 @@ DIALOG_KEYS: tuple[tuple[str, str], ...] = (
     ("Tab / Shift+Tab", "next / previous field"),
     ("Up / Down", "pick from the list under a field: General MIDI sounds, soundfonts, files"),
     ("Enter", "take the picked entry, then OK; in Open and Save as a folder is entered"),
-    ("Tab in Open, Save as", "complete the file name (a folder with its slash)"),
+    ("Tab (Open/Save)", "in Open and Save as: complete the file name (a folder with its slash)"),
     ("Esc", "cancel"),
 )
 """Keys inside dialogs: each field's own, not key map bindings (so not overridable);
