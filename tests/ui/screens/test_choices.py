@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -16,8 +17,10 @@ from tests.support.audio import GM_FONT
 from tests.support.builders import build_song
 from tests.support.pilot import make_app
 from tests.ui.screens.test_dialog_fields import burst
+from tracker.errors import SoundfontError
 from tracker.song.model import Instrument
 from tracker.ui.app import TrackerApp
+from tracker.ui.screens.forms import settings_fields, settings_parser
 
 ROW = "C-4 01 .. ..."
 
@@ -160,3 +163,16 @@ async def test_a_name_and_enter_sent_at_once_are_taken_in_that_order() -> None:
         burst(app, "backspace", *"vibra", "enter")  # Enter after the name, never before it
         await pilot.pause()
         assert app.session.song.instruments[2].program == 11
+
+
+def test_a_soundfont_path_is_taken_relative_to_the_songs_folder(tmp_path: Path) -> None:
+    (tmp_path / "fonts").mkdir()
+    (tmp_path / "fonts" / "my.sf2").symlink_to(GM_FONT)
+    song = build_song(ROW)
+    values = {key: text for key, _, text in settings_fields(song)} | {"soundfont": "fonts/my.sf2"}
+
+    settings_parser(song, tmp_path)(values).apply(song)
+
+    assert song.soundfont == "fonts/my.sf2", "kept as typed: the song moves with its folder"
+    with pytest.raises(SoundfontError, match="does not exist"):
+        settings_parser(build_song(ROW), tmp_path / "elsewhere")(values)
