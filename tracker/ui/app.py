@@ -16,6 +16,7 @@ from typing import Any
 
 from textual import events
 from textual.app import ComposeResult, SystemCommand
+from textual.binding import Keymap
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widget import Widget
@@ -110,6 +111,18 @@ class TrackerApp(FileActions):
         loop = asyncio.get_running_loop()
         for signal_number in HANG_UP_SIGNALS:
             loop.add_signal_handler(signal_number, self.hang_up, signal_number)
+
+    def set_keymap(self, keymap: Keymap) -> None:
+        """Textual's bindings take the overrides, and so does the editor, which runs its
+        keys itself (keymap.key_actions)."""
+        super().set_keymap(keymap)
+        self.user_keys = dict(keymap)
+        self.editor.use_keys(self.user_keys)
+
+    def update_keymap(self, keymap: Keymap) -> None:
+        super().update_keymap(keymap)
+        self.user_keys = {**self.user_keys, **keymap}
+        self.editor.use_keys(self.user_keys)
 
     def on_unmount(self) -> None:
         self.close_file()

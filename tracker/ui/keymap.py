@@ -11,6 +11,7 @@ plain keys, Ctrl+letter, Alt+letter (sent as ESC + letter), F1-F12, Shift+arrows
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -268,6 +269,28 @@ def bindings(scope: str) -> list[Binding | tuple[str, str] | tuple[str, str, str
         for k in KEYMAP
         if k.scope == scope
     ]
+
+
+def key_actions(
+    scopes: tuple[str, ...], overrides: Mapping[str, str] | None = None
+) -> dict[str, tuple[str, str]]:
+    """Key name -> (scope, action) for the keys of `scopes`, the musician's overrides
+    (binding id -> keys, as for `App.set_keymap`) applied; an earlier scope wins a key.
+
+    The pattern editor runs these itself, in the order the keys come: a Textual binding
+    runs only once its key has bubbled up to the app, and a note typed right after it
+    (a burst over SSH; Alt+C and a digit, which the terminal parser hands over together)
+    was written first, at the old cursor.
+    """
+    overrides = overrides or {}
+    actions: dict[str, tuple[str, str]] = {}
+    for scope in scopes:
+        for k in KEYMAP:
+            if k.scope != scope:
+                continue
+            for name in overrides.get(k.id, k.keys).split(","):
+                actions.setdefault(name.strip(), (scope, k.action))
+    return actions
 
 
 def key_display(keys: str) -> str:

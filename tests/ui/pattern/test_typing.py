@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual import events
+
 from tests.support.builders import build_song, pattern_rows
 from tests.support.pilot import make_app
 from tracker.song.model import Instrument, Song, Track
@@ -168,3 +170,18 @@ async def test_insert_and_backspace_shift_only_the_cursor_track() -> None:
             "--- .. .. ...",
             "--- .. .. ...",
         ]
+
+
+async def test_a_key_and_a_note_that_come_in_one_burst_act_in_the_order_they_came() -> None:
+    """Over SSH keys arrive in bursts, and the terminal parser hands Alt+C over together
+    with the key after it (it waits 100 ms to tell Alt+C from Escape then C)."""
+    song = build_song("--- .. .. ... ..\n--- .. .. ... ..", tracks=[Track("Synth", cc=["cutoff"])])
+    app = make_app(song)
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst = ["alt+c", "7", "f", "up", "alt+c", "z"]
+        for key in burst:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause(0.2)
+        # Alt+C reached the lane before 7 and f wrote 7F; Up and Alt+C came back before z
+        assert pattern_rows(app.session.song) == ["C-4 01 .. ... 7F", "--- .. .. ... .."]
+        assert (app.editor.cursor.line, app.editor.field.kind) == (1, Kind.NOTE)

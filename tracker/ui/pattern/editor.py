@@ -11,7 +11,7 @@ in tracker.ui.pattern.entry and tracker.ui.pattern.recording.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -80,6 +80,8 @@ class PatternEditor(PatternView):
 
     def __init__(self, session: Session, *, id: str | None = None) -> None:
         super().__init__(session, id=id)
+        self.key_actions = keymap.key_actions(("pattern", "app"))
+        """Every key this editor answers, run in on_key in the order keys come."""
         self.octave = 4
         self.step = 1
         self.instrument: int | None = min(session.song.instruments, default=None)
@@ -110,6 +112,10 @@ class PatternEditor(PatternView):
         super().song_reshaped()
         if self._take_track_instrument():
             self.post_message(self.SettingsChanged())
+
+    def use_keys(self, overrides: Mapping[str, str]) -> None:
+        """The musician's keys by binding id (keymap.load_overrides), as the app sets them."""
+        self.key_actions = keymap.key_actions(("pattern", "app"), overrides)
 
     # Switching what is shown
 
@@ -148,8 +154,16 @@ class PatternEditor(PatternView):
         if self.step:
             self._go(Cursor(self.cursor.line + self.step, self.cursor.track, self.cursor.field))
 
-    def on_key(self, event: events.Key) -> None:
-        """Typing: piano keys on the note field, hex digits and effect letters elsewhere."""
+    async def on_key(self, event: events.Key) -> None:
+        """Keys of the key map (run here, in the order keys come: see keymap.key_actions),
+        then typing: piano keys on the note field, hex digits and effect letters elsewhere."""
+        bound = self.key_actions.get(event.key)
+        if bound is not None:
+            event.stop()
+            event.prevent_default()
+            scope, action = bound
+            await (self.app if scope == "app" else self).run_action(action)
+            return
         character = event.character
         if character is None or not character.isprintable() or len(character) != 1:
             return
