@@ -2,9 +2,9 @@
 
 Typing (piano keys on the note field, hex digits and effect letters elsewhere),
 block edits on the selection, the entry settings (octave, step, instrument),
-track edits, MIDI recording and following the playhead. Every change goes
-through the session as a tracker.song.edit command; the widget redraws only
-what it touched. Drawing, scrolling and moving the cursor are the PatternView's
+track edits and MIDI recording, each key run in the order it came. Every change
+goes through the session as a tracker.song.edit command; the widget redraws only
+what it touched. Drawing, moving, the pattern shown and the playhead are the PatternView's
 (tracker.ui.pattern.view); the rules of what a key writes are pure functions
 in tracker.ui.pattern.entry and tracker.ui.pattern.recording.
 """
@@ -117,19 +117,8 @@ class PatternEditor(PatternView):
         """The musician's keys by binding id (keymap.load_overrides), as the app sets them."""
         self.key_actions = keymap.key_actions(("pattern", "app"), overrides)
 
-    # Switching what is shown
-
-    def show_pattern(self, name: str, order: int | None = None) -> None:
-        """Edit another pattern (from the order list, or following the playhead)."""
-        self.model.show_pattern(name, order)
-        self._update_virtual_size()
-        self.refresh()
+    def _shown_pattern_changed(self) -> None:
         self.post_message(self.SettingsChanged())
-
-    def action_step_order(self, delta: int) -> None:
-        target = self.model.order_on(delta)
-        if target is not None:
-            self.show_pattern(*target)
 
     # Editing
 
@@ -409,24 +398,3 @@ class PatternEditor(PatternView):
         self._edit(command, range(line, line + 1) if pattern == self.pattern_name else range(0))
         if order is None and first_of_chord:
             self._advance()
-
-    # Playhead
-
-    playhead_order = 0
-
-    def set_playhead(self, pattern: str | None, line: int | None, order: int | None) -> None:
-        """Show where the player is; with follow on, the view (and pattern) go with it."""
-        if order is not None:
-            self.playhead_order = order
-        if pattern is not None and pattern != self.pattern_name:
-            if not self.follow:
-                self._move_playhead(None)
-                return
-            self.model.follow_to(pattern, order)
-            self._update_virtual_size()
-            self.playhead = line
-            self.refresh()
-            self.post_message(self.SettingsChanged())
-        elif pattern is not None and order is not None and self.follow:
-            self.model.order = order
-        self._move_playhead(line)

@@ -8,8 +8,8 @@ SSH costs a few cells, not the screen.
 
 Where the cursor and the selection are, and where each key moves them, is the
 pure PatternCursor's (tracker.ui.pattern.cursor); this widget moves it and
-redraws. What the keys write into the song is the PatternEditor's part
-(tracker.ui.pattern.editor), which builds on this view.
+redraws; which pattern is shown, and the playhead, following it while playing.
+What the keys write into the song is the PatternEditor's (tracker.ui.pattern.editor).
 """
 
 from __future__ import annotations
@@ -101,6 +101,23 @@ class PatternView(ScrollView, can_focus=True):
     def _update_virtual_size(self) -> None:
         self.gutter_cells = gutter_width(self.pattern.lines)
         self.virtual_size = Size(self.gutter_cells + self.grid.body_width, self.pattern.lines + 1)
+
+    # Switching what is shown
+
+    def show_pattern(self, name: str, order: int | None = None) -> None:
+        """Edit another pattern (from the order list, or following the playhead)."""
+        self.model.show_pattern(name, order)
+        self._update_virtual_size()
+        self.refresh()
+        self._shown_pattern_changed()
+
+    def action_step_order(self, delta: int) -> None:
+        target = self.model.order_on(delta)
+        if target is not None:
+            self.show_pattern(*target)
+
+    def _shown_pattern_changed(self) -> None:
+        """Another pattern is shown (the editor tells the status bar)."""
 
     # Drawing
 
@@ -248,6 +265,25 @@ class PatternView(ScrollView, can_focus=True):
             self._go(self.cursor)
 
     # Playhead
+
+    playhead_order = 0
+
+    def set_playhead(self, pattern: str | None, line: int | None, order: int | None) -> None:
+        """Show where the player is; with follow on, the view (and pattern) go with it."""
+        if order is not None:
+            self.playhead_order = order
+        if pattern is not None and pattern != self.pattern_name:
+            if not self.follow:
+                self._move_playhead(None)
+                return
+            self.model.follow_to(pattern, order)
+            self._update_virtual_size()
+            self.playhead = line
+            self.refresh()
+            self._shown_pattern_changed()
+        elif pattern is not None and order is not None and self.follow:
+            self.model.order = order
+        self._move_playhead(line)
 
     def _move_playhead(self, line: int | None) -> None:
         old, self.playhead = self.playhead, line
