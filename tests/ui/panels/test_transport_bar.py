@@ -52,6 +52,16 @@ async def test_a_message_longer_than_the_line_wraps_whole_and_the_bar_shrinks_af
         assert len(shown_rows(app.bar)) == 2
 
 
+async def test_a_message_too_long_for_a_third_of_the_screen_points_at_the_log() -> None:
+    app = make_app(build_song(VERSE))
+    async with app.run_test(size=(60, 12)) as pilot:
+        app.say(LONG_MESSAGE * 2)
+        await pilot.pause()
+        rows = shown_rows(app.bar)
+        assert len(rows) == 1 + 3  # a third of 12 rows, less the transport's
+        assert rows[-1].rstrip().endswith("(Alt+L: all of it)")
+
+
 async def test_alt_l_lists_the_last_messages_in_full() -> None:
     app = make_app(build_song(VERSE))
     async with app.run_test(size=(80, 24)) as pilot:

@@ -22,6 +22,8 @@ from tracker.text import visible
 
 LOG_LENGTH = 50
 """Messages the log keeps."""
+MORE = "… (Alt+L: all of it)"
+"""Ends a message too long for a third of the screen."""
 SHORTEST_TITLE = 8
 """A file name is shortened to no fewer cells than this; then the line is cut at the end."""
 
@@ -96,16 +98,24 @@ class TransportBar(Widget):
         s = self.state
         return "" if s is None else visible(s.message or s.status)
 
-    def _fit_height(self) -> None:
-        """One row for the transport, and as many as the message takes wrapped (at least one,
-        at most a third of the screen)."""
-        width = self.size.width
-        if width <= 0:
-            return
-        note = self._note()
-        rows = len(Text(note).wrap(self.app.console, width)) if note else 1
+    def _note_rows(self) -> list[str]:
+        """The message wrapped to the width, at most a third of the screen; one that needs
+        more ends its last row by pointing at the message log, where it is whole."""
+        width, note = self.size.width, self._note()
+        if width <= 0 or not note:
+            return [note]
+        rows = [line.plain for line in Text(note).wrap(self.app.console, width)]
         most = max(1, self.app.size.height // 3 - 1)
-        height = 1 + max(1, min(rows, most))
+        if len(rows) > most:
+            rows = rows[:most]
+            rows[-1] = set_cell_size(rows[-1], max(0, width - len(MORE))) + MORE
+        return rows
+
+    def _fit_height(self) -> None:
+        """One row for the transport, and as many as the message takes."""
+        if self.size.width <= 0:
+            return
+        height = 1 + len(self._note_rows())
         if self.styles.height is None or self.styles.height.value != height:
             self.styles.height = height
 
@@ -127,7 +137,7 @@ class TransportBar(Widget):
         # The first line never wraps: a long file name must not push the message down.
         text.truncate(self.size.width, overflow="ellipsis")
         note = Text(
-            self._note(),
+            "\n".join(self._note_rows()),
             style=self.get_component_rich_style("transport-bar--message", partial=True),
             end="",
         )
