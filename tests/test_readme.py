@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tracker.cli.parser import build_parser
 from tracker.song.effects import EFFECTS
-from tracker.ui.keymap import KEYMAP
+from tracker.ui.keymap import DIALOG_KEYS, KEYMAP
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -28,6 +28,11 @@ def test_every_cli_command_is_in_the_readme() -> None:
 def test_every_key_binding_is_in_the_readme() -> None:
     for key in KEYMAP:
         assert f"`{key.id}`" in README, key.id
+
+
+def test_every_dialog_key_is_in_the_readme() -> None:
+    for keys, what in DIALOG_KEYS:
+        assert f"| `{keys}` | {what} |" in README, keys
 
 
 def test_every_effect_is_in_the_readme() -> None:

@@ -116,9 +116,15 @@ def test_a_lines_per_beat_change_shortens_the_lines_but_not_the_beat() -> None:
     assert [m.lpb for m in timeline.lines] == [4, 4, 8, 8, 8]
 
 
-def test_a_tempo_below_20_hex_is_ignored() -> None:
-    timeline = compile_song(build_song("C-4 01 .. T1F\nD-4 .. .. ...", bpm=120))
+def test_a_tempo_below_the_slowest_song_tempo_is_ignored() -> None:
+    timeline = compile_song(build_song("C-4 01 .. T03\nD-4 .. .. ...", bpm=120))
     assert note_ons(timeline)[1] == (LINE, 62)
+
+
+def test_t1e_plays_at_30_bpm() -> None:
+    # T1E once was below the T20 floor and ignored; a line at 30 bpm is four at 120.
+    timeline = compile_song(build_song("C-4 01 .. T1E\nD-4 .. .. ...", bpm=120))
+    assert note_ons(timeline)[1] == (4 * LINE, 62)
 
 
 def test_a_tempo_set_on_the_first_line_is_the_only_opening_tempo_event() -> None:

@@ -53,7 +53,7 @@ def test_the_valid_song_used_below_checks_clean(song_file: Path) -> None:
             "bpm 1e308",
             lambda s: s.replace("bpm = 120.0", "bpm = 1e308"),
             "1e308",
-            ["bpm = 1e+308 is out of range (expected 20 to 999)"],
+            ["bpm = 1e+308 is out of range (expected 4 to 999)"],
         ),
         ("bpm nan", lambda s: s.replace("bpm = 120.0", "bpm = nan"), "nan", ["bpm = nan"]),
         (
@@ -84,7 +84,7 @@ def test_the_valid_song_used_below_checks_clean(song_file: Path) -> None:
             "bpm as text",
             lambda s: s.replace("bpm = 120.0", 'bpm = "fast"'),
             '"fast"',
-            ['bpm should be a number 20 to 999, not "fast"'],
+            ['bpm should be a number 4 to 999, not "fast"'],
         ),
         (
             "order as table",

@@ -417,10 +417,10 @@ def test_a_dialog_left_as_offered_keeps_the_names_it_spelled_out() -> None:
     song.tracks[0].name = "K" + SHORT_PAYLOAD
     offered = {key: text for key, _, text in settings_fields(song)}
     assert CONTROL.search(offered["title"]) is None and "\\u200f" in offered["title"]
-    settings_parser(song)(offered).apply(song)
+    settings_parser(song, None)(offered).apply(song)
     assert song.title == title
     offered["title"] = "typed \\x1b"
-    settings_parser(song)(offered).apply(song)
+    settings_parser(song, None)(offered).apply(song)
     assert song.title == "typed \\x1b"  # what the musician typed is taken as typed
     track = {key: text for key, _, text in track_fields(song.tracks[0])}
     with pytest.raises(EditError, match="nothing changed"):  # not a rename to the spelling

@@ -12,6 +12,7 @@ from textwrap import dedent
 
 import pytest
 
+from tests.support.audio import GM_FONT
 from tests.support.builders import build_song
 from tracker.errors import InstrumentError
 from tracker.instruments import (
@@ -19,12 +20,14 @@ from tracker.instruments import (
     SHIPPED_DIR,
     describe_instrument,
     device_for_port,
+    find_sounds,
     load_device,
     load_devices,
     load_gm,
     parse_device_file,
     resolve_cc_lane,
 )
+from tracker.instruments.model import DRUM_BANK
 from tracker.song.model import Instrument, Track
 
 SHIPPED_DEVICES = sorted((SHIPPED_DIR / "devices").glob("*.toml"))
@@ -145,6 +148,38 @@ def test_gm_drum_map_covers_keys_35_to_81() -> None:
     assert gm.drum_name(38) == "Acoustic Snare"
     assert gm.drum_name(42) == "Closed Hi Hat"
     assert gm.drum_name(34) is None
+
+
+def test_the_drum_kits_are_the_ones_a_gm_soundfont_carries_on_bank_128() -> None:
+    import fluidsynth
+
+    gm = load_gm()
+    synth = fluidsynth.Synth()
+    try:
+        font = synth.sfload(str(GM_FONT))
+        carried = {p: synth.sfpreset_name(font, DRUM_BANK, p) for p in gm.kits}
+    finally:
+        synth.delete()
+    assert gm.kits[25] == "TR-808" and carried[25] == "TR 808"
+    # TimGM6mb names them as GS does, and lacks the SFX kit only.
+    assert {p: n for p, n in carried.items() if n} == {
+        p: n.replace("-", " ") for p, n in gm.kits.items() if p != 56
+    }
+
+
+def test_a_sound_is_found_by_part_of_its_name_or_by_its_number() -> None:
+    gm = load_gm()
+    assert [s.shown for s in find_sounds(gm, "vibra")] == ["11 Vibraphone"]
+    assert [s.name for s in find_sounds(gm, "ELEC piano")] == [
+        "Electric Grand Piano",
+        "Electric Piano 1",
+        "Electric Piano 2",
+    ]
+    assert [(s.program, s.bank) for s in find_sounds(gm, "808")] == [(25, DRUM_BANK)]
+    assert find_sounds(gm, "40")[0].shown == "40 Violin"
+    assert find_sounds(gm, "string")[0].name == "String Ensemble 1", "names that start so first"
+    assert len(find_sounds(gm, "")) == 128 + len(gm.kits)
+    assert find_sounds(gm, "kazoo") == []
 
 
 def test_a_gm_file_missing_a_program_is_refused(

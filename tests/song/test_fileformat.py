@@ -221,6 +221,18 @@ class TestWriting:
             """
         ''')
 
+    def test_a_track_remembers_its_instrument_in_hex_and_only_when_it_has_one(self) -> None:
+        song = loads(DEMO)
+        song.tracks[1].instrument = 0x0A
+        text = dumps(song)
+        assert (
+            '[[tracks]]\nname = "Bass"\nnotes = 1\neffects = 2\nmute = true\ninstrument = "0A"\n'
+            in text
+        )
+        assert text.count("instrument =") == 1, "a track with none says nothing"
+        assert loads(text).tracks[1].instrument == 0x0A
+        assert [t.instrument for t in loads(text).tracks] == [None, 0x0A, None]
+
     def test_comments_and_hand_layout_do_not_survive_a_save(self) -> None:
         text = DEMO.replace("lpb = 4", "lpb   =   4   # four lines per beat")
         assert loads(text) == loads(DEMO)

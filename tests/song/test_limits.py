@@ -123,8 +123,8 @@ def test_every_song_the_edit_commands_make_saves_and_loads_unchanged(
     [
         (ChangeSettings(lpb=64), "lines per beat must be 1-32, not 64"),
         (ChangeSettings(tpl=33), "ticks per line must be 1-32, not 33"),
-        (ChangeSettings(bpm=1000), "the tempo must be 20-999 bpm, not 1000"),
-        (ChangeSettings(bpm=float("nan")), "the tempo must be 20-999 bpm, not nan"),
+        (ChangeSettings(bpm=1000), "the tempo must be 4-999 bpm, not 1000"),
+        (ChangeSettings(bpm=float("nan")), "the tempo must be 4-999 bpm, not nan"),
         (
             EditInstrument(1, Instrument("Piano", bank=12810)),
             'the bank of "Piano" (a soundfont) must be 0-128, not 12810',

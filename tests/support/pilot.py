@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from textual.geometry import Region
+from textual.widget import Widget
+
 from tracker.player.protocol import Command, Message
 from tracker.song.model import Song
 from tracker.ui.app import TrackerApp
@@ -36,3 +39,9 @@ def make_app(
     song: Song, path: Path | None = None, player: RecordingPlayer | None = None
 ) -> TrackerApp:
     return TrackerApp(song, path, player=player or RecordingPlayer())
+
+
+def shown_rows(widget: Widget) -> list[str]:
+    """The text a widget shows on screen now, row by row (as a terminal would show it)."""
+    width, height = widget.size
+    return [strip.text for strip in widget.render_lines(Region(0, 0, width, height))]

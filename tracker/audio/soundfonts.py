@@ -132,6 +132,19 @@ def _named_font(setting: str, song_dir: Path | None, what: str) -> Path:
         raise SoundfontError(f"{what}: {error.message}") from None
 
 
+def found_soundfonts() -> list[Path]:
+    """The font files the search comes across (3 and 4 above), in its order: what a song
+    plays when it names none and $TRACKER_SOUNDFONT is not set is the first real one.
+    The song settings dialog offers them."""
+    candidates: list[Path] = []
+    for folder in instrument_dirs():
+        candidates += _fonts_in(folder)
+    candidates += [p for p in SYSTEM_FONTS if p.exists()]
+    for folder in (*SYSTEM_FOLDERS, *_user_folders()):
+        candidates += _fonts_in(folder)
+    return candidates
+
+
 def find_soundfont(song_setting: str | None, song_dir: Path | None) -> Path:
     """The soundfont a song plays through (see the module docstring for the order)."""
     if song_setting and song_setting.strip() != DEFAULT:
@@ -141,13 +154,7 @@ def find_soundfont(song_setting: str | None, song_dir: Path | None) -> Path:
         return _named_font(str(env), None, "TRACKER_SOUNDFONT")
 
     skipped: list[str] = []
-    candidates: list[Path] = []
-    for folder in instrument_dirs():
-        candidates += _fonts_in(folder)
-    candidates += [p for p in SYSTEM_FONTS if p.exists()]
-    for folder in (*SYSTEM_FOLDERS, *_user_folders()):
-        candidates += _fonts_in(folder)
-    for candidate in candidates:
+    for candidate in found_soundfonts():
         try:
             return check_soundfont(candidate)
         except SoundfontError as error:

@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from tracker.errors import SongFormatError
+from tracker.song.limits import TEMPO_EFFECT_RANGE
 from tracker.song.model import Cell, Pattern, Song
 
 T = TypeVar("T")
 
-MIN_TEMPO = 0x20
-"""Txx below 20 (32 bpm) is ignored, as the effect table says (20-FF)."""
+MIN_TEMPO = TEMPO_EFFECT_RANGE[0]
+"""A Txx below the song's slowest tempo (T00-T03) is ignored, as the effect table says."""
 
 Step = tuple[int, int, Cell, dict[str, int]]
 """One written cell: track, note column, the cell, its effects letter -> value."""

@@ -24,8 +24,14 @@ from __future__ import annotations
 from tracker.instruments.cc import cc_lane_for, normalise_cc_name, resolve_cc_lane
 from tracker.instruments.describe import describe_instrument
 from tracker.instruments.devices import load_device, load_devices, parse_device_file
-from tracker.instruments.gm import load_gm
-from tracker.instruments.model import Device, GeneralMidi, InstrumentLike, device_for_port
+from tracker.instruments.gm import find_sounds, gm_sounds, load_gm
+from tracker.instruments.model import (
+    Device,
+    GeneralMidi,
+    InstrumentLike,
+    Sound,
+    device_for_port,
+)
 from tracker.instruments.search import (
     DEVICES_DIR,
     GENERIC,
@@ -44,10 +50,13 @@ __all__ = [
     "Device",
     "GeneralMidi",
     "InstrumentLike",
+    "Sound",
     "cc_lane_for",
     "describe_instrument",
     "device_dirs",
     "device_for_port",
+    "find_sounds",
+    "gm_sounds",
     "instrument_dirs",
     "load_device",
     "load_devices",

@@ -1,4 +1,5 @@
-"""The General MIDI names (gm.toml): the 128 program names and the drum key map."""
+"""The General MIDI names (gm.toml): the 128 program names, the drum kits and the drum
+key map; `find_sounds` looks a sound up by part of its name or by its number."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from tracker.errors import InstrumentError
-from tracker.instruments.model import GeneralMidi
+from tracker.instruments.model import DRUM_BANK, GeneralMidi, Sound
 from tracker.instruments.search import GM_FILE, instrument_dirs
 from tracker.instruments.toml_file import InstrumentFile, shown
 from tracker.tomlfile import describe
@@ -28,7 +29,7 @@ def load_gm() -> GeneralMidi:
 def _parse_gm_cached(path: Path, mtime_ns: int, size: int) -> GeneralMidi:
     del mtime_ns, size  # part of the cache key only
     f = InstrumentFile.load(path, "General MIDI file")
-    f.check_keys(f.data, ("drums", "programs", "source"), (), "the file")
+    f.check_keys(f.data, ("drums", "kits", "programs", "source"), (), "the file")
     programs = _numbered_names(f, "programs")
     missing = [n for n in range(128) if n not in programs]
     if missing:
@@ -37,6 +38,7 @@ def _parse_gm_cached(path: Path, mtime_ns: int, size: int) -> GeneralMidi:
     return GeneralMidi(
         programs=tuple(programs[n] for n in range(128)),
         drums=MappingProxyType(_numbered_names(f, "drums")),
+        kits=MappingProxyType(_numbered_names(f, "kits") if "kits" in f.data else {}),
         source=f.string(f.data, (), "source", ""),
     )
 
@@ -55,3 +57,26 @@ def _numbered_names(f: InstrumentFile, table_name: str) -> dict[int, str]:
             )
         names[int(key)] = value
     return names
+
+
+def gm_sounds(gm: GeneralMidi) -> list[Sound]:
+    """Every named sound: the 128 programs on bank 0, then the drum kits on bank 128."""
+    return [Sound(n, 0, name) for n, name in enumerate(gm.programs)] + [
+        Sound(n, DRUM_BANK, f"{name} drum kit") for n, name in sorted(gm.kits.items())
+    ]
+
+
+def find_sounds(gm: GeneralMidi, text: str) -> list[Sound]:
+    """The sounds a typed text names: a number gives that program (and the kit of that
+    number, then names holding the digits); words give every sound whose name holds each of them, case ignored
+    ("elec pi" finds Electric Piano 1 and 2), names that start so first."""
+    typed = text.strip().casefold()
+    sounds = gm_sounds(gm)
+    if not typed:
+        return sounds
+    words = typed.split()
+    if typed.isdecimal():  # a program number, or a name with a number in it (TR-808)
+        numbered = [s for s in sounds if s.program == int(typed)]
+        return numbered + [s for s in sounds if typed in s.name and s not in numbered]
+    found = [s for s in sounds if all(w in s.name.casefold() for w in words)]
+    return sorted(found, key=lambda s: not s.name.casefold().startswith(words[0]))

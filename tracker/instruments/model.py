@@ -29,6 +29,8 @@ class GeneralMidi:
     drums: Mapping[int, str]
     """MIDI note -> drum name, for channel 10 / bank 128."""
     source: str = ""
+    kits: Mapping[int, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Program -> drum kit name, on bank 128 (the GS kits GM soundfonts carry)."""
 
     def program_name(self, program: int) -> str:
         if not 0 <= program < len(self.programs):
@@ -37,6 +39,21 @@ class GeneralMidi:
 
     def drum_name(self, note: int) -> str | None:
         return self.drums.get(note)
+
+
+@dataclass(frozen=True)
+class Sound:
+    """One named sound of a General MIDI soundfont: what an instrument dialog offers."""
+
+    program: int
+    bank: int
+    name: str
+
+    @property
+    def shown(self) -> str:
+        """ "11 Vibraphone", "25 TR-808 drum kit (bank 128)": as the dialog's fields say it."""
+        bank = f" (bank {self.bank})" if self.bank else ""
+        return f"{self.program} {self.name}{bank}"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ not survive a save: the file is rewritten from the song, not patched. Layout:
                       channel and volume only when not their defaults
     [[tracks]]        name, notes, effects; cc when it has lanes (numbers as
                       integers, names as text); mute / solo only when true; groove
-                      when set; volume_db, pan, reverb, chorus only when not the defaults
+                      when set; instrument (the one last typed with) when there is one;
+                      volume_db, pan, reverb, chorus only when not the defaults
     [patterns.NAME]   lines; key, scale and loops ({ track = lines }) when set; then rows as a multi-line string, one row per line
                       (tracker notation, tracks separated by " | ")
 """
@@ -156,6 +157,8 @@ def _track_lines(track: Track) -> list[str]:
         lines.append("solo = true")
     if track.groove is not None:
         lines.append(f"groove = {_string(track.groove)}")
+    if track.instrument is not None:
+        lines.append(f'instrument = "{track.instrument:02X}"')
     default = _DEFAULT_TRACK
     if track.volume_db != default.volume_db:
         lines.append(f"volume_db = {_float(track.volume_db)}")

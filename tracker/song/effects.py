@@ -12,6 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tracker.song.limits import TEMPO_EFFECT_RANGE
+from tracker.song.model import Effect
+
+_LOWEST_T = TEMPO_EFFECT_RANGE[0]
+
 
 @dataclass(frozen=True)
 class EffectSpec:
@@ -35,7 +40,12 @@ EFFECTS: dict[str, EffectSpec] = {
         EffectSpec("Q", "Delay", "Qxx: start the note xx ticks late"),
         EffectSpec("C", "Cut", "Cxx: cut the note after xx ticks"),
         EffectSpec("R", "Retrigger", "Rxy: retrigger every y ticks, velocity change x (8 = none)"),
-        EffectSpec("T", "Tempo", "Txx: set tempo to xx bpm (20-FF)", global_=True),
+        EffectSpec(
+            "T",
+            "Tempo",
+            f"Txx: set tempo to xx bpm in hex, {_LOWEST_T:02X}-FF (T78 = 120 bpm, T1E = 30 bpm)",
+            global_=True,
+        ),
         EffectSpec("L", "Lines per beat", "Lxx: set lines per beat to xx", global_=True),
         EffectSpec("B", "Jump", "Bxx: after this line, jump to order entry xx", global_=True),
         EffectSpec(
@@ -56,3 +66,17 @@ EFFECTS: dict[str, EffectSpec] = {
         ),
     )
 }
+
+
+def effect_meaning(effect: Effect) -> str:
+    """What one written effect does, its hex value in decimal where that is what a
+    musician thinks in: "T78 = 120 bpm". The status line shows it under the cursor."""
+    if effect.command.upper() == "T":
+        low, high = TEMPO_EFFECT_RANGE
+        if not low <= effect.value <= high:
+            return f"T{effect.value:02X} = ignored (a tempo is T{low:02X}-T{high:02X})"
+        return f"T{effect.value:02X} = {effect.value} bpm"
+    if effect.command.upper() == "L":
+        return f"L{effect.value:02X} = {effect.value} lines per beat"
+    spec = EFFECTS.get(effect.command.upper())
+    return f"{effect.command}{effect.value:02X} = {spec.name if spec else 'unknown effect'}"

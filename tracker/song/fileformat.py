@@ -103,6 +103,7 @@ TRACK_KEYS = (
     "mute",
     "solo",
     "groove",
+    "instrument",
     "volume_db",
     "pan",
     "reverb",
@@ -269,6 +270,7 @@ class _Reader(PatternReader):
             cc=self._cc_lanes(table, keys),
             mute=self.boolean(table, keys, "mute"),
             solo=self.boolean(table, keys, "solo"),
+            instrument=self._track_instrument(table, keys),
             volume_db=self.number(table, keys, "volume_db", TRACK_VOLUME_DB_RANGE, 0.0),
             pan=self.integer(table, keys, "pan", PAN_RANGE, 0),
             reverb=self._optional_integer(table, keys, "reverb", SEND_RANGE),
@@ -294,6 +296,20 @@ class _Reader(PatternReader):
             else None,
             true_peak=self.number(table, keys, "true_peak", TRUE_PEAK_RANGE, default.true_peak),
         )
+
+    def _track_instrument(self, table: Raw, keys: KeyPath) -> int | None:
+        """The instrument a track last typed notes with: two hex digits, as in a cell."""
+        value = table.get("instrument")
+        if value is None:
+            return None
+        low, high = INSTRUMENT_NUMBER_RANGE
+        if not isinstance(value, str) or not _HEX_KEY.fullmatch(value) or int(value, 16) < low:
+            raise self.at_value(
+                (*keys, "instrument"),
+                f"a track's instrument should be two hex digits in quotes, "
+                f'"{low:02X}" to "{high:02X}", not {describe(value)}',
+            )
+        return int(value, 16)
 
     def _cc_lanes(self, table: Raw, keys: KeyPath) -> list[str]:
         lanes = self.array(table, keys, "cc")

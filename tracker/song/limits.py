@@ -17,8 +17,14 @@ Range = tuple[int, int]
 
 # ---- the song -------------------------------------------------------------------
 
-BPM_RANGE: Range = (20, 999)
-"""Tempo in beats per minute (a float within this range)."""
+BPM_RANGE: Range = (4, 999)
+"""Tempo in beats per minute (a float within this range). The slowest is the slowest
+whole bpm a Standard MIDI File can state (its tempo is at most 0xFFFFFF microseconds
+a beat: 3.58 bpm), so every song exports as it plays, and a MIDI file's slow tempo
+(30 bpm, 10 bpm) imports as it is. The engine takes any positive tempo."""
+TEMPO_EFFECT_RANGE: Range = (BPM_RANGE[0], 0xFF)
+"""What a Txx effect sets: xx bpm in hex, T04 (4 bpm) to TFF (255 bpm). T00-T03 are
+ignored: below the song's slowest tempo."""
 LPB_RANGE: Range = (1, 32)
 """Lines per beat."""
 TPL_RANGE: Range = (1, 32)

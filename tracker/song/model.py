@@ -168,6 +168,9 @@ class Track:
     solo: bool = False
     groove: str | None = None
     """This track's groove, overriding the song's (None: the song's)."""
+    instrument: int | None = None
+    """The instrument this track's notes were last typed with: the editor takes it up
+    when the cursor enters the track. None: the editor's current one."""
     volume_db: float = 0.0
     pan: int = 0
     reverb: int | None = None

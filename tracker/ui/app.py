@@ -14,9 +14,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult, SystemCommand
-from textual.containers import Horizontal, Vertical
+from textual.binding import Keymap
+from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from tracker.errors import TrackerError
@@ -30,12 +33,14 @@ from tracker.ui.panels.list_panel import ListPanel
 from tracker.ui.panels.mixer_panel import MixerPanel
 from tracker.ui.panels.order_list import OrderList
 from tracker.ui.panels.pattern_list import PatternList
+from tracker.ui.panels.side import SideColumn
 from tracker.ui.panels.transport_bar import BarState, TransportBar
 from tracker.ui.pattern.editor import PatternEditor
 from tracker.ui.player_link import NoPlayer, PlayerLink, Transport
 from tracker.ui.screens.dialogs import FormDialog
-from tracker.ui.screens.forms import settings_fields, settings_parser
+from tracker.ui.screens.forms import SETTINGS_CHOICES, settings_fields, settings_parser
 from tracker.ui.screens.help_screen import HelpScreen
+from tracker.ui.screens.message_log import MessageLog
 from tracker.ui.session import Session
 
 HANG_UP_SIGNALS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
@@ -81,6 +86,7 @@ class TrackerApp(FileActions):
         self.patterns = PatternList(self.session, id="patterns")
         self.instruments = InstrumentsPanel(self.session, id="instruments")
         self.mixer = MixerPanel(self.session, id="mixer")
+        self.side = SideColumn(self.orders, self.patterns, self.instruments, id="side")
         self.bar = TransportBar(id="transport")
         self.user_keys = keys or {}
 
@@ -88,16 +94,14 @@ class TrackerApp(FileActions):
         with Horizontal(id="main"):
             yield self.editor
             yield self.mixer
-            with Vertical(id="side"):
-                yield self.orders
-                yield self.patterns
-                yield self.instruments
+            yield self.side
         yield self.bar
 
     def on_mount(self) -> None:
         if self.user_keys:
             self.set_keymap(self.user_keys)
         self.editor.focus()
+        self.side.fit(self.size.width)
         self.instruments.set_current(self.editor.instrument)
         self.update_bar()
         self.set_interval(1 / FRAME_RATE, self.poll_player)
@@ -110,6 +114,18 @@ class TrackerApp(FileActions):
         loop = asyncio.get_running_loop()
         for signal_number in HANG_UP_SIGNALS:
             loop.add_signal_handler(signal_number, self.hang_up, signal_number)
+
+    def set_keymap(self, keymap: Keymap) -> None:
+        """Textual's bindings take the overrides, and so does the editor, which runs its
+        keys itself (keymap.key_actions)."""
+        super().set_keymap(keymap)
+        self.user_keys = dict(keymap)
+        self.editor.use_keys(self.user_keys)
+
+    def update_keymap(self, keymap: Keymap) -> None:
+        super().update_keymap(keymap)
+        self.user_keys = {**self.user_keys, **keymap}
+        self.editor.use_keys(self.user_keys)
 
     def on_unmount(self) -> None:
         self.close_file()
@@ -171,6 +187,9 @@ class TrackerApp(FileActions):
     def on_pattern_editor_muted(self, message: PatternEditor.Muted) -> None:
         self.transport.mute(message.track, message.muted)
         self.update_bar()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.side.fit(event.size.width)
 
     def on_list_panel_edited(self, _: ListPanel.Edited) -> None:
         self._after_history()
@@ -296,6 +315,7 @@ class TrackerApp(FileActions):
 
     def _after_history(self) -> None:
         self.editor.song_reshaped()
+        self.side.fit(self.size.width)
         for panel in (self.orders, self.patterns, self.instruments, self.mixer):
             panel.refresh()
         self.update_bar()
@@ -309,8 +329,9 @@ class TrackerApp(FileActions):
         self._after_history()
 
     def action_settings(self) -> None:
-        song = self.session.song
-        dialog = FormDialog("Song settings", settings_fields(song), settings_parser(song))
+        song, path = self.session.song, self.session.path
+        parse = settings_parser(song, path.parent if path else None)
+        dialog = FormDialog("Song settings", settings_fields(song), parse, SETTINGS_CHOICES)
 
         def done(command: Command | None) -> None:
             if command is not None:
@@ -320,7 +341,11 @@ class TrackerApp(FileActions):
         self.push_screen(dialog, done)
 
     def action_next_panel(self) -> None:
-        panels = [self.editor, self.orders, self.patterns, self.instruments, self.mixer]
+        """The next panel on screen (a hidden side column is skipped)."""
+        panels: list[Widget] = [self.editor]
+        if self.side.display:
+            panels += [self.orders, self.patterns, self.instruments]
+        panels.append(self.mixer)
         current = next((i for i, p in enumerate(panels) if p.has_focus), -1)
         following = panels[(current + 1) % len(panels)]
         self.show_mixer(following is self.mixer)
@@ -337,12 +362,21 @@ class TrackerApp(FileActions):
         self.mixer.display = shown
         self.editor.display = not shown
 
+    def action_side_panel(self) -> None:
+        """Full, compact, hidden: the keys never stay in a panel that is not on screen."""
+        if self.side.next_mode(self.size.width) == "hidden":
+            self.editor.focus()
+
     def action_redraw(self) -> None:
         self.screen.refresh(repaint=True)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_message_log(self) -> None:
+        if not isinstance(self.screen, MessageLog):
+            self.push_screen(MessageLog(self.bar.messages))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette (Ctrl+P) finds every action of the key map."""

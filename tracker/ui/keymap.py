@@ -12,6 +12,7 @@ plain keys, Ctrl+letter, Alt+letter (sent as ESC + letter), F1-F12, Shift+arrows
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,27 @@ KEYMAP: tuple[Key, ...] = (
     Key("cursor.right", "right", "move_field(1)", "Next field", "Move"),
     Key("cursor.next-track", "tab", "move_track(1)", "Next track", "Move"),
     Key("cursor.previous-track", "shift+tab", "move_track(-1)", "Previous track", "Move"),
+    Key(
+        "cursor.next-column",
+        "ctrl+right",
+        "move_column(1)",
+        "Next note column or CC lane",
+        "Move",
+    ),
+    Key(
+        "cursor.previous-column",
+        "ctrl+left",
+        "move_column(-1)",
+        "Previous note column or CC lane",
+        "Move",
+    ),
+    Key(
+        "cursor.cc-lanes",
+        "alt+f",
+        "cc_lanes",
+        "To the track's CC lanes (again: the next lane)",
+        "Move",
+    ),
     Key("cursor.bar-up", "pageup", "move_bars(-1)", "Up one bar (4 beats)", "Move"),
     Key("cursor.bar-down", "pagedown", "move_bars(1)", "Down one bar (4 beats)", "Move"),
     Key("cursor.top", "home", "move_to_line(0)", "First line", "Move"),
@@ -205,7 +227,23 @@ KEYMAP: tuple[Key, ...] = (
         "Song",
         "app",
     ),
+    Key(
+        "panel.side",
+        "alt+z",
+        "side_panel",
+        "Side panel: full, compact, hidden",
+        "Song",
+        "app",
+    ),
     Key("app.help", "f1,question_mark", "help", "This help", "Song", "app", True),
+    Key(
+        "app.messages",
+        "alt+shift+l",
+        "message_log",
+        "Message log: the last messages in full",
+        "Song",
+        "app",
+    ),
     Key("app.redraw", "ctrl+l", "redraw", "Redraw the screen (after line noise)", "Song", "app"),
     Key("app.quit", "ctrl+q", "quit_tracker", "Quit (asks when unsaved)", "Song", "app", True),
     # Order list panel
@@ -320,6 +358,16 @@ KEYMAP: tuple[Key, ...] = (
     Key("mixer.back", "escape", "back", "Back to the pattern", "Mixer", "mixer"),
 )
 
+DIALOG_KEYS: tuple[tuple[str, str], ...] = (
+    ("Tab / Shift+Tab", "next / previous field"),
+    ("Up / Down", "pick from the list under a field: General MIDI sounds, soundfonts, files"),
+    ("Enter", "take the picked entry, then OK; in Open and Save as a folder is entered"),
+    ("Tab (Open/Save)", "in Open and Save as: complete the file name (a folder with its slash)"),
+    ("Esc", "cancel"),
+)
+"""Keys inside dialogs: each field's own, not key map bindings (so not overridable);
+the help screen and the README list them."""
+
 PIANO_LOWER = "zsxdcvgbhnjm"
 """One octave from the base octave: z = C, s = C#, x = D ..."""
 PIANO_UPPER = "q2w3er5t6y7ui9o0p"
@@ -370,6 +418,28 @@ def bindings(scope: str) -> list[Binding | tuple[str, str] | tuple[str, str, str
         for k in KEYMAP
         if k.scope == scope
     ]
+
+
+def key_actions(
+    scopes: tuple[str, ...], overrides: Mapping[str, str] | None = None
+) -> dict[str, tuple[str, str]]:
+    """Key name -> (scope, action) for the keys of `scopes`, the musician's overrides
+    (binding id -> keys, as for `App.set_keymap`) applied; an earlier scope wins a key.
+
+    The pattern editor runs these itself, in the order the keys come: a Textual binding
+    runs only once its key has bubbled up to the app, and a note typed right after it
+    (a burst over SSH; Alt+C and a digit, which the terminal parser hands over together)
+    was written first, at the old cursor.
+    """
+    overrides = overrides or {}
+    actions: dict[str, tuple[str, str]] = {}
+    for scope in scopes:
+        for k in KEYMAP:
+            if k.scope != scope:
+                continue
+            for name in overrides.get(k.id, k.keys).split(","):
+                actions.setdefault(name.strip(), (scope, k.action))
+    return actions
 
 
 def key_display(keys: str) -> str:

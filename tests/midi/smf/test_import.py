@@ -18,7 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.midi.songnotes import SongNote, song_notes
+from tests.support.command import tracker
 from tracker.cli.midi import import_command
+from tracker.engine.timeline import compile_song
 from tracker.errors import MidiFileError, UsageError
 from tracker.midi.smf import TracksBy, export_song, import_midi
 from tracker.song.fileformat import dumps, loads
@@ -378,10 +380,38 @@ def test_absurd_tempos_are_clamped_to_what_a_song_can_play_and_reported(mid: Pat
 
     song, report = import_midi(mid)
 
-    assert song.bpm == 20
+    assert song.bpm == 4
     assert song.cell("00", 0, 0, 4).effects == (Effect("T", 0xFF),)
-    assert [c.song_bpm for c in report.tempo if c.rounded] == [20, 255]
+    assert [c.song_bpm for c in report.tempo if c.rounded] == [4, 255]
     assert any("written as 255" in line for line in report.summary())
+
+
+def test_a_slow_movement_at_30_bpm_imports_as_30_and_plays_as_long_as_in_the_file(
+    mid: Path, tmp_path: Path
+) -> None:
+    # Four beats at 120 bpm (2 s), then four at 30 bpm (8 s): a Txx once reached no
+    # lower than T20, so the 30 became 32 and the slow part lasted 7.5 s.
+    conductor = midi_track(named("Largo"), tempo(0, 120), tempo(4 * TPB, 30))
+    write(mid, conductor, midi_track(note(0, 4 * TPB, C4), note(4 * TPB, 8 * TPB, G4)))
+    out = tmp_path / "largo.toml"
+
+    result = tracker("import-midi", mid, "-o", out)
+
+    assert result.returncode == 0, result.stderr
+    song = load_song(out)
+    assert song.cell("00", 0, 0, 16).effects == (Effect("T", 0x1E),)
+    assert "C-4 01 64 ..." in out.read_text() and "G-4 01 64 T1E" in out.read_text()
+    slow = [e for e in compile_song(song).events if e.a == G4]
+    assert [round(e.time, 6) for e in slow] == [2.0, 10.0]
+
+
+def test_a_file_that_starts_at_10_bpm_keeps_its_tempo(mid: Path) -> None:
+    write(mid, midi_track(tempo(0, 10), note(0, TPB, C4)))
+
+    song, report = import_midi(mid)
+
+    assert song.bpm == 10
+    assert not any(c.rounded for c in report.tempo)
 
 
 def test_a_tempo_of_zero_is_refused(mid: Path) -> None:

@@ -205,7 +205,7 @@ def test_song_settings_change_together_or_alone() -> None:
 @pytest.mark.parametrize(
     ("command", "message"),
     [
-        (ChangeSettings(bpm=10), "the tempo must be 20-999 bpm, not 10"),
+        (ChangeSettings(bpm=3), "the tempo must be 4-999 bpm, not 3"),
         (ChangeSettings(lpb=0), "lines per beat must be 1-32, not 0"),
         (ChangeSettings(swing=1.5), "swing must be 0-1, not 1.5"),
         (ChangeSettings(title=""), "the song needs a title"),

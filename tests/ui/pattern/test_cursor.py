@@ -153,3 +153,52 @@ def test_removing_the_track_under_the_cursor_keeps_the_cursor_on_a_track() -> No
     model.reshape()
     assert model.cursor == Cursor(3, 1, LAST_FIELD)
     assert len(model.grid.fields) == 2
+
+
+def chords_and_bass() -> PatternCursor:
+    """A three-note chord track with two CC lanes, then a plain bass track."""
+    song = Song.new()
+    song.tracks = [Track("Chords", notes=3, cc=["cutoff", "pan"]), Track("Bass")]
+    song.patterns = {"00": Pattern.empty(song.tracks, 16)}
+    return cursor_on(song)
+
+
+def test_ctrl_right_steps_by_note_column_then_cc_lane_then_into_the_next_track() -> None:
+    model = chords_and_bass()
+    model.go(Cursor(2, 0, 3))  # mid-way through the first chord note's fields (volume)
+    seen = []
+    for _ in range(6):
+        model.go(model.lane_on(1))
+        seen.append((model.cursor.track, model.field.kind, model.field.column, model.field.digit))
+    assert seen == [
+        (0, Kind.NOTE, 1, 0),
+        (0, Kind.NOTE, 2, 0),
+        (0, Kind.CC, 0, 0),
+        (0, Kind.CC, 1, 0),
+        (1, Kind.NOTE, 0, 0),
+        (0, Kind.NOTE, 0, 0),  # round from the last track to the first
+    ]
+    assert model.cursor.line == 2
+    model.go(model.lane_on(-1))  # and back, round to the bass
+    assert (model.cursor.track, model.field.kind) == (1, Kind.NOTE)
+    model.go(model.lane_on(-1))  # into the chords' last CC lane, at its first digit
+    assert (model.cursor.track, model.field.kind, model.field.column, model.field.digit) == (
+        0,
+        Kind.CC,
+        1,
+        0,
+    )
+
+
+def test_alt_c_jumps_to_the_cc_lanes_walks_them_and_comes_back_to_the_notes() -> None:
+    model = chords_and_bass()
+    model.go(Cursor(5, 0, 9))  # on the second chord note's instrument
+    lanes = []
+    for _ in range(3):
+        target = model.cc_lane_on()
+        assert target is not None
+        model.go(target)
+        lanes.append((model.field.kind, model.field.column))
+    assert lanes == [(Kind.CC, 0), (Kind.CC, 1), (Kind.NOTE, 0)]
+    model.go(model.track_on(1))
+    assert model.cc_lane_on() is None  # the bass has no CC lanes

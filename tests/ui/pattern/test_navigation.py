@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.support.builders import build_song
 from tests.support.pilot import make_app
-from tracker.song.model import Song, Track
+from tracker.song.model import Pattern, Song, Track
 from tracker.ui.app import TrackerApp
 from tracker.ui.pattern.layout import Kind
 
@@ -77,3 +77,23 @@ async def test_a_wide_pattern_draws_the_tracks_it_scrolled_to() -> None:
         row = app.editor.render_line(1).text
         assert "A-4" in row and "C-4" not in row
         assert row.startswith("00")  # the line numbers stay put
+
+
+async def test_ctrl_arrows_step_by_note_column_and_alt_c_reaches_the_cc_lanes() -> None:
+    tracks = [Track("Chords", notes=3, cc=["cutoff"]), Track("Bass")]
+    app = make_app(Song.new(tracks=2, lines=16))
+    app.session.song.tracks = tracks
+    app.session.song.patterns = {"00": Pattern.empty(tracks, 16)}
+    app.session.song.order = ["00"]
+    async with app.run_test(size=(80, 24)) as pilot:
+        editor = app.editor
+        editor.song_reshaped()
+        await pilot.press("ctrl+right", "ctrl+right")  # the third note of the chord
+        assert (editor.field.kind, editor.field.column) == (Kind.NOTE, 2)
+        await pilot.press("ctrl+left")
+        assert (editor.field.kind, editor.field.column) == (Kind.NOTE, 1)
+        await pilot.press("alt+f")
+        assert (editor.field.kind, editor.field.column) == (Kind.CC, 0)
+        await pilot.press("alt+f", "tab", "alt+f")  # back to the notes; the bass has no lanes
+        assert (editor.cursor.track, field_kind(app)) == (1, Kind.NOTE)
+        assert "no CC lanes" in app.session.message

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from textual import events
+
 from tests.support.builders import build_song, pattern_rows
 from tests.support.pilot import make_app
 from tracker.song.model import Instrument, Song, Track
+from tracker.ui.pattern.layout import Kind
 
 
 async def test_piano_keys_write_notes_from_the_base_octave_and_step_down() -> None:
@@ -75,8 +78,47 @@ async def test_the_effect_field_takes_a_letter_then_hex() -> None:
         await pilot.press(*["right"] * 5)  # the effect letter
         await pilot.press("a")  # an arpeggio, not a piano key here
         assert pattern_rows(app.session.song)[0] == "--- .. .. A00"
-        await pilot.press("up", "right", "3", "7")
+        await pilot.press("3", "7")  # the letter moved on to the value: no arrow needed
         assert pattern_rows(app.session.song)[0] == "--- .. .. A37"
+
+
+async def test_at_step_two_an_effect_is_complete_only_with_its_last_digit() -> None:
+    app = make_app(Song.new(tracks=1, lines=8))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("right_square_bracket")  # edit step 1 -> 2
+        await pilot.press(*["right"] * 5)  # the effect letter
+        await pilot.press("r", "8", "3", "r", "4", "1")  # two retriggers, two lines apart
+        rows = pattern_rows(app.session.song)
+        assert rows[:5] == [
+            "--- .. .. R83",
+            "--- .. .. ...",
+            "--- .. .. R41",
+            "--- .. .. ...",
+            "--- .. .. ...",
+        ]
+        # back on the effect letter, the step applied once per effect: ready for the next
+        assert (app.editor.cursor.line, app.editor.field.kind) == (4, Kind.EFFECT_LETTER)
+
+
+async def test_at_step_two_instrument_volume_and_cc_step_only_after_their_low_digit() -> None:
+    song = build_song("--- .. .. ... ..\n" * 6, tracks=[Track("Synth", cc=["cutoff"])])
+    app = make_app(song)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("right_square_bracket")  # edit step 1 -> 2
+        await pilot.press("right", "0", "3", "0", "4")  # instrument 03, then 04 two lines on
+        # Home keeps the field: back on line 0's instrument, two steps right is the volume
+        await pilot.press("home", "right", "right", "6", "0", "4", "0")
+        await pilot.press("home", "ctrl+right", "7", "f", "2", "0")  # the CC lane
+        assert pattern_rows(app.session.song) == [
+            "--- 03 60 ... 7F",
+            "--- .. .. ... ..",
+            "--- 04 40 ... 20",
+            "--- .. .. ... ..",
+            "--- .. .. ... ..",
+            "--- .. .. ... ..",
+        ]
+        assert (app.editor.cursor.line, app.editor.field.kind) == (4, Kind.CC)
+        assert app.editor.field.digit == 0
 
 
 async def test_an_unknown_effect_letter_is_refused_with_a_message() -> None:
@@ -128,3 +170,18 @@ async def test_insert_and_backspace_shift_only_the_cursor_track() -> None:
             "--- .. .. ...",
             "--- .. .. ...",
         ]
+
+
+async def test_a_key_and_a_note_that_come_in_one_burst_act_in_the_order_they_came() -> None:
+    """Over SSH keys arrive in bursts, and the terminal parser hands Alt+F over together
+    with the key after it (it waits 100 ms to tell Alt+F from Escape then F)."""
+    song = build_song("--- .. .. ... ..\n--- .. .. ... ..", tracks=[Track("Synth", cc=["cutoff"])])
+    app = make_app(song)
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst = ["alt+f", "7", "f", "up", "alt+f", "z"]
+        for key in burst:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause(0.2)
+        # Alt+F reached the lane before 7 and f wrote 7F; Up and Alt+F came back before z
+        assert pattern_rows(app.session.song) == ["C-4 01 .. ... 7F", "--- .. .. ... .."]
+        assert (app.editor.cursor.line, app.editor.field.kind) == (1, Kind.NOTE)

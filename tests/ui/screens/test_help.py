@@ -7,7 +7,7 @@ from textual.app import SystemCommand
 from tests.support.pilot import make_app
 from tracker.song.effects import EFFECTS
 from tracker.song.model import Song
-from tracker.ui.keymap import KEYMAP
+from tracker.ui.keymap import DIALOG_KEYS, KEYMAP
 from tracker.ui.screens.help_screen import HelpScreen, effect_table, key_table
 
 
@@ -26,6 +26,13 @@ def test_the_help_lists_every_binding_and_every_effect() -> None:
     effects = table_text(effect_table())
     for spec in EFFECTS.values():
         assert spec.help in effects
+
+
+def test_the_help_lists_the_keys_inside_dialogs() -> None:
+    keys = table_text(key_table())
+    for key, what in DIALOG_KEYS:
+        assert key in keys and what in keys, key
+    assert "complete the file name" in keys
 
 
 def test_binding_ids_are_unique_so_a_user_keymap_can_name_each() -> None:

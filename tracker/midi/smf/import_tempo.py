@@ -15,11 +15,9 @@ import math
 from collections.abc import Callable
 
 from tracker.midi.smf.import_report import ImportReport, TempoChange
-from tracker.song.fileformat import BPM_RANGE
+from tracker.song.limits import BPM_RANGE, TEMPO_EFFECT_RANGE
 
 DEFAULT_TEMPO_BPM = 120.0
-TEMPO_EFFECT_RANGE = (0x20, 0xFF)
-"""What a Txx effect can say."""
 TEMPO_TOLERANCE = 0.1
 """Lines the song's time may run ahead of or behind the file's before a Txx corrects it:
 a Txx says whole bpm, so a tempo between two is written as each in turn."""

@@ -71,6 +71,7 @@ from tracker.song.edit.tracks import (
     RenameCCLane,
     RenameTrack,
     SetTrackColumns,
+    SetTrackInstrument,
     ToggleTrackFlag,
 )
 
@@ -119,6 +120,7 @@ __all__ = [
     "SetOrder",
     "SetSongSoundfont",
     "SetTrackColumns",
+    "SetTrackInstrument",
     "SetTrackMixer",
     "Swap",
     "ToggleTrackFlag",

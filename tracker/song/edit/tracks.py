@@ -20,6 +20,7 @@ from tracker.song.edit.cells import fit_effects
 from tracker.song.limits import (
     CC_NAME_RULE,
     EFFECT_COLUMNS_RANGE,
+    INSTRUMENT_NUMBER_RANGE,
     MAX_CC_LANES,
     MAX_TRACKS,
     NOTE_COLUMNS_RANGE,
@@ -192,6 +193,24 @@ class RenameTrack(_TrackChange):
 
     def changed(self, track: Track) -> Track:
         return replace(track, name=self.name)
+
+
+@dataclass
+class SetTrackInstrument(_TrackChange):
+    """Remember the instrument a track's notes were typed with (Track.instrument), so the
+    editor takes it up again when the cursor comes back, after a reopen too."""
+
+    instrument: int | None
+
+    @property
+    def label(self) -> str:
+        return f"Track {self.index + 1} instrument"
+
+    def changed(self, track: Track) -> Track:
+        low, high = INSTRUMENT_NUMBER_RANGE
+        if self.instrument is not None and not low <= self.instrument <= high:
+            raise EditError(f"an instrument is {low:02X}-{high:02X}, not {self.instrument}")
+        return replace(track, instrument=self.instrument)
 
 
 @dataclass

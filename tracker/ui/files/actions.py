@@ -20,7 +20,7 @@ from tracker.song.recovery import Recovery
 from tracker.text import visible
 from tracker.ui.files.song_file import SongFile
 from tracker.ui.screens.confirm import Answer, ConfirmDialog
-from tracker.ui.screens.dialogs import FormDialog
+from tracker.ui.screens.file_dialog import FileDialog
 from tracker.ui.session import Session
 
 SAVE_FIRST = Answer("save", "Save first", "ctrl+s")
@@ -106,13 +106,17 @@ class FileActions(App[int]):
         return True
 
     def action_save_as(self, then: Callable[[], None] | None = None) -> None:
-        current = str(self.session.path or "song.toml")
+        path = self.session.path
 
-        def done(path: Path | None) -> None:
-            if path is not None and self._save(path) and then is not None:
+        def done(chosen: Path | None) -> None:
+            if chosen is not None and self._save(chosen) and then is not None:
                 then()
 
-        self.push_screen(FormDialog("Save as", [("path", "File", current)], _path), done)
+        self.push_screen(FileDialog("save", self._folder(), path.name if path else ""), done)
+
+    def _folder(self) -> Path:
+        """Where Open and Save as start: the song's folder, or the working folder."""
+        return self.session.path.parent if self.session.path else Path.cwd()
 
     def action_open(self) -> None:
         def open_it(path: Path | None) -> None:
@@ -128,7 +132,7 @@ class FileActions(App[int]):
             self.start_file()
 
         def ask() -> None:
-            self.push_screen(FormDialog("Open", [("path", "File", "")], _path), open_it)
+            self.push_screen(FileDialog("open", self._folder()), open_it)
 
         self._unless_unsaved("Open another song", ask)
 
@@ -258,13 +262,6 @@ def _mtime_s(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return 0.0
-
-
-def _path(values: dict[str, str]) -> Path:
-    text = values["path"].strip()
-    if not text:
-        raise TrackerError("type a file name, e.g. songs/mysong.toml")
-    return Path(text).expanduser()
 
 
 HANG_UP_GRACE_SECONDS = 10.0

@@ -11,7 +11,7 @@ from tracker.song.model import Instrument
 from tracker.ui import keymap
 from tracker.ui.panels.list_panel import ListPanel
 from tracker.ui.screens.dialogs import FormDialog
-from tracker.ui.screens.forms import instrument_fields, instrument_parser
+from tracker.ui.screens.forms import INSTRUMENT_CHOICES, instrument_fields, instrument_parser
 
 
 class InstrumentsPanel(ListPanel):
@@ -69,7 +69,12 @@ class InstrumentsPanel(ListPanel):
 
     def _form(self, title: str, instrument: Instrument, number: int | None) -> None:
         song = self.session.song
-        dialog = FormDialog(title, instrument_fields(instrument), instrument_parser(song, number))
+        dialog = FormDialog(
+            title,
+            instrument_fields(instrument),
+            instrument_parser(song, number),
+            INSTRUMENT_CHOICES,
+        )
 
         def done(command: Edit | None) -> None:
             if command is not None:

@@ -21,6 +21,7 @@ from tracker.ui.session import Session
 class ListPanel(Widget, can_focus=True):
     COMPONENT_CLASSES = {  # noqa: RUF012
         "list-panel--title",
+        "list-panel--focused",
         "list-panel--row",
         "list-panel--chosen",
         "list-panel--marked",
@@ -50,11 +51,15 @@ class ListPanel(Widget, can_focus=True):
         self.index = max(0, min(self.index, len(rows) - 1))
         height = max(1, self.size.height - 1)
         top = max(0, min(self.index - height // 2, len(rows) - height))
-        text = Text(
-            self.title,
-            style=self.get_component_rich_style("list-panel--title", partial=True),
-            end="",
-        )
+        title_style = self.get_component_rich_style("list-panel--title", partial=True)
+        title = self.title
+        if self.has_focus:
+            # The panel with the keys says so across its width: F4 never leaves them unseen.
+            title_style = title_style + self.get_component_rich_style(
+                "list-panel--focused", partial=True
+            )
+            title = title.ljust(self.size.width)
+        text = Text(title[: self.size.width], style=title_style, end="")
         for row in range(top, min(len(rows), top + height)):
             style: Style = self.get_component_rich_style("list-panel--row", partial=True)
             if self.marked(row):

@@ -1,19 +1,31 @@
-"""The status bar: transport, position, entry settings on one line; messages and ports on the next.
+"""The status bar: transport, position, entry settings on one line; messages and ports below.
 
 It redraws only when its text changes, so a cursor move costs nothing here.
 Every message the editor says (a file error quoting a name, a port the player
 cannot find) is drawn here, so this is where outside text goes through `visible`:
-once, for every message path.
+once, for every message path. A message is never cut: a long one wraps and the
+bar grows to hold it (up to a third of the screen), and the bar keeps the last
+messages for the message log (Alt+Shift+L) in case even that is not enough.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
+from textual import events
 from textual.widget import Widget
 
 from tracker.text import visible
+
+LOG_LENGTH = 50
+"""Messages the log keeps."""
+MORE = "… (Alt+Shift+L: all of it)"
+"""Ends a message too long for a third of the screen."""
+SHORTEST_TITLE = 8
+"""A file name is shortened to no fewer cells than this; then the line is cut at the end."""
 
 
 @dataclass(frozen=True)
@@ -41,17 +53,77 @@ class BarState:
     status: str
 
 
+def shorten_middle(text: str, width: int) -> str:
+    """`a-very-long-song-name.toml` -> `a-very-l…name.toml`: the start and the end (with
+    the extension) stay, the middle gives way, so the line keeps one row."""
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    head = (width - 1) // 2
+    tail = width - 1 - head
+    return set_cell_size(text, head) + "…" + _last_cells(text, tail)
+
+
+def _last_cells(text: str, width: int) -> str:
+    out = ""
+    for character in reversed(text):
+        if cell_len(character + out) > width:
+            break
+        out = character + out
+    return out
+
+
 class TransportBar(Widget):
     COMPONENT_CLASSES = {"transport-bar--flag", "transport-bar--message"}  # noqa: RUF012
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.state: BarState | None = None
+        self.messages: deque[str] = deque(maxlen=LOG_LENGTH)
+        """The last messages and player states, oldest first, for the message log."""
 
     def show(self, state: BarState) -> None:
-        if state != self.state:
-            self.state = state
-            self.refresh()
+        if state == self.state:
+            return
+        old, self.state = self.state, state
+        for text, before in (
+            (state.message, old.message if old else ""),
+            (state.status, old.status if old else ""),
+        ):
+            shown = visible(text)
+            if text and text != before and (not self.messages or self.messages[-1] != shown):
+                self.messages.append(shown)
+        self._fit_height()
+        self.refresh()
+
+    def on_resize(self, _: events.Resize) -> None:
+        self._fit_height()
+
+    def _note(self) -> str:
+        s = self.state
+        return "" if s is None else visible(s.message or s.status)
+
+    def _note_rows(self) -> list[str]:
+        """The message wrapped to the width, at most a third of the screen; one that needs
+        more ends its last row by pointing at the message log, where it is whole."""
+        width, note = self.size.width, self._note()
+        if width <= 0 or not note:
+            return [note]
+        rows = [line.plain for line in Text(note).wrap(self.app.console, width)]
+        most = max(1, self.app.size.height // 3 - 1)
+        if len(rows) > most:
+            rows = rows[:most]
+            rows[-1] = set_cell_size(rows[-1], max(0, width - len(MORE))) + MORE
+        return rows
+
+    def _fit_height(self) -> None:
+        """One row for the transport, and as many as the message takes."""
+        if self.size.width <= 0:
+            return
+        height = 1 + len(self._note_rows())
+        if self.styles.height is None or self.styles.height.value != height:
+            self.styles.height = height
 
     def render(self) -> Text:
         s = self.state
@@ -72,14 +144,14 @@ class TransportBar(Widget):
             (s.record, "REC"),
         ):
             text.append(f" {name}" if on else "", style=flag)
-        text.append(f"  {'*' if s.dirty else ''}{visible(s.title)}")
-        second = Text(
-            visible(s.message or s.status),
+        title = f"{'*' if s.dirty else ''}{visible(s.title)}"
+        room = self.size.width - text.cell_len - 2
+        text.append("  " + shorten_middle(title, max(room, SHORTEST_TITLE)))
+        # The first line never wraps: a long file name must not push the message down.
+        text.truncate(self.size.width, overflow="ellipsis")
+        note = Text(
+            "\n".join(self._note_rows()),
             style=self.get_component_rich_style("transport-bar--message", partial=True),
             end="",
         )
-        # Each line is cut to the width itself: a long file name must not wrap onto the
-        # second line and hide the message there.
-        for line in (text, second):
-            line.truncate(self.size.width, overflow="ellipsis")
-        return Text("\n", end="").join([text, second])
+        return Text("\n", end="").join([text, note])

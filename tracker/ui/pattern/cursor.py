@@ -15,7 +15,7 @@ from tracker.engine.tempo import BEATS_PER_BAR
 from tracker.song.edit import Selection
 from tracker.song.model import Pattern, Song
 from tracker.ui.pattern.entry import Spot, lane_of
-from tracker.ui.pattern.layout import Field, GridLayout, Kind
+from tracker.ui.pattern.layout import Field, GridLayout, Kind, lane_starts
 from tracker.ui.session import Session
 
 
@@ -166,6 +166,32 @@ class PatternCursor:
         """The note field of the next (previous) track, round from the last to the first."""
         track = (self.cursor.track + delta) % len(self.song.tracks)
         return Cursor(self.cursor.line, track, 0)
+
+    def lane_on(self, delta: int) -> Cursor:
+        """The start of the next (previous) note column or CC lane: after a track's last
+        lane the next track's first, round from the last track to the first."""
+        track = self.cursor.track
+        starts = lane_starts(self.grid.fields[track])
+        here = max(i for i, start in enumerate(starts) if start <= self.cursor.field)
+        lane = here + delta
+        if lane >= len(starts):
+            track, lane = (track + 1) % len(self.song.tracks), 0
+        elif lane < 0:
+            track = (track - 1) % len(self.song.tracks)
+            lane = len(lane_starts(self.grid.fields[track])) - 1
+        return Cursor(self.cursor.line, track, lane_starts(self.grid.fields[track])[lane])
+
+    def cc_lane_on(self) -> Cursor | None:
+        """From a note column to the track's first CC lane, then lane by lane, and from the
+        last lane back to the first note column; None when the track has no CC lanes."""
+        fields = self.grid.fields[self.cursor.track]
+        lanes = [i for i in lane_starts(fields) if fields[i].kind is Kind.CC]
+        if not lanes:
+            return None
+        if self.field.kind is not Kind.CC:
+            return Cursor(self.cursor.line, self.cursor.track, lanes[0])
+        later = [i for i in lanes if i > self.cursor.field]
+        return Cursor(self.cursor.line, self.cursor.track, later[0] if later else 0)
 
     def column_on(self, delta: int) -> Cursor | None:
         """The first field of the next note column or CC lane (the last of the previous

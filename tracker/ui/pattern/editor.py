@@ -2,16 +2,16 @@
 
 Typing (piano keys on the note field, hex digits and effect letters elsewhere),
 block edits on the selection, the entry settings (octave, step, instrument),
-track edits, MIDI recording and following the playhead. Every change goes
-through the session as a tracker.song.edit command; the widget redraws only
-what it touched. Drawing, scrolling and moving the cursor are the PatternView's
+track edits and MIDI recording, each key run in the order it came. Every change
+goes through the session as a tracker.song.edit command; the widget redraws only
+what it touched. Drawing, moving, the pattern shown and the playhead are the PatternView's
 (tracker.ui.pattern.view); the rules of what a key writes are pure functions
 in tracker.ui.pattern.entry and tracker.ui.pattern.recording.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -33,6 +33,7 @@ from tracker.song.edit import (
     Transpose,
     copy_selection,
 )
+from tracker.song.effects import effect_meaning
 from tracker.song.model import HIGHEST_NOTE, LOWEST_NOTE, NOTE_CUT, NOTE_OFF, is_pitch
 from tracker.ui import keymap
 from tracker.ui.pattern.composing import ComposingView
@@ -50,6 +51,10 @@ from tracker.ui.pattern.recording import Chords, recorded_note
 from tracker.ui.screens.dialogs import FormDialog
 from tracker.ui.screens.forms import track_fields, track_parser
 from tracker.ui.session import Session
+
+SAID_IN_DECIMAL = "TL"
+"""Effects whose value is a number musicians say in decimal (tempo, lines per beat): the
+status line says it when the value is typed."""
 
 
 class PatternEditor(ComposingView):
@@ -75,25 +80,45 @@ class PatternEditor(ComposingView):
 
     def __init__(self, session: Session, *, id: str | None = None) -> None:
         super().__init__(session, id=id)
+        self.key_actions = keymap.key_actions(("pattern", "app"))
+        """Every key this editor answers, run in on_key in the order keys come."""
         self.octave = 4
         self.step = 1
         self.instrument: int | None = min(session.song.instruments, default=None)
+        self._take_track_instrument()
         self.chords = Chords()
         """Keys held on the MIDI keyboard, for recording (record_note)."""
 
-    # Switching what is shown
+    # The instrument follows the track
 
-    def show_pattern(self, name: str, order: int | None = None) -> None:
-        """Edit another pattern (from the order list, or following the playhead)."""
-        self.model.show_pattern(name, order)
-        self._update_virtual_size()
-        self.refresh()
+    def _take_track_instrument(self) -> bool:
+        """Take up the instrument the cursor's track remembers (Track.instrument), if it
+        still exists; True when the current instrument changed."""
+        tracks = self.song.tracks
+        track = self.cursor.track
+        remembered = tracks[track].instrument if track < len(tracks) else None
+        if remembered is None or remembered not in self.song.instruments:
+            return False
+        changed, self.instrument = remembered != self.instrument, remembered
+        return changed
+
+    def _go(self, cursor: Cursor, *, extend: bool = False) -> None:
+        track = self.cursor.track
+        super()._go(cursor, extend=extend)
+        if self.cursor.track != track and self._take_track_instrument():
+            self.post_message(self.SettingsChanged())
+
+    def song_reshaped(self) -> None:
+        super().song_reshaped()
+        if self._take_track_instrument():
+            self.post_message(self.SettingsChanged())
+
+    def use_keys(self, overrides: Mapping[str, str]) -> None:
+        """The musician's keys by binding id (keymap.load_overrides), as the app sets them."""
+        self.key_actions = keymap.key_actions(("pattern", "app"), overrides)
+
+    def _shown_pattern_changed(self) -> None:
         self.post_message(self.SettingsChanged())
-
-    def action_step_order(self, delta: int) -> None:
-        target = self.model.order_on(delta)
-        if target is not None:
-            self.show_pattern(*target)
 
     # Editing
 
@@ -118,8 +143,16 @@ class PatternEditor(ComposingView):
         if self.step:
             self._go(Cursor(self.cursor.line + self.step, self.cursor.track, self.cursor.field))
 
-    def on_key(self, event: events.Key) -> None:
-        """Typing: piano keys on the note field, hex digits and effect letters elsewhere."""
+    async def on_key(self, event: events.Key) -> None:
+        """Keys of the key map (run here, in the order keys come: see keymap.key_actions),
+        then typing: piano keys on the note field, hex digits and effect letters elsewhere."""
+        bound = self.key_actions.get(event.key)
+        if bound is not None:
+            event.stop()
+            event.prevent_default()
+            scope, action = bound
+            await (self.app if scope == "app" else self).run_action(action)
+            return
         character = event.character
         if character is None or not character.isprintable() or len(character) != 1:
             return
@@ -134,9 +167,7 @@ class PatternEditor(ComposingView):
                 handled = True
         elif kind is Kind.EFFECT_LETTER:
             if character.isalpha():
-                self._try(
-                    lambda: effect_letter_command(self.song, self.spot, character), advance=True
-                )
+                self.enter_effect_letter(character)
                 handled = True
         elif character.lower() in HEX_DIGITS:
             self.enter_hex(HEX_DIGITS.index(character.lower()))
@@ -182,16 +213,40 @@ class PatternEditor(ComposingView):
     def settings_changed(self) -> None:
         self.post_message(self.SettingsChanged())
 
+    def enter_effect_letter(self, letter: str) -> None:
+        """The effect letter starts the effect field: the cursor moves on to its value, and
+        the edit step waits for the value's last digit (`r 8 3` at step 2 is `R83`)."""
+        if self._try(lambda: effect_letter_command(self.song, self.spot, letter), advance=False):
+            self.action_move_field(1)
+
     def enter_hex(self, nibble: int) -> None:
-        """A hex digit: the high digit moves on to the low one, the low one steps down."""
+        """A hex digit. A field is complete only when its last digit is typed (FT2 and
+        Renoise habits): the high digit moves on to the low one; the low one goes back to
+        the field's start (the effect letter for an effect) and steps down."""
         field = self.field
         if not self._try(lambda: hex_command(self.song, self.spot, nibble), advance=False):
             return
         if field.digit == 0:
             self.action_move_field(1)
-        else:
-            self._go(Cursor(self.cursor.line, self.cursor.track, self.cursor.field - 1))
-            self._advance()
+            return
+        start = self.cursor.field - 1
+        if field.kind is Kind.EFFECT_VALUE:
+            start -= 1  # the effect letter before the value's two digits
+            spot = self.spot
+            effect = self.song.cell(spot.pattern, spot.track, field.column, spot.line).effects[
+                field.slot
+            ]
+            if effect is not None and effect.command.upper() in SAID_IN_DECIMAL:
+                self.say(effect_meaning(effect))  # "T78 = 120 bpm": hex is not how bpm is thought
+        self._go(Cursor(self.cursor.line, self.cursor.track, start))
+        self._advance()
+
+    def action_cc_lanes(self) -> None:
+        target = self.model.cc_lane_on()
+        if target is None:
+            self.say("This track has no CC lanes: add them in the track settings (Alt+E)")
+            return
+        self._go(target)
 
     def action_note_off(self) -> None:
         if self.field.kind is Kind.NOTE:
@@ -349,24 +404,3 @@ class PatternEditor(ComposingView):
         self._edit(command, range(line, line + 1) if pattern == self.pattern_name else range(0))
         if order is None and first_of_chord:
             self._advance()
-
-    # Playhead
-
-    playhead_order = 0
-
-    def set_playhead(self, pattern: str | None, line: int | None, order: int | None) -> None:
-        """Show where the player is; with follow on, the view (and pattern) go with it."""
-        if order is not None:
-            self.playhead_order = order
-        if pattern is not None and pattern != self.pattern_name:
-            if not self.follow:
-                self._move_playhead(None)
-                return
-            self.model.follow_to(pattern, order)
-            self._update_virtual_size()
-            self.playhead = line
-            self.refresh()
-            self.post_message(self.SettingsChanged())
-        elif pattern is not None and order is not None and self.follow:
-            self.model.order = order
-        self._move_playhead(line)

@@ -9,7 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from tracker.errors import EditError
-from tracker.song.edit import CellField, Command, SetCC, SetCell, SetCellField, SetEffect
+from tracker.song.edit import (
+    Batch,
+    CellField,
+    Command,
+    SetCC,
+    SetCell,
+    SetCellField,
+    SetEffect,
+    SetTrackInstrument,
+)
 from tracker.song.effects import EFFECTS
 from tracker.song.model import Effect, Song
 from tracker.ui.pattern.layout import Field, Kind
@@ -44,11 +53,15 @@ def set_nibble(value: int | None, digit: int, nibble: int) -> int:
 def note_command(song: Song, spot: Spot, note: int, instrument: int | None) -> Command:
     """A typed note (or OFF/cut): the note and the current instrument; volume and effects stay.
 
-    A note-off or cut carries no instrument.
+    A note-off or cut carries no instrument. A note with an instrument the track does not
+    remember yet also makes the track remember it (Track.instrument), in the same undo step.
     """
     old = song.cell(spot.pattern, spot.track, spot.field.column, spot.line)
     cell = replace(old, note=note, instrument=instrument if note < 128 else None)
-    return SetCell(spot.pattern, spot.line, spot.track, spot.field.column, cell)
+    write = SetCell(spot.pattern, spot.line, spot.track, spot.field.column, cell)
+    if cell.instrument is None or song.tracks[spot.track].instrument == cell.instrument:
+        return write
+    return Batch([write, SetTrackInstrument(spot.track, cell.instrument)], write.label)
 
 
 def hex_command(song: Song, spot: Spot, nibble: int) -> Command:

@@ -13,6 +13,10 @@ from enum import Enum
 from tracker.song.model import Track
 
 SEPARATOR = "│"
+CONTINUED = "‹"
+"""Drawn after the line numbers when the view starts inside a track: more to the left."""
+CC_LANE_WIDTH = 3
+"""A CC lane's value and the space before it."""
 
 
 class Kind(Enum):
@@ -54,7 +58,7 @@ def note_column_width(track: Track) -> int:
 
 def track_text_width(track: Track) -> int:
     columns = track.notes * note_column_width(track) + (track.notes - 1)
-    return columns + 3 * len(track.cc)
+    return columns + CC_LANE_WIDTH * len(track.cc)
 
 
 def track_fields(track: Track) -> list[Field]:
@@ -78,8 +82,21 @@ def track_fields(track: Track) -> list[Field]:
     cc_x = track.notes * (width + 1)
     for lane in range(len(track.cc)):
         for digit in (0, 1):
-            fields.append(Field(Kind.CC, lane, cc_x + 3 * lane + digit, digit=digit))
+            fields.append(Field(Kind.CC, lane, cc_x + CC_LANE_WIDTH * lane + digit, digit=digit))
     return fields
+
+
+def lane_starts(fields: tuple[Field, ...]) -> tuple[int, ...]:
+    """Where each note column and CC lane of a track begins: the index of its first field."""
+    starts = []
+    for index, field in enumerate(fields):
+        previous = fields[index - 1] if index else None
+        if previous is None or (previous.kind is Kind.CC, previous.column) != (
+            field.kind is Kind.CC,
+            field.column,
+        ):
+            starts.append(index)
+    return tuple(starts)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ push the header out of line with its track.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rich.cells import set_cell_size
@@ -23,7 +24,7 @@ from tracker.song.notation import format_byte, format_effect, format_note
 from tracker.song.scales import in_scale
 from tracker.text import visible
 from tracker.ui.pattern.entry import lane_of
-from tracker.ui.pattern.layout import SEPARATOR, GridLayout, Kind
+from tracker.ui.pattern.layout import CC_LANE_WIDTH, SEPARATOR, GridLayout, Kind
 
 _FIELD_CLASS = {
     Kind.NOTE: "note",
@@ -50,6 +51,7 @@ COMPONENT_CLASSES = {
         "empty",
         "separator",
         "cursor",
+        "cursor-away",
         "cursor-line",
         "selection",
         "playhead",
@@ -91,17 +93,33 @@ class Marks:
     playhead: int | None
     scale: tuple[int, str] | None = None
     """(tonic, scale) whose outsiders are marked; None: mark nothing (chromatic)."""
+    focused: bool = True
+    """The grid has the keys; else the cursor is drawn as `cursor-away` (another panel has them)."""
+
+
+def cc_label(name: str) -> str:
+    """A CC lane's name in the three cells above its values: `cutoff` -> `cut`, `amp attack`
+    -> `aat`, `74` -> ` 74`. The track settings (Alt+E) show the whole name."""
+    text = visible(name.strip())
+    if text.isdigit():
+        return text[-3:].rjust(CC_LANE_WIDTH)
+    words = [w for w in re.split(r"[\s_\-]+", text) if w]
+    if len(words) > 1:
+        text = words[0][0] + words[-1]
+    return set_cell_size(text, CC_LANE_WIDTH)
 
 
 def header_segments(song: Song, grid: GridLayout, looks: Looks) -> list[Segment]:
-    """Track names with M (muted) and S (solo) at their right edge."""
+    """Track names with M (muted) and S (solo) at the right edge of their note columns,
+    then each CC lane's name (abbreviated) over its values."""
     style = looks.base + looks["header"]
     segments = []
     for index, track in enumerate(song.tracks):
-        width = grid.widths[index]
+        lanes = "".join(cc_label(name) for name in track.cc)
+        width = grid.widths[index] - len(lanes)
         marks = ("M" if track.mute else "") + ("S" if track.solo else "")
         name = set_cell_size(visible(track.name), max(0, width - len(marks) - 1))
-        text = set_cell_size(f"{name} {marks}", width)
+        text = set_cell_size(f"{name} {marks}", width) + lanes
         segments.append(Segment(SEPARATOR, style))
         segments.append(Segment(text, style + looks["muted"] if track.mute else style))
     segments.append(Segment(SEPARATOR, style))
@@ -178,7 +196,7 @@ def line_segments(
             if lanes and lane_of(song, t, field) in lanes:
                 style = style + looks["selection"]
             if line == marks.line and t == marks.track and index == marks.field:
-                style = style + looks["cursor"]
+                style = style + looks["cursor" if marks.focused else "cursor-away"]
             if field.x > x:
                 # A gap between two fields drawn alike takes their style, so the run
                 # becomes one segment (Strip.simplify): fewer escape codes per line.

@@ -8,8 +8,8 @@ SSH costs a few cells, not the screen.
 
 Where the cursor and the selection are, and where each key moves them, is the
 pure PatternCursor's (tracker.ui.pattern.cursor); this widget moves it and
-redraws. What the keys write into the song is the PatternEditor's part
-(tracker.ui.pattern.editor), which builds on this view.
+redraws; which pattern is shown, and the playhead, following it while playing.
+What the keys write into the song is the PatternEditor's (tracker.ui.pattern.editor).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from tracker.song.model import Pattern, Song
 from tracker.song.scales import scale_of
 from tracker.ui.pattern.cursor import Cursor, PatternCursor
 from tracker.ui.pattern.entry import Spot
-from tracker.ui.pattern.layout import Field, GridLayout, gutter_width
+from tracker.ui.pattern.layout import CONTINUED, Field, GridLayout, gutter_width
 from tracker.ui.pattern.painter import (
     COMPONENT_CLASSES,
     Looks,
@@ -103,6 +103,23 @@ class PatternView(ScrollView, can_focus=True):
         self.gutter_cells = gutter_width(self.pattern.lines)
         self.virtual_size = Size(self.gutter_cells + self.grid.body_width, self.pattern.lines + 1)
 
+    # Switching what is shown
+
+    def show_pattern(self, name: str, order: int | None = None) -> None:
+        """Edit another pattern (from the order list, or following the playhead)."""
+        self.model.show_pattern(name, order)
+        self._update_virtual_size()
+        self.refresh()
+        self._shown_pattern_changed()
+
+    def action_step_order(self, delta: int) -> None:
+        target = self.model.order_on(delta)
+        if target is not None:
+            self.show_pattern(*target)
+
+    def _shown_pattern_changed(self) -> None:
+        """Another pattern is shown (the editor tells the status bar)."""
+
     # Drawing
 
     def render_line(self, y: int) -> Strip:
@@ -110,9 +127,11 @@ class PatternView(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         view = max(0, width - self.gutter_cells)
         looks = Looks.of(self)
+        edge = looks.base + looks["separator"]
         if y == 0:
             gutter = [Segment(" " * self.gutter_cells, looks.base + looks["header"])]
             body = header_segments(self.song, self.grid, looks)
+            edge = looks.base + looks["header"]
         else:
             line = scroll_y + y - 1
             if line >= self.pattern.lines:
@@ -125,7 +144,8 @@ class PatternView(ScrollView, can_focus=True):
                 c.field,
                 self.selection,
                 self.playhead,
-                None if scale == "chromatic" else (tonic, scale),
+                scale=None if scale == "chromatic" else (tonic, scale),
+                focused=self.has_focus,
             )
             gutter, body = line_segments(
                 self.song,
@@ -138,6 +158,11 @@ class PatternView(ScrollView, can_focus=True):
                 (scroll_x, scroll_x + view),
             )
         strip = Strip(body).crop(scroll_x, scroll_x + view)
+        if scroll_x > 0 and scroll_x not in self.grid.starts and view > 0:
+            # The view starts inside a track: a mark, not the clipped cell, follows the line
+            # number, so `0B` and a cut-off `2` never read as a three-digit line `0B2`.
+            continued = Strip([Segment(CONTINUED, edge)])
+            strip = Strip.join([continued, Strip(body).crop(scroll_x + 1, scroll_x + view)])
         # simplify(): runs of one style become one segment, so a line of hex digits
         # crosses the wire as one escape code per colour, not one per character.
         return (
@@ -199,6 +224,12 @@ class PatternView(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self._scroll_to_cursor()
 
+    def on_focus(self) -> None:
+        self._refresh_spot(self.cursor)  # the cursor shows whether the grid has the keys
+
+    def on_blur(self) -> None:
+        self._refresh_spot(self.cursor)
+
     def action_move_lines(self, delta: int) -> None:
         self._go(self.model.lines_on(delta))
 
@@ -213,6 +244,9 @@ class PatternView(ScrollView, can_focus=True):
 
     def action_move_track(self, delta: int) -> None:
         self._go(self.model.track_on(delta))
+
+    def action_move_column(self, delta: int) -> None:
+        self._go(self.model.lane_on(delta))
 
     # Selecting
 
@@ -241,6 +275,25 @@ class PatternView(ScrollView, can_focus=True):
             self._go(self.cursor)
 
     # Playhead
+
+    playhead_order = 0
+
+    def set_playhead(self, pattern: str | None, line: int | None, order: int | None) -> None:
+        """Show where the player is; with follow on, the view (and pattern) go with it."""
+        if order is not None:
+            self.playhead_order = order
+        if pattern is not None and pattern != self.pattern_name:
+            if not self.follow:
+                self._move_playhead(None)
+                return
+            self.model.follow_to(pattern, order)
+            self._update_virtual_size()
+            self.playhead = line
+            self.refresh()
+            self._shown_pattern_changed()
+        elif pattern is not None and order is not None and self.follow:
+            self.model.order = order
+        self._move_playhead(line)
 
     def _move_playhead(self, line: int | None) -> None:
         old, self.playhead = self.playhead, line

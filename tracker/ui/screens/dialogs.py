@@ -4,13 +4,19 @@ that can lose work: tracker.ui.screens.confirm).
 A form hands its values to a `parse` function that either returns the result or
 raises TrackerError; the error is shown in the dialog and the musician fixes
 the field, so a typo never closes the dialog or reaches a traceback.
+
+A field may offer choices (General MIDI names under a program, the soundfonts
+found under a soundfont): while it has the focus they are listed under it,
+narrowed by what is typed; Up and Down pick one, and Enter writes it into the
+fields it fills (a second Enter confirms the form).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Generic, TypeVar
 
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +26,10 @@ from textual.widgets import Input, Label, Static
 
 from tracker.errors import TrackerError
 from tracker.text import visible
+from tracker.ui.screens.forms import Choice, ChoiceSource
+
+SHOWN_CHOICES = 5
+"""Choices listed at once: a dialog of six fields still fits 80x24."""
 
 T = TypeVar("T")
 
@@ -42,20 +52,31 @@ class FormField(Input):
 
     Input's editing keys are bindings, and a binding runs only once its key has
     bubbled up to the app, while a typed character is inserted at once: in a burst,
-    "Backspace 0" came out as "0 Backspace". Each editing key runs here as it arrives.
+    "Backspace 0" came out as "0 Backspace". Each editing key runs here as it arrives,
+    and so do the dialog's own keys given as `keys` (Enter, Up, Down...): in the
+    field's queue, after the characters typed before them. (A priority binding would
+    run before them: "vibra Enter" sent at once took the field as "".)
     """
 
-    def __init__(self, value: str, *, id: str) -> None:
+    def __init__(
+        self, value: str, *, id: str, keys: Mapping[str, Callable[[], object]] | None = None
+    ) -> None:
         super().__init__(value, id=id, select_on_focus=False)
+        self.own_keys = dict(keys or {})
 
     def on_focus(self) -> None:
         self.cursor_position = len(self.value)
 
     async def on_key(self, event: events.Key) -> None:
+        own = self.own_keys.get(event.key)
         action = _EDITING_KEYS.get(event.key)
-        if action is not None:
-            event.stop()
-            event.prevent_default()
+        if own is None and action is None:
+            return
+        event.stop()
+        event.prevent_default()
+        if own is not None:
+            own()
+        elif action is not None:
             await self.run_action(action)
 
 
@@ -65,7 +86,8 @@ class FormDialog(ModalScreen[T | None], Generic[T]):
     Tab and Shift+Tab are priority bindings of the dialog: the app runs them as the
     key arrives, before it routes the next key. As ordinary bindings they ran only
     once Tab had bubbled up from the field, so keys typed right after it (within
-    ~150 ms in a real terminal) still went to the field being left.
+    ~150 ms in a real terminal) still went to the field being left. Enter, Up and
+    Down act in the field, after what was typed before them (FormField).
     """
 
     BINDINGS = [  # noqa: RUF012
@@ -75,13 +97,21 @@ class FormDialog(ModalScreen[T | None], Generic[T]):
     ]
 
     def __init__(
-        self, title: str, fields: list[tuple[str, str, str]], parse: Callable[[dict[str, str]], T]
+        self,
+        title: str,
+        fields: list[tuple[str, str, str]],
+        parse: Callable[[dict[str, str]], T],
+        choices: Mapping[str, ChoiceSource] | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
         self.fields = fields
         """(key, label, initial text) per field."""
         self.parse = parse
+        self.choices = dict(choices or {})
+        """Field key -> what it offers for the text typed (and the other fields' values)."""
+        self.offered: list[Choice] = []
+        self.picked: int | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -89,14 +119,100 @@ class FormDialog(ModalScreen[T | None], Generic[T]):
             yield Static(visible(self.title_text), classes="dialog-question", markup=False)
             for key, label, value in self.fields:
                 yield Label(label)
-                yield FormField(value, id=f"field-{key}")
-            yield Static("Enter: OK   Esc: cancel   Tab: next field", classes="dialog-keys")
+                yield FormField(value, id=f"field-{key}", keys=self.field_keys)
+                if key in self.choices:
+                    choices = Static("", id=f"choices-{key}", classes="dialog-choices")
+                    choices.display = False  # listed while its field has the focus
+                    yield choices
+            keys = "Enter: OK   Esc: cancel   Tab: next field"
+            if self.choices:
+                keys = "Enter: OK  Esc: cancel  Tab: next field  Up/Down: pick"
+            yield Static(keys, classes="dialog-keys")
             yield Static("", id="dialog-error", classes="dialog-error", markup=False)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        values = {key: self.query_one(f"#field-{key}", Input).value for key, _, _ in self.fields}
+    @property
+    def field_keys(self) -> dict[str, Callable[[], object]]:
+        return {
+            "enter": self.action_submit_form,
+            "down": lambda: self.action_pick(1),
+            "up": lambda: self.action_pick(-1),
+        }
+
+    def values(self) -> dict[str, str]:
+        return {key: self.query_one(f"#field-{key}", Input).value for key, _, _ in self.fields}
+
+    # Choices
+
+    def _focused_key(self) -> str | None:
+        focused = self.focused
+        if isinstance(focused, FormField) and focused.id:
+            return focused.id.removeprefix("field-")
+        return None
+
+    def _offer(self) -> None:
+        """List the focused field's choices under it; every other list empties."""
+        key = self._focused_key()
+        source = self.choices.get(key) if key else None
+        self.offered = (
+            [] if source is None or key is None else source(self.values()[key], self.values())
+        )
+        self.picked = None
+        self._show_choices()
+
+    def _show_choices(self) -> None:
+        key = self._focused_key()
+        for other in self.choices:
+            if other != key:
+                self.query_one(f"#choices-{other}", Static).display = False
+        if key not in self.choices:
+            return
+        first = 0 if self.picked is None else max(0, self.picked - SHOWN_CHOICES + 1)
+        rows = [
+            Text(
+                f"{'>' if index == self.picked else ' '} {visible(choice.shown)}",
+                style="reverse" if index == self.picked else "",
+                no_wrap=True,
+                overflow="ellipsis",
+            )
+            for index, choice in enumerate(self.offered[first : first + SHOWN_CHOICES], start=first)
+        ]
+        rest = len(self.offered) - first - SHOWN_CHOICES
+        if rest > 0:
+            rows.append(Text(f"  … {rest} more: type to narrow", style="italic"))
+        if not self.offered:
+            rows = [Text("  (nothing by that name)", style="italic")]
+        shown = self.query_one(f"#choices-{key}", Static)
+        shown.update(Text("\n").join(rows))
+        shown.display = True
+
+    def on_descendant_focus(self) -> None:
+        if self.choices:
+            self._offer()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self.choices and event.input is self.focused:
+            self._offer()
+
+    def action_pick(self, delta: int) -> None:
+        if not self.offered:
+            return
+        start = -1 if self.picked is None and delta > 0 else (self.picked or 0)
+        self.picked = max(0, min(len(self.offered) - 1, start + delta))
+        self._show_choices()
+
+    # Confirming
+
+    def action_submit_form(self) -> None:
+        if self.picked is not None:
+            choice = self.offered[self.picked]
+            for key, text in choice.fills.items():
+                field = self.query_one(f"#field-{key}", Input)
+                field.value = text
+                field.cursor_position = len(text)
+            self._offer()
+            return
         try:
-            result = self.parse(values)
+            result = self.parse(self.values())
         except TrackerError as error:
             self.query_one("#dialog-error", Static).update(visible(error.message))
             return

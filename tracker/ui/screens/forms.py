@@ -8,16 +8,23 @@ dialog with the edit's own message.
 A text field draws its value as it is, so names from the song file are offered
 through `visible` (a crafted title must not reach the terminal as control), and
 a field still holding what it was offered gives back the original.
+
+Some fields offer choices (`Choice`, listed by the dialog under the field): the
+General MIDI sounds under an instrument's program, the soundfonts the search
+finds under the song's soundfont.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 
+from tracker.audio.soundfonts import DEFAULT, find_soundfont, found_soundfonts
 from tracker.check.song import check_cc_lane
-from tracker.errors import EditError
-from tracker.instruments import load_device
+from tracker.errors import EditError, InstrumentError
+from tracker.instruments import Sound, find_sounds, load_device, load_gm
 from tracker.song.edit import (
     AddCCLane,
     AddInstrument,
@@ -29,14 +36,28 @@ from tracker.song.edit import (
     RemoveCCLane,
     RenameTrack,
     SetMaster,
+    SetSongSoundfont,
     SetTrackColumns,
 )
 from tracker.song.edit.keys import SetKey, SetTrackLoop
+from tracker.song.limits import TEMPO_EFFECT_RANGE
 from tracker.song.model import Instrument, MasterSettings, PatternTrack, Song, Track
 from tracker.song.scales import SCALES
 from tracker.text import visible
 
 Fields = list[tuple[str, str, str]]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One line a field offers: what it shows, and the text it writes into which fields."""
+
+    shown: str
+    fills: dict[str, str] = field(default_factory=dict)
+
+
+ChoiceSource = Callable[[str, dict[str, str]], list[Choice]]
+"""(the field's text, every field's text) -> what the field offers."""
 
 
 def _taken(typed: str, original: str) -> str:
@@ -59,20 +80,31 @@ def parse_number(
 def settings_fields(song: Song) -> Fields:
     return [
         ("title", "Title", visible(song.title)),
-        ("bpm", "Tempo (bpm)", f"{song.bpm:g}"),
+        ("bpm", f"Tempo (bpm, decimals allowed; {_tempo_words(song.bpm)})", f"{song.bpm:g}"),
         ("lpb", "Lines per beat", str(song.lpb)),
         ("tpl", "Ticks per line", str(song.tpl)),
         ("swing", "Swing (0-1)", f"{song.swing:g}"),
         ("key", "Key (C, C#, Db ... B)", song.key),
         ("scale", SCALE_LABEL, song.scale),
+        ("soundfont", "Soundfont (empty: the first one found)", visible(song.soundfont or "")),
     ]
 
 
 SCALE_LABEL = "Scale (chromatic: none; " + ", ".join(s for s in SCALES if s != "chromatic") + ")"
 
 
-def settings_parser(song: Song) -> Callable[[dict[str, str]], Command]:
-    """The settings and the key as one undo step."""
+def _tempo_words(bpm: float) -> str:
+    """The tempo as a Txx effect says it, or why one cannot (Txx is whole bpm in hex)."""
+    low, high = TEMPO_EFFECT_RANGE
+    if bpm == int(bpm) and low <= bpm <= high:
+        return f"T{int(bpm):02X} = {bpm:g} bpm"
+    return f"a Txx says whole bpm {low}-{high} in hex, T78 = 120"
+
+
+def settings_parser(song: Song, song_dir: Path | None) -> Callable[[dict[str, str]], Command]:
+    """The settings, the key and the soundfont as one undo step; a soundfont typed is
+    checked as the player will find it (relative to the song's folder), so a missing or
+    wrong file is refused here."""
 
     def parse(values: dict[str, str]) -> Command:
         settings = ChangeSettings(
@@ -85,7 +117,14 @@ def settings_parser(song: Song) -> Callable[[dict[str, str]], Command]:
         settings.plan(song)
         key = SetKey(values["key"].strip(), values["scale"].strip())
         key.plan(song)
-        return Batch([settings, key], "Song settings")
+        steps: list[Command] = [settings, key]
+        typed = _taken(values["soundfont"], song.soundfont or "").strip()
+        font = None if typed in ("", DEFAULT) else typed
+        if font != song.soundfont:
+            if font is not None:
+                find_soundfont(font, song_dir)  # a SoundfontError names the file and what is wrong
+            steps.append(SetSongSoundfont(font))
+        return Batch(steps, "Song settings")
 
     return parse
 
@@ -125,10 +164,20 @@ def euclid_parser(values: dict[str, str]) -> tuple[int, int, int]:
     )
 
 
+def soundfont_choices(text: str, _: dict[str, str]) -> list[Choice]:
+    """The fonts the search finds whose path holds what is typed (case ignored)."""
+    typed = text.strip().casefold()
+    fonts = [p for p in found_soundfonts() if typed in str(p).casefold()]
+    return [Choice(str(p), {"soundfont": str(p)}) for p in fonts]
+
+
+SETTINGS_CHOICES: dict[str, ChoiceSource] = {"soundfont": soundfont_choices}
+
+
 def instrument_fields(instrument: Instrument) -> Fields:
     return [
         ("name", "Name", visible(instrument.name)),
-        ("program", "Program (0-127)", str(instrument.program)),
+        ("program", "Program (0-127, or type a General MIDI name)", str(instrument.program)),
         ("bank", "Bank (128 = drums)", str(instrument.bank)),
         ("device", "Device (empty: soundfont)", visible(instrument.device or "")),
         (
@@ -148,11 +197,14 @@ def instrument_parser(song: Song, number: int | None) -> Callable[[dict[str, str
         if device is not None:
             load_device(device)  # an unknown device is named here, with the known ones
         channel_text = values["channel"].strip()
+        sound = _named_sound(values["program"])
         instrument = Instrument(
             name=_taken(values["name"], offered.name).strip(),
             soundfont=None if device else "default",
-            program=int(parse_number(values, "program", "the program", int)),
-            bank=int(parse_number(values, "bank", "the bank", int)),
+            program=sound.program
+            if sound
+            else int(parse_number(values, "program", "the program", int)),
+            bank=sound.bank if sound else int(parse_number(values, "bank", "the bank", int)),
             device=device,
             channel=int(parse_number(values, "channel", "the channel", int))
             if channel_text
@@ -170,6 +222,50 @@ def instrument_parser(song: Song, number: int | None) -> Callable[[dict[str, str
         return command
 
     return parse
+
+
+def _gm_sounds(text: str) -> list[Sound]:
+    try:
+        return find_sounds(load_gm(), text)
+    except InstrumentError:
+        return []  # no gm.toml to be found: numbers still work
+
+
+def _named_sound(text: str) -> Sound | None:
+    """The General MIDI sound a program field names in words (None for a number): the
+    one whose name it is, or the only one whose name holds it."""
+    typed = text.strip()
+    if not typed or typed.isdecimal():
+        return None
+    found = _gm_sounds(typed)
+    exact = [s for s in found if s.name.casefold() == typed.casefold()]
+    if len(exact) == 1 or len(found) == 1:
+        return (exact or found)[0]
+    if not found:
+        raise EditError(
+            f'no General MIDI sound is called "{typed}" (type part of a name, or 0-127)'
+        )
+    names = ", ".join(s.name for s in found[:3]) + (", ..." if len(found) > 3 else "")
+    raise EditError(f'"{typed}" names {len(found)} sounds ({names}): pick one with Up/Down')
+
+
+def sound_choices(text: str, values: dict[str, str]) -> list[Choice]:
+    """The General MIDI programs and drum kits a program field's text names; picking
+    one sets program and bank, and the name while it is empty, "New" or another GM name."""
+    found = _gm_sounds(text)
+    names = {s.name.casefold() for s in _gm_sounds("")}
+    name = values.get("name", "").strip()
+    rename = not name or name == "New" or name.casefold() in names
+    return [
+        Choice(
+            s.shown,
+            {"program": str(s.program), "bank": str(s.bank)} | ({"name": s.name} if rename else {}),
+        )
+        for s in found
+    ]
+
+
+INSTRUMENT_CHOICES: dict[str, ChoiceSource] = {"program": sound_choices}
 
 
 def track_fields(track: Track, part: PatternTrack | None = None) -> Fields:

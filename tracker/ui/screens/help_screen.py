@@ -15,7 +15,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tracker.song.effects import EFFECTS
-from tracker.ui.keymap import GROUPS, KEYMAP, PIANO_LOWER, PIANO_UPPER, key_display
+from tracker.ui.keymap import (
+    DIALOG_KEYS,
+    GROUPS,
+    KEYMAP,
+    PIANO_LOWER,
+    PIANO_UPPER,
+    key_display,
+)
 
 
 def key_table() -> Table:
@@ -31,6 +38,12 @@ def key_table() -> Table:
     table.add_row(PIANO_LOWER, "one octave from the base octave: C C# D ... B")
     table.add_row(PIANO_UPPER, "the next octave and a bit: C C# D ... E")
     table.add_row("0-9 a-f", "hex digits in instrument, volume, effect and CC fields")
+    table.add_row(
+        "", "a field steps down only after its last digit (effect: letter, then 2 digits)"
+    )
+    table.add_row(Text("Dialogs", style="underline"), "")
+    for keys, what in DIALOG_KEYS:
+        table.add_row(Text(keys), Text(what))
     return table
 
 
