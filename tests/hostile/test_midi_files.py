@@ -201,7 +201,7 @@ def test_data_bytes_after_a_sysex_do_not_become_notes(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("tempo", "bpm", "said"),
     [
-        (b"\xff\xff\xff", 20.0, "tempo 3.576 bpm at line 0 written as 20"),
+        (b"\xff\xff\xff", 4.0, "tempo 3.576 bpm at line 0 written as 4"),
         (b"\x00\x00\x01", 999.0, "tempo 60000000.000 bpm at line 0 written as 999"),
     ],
 )

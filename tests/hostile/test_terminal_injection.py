@@ -377,13 +377,19 @@ def test_the_editor_draws_hostile_names_escaped(recorded: Recorded) -> None:
     assert PATTERN_NAME in screen, screen  # pattern list and order list: markup shown as written
 
 
+def _line_after(screen: str, label: str) -> str:
+    lines = screen.splitlines()
+    found = [i for i, line in enumerate(lines) if label in line]
+    return lines[found[0] + 1] if found and found[0] + 1 < len(lines) else ""
+
+
 def test_song_settings_show_the_hostile_title_escaped(recorded: Recorded) -> None:
     terminal = recorded.terminal
     terminal.wait_for("Instruments")
     terminal.keys("F2")
     terminal.wait_for("Song settings")
-    # The title field, spelled out: a second time on screen (the file name in the bar is one).
-    terminal.wait_for(lambda screen: screen.count("\\x9b2J") >= 2)
+    # The title field, spelled out, on the line under its label.
+    terminal.wait_for(lambda screen: "\\x9b2J" in _line_after(screen, "│ Title "))
     recorded.assert_inert()
     terminal.keys("Escape")
 

@@ -29,7 +29,23 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors raise instead of exiting, so they are reported in one place."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message}\n{self.format_usage().strip()}")
+        raise UsageError(f"{message}\n{self._short_usage()}")
+
+    def _short_usage(self) -> str:
+        """argparse's usage when it is short; else the required parts and a pointer to
+        -h, so the reason stays the first thing read (a command with many options would
+        bury it under a screenful of brackets)."""
+        usage = self.format_usage().strip()
+        if usage.count("\n") < 3:
+            return usage
+        parts = [
+            f"{action.option_strings[0]} {action.metavar or action.dest.upper()}"
+            if action.option_strings
+            else str(action.metavar or action.dest)
+            for action in self._actions
+            if action.required or not action.option_strings
+        ]
+        return f"usage: {self.prog} {' '.join(parts)} [options]  (`{self.prog} -h` lists them)"
 
 
 def _cmd_open(args: argparse.Namespace) -> int:

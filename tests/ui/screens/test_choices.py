@@ -112,7 +112,7 @@ async def test_a_name_typed_whole_is_taken_and_an_unclear_one_is_asked_about() -
 async def test_the_song_settings_offer_the_soundfonts_found_and_keep_the_one_picked() -> None:
     app = make_app(build_song(ROW))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f2", "tab", "tab", "tab", "tab", "tab")  # to the soundfont
+        await pilot.press("f2", *["tab"] * 7)  # past tempo, lines, ticks, swing, key, scale
         await pilot.pause()
         assert f"  {GM_FONT}" in offered(app, "soundfont")
         await pilot.press(*"timgm")
@@ -133,7 +133,7 @@ async def test_a_soundfont_that_is_missing_or_not_one_is_refused_in_the_dialog(
     wav.write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt ")
     app = make_app(build_song(ROW))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f2", "tab", "tab", "tab", "tab", "tab")
+        await pilot.press("f2", *["tab"] * 7)  # to the soundfont
         await pilot.press(*str(tmp_path / "gone.sf2"), "enter")
         assert f"soundfont {tmp_path / 'gone.sf2'} does not exist" in error(app)
         field = app.screen.query_one("#field-soundfont", Input)
