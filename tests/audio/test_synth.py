@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ import numpy as np
 import pytest
 
 from tests.support.audio import RATE, note_timeline, onset, peak_db
+from tests.support.command import ROOT
 from tracker.audio.render import render_timeline
 from tracker.audio.synth import BLOCK, Synth, SynthSettings
 from tracker.errors import AudioError, SoundfontError
@@ -153,6 +155,66 @@ def test_reverb_off_leaves_nothing_after_the_notes_release(soundfont: Path) -> N
     dry = tail_level(SynthSettings(reverb=False, chorus=False))
     wet = tail_level(SynthSettings(reverb=True, reverb_level=1.0))
     assert wet > dry + 20
+
+
+# The first synths of a fresh interpreter, made in threads. Each thread waits at
+# FluidSynth's constructor until all have arrived (50 ms at most), so they enter it
+# within microseconds of each other: the first one's unlocked set-up of the default
+# modulators lasts about a millisecond, so a race there is met nearly every time.
+SYNTHS_AT_ONCE = """
+import sys, threading, time
+from pathlib import Path
+from tracker.audio.fluid import fluidsynth
+from tracker.audio.synth import Synth
+from tracker.engine.events import Event, Kind
+
+font, count = Path(sys.argv[1]), int(sys.argv[2])
+make, arrived = fluidsynth.new_fluid_synth, []
+
+def gathered(settings):
+    arrived.append(settings)
+    until = time.monotonic() + 0.05
+    while len(arrived) < count and time.monotonic() < until:
+        time.sleep(0)
+    return make(settings)
+
+fluidsynth.new_fluid_synth = gathered
+heard = [b""] * count
+
+def play(i):
+    with Synth(font) as synth:
+        synth.select(0, 0)
+        synth.send(Event(0.0, 0.0, 0, Kind.NOTE_ON, 0, 0, 60, 100, 1))
+        heard[i] = synth.render(2048).tobytes()
+
+threads = [threading.Thread(target=play, args=(i,)) for i in range(count)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(len(set(heard)))
+"""
+
+
+def test_synths_made_at_once_by_a_fresh_process_play_the_same_note_the_same_way(
+    soundfont: Path,
+) -> None:
+    # The bounce makes its mix and stems synths at once in two threads; a synth
+    # that missed FluidSynth's default modulators played the whole pass louder
+    # and brighter (velocity to attenuation and filter), about one render in
+    # five. Only a process's first synths can miss them, so each try is a new
+    # interpreter; three tries of four synths each.
+    for attempt in range(1, 4):
+        run = subprocess.run(
+            [sys.executable, "-c", SYNTHS_AT_ONCE, str(soundfont), "4"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=ROOT,
+        )
+        assert run.returncode == 0, run.stderr
+        sounds = run.stdout.strip()
+        assert sounds == "1", f"try {attempt}: {sounds} different sounds; {run.stderr[:300]}"
 
 
 def test_a_missing_soundfont_is_an_error_that_names_the_file(tmp_path: Path) -> None:
