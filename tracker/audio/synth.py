@@ -80,6 +80,15 @@ _set_channel_type.restype = ctypes.c_int
 _MELODIC, _DRUM = 0, 1
 """fluid_midi_channel_type: CHANNEL_TYPE_MELODIC, CHANNEL_TYPE_DRUM."""
 
+_CREATE_LOCK = threading.Lock()
+"""Synths are made one at a time. The first new_fluid_synth in a process writes
+FluidSynth's default modulators (velocity to attenuation and filter, CC 7, 10, 11,
+91, 93, pitch bend: fluid_synth_init, FluidSynth 2.3 and still upstream) after
+flagging them done, without a lock: a synth made meanwhile in another thread
+copies them half-written and plays every note differently (FluidSynth warns
+"Modulator with source 1 none"). The bounce's two passes make theirs at once;
+making takes milliseconds, rendering still runs side by side."""
+
 MAX_CHANNELS = 256
 """FluidSynth's limit for synth.midi-channels."""
 MAX_GROUPS = 128
@@ -121,21 +130,22 @@ class Synth:
     def __init__(self, soundfont: Path, settings: SynthSettings | None = None) -> None:
         self.settings = settings or SynthSettings()
         s = self.settings
-        self._fs = fluidsynth.Synth(
-            gain=s.gain,
-            samplerate=s.rate,
-            channels=s.channels,
-            **{
-                "synth.reverb.active": int(s.reverb),
-                "synth.reverb.level": float(s.reverb_level),
-                "synth.chorus.active": int(s.chorus),
-                "synth.chorus.level": float(s.chorus_level),
-                "synth.polyphony": int(s.polyphony),
-                "synth.audio-groups": int(s.groups),
-                "synth.audio-channels": int(s.groups),
-                "synth.effects-groups": int(s.groups),
-            },
-        )
+        with _CREATE_LOCK:
+            self._fs = fluidsynth.Synth(
+                gain=s.gain,
+                samplerate=s.rate,
+                channels=s.channels,
+                **{
+                    "synth.reverb.active": int(s.reverb),
+                    "synth.reverb.level": float(s.reverb_level),
+                    "synth.chorus.active": int(s.chorus),
+                    "synth.chorus.level": float(s.chorus_level),
+                    "synth.polyphony": int(s.polyphony),
+                    "synth.audio-groups": int(s.groups),
+                    "synth.audio-channels": int(s.groups),
+                    "synth.effects-groups": int(s.groups),
+                },
+            )
         self._driver: int | None = None
         self._outputs: tuple[npt.NDArray[np.float32], Any, Any] | None = None
         self._fonts: dict[Path, int] = {}
