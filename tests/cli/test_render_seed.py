@@ -3,12 +3,11 @@ bytes after chancy notes are added where nobody hears them, and another seed on 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.support.audio import RATE, onsets, read_wav
 from tests.support.builders import build_song
+from tests.support.command import tracker as run_tracker
 from tracker.song.model import Cell, Effect, Humanise, Instrument, PatternTrack, Song, Track
 from tracker.song.storage import save_song
 
@@ -32,16 +31,13 @@ def chancy_song(seed: int = 77) -> Song:
     return song
 
 
+REPRODUCIBLE = {"SOURCE_DATE_EPOCH": "1700000000"}
+"""The render's bext chunk dates itself by this, not the clock: the same bytes each run."""
+
+
 def tracker(*args: str | Path) -> None:
     """The real command, run as a user would."""
-    result = subprocess.run(
-        [sys.executable, "-m", "tracker", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
+    result = run_tracker(*args, env=REPRODUCIBLE, timeout=120)
     assert result.returncode == 0, result.stderr
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -74,6 +75,7 @@ def bounce(
     settings: SynthSettings | None = None,
     workers: int | None = None,
     timeline: Timeline | None = None,
+    made: datetime | None = None,
 ) -> BounceReport:
     """Render the song to out_dir/mix.<fmt>, and with `stems` one NN-name.<fmt>
     per track (plus NN-name.mid through `midi_writer`), all the same length.
@@ -82,7 +84,8 @@ def bounce(
     then do not apply. Every file is written to a staging folder and moved in
     only when all are written (tracker.audio.staging): an error leaves the old
     files as they were and nothing new behind. `workers`
-    1 renders the stems pass after the mix pass instead of beside it.
+    1 renders the stems pass after the mix pass instead of beside it. `made` is
+    the origination time the WAVs' bext chunk gives (None: now).
 
     The mix goes through the master stage (tracker.audio.master: the song's
     master settings); the stems are written as played, so they add up to the
@@ -138,7 +141,7 @@ def bounce(
         warnings=sorted(set(warnings)),
     )
     with staging:
-        tag = Tag(song.title, "mix")
+        tag = Tag(song.title, "mix", when=made)
         write(staging, report.mix, mix, rate, fmt, subtype, report.warnings, tag)
         for t, audio in sorted(track_audio.items()):
             stem = stem_paths[t]

@@ -7,8 +7,10 @@ range, true peak, the gain applied), and any warnings.
 from __future__ import annotations
 
 import math
+import os
 import sys
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 from tracker.audio.bounce import BounceReport, bounce
@@ -63,11 +65,20 @@ def bounce_command(
         midi_writer=midi_writer,
         progress_stream=sys.stderr,
         timeline=handover.timeline,
+        made=_made(),
     )
     print(report_text(report))
     for path in handover.write(report, rate):
         print(f"wrote {path}")
     return 0
+
+
+def _made() -> datetime | None:
+    """When the audio was made, as its bext chunk says: now, or SOURCE_DATE_EPOCH (the
+    reproducible-builds convention) so that renders of the same song are the same bytes,
+    header included (the samples are the same either way)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return datetime.fromtimestamp(int(epoch)) if epoch.isdigit() else None
 
 
 def report_text(report: BounceReport) -> str:
