@@ -8,6 +8,9 @@ for the mixer.
 
 Every key here can be sent by a terminal over SSH, inside tmux, with TERM=screen:
 plain keys, Ctrl+letter, Alt+letter (sent as ESC + letter), F1-F12, Shift+arrows.
+
+Over 400 lines, on purpose: the table is one fact (which key does what), and splitting
+it would let two halves disagree about a key.
 """
 
 from __future__ import annotations

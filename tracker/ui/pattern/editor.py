@@ -13,14 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Literal
 
 from textual import events
 from textual.message import Message
 
 from tracker.errors import EditError
 from tracker.song.edit import (
-    AddTrack,
     ClearSelection,
     Command,
     Cut,
@@ -28,15 +26,12 @@ from tracker.song.edit import (
     InsertLine,
     Interpolate,
     Paste,
-    RemoveTrack,
-    ToggleTrackFlag,
     Transpose,
     copy_selection,
 )
 from tracker.song.effects import effect_meaning
 from tracker.song.model import HIGHEST_NOTE, LOWEST_NOTE, NOTE_CUT, NOTE_OFF, is_pitch
 from tracker.ui import keymap
-from tracker.ui.pattern.composing import ComposingView
 from tracker.ui.pattern.cursor import Cursor
 from tracker.ui.pattern.entry import (
     HEX_DIGITS,
@@ -48,8 +43,7 @@ from tracker.ui.pattern.entry import (
 )
 from tracker.ui.pattern.layout import Kind
 from tracker.ui.pattern.recording import Chords, recorded_note
-from tracker.ui.screens.dialogs import FormDialog
-from tracker.ui.screens.forms import track_fields, track_parser
+from tracker.ui.pattern.tracks import TrackActions
 from tracker.ui.session import Session
 
 SAID_IN_DECIMAL = "TL"
@@ -57,7 +51,7 @@ SAID_IN_DECIMAL = "TL"
 status line says it when the value is typed."""
 
 
-class PatternEditor(ComposingView):
+class PatternEditor(TrackActions):
     """Edits one pattern of the session's song; the app tells it which and where the playhead is."""
 
     BINDINGS = keymap.bindings("pattern")
@@ -326,51 +320,11 @@ class PatternEditor(ComposingView):
         track: int
         muted: bool
 
-    def action_mute(self) -> None:
-        self._toggle("mute")
+    def _tell_muted(self, track: int, muted: bool) -> None:
+        self.post_message(self.Muted(track, muted))
 
-    def action_solo(self) -> None:
-        self._toggle("solo")
-
-    def _toggle(self, flag: Literal["mute", "solo"]) -> None:
-        track = self.cursor.track
-        if self._edit(ToggleTrackFlag(track, flag), range(0)):
-            self.refresh_line(0)
-            song_tracks = self.song.tracks
-            for index, t in enumerate(song_tracks):
-                self.post_message(
-                    self.Muted(index, t.mute or (any(o.solo for o in song_tracks) and not t.solo))
-                )
-
-    def action_track_settings(self) -> None:
-        index = self.cursor.track
-        song = self.song
-        part = self.pattern.tracks[index]
-        dialog = FormDialog(
-            f"Track {index + 1} (loop: in pattern {self.pattern_name})",
-            track_fields(song.tracks[index], part),
-            track_parser(song, index, self.pattern_name),
-        )
-
-        def done(command: Command | None) -> None:
-            if command is not None:
-                self._reshape(command)
-
-        self.app.push_screen(dialog, done)
-
-    def action_add_track(self) -> None:
-        self._reshape(AddTrack(self.cursor.track + 1))
-
-    def action_remove_track(self) -> None:
-        self._reshape(RemoveTrack(self.cursor.track))
-
-    def _reshape(self, command: Command) -> None:
-        """An edit that changes the tracks' shape: the layout is worked out again."""
-        if self.session.do(command):
-            self.song_reshaped()
-            self.post_message(self.Edited())
-        else:
-            self.say(self.session.message)
+    def _tell_edited(self) -> None:
+        self.post_message(self.Edited())
 
     # Recording
 
