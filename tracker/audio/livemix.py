@@ -133,6 +133,8 @@ class LiveMix:
 
     def _queue(self, frame: int, what: int, track: int, event: Event | None) -> None:
         if self.synth_origin is None:
+            if what != _EVENT or event is None or event.kind is Kind.NOTE_OFF:
+                return  # nothing sounds yet: the synth starts with what plays first
             frame = self._on_grid(frame)
         self._order += 1
         heapq.heappush(self.queue, (frame, self._order, what, track, event))

@@ -14,6 +14,7 @@ from typing import Literal
 
 from tracker.engine.events import Timeline
 from tracker.midi.names import OUT_PORT, PortState
+from tracker.player.audio_out import AudioOut
 from tracker.song.model import Song
 
 # ---------------------------------------------------------------- configuration
@@ -74,6 +75,9 @@ class PlayerConfig:
     """Gap between a start command and the first event: time to prepare."""
     port_poll_s: float = 1.0
     status_interval_s: float = 0.25
+    audio_out: AudioOut | None = None
+    """Stream and/or capture the soundfont mix: rendered in an audio process of its own
+    (audio_link.py) instead of FluidSynth's driver alone."""
 
     @property
     def live_synth(self) -> SynthConfig | None:
@@ -273,6 +277,8 @@ class Ready:
     ports: tuple[tuple[str, PortState], ...]
     audio: str = ""
     """The soundfont synth's state: the driver's name, or why it is silent ("" when off)."""
+    listen_url: str = ""
+    """Where the live mix is served (PlayerConfig.audio_out), "" when it is not."""
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,7 @@ class Transport(Edits):
         wall = wall_ns if wall_ns is not None else self.preroll()
         if wall_ns is None and self.synth is not None:
             self.synth.resync_if_drifted(self.clock.now_ns())
+            self.synth.started(wall)  # the live mix places what follows from here
         self.anchor = Anchor(wall, round(from_time * NS_PER_S), self.scale)
         self.playing = True
         self.paused = False
@@ -316,6 +317,7 @@ class Transport(Edits):
                 recompile=self.song is not None,
             )
         else:
+            self.flush(at_ns=deadline)  # the synth releases at the last line's end, as a bounce
             self.stop("end")
 
     def dispatch(self, item: Item, deadline: int) -> bool:

@@ -14,12 +14,12 @@ from tracker.engine.events import Event
 from tracker.errors import TrackerError
 from tracker.midi.names import CLOCK_IN_PORT, IN_PORT, PortState
 from tracker.midi.ports import ManagedInput, ManagedOutput, PortLister
-from tracker.player.protocol import Notice, NoticeKind, PlayerConfig, PortSpec
+from tracker.player.protocol import Notice, NoticeKind, PlayerConfig, PortSpec, SynthConfig
 from tracker.player.stream import CLOCK_PORT, DEFAULT_PORT, SYNTH_PORT
 from tracker.song.model import Song
 
 if TYPE_CHECKING:
-    from tracker.audio.live import LiveSynth
+    from tracker.audio.live import LiveOutput, LiveSynth
     from tracker.audio.patches import Patch
 
 
@@ -45,7 +45,9 @@ class Wiring:
         """The MIDI system could not be reached at the last look: what a port that
         would not open has to say is that, not that its device is missing."""
         self.synth_config = config.live_synth
-        self.synth: LiveSynth | None = None
+        self.synth: LiveOutput | None = None
+        self.listen_url = ""
+        """Where the audio process serves the live mix ("" when it does not)."""
         self.audio = ""
         """The synth's state for the status line: its driver, or why it is silent."""
         self.routes: dict[int, str] = {}
@@ -113,6 +115,9 @@ class Wiring:
                 Notice("no_soundfont", f"soundfont tracks are silent: {error.message}")
             )
             return
+        if self.config.audio_out is not None:
+            self.open_audio_process(font, synth, config)
+            return
         try:
             self.audio = synth.start(audio_driver(config.driver), config.device, config.file)
         except TrackerError as error:
@@ -127,6 +132,31 @@ class Wiring:
             )
             return
         self.synth = synth
+
+    def open_audio_process(self, font: Path, synth: LiveSynth, config: SynthConfig) -> None:
+        """Stream and capture through the audio process (audio_link.py); a sound device,
+        when there is one, still plays through FluidSynth's driver beside it. Asked
+        for by name (--listen, --record-audio), so a failure to serve is the player's:
+        a TrackerError, not a notice."""
+        from tracker.audio.live import audio_driver
+        from tracker.player.audio_link import AudioLink
+
+        assert self.config.audio_out is not None
+        link = AudioLink(self.config.audio_out, font)
+        try:
+            self.listen_url = link.start()
+        except TrackerError:
+            synth.close()
+            raise
+        try:
+            driver = synth.start(audio_driver(config.driver), config.device, config.file)
+        except TrackerError:
+            synth.close()
+            self.audio = "stream" if self.listen_url else "recording"
+        else:
+            link.device = synth
+            self.audio = driver
+        self.synth = link
 
     def send_now(self, key: str, data: bytes) -> None:
         port = self.ports.get(key)
@@ -231,6 +261,8 @@ class Wiring:
         """Look for ports that vanished or came back; (the keys of outputs lost, whether
         the MIDI input was): their notes cannot be ended there any more."""
         lost: list[str] = []
+        news = self.synth.news() if self.synth is not None else None
+        self.audio = news or self.audio
         try:
             outputs = self.lister.outputs()
             inputs = self.lister.inputs() if self.inputs() else []
