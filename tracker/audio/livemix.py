@@ -36,6 +36,10 @@ from tracker.engine.events import Event, Kind
 
 LAG_MS = 15.0
 """The renderer stays this far behind the wall clock."""
+CAPTURE_LAG_MS = 100.0
+"""... this far while capturing: a release the player sends at its deadline (the end of
+a span) is still in the renderer's future even when a busy machine held the player
+up, so the capture keeps the bounce's samples; the stream is later by as much."""
 LATE_MS = 40.0
 """More audio owed than LAG_MS + this when a turn starts counts as a dropout."""
 LIVE_CHANNELS = 64
@@ -73,6 +77,7 @@ class LiveMix:
         sinks: list[Sink],
         settings: SynthSettings | None = None,
         capture: Capture | None = None,
+        lag_ms: float = LAG_MS,
     ) -> None:
         self.settings = replace(settings or SynthSettings(), channels=LIVE_CHANNELS)
         self.rate = self.settings.rate
@@ -94,7 +99,7 @@ class LiveMix:
         """Mix frame of the last release of everything, until a note starts again."""
         self.counts = MixCounts()
         self.capture = capture
-        self.lag = round(LAG_MS * self.rate / 1000)
+        self.lag = round(lag_ms * self.rate / 1000)
         self.late = round(LATE_MS * self.rate / 1000)
 
     # -- time ---------------------------------------------------------------------

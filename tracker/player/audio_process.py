@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.audio.capture import Capture
-from tracker.audio.livemix import LiveMix
+from tracker.audio.livemix import CAPTURE_LAG_MS, LAG_MS, LiveMix
 from tracker.engine.events import Event, Kind
 from tracker.errors import TrackerError
 from tracker.listen.broadcast import Broadcast
@@ -54,7 +54,8 @@ class AudioProcess:
             self.server = ListenServer(
                 out.listen, self.broadcast, self.now_playing, token=out.token
             )
-        self.mix = LiveMix(soundfont, origin_ns, sinks, capture=self.capture)
+        lag = CAPTURE_LAG_MS if self.capture is not None else LAG_MS
+        self.mix = LiveMix(soundfont, origin_ns, sinks, capture=self.capture, lag_ms=lag)
         if self.server is not None:
             self.server.start()
 
@@ -106,6 +107,12 @@ class AudioProcess:
 
     def finish(self) -> str | float:
         """The capture's tail, rendered at once, and the file put in place."""
+        counts = self.mix.counts
+        log.info(
+            "rendered %.1f s: %d dropouts, %d late events, %.2f s of CPU",
+            counts.frames / self.mix.rate, counts.dropouts, counts.late_events,
+            time.process_time(),
+        )  # fmt: skip
         try:
             self.mix.drain()
             if self.capture is not None:
@@ -157,7 +164,9 @@ def run(commands: Connection, replies: Connection) -> int:
 
 
 def main(argv: list[str]) -> int:
-    logging.basicConfig(stream=sys.stderr, format="%(asctime)s audio %(message)s")
+    logging.basicConfig(
+        stream=sys.stderr, format="%(asctime)s audio: %(message)s", level=logging.INFO
+    )
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the player sends "quit"
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     commands = Connection(int(argv[0]), writable=False)

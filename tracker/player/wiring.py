@@ -21,6 +21,7 @@ from tracker.song.model import Song
 if TYPE_CHECKING:
     from tracker.audio.live import LiveOutput, LiveSynth
     from tracker.audio.patches import Patch
+    from tracker.player.audio_link import AudioLink
 
 
 _HOT_PLUG_NOTICES: dict[str, tuple[NoticeKind, NoticeKind]] = {
@@ -46,6 +47,8 @@ class Wiring:
         would not open has to say is that, not that its device is missing."""
         self.synth_config = config.live_synth
         self.synth: LiveOutput | None = None
+        self.link: AudioLink | None = None
+        """The audio process, when streaming or capturing (it plays as self.synth)."""
         self.listen_url = ""
         """Where the audio process serves the live mix ("" when it does not)."""
         self.audio = ""
@@ -58,6 +61,7 @@ class Wiring:
     # ------------------------------------------------------------ opening
 
     def open(self) -> None:
+        self.spawn_audio_process()  # first: it starts up while the ports open
         specs: dict[str, PortSpec] = {DEFAULT_PORT: self.config.output}
         for number, spec in self.config.instrument_ports.items():
             specs[f"inst{number:02X}"] = spec
@@ -115,8 +119,8 @@ class Wiring:
                 Notice("no_soundfont", f"soundfont tracks are silent: {error.message}")
             )
             return
-        if self.config.audio_out is not None:
-            self.open_audio_process(font, synth, config)
+        if self.link is not None:
+            self.open_audio_process(synth, config)
             return
         try:
             self.audio = synth.start(audio_driver(config.driver), config.device, config.file)
@@ -133,16 +137,30 @@ class Wiring:
             return
         self.synth = synth
 
-    def open_audio_process(self, font: Path, synth: LiveSynth, config: SynthConfig) -> None:
-        """Stream and capture through the audio process (audio_link.py); a sound device,
-        when there is one, still plays through FluidSynth's driver beside it. Asked
-        for by name (--listen, --record-audio), so a failure to serve is the player's:
-        a TrackerError, not a notice."""
-        from tracker.audio.live import audio_driver
+    def spawn_audio_process(self) -> None:
+        """Start the audio process (audio_link.py) when there is a stream to serve or a
+        capture to write; open_synth waits for it to answer."""
+        out, config = self.config.audio_out, self.synth_config
+        if out is None or config is None:
+            return
+        from tracker.audio.soundfonts import find_soundfont
         from tracker.player.audio_link import AudioLink
 
-        assert self.config.audio_out is not None
-        link = AudioLink(self.config.audio_out, font)
+        try:
+            font = config.soundfont or find_soundfont(None, None)
+        except TrackerError:
+            return  # open_synth says so
+        self.link = AudioLink(out, font)
+
+    def open_audio_process(self, synth: LiveSynth, config: SynthConfig) -> None:
+        """Stream and capture through the audio process; a sound device, when there is
+        one, still plays through FluidSynth's driver beside it. Asked for by name
+        (--listen, --record-audio), so a failure to serve is the player's: a
+        TrackerError, not a notice."""
+        from tracker.audio.live import audio_driver
+
+        link = self.link
+        assert link is not None
         try:
             self.listen_url = link.start()
         except TrackerError:
@@ -169,6 +187,8 @@ class Wiring:
         if self.synth is not None:
             self.synth.close()
             self.synth = None
+        if self.link is not None:
+            self.link.close()  # twice is nothing; once unused (no soundfont), it is needed
         self.lister.close()
         for source in self.inputs():
             source.close()
