@@ -12,6 +12,7 @@ packages=(
     libsndfile1         # soundfile: wav/flac writing
     jackd2              # real MIDI ports without a sound card, for the tests
     tmux                # end-to-end tests drive the real program in a real terminal
+    ffmpeg              # an outside client that records the live stream, in the tests
     python3             # the interpreter (3.11 or newer)
     python3-venv        # to bootstrap uv when it is not installed
 )
