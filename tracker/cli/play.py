@@ -118,14 +118,17 @@ def play_command(
         missing = [name for name, state in ready.ports if state != "open"]
         if port and missing:
             raise MidiPortError(f'no MIDI output matches "{port}" (see `tracker ports`)')
-        if missing:
+        if missing and audio_out is None:
             raise MidiPortError(
                 "cannot open a MIDI port: no ALSA sequencer here and no JACK server running"
             )
+        if missing:
+            _say(out, "no MIDI system here: MIDI tracks are silent, soundfont tracks play")
         if ready.listen_url:
             _say_listening(out, ready.listen_url)
         if not port and audio_out is not None:
-            _say(out, f"soundfont tracks: {ready.audio}; MIDI to {next(iter(states))}")
+            midi = "" if missing else f"; MIDI to {next(iter(states))}"
+            _say(out, f"soundfont tracks: {ready.audio}{midi}")
         elif not port and ready.audio and not ready.audio.startswith("silent"):
             _say(out, f"soundfont tracks play through {ready.audio}; MIDI to {next(iter(states))}")
         elif not port:
