@@ -21,6 +21,7 @@ BENCHMARKS = {
     "timeline": "bench.bench_timeline",
     "render": "bench.bench_render",
     "live": "bench.bench_live",
+    "listen": "bench.bench_listen",
     "ui": "bench.bench_ui",
     "fuzz": "bench.bench_fuzz",
     "soak": "bench.bench_soak",

@@ -34,7 +34,7 @@ from tracker.audio.render import TAIL_WINDOW
 from tracker.audio.synth import BLOCK, Frames, SynthSettings
 from tracker.engine.events import Event, Kind
 
-LAG_MS = 15.0
+LAG_MS = 5.0
 """The renderer stays this far behind the wall clock."""
 CAPTURE_LAG_MS = 100.0
 """... this far while capturing: a release the player sends at its deadline (the end of
