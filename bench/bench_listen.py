@@ -82,7 +82,7 @@ class Reader:
     def run(self) -> None:
         import av
 
-        with av.open(self, format="ogg") as container:
+        with av.open(self, mode="r", format="ogg") as container:
             for frame in container.decode(audio=0):
                 if self.stop:
                     return
