@@ -34,7 +34,12 @@ def _cmd_open(args: argparse.Namespace) -> int:
     from tracker.cli.song import open_command
 
     return open_command(
-        args.song, port=args.port, audio_driver=args.audio_driver, midi_in=args.midi_in
+        args.song,
+        port=args.port,
+        audio_driver=args.audio_driver,
+        midi_in=args.midi_in,
+        listen=args.listen,
+        listen_delay_ms=args.listen_delay,
     )
 
 
@@ -187,6 +192,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_argument(
         "--midi-in", metavar="PORT", help="record and play through from MIDI input PORT"
+    )
+    sub.add_argument(
+        "--listen",
+        metavar="[HOST:]PORT",
+        type=_listen_address,
+        help="serve the live mix over HTTP (Ogg/Opus) on HOST (default 127.0.0.1)",
+    )
+    sub.add_argument(
+        "--listen-delay",
+        metavar="MS",
+        type=_whole_number(0, 5000),
+        default=0,
+        help="show the playhead MS later, moving with what the listener hears (default 0)",
     )
 
     sub = command("new", "create a new empty song file", _cmd_new)

@@ -10,7 +10,6 @@ here, line by line.
 from __future__ import annotations
 
 import contextlib
-import secrets
 import signal
 import sys
 import time
@@ -21,7 +20,7 @@ from urllib.parse import urlsplit
 
 from tracker.errors import AudioError, MidiPortError, TrackerError
 from tracker.listen.address import ListenAddress
-from tracker.player.audio_out import AudioOut
+from tracker.player.audio_out import audio_out_for
 from tracker.player.handle import PlayerHandle
 from tracker.player.protocol import (
     OWN_OUTPUT,
@@ -161,19 +160,6 @@ def play_command(
     if record_audio is not None:
         _say_recorded(out, record_audio)
     return code
-
-
-def audio_out_for(title: str, listen: ListenAddress | None, record: Path | None) -> AudioOut | None:
-    """The audio process's work, when there is some: a token for a stream served
-    beyond this machine, the capture's file checked before anything plays."""
-    if listen is None and record is None:
-        return None
-    if record is not None:
-        from tracker.audio.capture import capture_format
-
-        capture_format(record, 44100)
-    token = None if listen is None or listen.is_loopback else secrets.token_hex(8)
-    return AudioOut(listen=listen, token=token, record=record and record.absolute(), title=title)
 
 
 def _say_listening(out: TextIO, url: str) -> None:

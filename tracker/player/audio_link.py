@@ -130,7 +130,9 @@ class AudioLink:
         while (reply := self._reply()) is not None:
             if reply[0] == "stats":
                 self.stats = reply[1]
-        return self.stats.summary() if self.stats is not None else None
+        if self.stats is None:
+            return None
+        return f"{self.url}  {self.stats.summary()}" if self.url else self.stats.summary()
 
     # -- the live synth's interface ------------------------------------------------
 

@@ -8,6 +8,7 @@ to `python -m tracker.player.audio_process` (audio_link.py).
 from __future__ import annotations
 
 import math
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,31 @@ class AudioOut:
     """`--listen-fallback`: hardware-device tracks are streamed through their soundfont
     stand-in too (they sound in the server's room; without it the stream leaves them out)."""
     rate: int = 44100
+    delay_ms: float = 0.0
+    """`--listen-delay MS`: the editor shows the playhead this much later, moving with
+    what the listener hears (the stream's and the listener's own buffering)."""
+
+
+def audio_out_for(
+    title: str, listen: ListenAddress | None, record: Path | None = None, delay_ms: float = 0.0
+) -> AudioOut | None:
+    """The audio process's work for `--listen` and `--record-audio`, when there is
+    some: a random token for a stream served beyond this machine, the capture's file
+    name checked before anything plays (AudioError)."""
+    if listen is None and record is None:
+        return None
+    if record is not None:
+        from tracker.audio.capture import capture_format
+
+        capture_format(record, AudioOut.rate)
+    token = None if listen is None or listen.is_loopback else secrets.token_hex(8)
+    return AudioOut(
+        listen=listen,
+        token=token,
+        record=record and record.absolute(),
+        title=title,
+        delay_ms=delay_ms,
+    )
 
 
 @dataclass(frozen=True)
@@ -55,9 +81,9 @@ class AudioStats:
     """Seconds of audio rendered (silence included)."""
 
     def summary(self) -> str:
-        """`stream: 2 listeners  rec 12.3 s  peak -6.0 dBFS` for the status line."""
+        """`2 listening  rec 12.3 s  peak -6.0 dBFS` for the status line."""
         level = 20 * math.log10(self.peak) if self.peak > 0 else -math.inf
-        parts = [f"stream: {self.listeners} listening" if self.listeners else "stream"]
+        parts = [f"{self.listeners} listening"] if self.listeners else []
         if self.recorded_s is not None:
             parts.append(f"rec {self.recorded_s:.1f} s")
         parts.append(f"peak {level:.1f} dBFS" if level > -120 else "peak -inf")

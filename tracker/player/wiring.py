@@ -170,7 +170,7 @@ class Wiring:
             driver = synth.start(audio_driver(config.driver), config.device, config.file)
         except TrackerError:
             synth.close()
-            self.audio = "stream" if self.listen_url else "recording"
+            self.audio = f"stream {self.listen_url}" if self.listen_url else "recording"
         else:
             link.device = synth
             self.audio = driver

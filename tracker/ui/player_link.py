@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -115,6 +116,10 @@ class Transport:
         self._player_sound: tuple[object, object] | None = None
         """(instruments, soundfont) of the song the player last got: previews need them."""
         self._clock = clock
+        self.playhead_delay_s = 0.0
+        """`--listen-delay`: playheads are shown this much later, with the sound a
+        listener at the end of the stream hears (read from the player's config)."""
+        self._heads: deque[tuple[float, Playhead]] = deque()
         self._ports: tuple[tuple[str, PortState], ...] = ()
         self._audio = ""
         self._no_midi_system = False
@@ -129,6 +134,8 @@ class Transport:
     def connected(self, link: PlayerLink) -> None:
         """The player process started: say where MIDI and audio go."""
         self.link = link
+        audio_out = getattr(getattr(link, "config", None), "audio_out", None)
+        self.playhead_delay_s = getattr(audio_out, "delay_ms", 0.0) / 1000
         ready = getattr(link, "ready", None)
         if isinstance(ready, Ready):
             self._ports, self._audio = ready.ports, ready.audio
@@ -268,7 +275,7 @@ class Transport:
         heard.status_changed = self._restart_done()
         for message in self.link.poll():
             if isinstance(message, Playhead):
-                heard.playhead = message
+                self._heads.append((self._clock() + self.playhead_delay_s, message))
                 self.bpm = message.bpm
             elif isinstance(message, Status):
                 heard.status_changed |= self._take_status(message)
@@ -285,6 +292,8 @@ class Transport:
                 log_line(message.message)
             elif isinstance(message, Recorded) and self.record:
                 heard.recorded.append(message)
+        while self._heads and self._heads[0][0] <= self._clock():
+            heard.playhead = self._heads.popleft()[1]
         if self._note and self._clock() >= self._note_until:
             self._note = ""
             heard.status_changed |= self._show()
