@@ -26,7 +26,7 @@ import pytest
 import soundfile
 
 from tests.support.builders import build_song
-from tests.support.command import ROOT, TRACKER, tracker
+from tests.support.command import BAD_INPUT, ROOT, TRACKER, assert_refused, tracker
 from tests.support.isolation import isolated_environment, outside_variables
 from tracker.song.storage import save_song
 
@@ -201,3 +201,18 @@ def test_away_from_loopback_the_stream_needs_the_printed_token(
     finally:
         play.send_signal(signal.SIGINT)
         play.communicate(timeout=20)
+
+
+def test_a_port_already_taken_is_a_clear_error(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = tracker("play", DEMO, "--listen", f"127.0.0.1:{port}")
+    assert_refused(result, BAD_INPUT, "cannot listen on", str(port))
+
+
+def test_a_capture_must_be_a_wav_or_flac_file(tmp_path: Path) -> None:
+    result = tracker("play", DEMO, "--record-audio", tmp_path / "take.mp3")
+    assert_refused(result, BAD_INPUT, "take.mp3", ".wav or .flac")
+    assert not list(tmp_path.iterdir())

@@ -127,8 +127,26 @@ class AudioProcess:
         return 0.0
 
 
+REALTIME_PRIORITY = 40
+"""SCHED_FIFO below the player's timing loop (50, process.py): the mix keeps up on a
+busy machine, and MIDI deadlines still come first."""
+
+
+def _realtime() -> bool:
+    """SCHED_FIFO for this thread and every thread it starts later (they inherit it: the
+    server's and each listener's, which take the GIL too), when the system allows."""
+    try:
+        top = os.sched_get_priority_max(os.SCHED_FIFO)
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(min(REALTIME_PRIORITY, top)))
+    except (AttributeError, OSError):
+        return False
+    return True
+
+
 def run(commands: Connection, replies: Connection) -> int:
     out, soundfont, origin_ns = commands.recv()
+    if not _realtime():
+        log.info("normal priority: SCHED_FIFO was refused")
     try:
         process = AudioProcess(out, soundfont, origin_ns)
     except TrackerError as error:
