@@ -116,10 +116,15 @@ async def test_with_listen_the_status_line_shows_where_the_mix_is_served(
     handle = PlayerHandle(config)
     handle.start()
     try:
-        app = TrackerApp(build_song(RIFF, bpm=240), None, player=handle)
+        # As run_app starts it: the player is connected once the screen shows.
+        app = TrackerApp(build_song(RIFF, bpm=240), None, start_player=lambda: handle)
         async with app.run_test(size=(80, 24)):
-            await asyncio.sleep(0.2)
-            assert f"http://127.0.0.1:{port}/" in app.bar.render().plain
+            deadline = time.monotonic() + 5
+            status = ""
+            while f"http://127.0.0.1:{port}/" not in status and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+                status = app.bar.render().plain.split("\n")[1]
+            assert f"http://127.0.0.1:{port}/" in status
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/state.json", timeout=5) as r:
                 assert b'"title": "Riff"' in r.read()
     finally:

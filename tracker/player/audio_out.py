@@ -8,11 +8,12 @@ to `python -m tracker.player.audio_process` (audio_link.py).
 from __future__ import annotations
 
 import math
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tracker.listen.address import ListenAddress
+if TYPE_CHECKING:  # the player process imports this module: keep it light
+    from tracker.listen.address import ListenAddress
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ def audio_out_for(
     """The audio process's work for `--listen` and `--record-audio`, when there is
     some: a random token for a stream served beyond this machine, the capture's file
     name checked before anything plays (AudioError)."""
+    import secrets
+
     if listen is None and record is None:
         return None
     if record is not None:

@@ -166,14 +166,15 @@ class Wiring:
         except TrackerError:
             synth.close()
             raise
+        served = self.listen_url or "recording"
         try:
             driver = synth.start(audio_driver(config.driver), config.device, config.file)
         except TrackerError:
             synth.close()
-            self.audio = f"stream {self.listen_url}" if self.listen_url else "recording"
+            self.audio = served
         else:
             link.device = synth
-            self.audio = driver
+            self.audio = f"{driver} + {served}"
         self.synth = link
 
     def send_now(self, key: str, data: bytes) -> None:
