@@ -54,3 +54,28 @@ def test_a_note_played_is_streamed_captured_and_reported(soundfont: Path, tmp_pa
     captured, rate = soundfile.read(tmp_path / "take.flac")
     assert rate == 44100 and len(captured) == round(done * rate)
     assert abs(captured).max() > 0.01
+
+
+def test_the_capture_key_records_from_now_until_it_is_pressed_again(
+    soundfont: Path, tmp_path: Path
+) -> None:
+    origin = time.perf_counter_ns()
+    process = AudioProcess(
+        AudioOut(listen=ListenAddress("127.0.0.1", free_port())), soundfont, origin
+    )
+    try:
+        process.mix.advance(origin + NS // 2)  # half a second before the key
+        process.handle(("capture", tmp_path / "take.wav"))
+        start = origin + NS // 2
+        process.handle(("start", start))
+        process.handle(("play", start, int(Kind.NOTE_ON), 0, 0, 60, 100, None))
+        process.mix.advance(origin + NS)
+        process.handle(("capture", None))
+        process.mix.advance(origin + 2 * NS)  # played on, not captured
+    finally:
+        process.handle(("quit",))
+        process.finish()
+    assert process.said[0] == f"recording audio to {tmp_path / 'take.wav'}"
+    assert process.said[1].startswith(f"recorded {tmp_path / 'take.wav'} (0.5 s)")
+    captured, rate = soundfile.read(tmp_path / "take.wav")
+    assert abs(len(captured) - rate // 2) < 64 and abs(captured).max() > 0.01

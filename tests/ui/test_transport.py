@@ -17,6 +17,7 @@ from tracker.listen.address import ListenAddress
 from tracker.midi.names import PortState
 from tracker.player.audio_out import AudioOut
 from tracker.player.protocol import (
+    CaptureAudio,
     Notice,
     Panic,
     Play,
@@ -401,3 +402,17 @@ def test_without_a_listen_delay_the_playhead_shows_at_once() -> None:
     link.replies.append(Playhead(order=0, line=4, pattern="00", bpm=120.0))
     shown = transport.poll().playhead
     assert shown is not None and shown.line == 4
+
+
+async def test_the_capture_key_starts_a_take_beside_the_song_and_ends_it(
+    player: RecordingPlayer, tmp_path: Path
+) -> None:
+    app = make_app(Song.new(), tmp_path / "groove.toml", player=player)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("alt+c")  # capture on
+        await pilot.press("alt+c")  # and off
+    first, second = player.sent_of(CaptureAudio)
+    assert isinstance(first, CaptureAudio) and first.path is not None
+    assert first.path.parent == tmp_path and first.path.name.startswith("groove-")
+    assert first.path.suffix == ".wav"
+    assert second == CaptureAudio(None)

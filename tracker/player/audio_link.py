@@ -51,6 +51,7 @@ class AudioLink:
         self.finished: str | float | None = None
         """What the process said at the end: seconds captured, or why the capture failed."""
         self._closed = False
+        self._said: list[str] = []
         command_read, self._command_fd = os.pipe()
         reply_read, reply_write = os.pipe()
         self._process = subprocess.Popen(
@@ -125,11 +126,22 @@ class AudioLink:
             pass
         return None
 
+    def capture(self, path: Path | None) -> None:
+        """Start writing the mix to `path`, or finish the file (None)."""
+        self._write(("capture", path), wait=True)
+
+    def said(self) -> list[str]:
+        """What the process had to say since (a capture written, or why not)."""
+        told, self._said = self._said, []
+        return told
+
     def news(self) -> str | None:
         """The latest report, for the status line (read once a second by the wiring)."""
         while (reply := self._reply()) is not None:
             if reply[0] == "stats":
                 self.stats = reply[1]
+            elif reply[0] == "said":
+                self._said.append(reply[1])
         if self.stats is None:
             return None
         return f"{self.url}  {self.stats.summary()}" if self.url else self.stats.summary()

@@ -43,6 +43,8 @@ class AudioProcess:
     def __init__(self, out: AudioOut, soundfont: Path, origin_ns: int) -> None:
         self.out = out
         self.state = "stopped"
+        self.said: list[str] = []
+        """For the player's status line: a capture written, or why not."""
         self.capture = Capture(out.record, out.rate, out.bits) if out.record else None
         self.broadcast: Broadcast | None = None
         self.server: ListenServer | None = None
@@ -86,9 +88,33 @@ class AudioProcess:
                 self.state = "stopped"
             case ("patches", patches):
                 mix.set_patches(patches)
+            case ("capture", path):
+                self.switch_capture(path)
             case ("quit",):
                 return False
         return True
+
+    def switch_capture(self, path: Path | None) -> None:
+        """The editor's capture key: a new file from the audio now, or this one finished
+        (cut where it stands: no tail is waited for)."""
+        capture = self.capture
+        if path is None and capture is not None:
+            self.capture = self.mix.capture = None
+            try:
+                capture.finish()
+            except TrackerError as error:
+                self.said.append(error.message)
+                return
+            self.said.append(f"recorded {capture.target} ({capture.seconds:.1f} s)")
+        elif path is not None and capture is None:
+            try:
+                capture = Capture(path, self.out.rate, self.out.bits)
+            except TrackerError as error:
+                self.said.append(error.message)
+                return
+            capture.begin(self.mix.pos)
+            self.capture = self.mix.capture = capture
+            self.said.append(f"recording audio to {path}")
 
     def stats(self) -> AudioStats:
         counts = self.mix.counts
@@ -163,6 +189,8 @@ def run(commands: Connection, replies: Connection) -> int:
                 next_stats = time.monotonic() + STATS_EVERY_S
                 with contextlib.suppress(BlockingIOError):
                     replies.send(("stats", process.stats()))
+                    while process.said:
+                        replies.send(("said", process.said.pop(0)))
             try:
                 while running and commands.poll(TURN_S):
                     running = process.handle(commands.recv())

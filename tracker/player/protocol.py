@@ -207,6 +207,14 @@ class RequestLog:
 
 
 @dataclass(frozen=True)
+class CaptureAudio:
+    """Start writing the soundfont mix as it plays to `path` (.wav or .flac), or stop
+    and finish the file (None). Only the audio process (PlayerConfig.audio_out) can."""
+
+    path: Path | None
+
+
+@dataclass(frozen=True)
 class Quit:
     pass
 
@@ -225,6 +233,7 @@ Command = (
     | Preview
     | Panic
     | RequestLog
+    | CaptureAudio
     | Quit
 )
 
@@ -247,13 +256,15 @@ NoticeKind = Literal[
     "soundfont",
     "stand_in",
     "device",
+    "capture",
 ]
 """What a Notice is about. "no_midi_system": the MIDI system cannot be reached;
 "output_missing": no port matches an output's pattern; "port_error": a send or an
 open failed; "port_lost"/"port_back", "input_lost"/"input_back": hot-plugs;
 "no_soundfont", "no_audio_device": soundfont tracks are silent; "soundfont": a
 problem with one instrument's soundfont program; "stand_in": a device instrument
-plays its soundfont stand-in; "device": a device file that would not load."""
+plays its soundfont stand-in; "device": a device file that would not load;
+"capture": an audio capture started, ended, or could not."""
 
 
 @dataclass(frozen=True)

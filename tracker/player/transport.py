@@ -24,6 +24,7 @@ from tracker.midi.sync import ClockIntro
 from tracker.player.ahead import AHEAD, AHEAD_OF_EDIT
 from tracker.player.edits import Edits, muted_tracks, with_held_offs
 from tracker.player.protocol import (
+    CaptureAudio,
     Continue,
     Cue,
     Jump,
@@ -275,6 +276,8 @@ class Transport(Edits):
                 self.previews.start(command, now, self.song, self.playing)
             case Panic():
                 self.panic()
+            case CaptureAudio(path=path):
+                self.wiring.capture(path)
             case RequestLog():
                 self.emit(SendLog(tuple(self.counts.lateness), tuple(self.counts.log)))
             case Quit():

@@ -177,6 +177,13 @@ class Wiring:
             self.audio = f"{driver} + {served}"
         self.synth = link
 
+    def capture(self, path: Path | None) -> None:
+        """Start or stop an audio capture (the editor's key) in the audio process."""
+        if self.link is None or self.synth is not self.link:
+            self.tell(Notice("capture", "audio capture needs the stream: start with --listen PORT"))
+            return
+        self.link.capture(path)
+
     def send_now(self, key: str, data: bytes) -> None:
         port = self.ports.get(key)
         if port is not None:
@@ -284,6 +291,8 @@ class Wiring:
         lost: list[str] = []
         news = self.synth.news() if self.synth is not None else None
         self.audio = news or self.audio
+        for said in self.link.said() if self.link is not None else ():
+            self.errors.append(Notice("capture", said))
         try:
             outputs = self.lister.outputs()
             inputs = self.lister.inputs() if self.inputs() else []

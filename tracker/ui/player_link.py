@@ -24,6 +24,7 @@ from tracker.files import open_log
 from tracker.midi.names import PortState
 from tracker.player.handle import player_log_path
 from tracker.player.protocol import (
+    CaptureAudio,
     Command,
     Message,
     Panic,
@@ -116,6 +117,8 @@ class Transport:
         self._player_sound: tuple[object, object] | None = None
         """(instruments, soundfont) of the song the player last got: previews need them."""
         self._clock = clock
+        self.capturing = False
+        """An audio capture was asked for and not yet ended (toggle_capture)."""
         self.playhead_delay_s = 0.0
         """`--listen-delay`: playheads are shown this much later, with the sound a
         listener at the end of the stream hears (read from the player's config)."""
@@ -261,6 +264,17 @@ class Transport:
             channel = 0  # a channel out of range: the song will not play either; it says why
         if (instrument, channel) != self._thru and self._send(SetThru(channel, instrument)):
             self._thru = (instrument, channel)
+
+    def toggle_capture(self, song_path: Path | None) -> None:
+        """The capture key: the mix as it plays into a new .wav beside the song (named
+        after it and the time), or that file finished. The player says how it went."""
+        if self.capturing:
+            self.capturing = not self._send(CaptureAudio(None))
+            return
+        folder = song_path.parent if song_path is not None else Path.cwd()
+        stem = song_path.stem if song_path is not None else "tracker"
+        path = folder.absolute() / f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}.wav"
+        self.capturing = self._send(CaptureAudio(path))
 
     def song_edited(self, song: Song, revision: int) -> None:
         """While playing, hand the edited song over (at most once per revision)."""
