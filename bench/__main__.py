@@ -22,6 +22,7 @@ BENCHMARKS = {
     "render": "bench.bench_render",
     "handover": "bench.bench_handover",
     "live": "bench.bench_live",
+    "listen": "bench.bench_listen",
     "ui": "bench.bench_ui",
     "fuzz": "bench.bench_fuzz",
     "soak": "bench.bench_soak",

@@ -12,7 +12,7 @@ packages=(
     libsndfile1         # soundfile: wav/flac writing
     jackd2              # real MIDI ports without a sound card, for the tests
     tmux                # end-to-end tests drive the real program in a real terminal
-    ffmpeg              # its ebur128 filter: the outside loudness meter our own is checked against
+    ffmpeg              # outside clients in the tests: ebur128 (loudness) and the live stream's listener
     python3             # the interpreter (3.11 or newer)
     python3-venv        # to bootstrap uv when it is not installed
 )

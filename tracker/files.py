@@ -184,11 +184,8 @@ def write_atomically(target: Path, data: bytes, shown: str | Path, *, what: str)
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
-        os.chmod(temporary, mode_for(target))
-        check_target(target)  # again: the write took time, and a rename cannot refuse
-        os.replace(temporary, target)
+        install_temporary(temporary, target)
         temporary = None
-        fsync_folder(folder)
     except NotAFileError as error:
         raise SaveError(
             f"could not save {shown}: {target} is {error.kind}, not a file, and is left as it is"
@@ -199,6 +196,16 @@ def write_atomically(target: Path, data: bytes, shown: str | Path, *, what: str)
         if temporary is not None:
             with contextlib.suppress(OSError):  # the target itself was not touched
                 os.unlink(temporary)
+
+
+def install_temporary(temporary: str | Path, target: Path) -> None:
+    """The end of every atomic write: the written and fsynced temporary file (in the
+    target's folder) takes the target's permissions and its place, and the rename is
+    made to last. A file written in pieces (a capture) ends this way too."""
+    os.chmod(temporary, mode_for(target))
+    check_target(target)  # again: the write took time, and a rename cannot refuse
+    os.replace(temporary, target)
+    fsync_folder(target.parent)
 
 
 def mode_for(target: Path) -> int:

@@ -7,15 +7,19 @@ session's `jackd -d dummy`, a Receiver stands in for the synth.
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
+import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
 from tests.support.builders import build_song
 from tests.support.jack import Receiver
+from tracker.listen.address import ListenAddress
 from tracker.player.handle import PlayerHandle
 from tracker.player.protocol import PlayerConfig, PortSpec
+from tracker.ui import editor_player_config
 from tracker.ui.app import TrackerApp
 
 pytestmark = pytest.mark.jack
@@ -99,3 +103,38 @@ async def test_the_panic_key_silences_every_channel_at_the_synth(
         elif m[0] == 0x80 or (m[0] == 0xB0 and m[1] == 123):
             sounding = set() if m[0] == 0xB0 else sounding - {m[1]}
     assert sounding == set()
+
+
+async def test_with_listen_the_status_line_shows_where_the_mix_is_served(
+    jack_server: str,
+) -> None:
+    """`tracker SONG --listen 127.0.0.1:PORT`: the editor's player serves the soundfont
+    mix, and the status line says where."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    config = editor_player_config(listen=ListenAddress("127.0.0.1", port), title="Riff")
+    assert config is not None and config.audio_out is not None
+    handle = PlayerHandle(config)
+    handle.start()
+    try:
+        # As run_app starts it: the player is connected once the screen shows.
+        app = TrackerApp(build_song(RIFF, bpm=240), None, start_player=lambda: handle)
+        async with app.run_test(size=(80, 24)):
+            deadline = time.monotonic() + 5
+            status = ""
+            while f"http://127.0.0.1:{port}/" not in status and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+                status = app.bar.render().plain.split("\n")[1]
+            assert f"http://127.0.0.1:{port}/" in status
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/state.json", timeout=5) as r:
+                assert b'"title": "Riff"' in r.read()
+    finally:
+        handle.close()
+
+
+def test_away_from_loopback_the_editors_stream_gets_a_token() -> None:
+    config = editor_player_config(listen=ListenAddress("0.0.0.0", 8765))
+    assert config is not None and config.audio_out is not None
+    assert config.audio_out.token is not None and len(config.audio_out.token) == 16
+    assert config.live_synth is not None  # the stream is the soundfont mix

@@ -13,11 +13,15 @@ import pytest
 
 from tests.support.builders import build_song
 from tests.support.pilot import RecordingPlayer, make_app
+from tracker.listen.address import ListenAddress
 from tracker.midi.names import PortState
+from tracker.player.audio_out import AudioOut
 from tracker.player.protocol import (
+    CaptureAudio,
     Notice,
     Panic,
     Play,
+    PlayerConfig,
     Playhead,
     PortSpec,
     Preview,
@@ -368,3 +372,47 @@ async def test_play_tells_the_player_the_songs_folder_for_its_soundfont_paths(
         (play,) = player.sent_of(Play)
         assert isinstance(play, Play)
         assert play.song_dir == tmp_path
+
+
+def test_with_a_listen_delay_the_playhead_moves_with_what_the_listener_hears() -> None:
+    """`tracker SONG --listen 8765 --listen-delay 150`: each playhead shows 150 ms later."""
+
+    class ListeningPlayer(RecordingPlayer):
+        config = PlayerConfig(
+            audio_out=AudioOut(listen=ListenAddress("127.0.0.1", 8765), delay_ms=150)
+        )
+
+    now = [100.0]
+    link = ListeningPlayer()
+    transport = Transport(link, clock=lambda: now[0])
+    transport.connected(link)
+    link.replies.append(Playhead(order=0, line=4, pattern="00", bpm=120.0))
+    assert transport.poll().playhead is None  # heard 150 ms from now
+    now[0] += 0.1
+    assert transport.poll().playhead is None
+    now[0] += 0.06
+    shown = transport.poll().playhead
+    assert shown is not None and shown.line == 4
+    assert transport.poll().playhead is None  # shown once
+
+
+def test_without_a_listen_delay_the_playhead_shows_at_once() -> None:
+    link = RecordingPlayer()
+    transport = Transport(link, clock=lambda: 100.0)
+    link.replies.append(Playhead(order=0, line=4, pattern="00", bpm=120.0))
+    shown = transport.poll().playhead
+    assert shown is not None and shown.line == 4
+
+
+async def test_the_capture_key_starts_a_take_beside_the_song_and_ends_it(
+    player: RecordingPlayer, tmp_path: Path
+) -> None:
+    app = make_app(Song.new(), tmp_path / "groove.toml", player=player)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("alt+shift+r")  # capture on
+        await pilot.press("alt+shift+r")  # and off
+    first, second = player.sent_of(CaptureAudio)
+    assert isinstance(first, CaptureAudio) and first.path is not None
+    assert first.path.parent == tmp_path and first.path.name.startswith("groove-")
+    assert first.path.suffix == ".wav"
+    assert second == CaptureAudio(None)

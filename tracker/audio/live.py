@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from tracker.audio.fluid import fluidsynth
 from tracker.audio.patches import Patch
@@ -112,6 +113,26 @@ class FrameClock:
         return self.frame + (wall_ns - self.wall_ns) * self.rate // 1_000_000_000
 
 
+class LiveOutput(Protocol):
+    """What the player plays soundfont events through: a LiveSynth (FluidSynth's own
+    driver), or the player's audio process (tracker.player.audio_link), which renders
+    with the bounce's block renderer for the stream and the capture."""
+
+    patches: dict[int, Patch]
+
+    def set_patches(self, patches: Mapping[int, Patch]) -> list[str]: ...
+    def resync_if_drifted(self, now_ns: int) -> bool: ...
+    def started(self, wall_ns: int) -> None: ...
+    def play(self, wall_ns: int, event: Event) -> None: ...
+    def release(
+        self, wall_ns: int | None = None, keep: Collection[tuple[int, int, int]] = ()
+    ) -> None: ...
+    def silence_track(self, track: int) -> None: ...
+    def panic(self) -> None: ...
+    def news(self) -> str | None: ...
+    def close(self) -> None: ...
+
+
 class LiveSynth:
     """A Synth with an audio driver and a sequencer on its sample clock.
 
@@ -176,6 +197,13 @@ class LiveSynth:
             return False
         self.resync(now_ns)
         return True
+
+    def started(self, wall_ns: int) -> None:
+        """A fresh start at `wall_ns`: the sequencer needs no word of it."""
+
+    def news(self) -> str | None:
+        """Nothing new to say after the start (the driver's name is said then)."""
+        return None
 
     # -- instruments ------------------------------------------------------------------
 

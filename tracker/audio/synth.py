@@ -89,6 +89,10 @@ copies them half-written and plays every note differently (FluidSynth warns
 "Modulator with source 1 none"). The bounce's two passes make theirs at once;
 making takes milliseconds, rendering still runs side by side."""
 
+_all_sounds_off = fluidsynth._fl.fluid_synth_all_sounds_off
+_all_sounds_off.argtypes = [ctypes.c_void_p, ctypes.c_int]
+_all_sounds_off.restype = None  # as tracker.audio.live declares it: one foreign function
+
 MAX_CHANNELS = 256
 """FluidSynth's limit for synth.midi-channels."""
 MAX_GROUPS = 128
@@ -233,6 +237,10 @@ class Synth:
         """Release every sounding note on every channel (CC 123 everywhere)."""
         for ch in range(self.settings.channels):
             self._fs.cc(ch, 123, 0)
+
+    def all_sounds_off(self) -> None:
+        """Silence every voice at once, release and reverb tails cut (a panic)."""
+        _all_sounds_off(self._fs.synth, -1)
 
     def active_voices(self) -> int:
         return int(self._fs.get_active_voice_count())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from tracker.errors import UsageError
 from tracker.song.fileformat import LPB_RANGE
@@ -21,6 +21,9 @@ from tracker.song.limits import (
     TRUE_PEAK_RANGE,
 )
 from tracker.song.model import MAX_LINES, MAX_TRACKS
+
+if TYPE_CHECKING:
+    from tracker.listen.address import ListenAddress
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -52,7 +55,12 @@ def _cmd_open(args: argparse.Namespace) -> int:
     from tracker.cli.song import open_command
 
     return open_command(
-        args.song, port=args.port, audio_driver=args.audio_driver, midi_in=args.midi_in
+        args.song,
+        port=args.port,
+        audio_driver=args.audio_driver,
+        midi_in=args.midi_in,
+        listen=args.listen,
+        listen_delay_ms=args.listen_delay,
     )
 
 
@@ -123,6 +131,9 @@ def _cmd_play(args: argparse.Namespace) -> int:
         from_order=args.from_order,
         clock_out=args.clock_out,
         clock_in=args.clock_in,
+        to_order=args.to_order,
+        listen=args.listen,
+        record_audio=args.record_audio,
     )
 
 
@@ -146,6 +157,15 @@ def _positive_int(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
     return value
+
+
+def _listen_address(text: str) -> ListenAddress:
+    from tracker.listen.address import parse_listen
+
+    try:
+        return parse_listen(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _whole_number(low: int, high: int) -> Callable[[str], int]:
@@ -231,6 +251,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_argument(
         "--midi-in", metavar="PORT", help="record and play through from MIDI input PORT"
+    )
+    sub.add_argument(
+        "--listen",
+        metavar="[HOST:]PORT",
+        type=_listen_address,
+        help="serve the live mix over HTTP (Ogg/Opus) on HOST (default 127.0.0.1)",
+    )
+    sub.add_argument(
+        "--listen-delay",
+        metavar="MS",
+        type=_whole_number(0, 5000),
+        default=0,
+        help="show the playhead MS later, moving with what the listener hears (default 0)",
     )
 
     sub = command("new", "create a new empty song file", _cmd_new)
@@ -332,8 +365,26 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--from", dest="from_order", type=_positive_int, default=0, help="start at order entry"
     )
+    sub.add_argument(
+        "--to",
+        dest="to_order",
+        type=_positive_int,
+        help="stop after this order entry (inclusive), as `tracker render --to`",
+    )
     sub.add_argument("--clock-out", metavar="PORT", help="send MIDI clock to PORT")
     sub.add_argument("--clock-in", metavar="PORT", help="follow MIDI clock from PORT")
+    sub.add_argument(
+        "--listen",
+        metavar="[HOST:]PORT",
+        type=_listen_address,
+        help="serve the live mix over HTTP (Ogg/Opus) on HOST (default 127.0.0.1)",
+    )
+    sub.add_argument(
+        "--record-audio",
+        metavar="FILE",
+        type=Path,
+        help="capture what plays to FILE.wav or FILE.flac (written when playback ends)",
+    )
 
     command("ports", "list MIDI input and output ports", _cmd_ports)
 

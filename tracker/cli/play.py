@@ -16,8 +16,11 @@ import time
 from pathlib import Path
 from types import FrameType
 from typing import TextIO
+from urllib.parse import urlsplit
 
-from tracker.errors import MidiPortError, TrackerError
+from tracker.errors import AudioError, MidiPortError, TrackerError
+from tracker.listen.address import ListenAddress
+from tracker.player.audio_out import audio_out_for
 from tracker.player.handle import PlayerHandle
 from tracker.player.protocol import (
     OWN_OUTPUT,
@@ -78,19 +81,30 @@ def play_command(
     clock_in: str | None = None,
     out: TextIO | None = None,
     realtime: bool = True,
+    to_order: int | None = None,
+    listen: ListenAddress | None = None,
+    record_audio: Path | None = None,
 ) -> int:
-    """Play a song file to MIDI until it ends (or forever with `loop`); 0 on success."""
+    """Play a song file to MIDI until it ends (or forever with `loop`); 0 on success.
+
+    `to_order`: stop after that order entry, as `tracker render --to`. `listen`: serve
+    the live mix over HTTP; `record_audio`: capture it to a .wav or .flac file."""
     out = out or sys.stdout
     loaded = load_song(song)
-    if not 0 <= from_order < len(loaded.order):
+    count = len(loaded.order)
+    if not 0 <= from_order < count:
+        raise TrackerError(f"--from {from_order}: the song has order entries 0 to {count - 1}")
+    if to_order is not None and not from_order <= to_order < count:
         raise TrackerError(
-            f"--from {from_order}: the song has order entries 0 to {len(loaded.order) - 1}"
+            f"--to {to_order}: expected an order entry from {from_order} to {count - 1}"
         )
+    audio_out = audio_out_for(loaded.title, listen, record_audio)
     config = PlayerConfig(
         output=PortSpec(port) if port else OWN_OUTPUT,
         clock_out=PortSpec(clock_out) if clock_out else None,
         clock_in=clock_in,
         realtime=realtime,
+        audio_out=audio_out,
     )
     previous = {
         sig: signal.signal(sig, _interrupt)
@@ -103,11 +117,18 @@ def play_command(
         missing = [name for name, state in ready.ports if state != "open"]
         if port and missing:
             raise MidiPortError(f'no MIDI output matches "{port}" (see `tracker ports`)')
-        if missing:
+        if missing and audio_out is None:
             raise MidiPortError(
                 "cannot open a MIDI port: no ALSA sequencer here and no JACK server running"
             )
-        if not port and ready.audio and not ready.audio.startswith("silent"):
+        if missing:
+            _say(out, "no MIDI system here: MIDI tracks are silent, soundfont tracks play")
+        if ready.listen_url:
+            _say_listening(out, ready.listen_url)
+        if not port and audio_out is not None:
+            midi = "" if missing else f"; MIDI to {next(iter(states))}"
+            _say(out, f"soundfont tracks: {ready.audio}{midi}")
+        elif not port and ready.audio and not ready.audio.startswith("silent"):
             _say(out, f"soundfont tracks play through {ready.audio}; MIDI to {next(iter(states))}")
         elif not port:
             _say(out, f"playing to {next(iter(states))}: connect it to a synth")
@@ -117,24 +138,46 @@ def play_command(
             Play(
                 song=loaded,
                 start_order=from_order,
+                end_order=None if to_order is None else to_order + 1,
                 loop=loop,
                 wait_for_clock=bool(clock_in),
                 song_dir=Path(song).parent,
             )
         )
-        return _follow(player, out)
+        code = _follow(player, out)
     except _Interrupted as interrupted:
         player.stop()
         with contextlib.suppress(TrackerError):
             player.wait_for(Stopped, timeout=2.0)
         out.write("\nstopped\n")
-        return 128 + interrupted.signum  # as the shell reports a signal: 130 for Ctrl+C
+        code = 128 + interrupted.signum  # as the shell reports a signal: 130 for Ctrl+C
     finally:
         for sig in previous:
             signal.signal(sig, signal.SIG_IGN)  # a second Ctrl+C must not cut the cleanup short
-        player.close()
+        player.close()  # the audio process writes the capture's tail and the file first
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    if record_audio is not None:
+        _say_recorded(out, record_audio)
+    return code
+
+
+def _say_listening(out: TextIO, url: str) -> None:
+    """The URL, and the line that brings it to a laptop over SSH."""
+    parts = urlsplit(url)
+    forward = ListenAddress(parts.hostname or "127.0.0.1", parts.port or 80).ssh_forward()
+    _say(out, f"listen: {url}")
+    _say(out, f"from a laptop: {forward}  then open http://127.0.0.1:{parts.port}/")
+
+
+def _say_recorded(out: TextIO, path: Path) -> None:
+    """After the player (and its audio process) quit: the capture is in place, or not."""
+    if not path.is_file():
+        raise AudioError(f"the capture was not written to {path}: see the player log")
+    import soundfile
+
+    info = soundfile.info(str(path))
+    _say(out, f"recorded {path} ({info.duration:.2f} s)")
 
 
 def _follow(player: PlayerHandle, out: TextIO) -> int:

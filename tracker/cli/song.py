@@ -10,13 +10,23 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tracker.cli.main import EXIT_BAD_INPUT, EXIT_OK, complain
 from tracker.errors import TrackerError, UsageError
 
+if TYPE_CHECKING:
+    from tracker.listen.address import ListenAddress
+
 
 def open_command(
-    song: Path | None, *, port: str | None, audio_driver: str | None, midi_in: str | None
+    song: Path | None,
+    *,
+    port: str | None,
+    audio_driver: str | None,
+    midi_in: str | None,
+    listen: ListenAddress | None = None,
+    listen_delay_ms: float = 0.0,
 ) -> int:
     """`tracker open [SONG]`: the editor, on a terminal only."""
     from tracker.ui import editor_player_config, run_app
@@ -27,7 +37,9 @@ def open_command(
             "or `tracker check`"
         )
 
-    return run_app(song, editor_player_config(port, audio_driver, midi_in))
+    title = song.stem if song is not None else "tracker"
+    config = editor_player_config(port, audio_driver, midi_in, listen, title, listen_delay_ms)
+    return run_app(song, config)
 
 
 def new_command(path: Path, *, title: str | None, tracks: int, lines: int, force: bool) -> int:

@@ -1,7 +1,7 @@
 """Blocks of float audio in, Ogg/Opus pages out, through PyAV (libopus and
 FFmpeg's Ogg muxer: a well-kept encoder, not one of ours).
 
-Pages are cut every 20 ms (one Opus frame) so a listener hears the audio within
+Pages are cut every 10 ms (one Opus frame) so a listener hears the audio within
 a frame of its being made, not after the muxer's default second. Input at any
 rate is resampled to Opus's 48 kHz.
 """
@@ -19,7 +19,10 @@ if TYPE_CHECKING:
 
 OPUS_RATE = 48000
 BITRATE = 128_000
-PAGE_MICROSECONDS = 20_000
+PAGE_MICROSECONDS = 10_000
+FRAME_MS = 10
+"""Opus frames of 10 ms in libopus's low-delay mode: a key heard on the stream waits
+for one frame and one page, not two of 20 ms (measured in bench/bench_listen.py)."""
 
 
 class _Pages:
@@ -41,7 +44,7 @@ class _Pages:
 class OpusEncoder:
     """One endless stream. `headers` are the pages every new listener starts with;
     `encode` returns the audio pages a block completes (often none: Opus works in
-    20 ms frames)."""
+    10 ms frames)."""
 
     def __init__(self, rate: int, *, bitrate: int = BITRATE, title: str = "") -> None:
         import av  # only the listening path pays for FFmpeg
@@ -55,6 +58,7 @@ class OpusEncoder:
             self._container.metadata["title"] = title
         self._stream = self._container.add_stream("libopus", rate=OPUS_RATE, layout="stereo")
         self._stream.bit_rate = bitrate
+        self._stream.options = {"frame_duration": str(FRAME_MS), "application": "lowdelay"}
         self._rate = rate
         self._resampler = (
             None

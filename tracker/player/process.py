@@ -119,7 +119,11 @@ def run_player(config: PlayerConfig, commands: Connection, emit: Callable[[Messa
         realtime = _realtime() if config.realtime else False
         gc.collect()
         gc.freeze()
-        emit(Ready(realtime, transport.describe_ports(), transport.audio))
+        emit(
+            Ready(
+                realtime, transport.describe_ports(), transport.audio, transport.wiring.listen_url
+            )
+        )
         while not transport.quit:
             try:
                 transport.step(read)

@@ -14,6 +14,7 @@ from typing import Literal
 
 from tracker.engine.events import Timeline
 from tracker.midi.names import OUT_PORT, PortState
+from tracker.player.audio_out import AudioOut
 from tracker.song.model import Song
 
 # ---------------------------------------------------------------- configuration
@@ -74,6 +75,9 @@ class PlayerConfig:
     """Gap between a start command and the first event: time to prepare."""
     port_poll_s: float = 1.0
     status_interval_s: float = 0.25
+    audio_out: AudioOut | None = None
+    """Stream and/or capture the soundfont mix: rendered in an audio process of its own
+    (audio_link.py) instead of FluidSynth's driver alone."""
 
     @property
     def live_synth(self) -> SynthConfig | None:
@@ -203,6 +207,14 @@ class RequestLog:
 
 
 @dataclass(frozen=True)
+class CaptureAudio:
+    """Start writing the soundfont mix as it plays to `path` (.wav or .flac), or stop
+    and finish the file (None). Only the audio process (PlayerConfig.audio_out) can."""
+
+    path: Path | None
+
+
+@dataclass(frozen=True)
 class Quit:
     pass
 
@@ -221,6 +233,7 @@ Command = (
     | Preview
     | Panic
     | RequestLog
+    | CaptureAudio
     | Quit
 )
 
@@ -243,13 +256,15 @@ NoticeKind = Literal[
     "soundfont",
     "stand_in",
     "device",
+    "capture",
 ]
 """What a Notice is about. "no_midi_system": the MIDI system cannot be reached;
 "output_missing": no port matches an output's pattern; "port_error": a send or an
 open failed; "port_lost"/"port_back", "input_lost"/"input_back": hot-plugs;
 "no_soundfont", "no_audio_device": soundfont tracks are silent; "soundfont": a
 problem with one instrument's soundfont program; "stand_in": a device instrument
-plays its soundfont stand-in; "device": a device file that would not load."""
+plays its soundfont stand-in; "device": a device file that would not load;
+"capture": an audio capture started, ended, or could not."""
 
 
 @dataclass(frozen=True)
@@ -273,6 +288,8 @@ class Ready:
     ports: tuple[tuple[str, PortState], ...]
     audio: str = ""
     """The soundfont synth's state: the driver's name, or why it is silent ("" when off)."""
+    listen_url: str = ""
+    """Where the live mix is served (PlayerConfig.audio_out), "" when it is not."""
 
 
 @dataclass(frozen=True)

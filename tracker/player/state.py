@@ -26,7 +26,7 @@ from tracker.player.wiring import Wiring
 from tracker.song.model import Song
 
 if TYPE_CHECKING:
-    from tracker.audio.live import LiveSynth
+    from tracker.audio.live import LiveOutput
     from tracker.player.edits import SwapReady
 
 THRU_TRACK = -2
@@ -116,7 +116,7 @@ class TransportState:
         return self.wiring.ports
 
     @property
-    def synth(self) -> LiveSynth | None:
+    def synth(self) -> LiveOutput | None:
         return self.wiring.synth
 
     @property

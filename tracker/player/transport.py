@@ -24,6 +24,7 @@ from tracker.midi.sync import ClockIntro
 from tracker.player.ahead import AHEAD, AHEAD_OF_EDIT
 from tracker.player.edits import Edits, muted_tracks, with_held_offs
 from tracker.player.protocol import (
+    CaptureAudio,
     Continue,
     Cue,
     Jump,
@@ -82,6 +83,7 @@ class Transport(Edits):
         wall = wall_ns if wall_ns is not None else self.preroll()
         if wall_ns is None and self.synth is not None:
             self.synth.resync_if_drifted(self.clock.now_ns())
+            self.synth.started(wall)  # the live mix places what follows from here
         self.anchor = Anchor(wall, round(from_time * NS_PER_S), self.scale)
         self.playing = True
         self.paused = False
@@ -275,6 +277,8 @@ class Transport(Edits):
                 self.previews.start(command, now, self.song, self.playing)
             case Panic():
                 self.panic()
+            case CaptureAudio(path=path):
+                self.wiring.capture(path)
             case RequestLog():
                 self.emit(SendLog(tuple(self.counts.lateness), tuple(self.counts.log)))
             case Quit():
@@ -319,6 +323,7 @@ class Transport(Edits):
                 recompile=self.song is not None,
             )
         else:
+            self.flush(at_ns=deadline)  # the synth releases at the last line's end, as a bounce
             self.stop("end")
 
     def dispatch(self, item: Item, deadline: int) -> bool:

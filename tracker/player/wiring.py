@@ -14,13 +14,14 @@ from tracker.engine.events import Event
 from tracker.errors import TrackerError
 from tracker.midi.names import CLOCK_IN_PORT, IN_PORT, PortState
 from tracker.midi.ports import ManagedInput, ManagedOutput, PortLister
-from tracker.player.protocol import Notice, NoticeKind, PlayerConfig, PortSpec
+from tracker.player.protocol import Notice, NoticeKind, PlayerConfig, PortSpec, SynthConfig
 from tracker.player.stream import CLOCK_PORT, DEFAULT_PORT, SYNTH_PORT
 from tracker.song.model import Song
 
 if TYPE_CHECKING:
-    from tracker.audio.live import LiveSynth
+    from tracker.audio.live import LiveOutput, LiveSynth
     from tracker.audio.patches import Patch
+    from tracker.player.audio_link import AudioLink
 
 
 _HOT_PLUG_NOTICES: dict[str, tuple[NoticeKind, NoticeKind]] = {
@@ -45,7 +46,11 @@ class Wiring:
         """The MIDI system could not be reached at the last look: what a port that
         would not open has to say is that, not that its device is missing."""
         self.synth_config = config.live_synth
-        self.synth: LiveSynth | None = None
+        self.synth: LiveOutput | None = None
+        self.link: AudioLink | None = None
+        """The audio process, when streaming or capturing (it plays as self.synth)."""
+        self.listen_url = ""
+        """Where the audio process serves the live mix ("" when it does not)."""
         self.audio = ""
         """The synth's state for the status line: its driver, or why it is silent."""
         self.routes: dict[int, str] = {}
@@ -56,6 +61,7 @@ class Wiring:
     # ------------------------------------------------------------ opening
 
     def open(self) -> None:
+        self.spawn_audio_process()  # first: it starts up while the ports open
         specs: dict[str, PortSpec] = {DEFAULT_PORT: self.config.output}
         for number, spec in self.config.instrument_ports.items():
             specs[f"inst{number:02X}"] = spec
@@ -113,6 +119,9 @@ class Wiring:
                 Notice("no_soundfont", f"soundfont tracks are silent: {error.message}")
             )
             return
+        if self.link is not None:
+            self.open_audio_process(synth, config)
+            return
         try:
             self.audio = synth.start(audio_driver(config.driver), config.device, config.file)
         except TrackerError as error:
@@ -128,6 +137,53 @@ class Wiring:
             return
         self.synth = synth
 
+    def spawn_audio_process(self) -> None:
+        """Start the audio process (audio_link.py) when there is a stream to serve or a
+        capture to write; open_synth waits for it to answer."""
+        out, config = self.config.audio_out, self.synth_config
+        if out is None or config is None:
+            return
+        from tracker.audio.soundfonts import find_soundfont
+        from tracker.player.audio_link import AudioLink
+
+        try:
+            font = config.soundfont or find_soundfont(None, None)
+        except TrackerError:
+            return  # open_synth says so
+        self.link = AudioLink(out, font)
+
+    def open_audio_process(self, synth: LiveSynth, config: SynthConfig) -> None:
+        """Stream and capture through the audio process; a sound device, when there is
+        one, still plays through FluidSynth's driver beside it. Asked for by name
+        (--listen, --record-audio), so a failure to serve is the player's: a
+        TrackerError, not a notice."""
+        from tracker.audio.live import audio_driver
+
+        link = self.link
+        assert link is not None
+        try:
+            self.listen_url = link.start()
+        except TrackerError:
+            synth.close()
+            raise
+        served = self.listen_url or "recording"
+        try:
+            driver = synth.start(audio_driver(config.driver), config.device, config.file)
+        except TrackerError:
+            synth.close()
+            self.audio = served
+        else:
+            link.device = synth
+            self.audio = f"{driver} + {served}"
+        self.synth = link
+
+    def capture(self, path: Path | None) -> None:
+        """Start or stop an audio capture (the editor's key) in the audio process."""
+        if self.link is None or self.synth is not self.link:
+            self.tell(Notice("capture", "audio capture needs the stream: start with --listen PORT"))
+            return
+        self.link.capture(path)
+
     def send_now(self, key: str, data: bytes) -> None:
         port = self.ports.get(key)
         if port is not None:
@@ -139,6 +195,8 @@ class Wiring:
         if self.synth is not None:
             self.synth.close()
             self.synth = None
+        if self.link is not None:
+            self.link.close()  # twice is nothing; once unused (no soundfont), it is needed
         self.lister.close()
         for source in self.inputs():
             source.close()
@@ -231,6 +289,10 @@ class Wiring:
         """Look for ports that vanished or came back; (the keys of outputs lost, whether
         the MIDI input was): their notes cannot be ended there any more."""
         lost: list[str] = []
+        news = self.synth.news() if self.synth is not None else None
+        self.audio = news or self.audio
+        for said in self.link.said() if self.link is not None else ():
+            self.errors.append(Notice("capture", said))
         try:
             outputs = self.lister.outputs()
             inputs = self.lister.inputs() if self.inputs() else []

@@ -12,6 +12,7 @@ from tracker.text import visible
 if TYPE_CHECKING:
     from textual.app import App
 
+    from tracker.listen.address import ListenAddress
     from tracker.player.protocol import PlayerConfig
 
 
@@ -22,7 +23,12 @@ class EditorCrashed(TrackerError):
 
 
 def editor_player_config(
-    port: str | None = None, audio_driver: str | None = None, midi_in: str | None = None
+    port: str | None = None,
+    audio_driver: str | None = None,
+    midi_in: str | None = None,
+    listen: ListenAddress | None = None,
+    title: str = "",
+    listen_delay_ms: float = 0.0,
 ) -> PlayerConfig | None:
     """The player for `tracker [SONG] [--port NAME] [--audio-driver NAME]`.
 
@@ -30,11 +36,15 @@ def editor_player_config(
     driver that opens. `--port`: every track to that MIDI output (as `tracker play
     --port`), no synth, unless `--audio-driver` asks for one too; then soundfont
     tracks play through it and the rest goes to the port. `--midi-in`: notes from
-    that input are played through and recorded (record mode).
+    that input are played through and recorded (record mode). `--listen`: the
+    soundfont mix is served over HTTP by the player's audio process (its URL on the
+    status line); `--listen-delay`: the playhead moves that much later, with what
+    the listener hears.
     """
+    from tracker.player.audio_out import audio_out_for
     from tracker.player.protocol import OWN_OUTPUT, PlayerConfig, PortSpec, SynthConfig
 
-    if port is None and audio_driver is None and midi_in is None:
+    if port is None and audio_driver is None and midi_in is None and listen is None:
         return None
     output = PortSpec(port) if port else OWN_OUTPUT
     synth: SynthConfig | Literal["auto"] | None = "auto"
@@ -42,7 +52,10 @@ def editor_player_config(
         synth = SynthConfig(driver=audio_driver)
     elif port is not None:
         synth = None
-    return PlayerConfig(output=output, synth=synth, midi_in=midi_in)
+    audio_out = audio_out_for(title, listen, delay_ms=listen_delay_ms)
+    if audio_out is not None and synth is None:
+        synth = SynthConfig()  # the stream is the soundfont mix: it needs the synth
+    return PlayerConfig(output=output, synth=synth, midi_in=midi_in, audio_out=audio_out)
 
 
 def run_app(path: Path | None, player_config: PlayerConfig | None = None) -> int:

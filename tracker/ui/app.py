@@ -311,6 +311,10 @@ class TrackerApp(FileActions):
         self.transport.record = not self.transport.record
         self.update_bar()
 
+    def action_toggle_capture(self) -> None:
+        self.transport.toggle_capture(self.session.path)
+        self.update_bar()
+
     # Editing across panels
 
     def _after_history(self) -> None:

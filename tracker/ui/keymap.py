@@ -203,6 +203,14 @@ KEYMAP: tuple[Key, ...] = (
     Key("play.follow", "ctrl+f", "toggle_follow", "Follow the playhead", "Transport", "app"),
     Key("play.record", "ctrl+r", "toggle_record", "MIDI record on / off", "Transport", "app"),
     Key(
+        "play.capture",
+        "alt+shift+r",
+        "toggle_capture",
+        "Audio capture on / off (beside the song; needs --listen)",
+        "Transport",
+        "app",
+    ),
+    Key(
         "play.panic",
         "f12,ctrl+backslash",
         "panic",

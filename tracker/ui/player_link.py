@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,6 +24,7 @@ from tracker.files import open_log
 from tracker.midi.names import PortState
 from tracker.player.handle import player_log_path
 from tracker.player.protocol import (
+    CaptureAudio,
     Command,
     Message,
     Panic,
@@ -115,6 +117,12 @@ class Transport:
         self._player_sound: tuple[object, object] | None = None
         """(instruments, soundfont) of the song the player last got: previews need them."""
         self._clock = clock
+        self.capturing = False
+        """An audio capture was asked for and not yet ended (toggle_capture)."""
+        self.playhead_delay_s = 0.0
+        """`--listen-delay`: playheads are shown this much later, with the sound a
+        listener at the end of the stream hears (read from the player's config)."""
+        self._heads: deque[tuple[float, Playhead]] = deque()
         self._ports: tuple[tuple[str, PortState], ...] = ()
         self._audio = ""
         self._no_midi_system = False
@@ -129,6 +137,8 @@ class Transport:
     def connected(self, link: PlayerLink) -> None:
         """The player process started: say where MIDI and audio go."""
         self.link = link
+        audio_out = getattr(getattr(link, "config", None), "audio_out", None)
+        self.playhead_delay_s = getattr(audio_out, "delay_ms", 0.0) / 1000
         ready = getattr(link, "ready", None)
         if isinstance(ready, Ready):
             self._ports, self._audio = ready.ports, ready.audio
@@ -255,6 +265,17 @@ class Transport:
         if (instrument, channel) != self._thru and self._send(SetThru(channel, instrument)):
             self._thru = (instrument, channel)
 
+    def toggle_capture(self, song_path: Path | None) -> None:
+        """The capture key: the mix as it plays into a new .wav beside the song (named
+        after it and the time), or that file finished. The player says how it went."""
+        if self.capturing:
+            self.capturing = not self._send(CaptureAudio(None))
+            return
+        folder = song_path.parent if song_path is not None else Path.cwd()
+        stem = song_path.stem if song_path is not None else "tracker"
+        path = folder.absolute() / f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}.wav"
+        self.capturing = self._send(CaptureAudio(path))
+
     def song_edited(self, song: Song, revision: int) -> None:
         """While playing, hand the edited song over (at most once per revision)."""
         if self.playing and revision != self._sent_revision:
@@ -268,7 +289,7 @@ class Transport:
         heard.status_changed = self._restart_done()
         for message in self.link.poll():
             if isinstance(message, Playhead):
-                heard.playhead = message
+                self._heads.append((self._clock() + self.playhead_delay_s, message))
                 self.bpm = message.bpm
             elif isinstance(message, Status):
                 heard.status_changed |= self._take_status(message)
@@ -285,6 +306,8 @@ class Transport:
                 log_line(message.message)
             elif isinstance(message, Recorded) and self.record:
                 heard.recorded.append(message)
+        while self._heads and self._heads[0][0] <= self._clock():
+            heard.playhead = self._heads.popleft()[1]
         if self._note and self._clock() >= self._note_until:
             self._note = ""
             heard.status_changed |= self._show()
