@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from textual.pilot import Pilot
+
 from tracker.player.protocol import Command, Message
 from tracker.song.model import Song
 from tracker.ui.app import TrackerApp
@@ -36,3 +38,10 @@ def make_app(
     song: Song, path: Path | None = None, player: RecordingPlayer | None = None
 ) -> TrackerApp:
     return TrackerApp(song, path, player=player or RecordingPlayer())
+
+
+async def written(pilot: Pilot[int]) -> None:
+    """Wait until the saves and autosaves under way are on disk and the app has heard
+    (they are written on worker threads)."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
