@@ -17,8 +17,9 @@ Autosave recovery files live in tracker.song.recovery.
 
 from __future__ import annotations
 
+import gc
 import os
-from dataclasses import fields, is_dataclass
+from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 
 from tracker.errors import SaveError, SongFormatError
@@ -45,8 +46,9 @@ def load_song(path: str | Path) -> Song:
     return load_bytes(read_bytes(path, "song file", SongFormatError), path)
 
 
-def save_song(song: Song, path: str | Path) -> None:
-    """Write the song atomically, keeping the previous version as NAME.toml~.
+def save_song(song: Song, path: str | Path) -> bytes:
+    """Write the song atomically, keeping the previous version as NAME.toml~; returns
+    the bytes written (the editor remembers them to tell its own writes from others').
 
     The song and its backup are only ever regular files: a path naming a device,
     a pipe, a socket or a folder is refused before anything is read or written.
@@ -69,6 +71,40 @@ def save_song(song: Song, path: str | Path) -> None:
     if previous is not None:
         write_atomically(backup_path(target), previous, path, what="the backup")
     write_atomically(target, data, path, what="the song")
+    return data
+
+
+def snapshot(song: Song) -> Song:
+    """A copy of the song as it stands, for a save written on another thread while the
+    editor goes on changing the song: every list and table the edits change is copied,
+    the cells and effects (frozen) are shared, and fields added later come along (replace).
+    A 53 MB song takes about 30 ms."""
+    collecting = gc.isenabled()
+    gc.disable()  # thousands of new lists, none of them garbage: no collection is due
+    try:
+        return replace(
+            song,
+            order=list(song.order),
+            instruments={n: replace(i) for n, i in song.instruments.items()},
+            tracks=[replace(track, cc=list(track.cc)) for track in song.tracks],
+            patterns={
+                name: replace(
+                    pattern,
+                    tracks=[
+                        replace(
+                            part,
+                            columns=[column.copy() for column in part.columns],
+                            cc=[lane.copy() for lane in part.cc],
+                        )
+                        for part in pattern.tracks
+                    ],
+                )
+                for name, pattern in song.patterns.items()
+            },
+        )
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def backup_path(path: str | Path) -> Path:

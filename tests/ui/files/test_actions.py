@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tests.support.builders import build_song, pattern_rows
 from tests.support.fake_clock import FakeClock
-from tests.support.pilot import make_app
+from tests.support.pilot import make_app, written
 from tracker.song.fileformat import dumps
 from tracker.song.recovery import read_recovery, recovery_path
 from tracker.song.storage import load_song
@@ -39,6 +39,7 @@ async def test_ctrl_s_writes_the_song_and_makes_it_clean(tmp_path: Path) -> None
         await pilot.press("down", "x")
         assert app.session.dirty
         await pilot.press("ctrl+s")
+        await written(pilot)
         assert not app.session.dirty
         assert pattern_rows(load_song(path)) == ["C-4 01 .. ...", "D-4 01 .. ..."]
         assert "Saved" in app.bar.render().plain
@@ -53,7 +54,7 @@ async def test_a_failed_save_is_a_message_not_a_crash(tmp_path: Path) -> None:
         field = app.screen.query_one("#field-path")
         field.value = str(tmp_path / "no such folder" / "x.toml")  # type: ignore[attr-defined]
         await pilot.press("enter")
-        await pilot.pause()
+        await written(pilot)
         assert app.session.dirty
         assert app.is_running
         assert "x.toml" in app.session.message
@@ -75,7 +76,7 @@ async def test_quit_with_unsaved_edits_asks_and_escape_stays(tmp_path: Path) -> 
         await pilot.pause()
         clock.advance()  # past the dialog's first half second, when keys are not answers
         await pilot.press("ctrl+s")  # save, then quit
-        await pilot.pause()
+        await written(pilot)
         assert not app.is_running
     assert pattern_rows(load_song(path))[0] == "D-4 01 .. ..."
 

@@ -2,6 +2,10 @@
 
 A part of TrackerApp kept apart so app.py stays about layout and wiring. Every
 file error lands on the status line; unsaved edits are always asked about.
+
+Saves and the timer's autosaves are written on a worker thread (SongFile's jobs:
+a snapshot taken here, the serialising and writing there), so a big song never
+freezes the keys; what follows a save (quitting, opening another song) waits for it.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from textual.app import App
 from tracker.errors import TrackerError
 from tracker.song.recovery import Recovery
 from tracker.text import visible
-from tracker.ui.files.song_file import SongFile
+from tracker.ui.files.song_file import Job, SongFile, Written
 from tracker.ui.screens.confirm import Answer, ConfirmDialog
 from tracker.ui.screens.dialogs import FormDialog
 from tracker.ui.session import Session
@@ -33,6 +37,9 @@ class FileActions(App[int]):
     file: SongFile
     clock: Callable[[], float] = time.monotonic
     """For the dialogs' first half second (tests pass a fake clock)."""
+    saving = False
+    """A save is being written: another waits, and the file's change on disk is ours."""
+    autosaving = False
     leave_anyway = False
     """After a hang-up, end the process if the orderly exit is stuck: set by run_app for
     the real program only (an app under test shares its process with the test run)."""
@@ -76,13 +83,12 @@ class FileActions(App[int]):
             return
         moved = self.file.moved()
         if moved is None:
-            if self._save(None) and then is not None:
-                then()
+            self._save(None, then)
             return
 
         def answer(choice: str | None) -> None:
-            if choice == "save" and self._save(None) and then is not None:
-                then()
+            if choice == "save":
+                self._save(None, then)
 
         name = self.session.path.name
         question = (
@@ -96,21 +102,46 @@ class FileActions(App[int]):
             answer,
         )
 
-    def _save(self, path: Path | None) -> bool:
+    def _save(self, path: Path | None, then: Callable[[], None] | None = None) -> None:
+        """Save on a worker; `then` runs once the song is on disk (not when it failed)."""
+        if self.saving:
+            self.say("Still saving the song: try again in a moment")
+            return
+        job = self.file.save_job(path)
+        self.saving = True
+        self.say("Saving...")
+        self.run_worker(
+            lambda: self._write_save(job, then), thread=True, group="save", description="save"
+        )
+
+    def _write_save(self, job: Job, then: Callable[[], None] | None) -> None:
+        """The worker's part: any TrackerError goes back to the status line."""
+        outcome: Written | TrackerError
         try:
-            saved, problem = self.file.save(path)
+            outcome = self.file.write_save(job)
         except TrackerError as error:
-            self.say(visible(error.message))
-            return False
+            outcome = error
+        with contextlib.suppress(RuntimeError):  # the app ended meanwhile (a hang-up)
+            self.call_from_thread(self._saved, job, outcome, then)
+
+    def _saved(
+        self, job: Job, outcome: Written | TrackerError, then: Callable[[], None] | None
+    ) -> None:
+        self.saving = False
+        if isinstance(outcome, TrackerError):
+            self.say(visible(outcome.message))
+            return
+        saved, problem = self.file.saved(job, outcome)
         self.say(visible(f"Saved {saved}" + (f" ({problem})" if problem else "")))
-        return True
+        if then is not None:
+            then()
 
     def action_save_as(self, then: Callable[[], None] | None = None) -> None:
         current = str(self.session.path or "song.toml")
 
         def done(path: Path | None) -> None:
-            if path is not None and self._save(path) and then is not None:
-                then()
+            if path is not None:
+                self._save(path, then)
 
         self.push_screen(FormDialog("Save as", [("path", "File", current)], _path), done)
 
@@ -168,10 +199,43 @@ class FileActions(App[int]):
         self.exit(128 + signal_number)
 
     def autosave(self) -> None:
+        """Autosave here and now (tests, and anything that must not wait)."""
         try:
             self.file.autosave()
         except TrackerError as error:
             self.say(visible(f"Autosave failed: {error.message}"))
+
+    def autosave_in_background(self) -> None:
+        """The timer's autosave: the snapshot here, the writing on a worker."""
+        if self.autosaving or self.saving:
+            return  # the next tick will do
+        try:
+            job = self.file.autosave_job()
+        except TrackerError as error:
+            self.say(visible(f"Autosave failed: {error.message}"))
+            return
+        if job is None:
+            return
+        self.autosaving = True
+        self.run_worker(
+            lambda: self._write_autosave(job), thread=True, group="autosave", description="autosave"
+        )
+
+    def _write_autosave(self, job: Job) -> None:
+        outcome: bool | TrackerError
+        try:
+            outcome = self.file.write_autosave(job)
+        except TrackerError as error:
+            outcome = error
+        with contextlib.suppress(RuntimeError):  # the app ended meanwhile (a hang-up)
+            self.call_from_thread(self._autosaved, job, outcome)
+
+    def _autosaved(self, job: Job, outcome: bool | TrackerError) -> None:
+        self.autosaving = False
+        if isinstance(outcome, TrackerError):
+            self.say(visible(f"Autosave failed: {outcome.message}"))
+            return
+        self.file.autosaved(job, outcome)
 
     def offer_recovery(self) -> None:
         """Offer each recovery file left by an editor that is gone and holding edits the
@@ -221,6 +285,8 @@ class FileActions(App[int]):
         )
 
     def check_disk(self) -> None:
+        if self.saving:
+            return  # the change on disk is this save's own, told once it is done
         if isinstance(self.screen, ConfirmDialog):
             return  # one question at a time; the change is still there when it is answered
         if not self.file.changed_on_disk():
