@@ -18,10 +18,11 @@ from tracker.errors import SongFormatError
 from tracker.song.limits import LINES_RANGE, MAX_NAME_LENGTH
 from tracker.song.model import Cell, Instrument, Pattern, PatternTrack, Track
 from tracker.song.notation import (
+    EMPTY_BYTE,
     TRACK_SEPARATOR,
     cell_width,
+    parse_cell,
     parse_row,
-    parse_track_row,
     split_tracks,
     tokenize,
 )
@@ -35,6 +36,8 @@ Part = tuple[tuple[Cell, ...], tuple[int | None, ...]]
 MAX_KNOWN_PARTS = 1 << 16
 """Distinct parts remembered per track while loading: a song of unique parts stops
 sharing rather than growing a table as large as itself."""
+Seen = tuple[list[dict[str, Part]], dict[tuple[str, ...], Cell]]
+"""What a file's patterns have shown so far: per track its parts, and the cells by their words."""
 
 
 class PatternReader(TomlFile):
@@ -50,6 +53,7 @@ class PatternReader(TomlFile):
         # Per track, the parts read so far: the tracks are fixed while the patterns are
         # read, so a part means the same in every pattern.
         known: list[dict[str, Part]] = [{} for _ in tracks]
+        cells: dict[tuple[str, ...], Cell] = {}
         for name, value in table.items():
             keys: KeyPath = ("patterns", name)
             problem = _name_problem(name)
@@ -61,7 +65,7 @@ class PatternReader(TomlFile):
                     f'pattern "{name}" should be a table with lines and rows, not '
                     f"{describe(value)}",
                 )
-            patterns[name] = self._pattern(value, keys, tracks, instruments, known)
+            patterns[name] = self._pattern(value, keys, tracks, instruments, (known, cells))
         return patterns
 
     def _pattern(
@@ -70,7 +74,7 @@ class PatternReader(TomlFile):
         keys: KeyPath,
         tracks: list[Track],
         instruments: dict[int, Instrument],
-        known: list[dict[str, Part]],
+        seen: Seen,
     ) -> Pattern:
         name = keys[-1]
         self.check_keys(table, PATTERN_KEYS, keys, f'pattern "{name}"')
@@ -94,7 +98,7 @@ class PatternReader(TomlFile):
                 f'pattern "{name}" has {len(rows)} rows but lines = {lines}',
                 self._row_place((*keys, "rows"), missing_at, 1),
             )
-        parts = self._parts(tracks, instruments, rows, (*keys, "rows"), known)
+        parts = self._parts(tracks, instruments, rows, (*keys, "rows"), seen)
         pattern_tracks = []
         for t, track in enumerate(tracks):
             by_line = [row[t] for row in parts]
@@ -116,9 +120,10 @@ class PatternReader(TomlFile):
         instruments: dict[int, Instrument],
         rows: list[str],
         keys: KeyPath,
-        known: list[dict[str, Part]],
+        seen: Seen,
     ) -> list[list[Part]]:
         """Each row's track parts, read; a part seen before in this file is not read again."""
+        known, cells = seen
         count = len(tracks)
         result: list[list[Part]] = []
         for index, row in enumerate(rows):
@@ -126,15 +131,15 @@ class PatternReader(TomlFile):
             if len(texts) != count:
                 self._row(tracks, instruments, row, keys, index)  # raises, placed
             found: list[Part] = []
-            for track, seen, text in zip(tracks, known, texts, strict=True):
-                part = seen.get(text)
+            for track, parts, text in zip(tracks, known, texts, strict=True):
+                part = parts.get(text)
                 if part is None:
-                    part = _read_part(track, instruments, text)
+                    part = _read_part(track, instruments, text, cells)
                     if part is None:  # a problem: read the row as ever, for its first error's place
                         self._row(tracks, instruments, row, keys, index)
                         raise AssertionError("a part that failed alone passed in its row")
-                    if len(seen) < MAX_KNOWN_PARTS:
-                        seen[text] = part
+                    if len(parts) < MAX_KNOWN_PARTS:
+                        parts[text] = part
                 found.append(part)
             result.append(found)
         return result
@@ -176,15 +181,42 @@ class PatternReader(TomlFile):
         return line + index, column + (first_column - 1 if index == 0 else 0)
 
 
-def _read_part(track: Track, instruments: dict[int, Instrument], text: str) -> Part | None:
-    """One track's part of a row, or None when it has a problem (undefined instruments too)."""
-    try:
-        cells, cc = parse_track_row(track, tokenize(text), 1)
-    except SongFormatError:
+def _read_part(
+    track: Track, instruments: dict[int, Instrument], text: str, cells: dict[tuple[str, ...], Cell]
+) -> Part | None:
+    """One track's part of a row, or None when it has a problem (undefined instruments too).
+    `cells` holds the cells read so far in this file, by their words."""
+    words = text.split()  # str.split and notation's tokens agree on what white space is
+    width = cell_width(track.effects)
+    if len(words) != track.notes * width + len(track.cc):
         return None
-    if any(c.instrument is not None and c.instrument not in instruments for c in cells):
-        return None
-    return tuple(cells), tuple(cc)
+    read: list[Cell] = []
+    for start in range(0, track.notes * width, width):
+        key = tuple(words[start : start + width])
+        cell = cells.get(key)
+        if cell is None:
+            try:
+                cell = parse_cell([(word, 1) for word in key], track.effects)
+            except SongFormatError:
+                return None
+            if cell.instrument is not None and cell.instrument not in instruments:
+                return None
+            cells[key] = cell
+        read.append(cell)
+    values: list[int | None] = []
+    for word in words[track.notes * width :]:
+        if word not in _CC_VALUES:
+            return None
+        values.append(_CC_VALUES[word])
+    return tuple(read), tuple(values)
+
+
+_CC_VALUES: dict[str, int | None] = {
+    EMPTY_BYTE: None,
+    **{f"{v:02X}": v for v in range(0x80)},
+    **{f"{v:02x}": v for v in range(0x80)},
+}
+"""Every way a CC value can be written (notation.parse_byte's rule, up to 7F)."""
 
 
 def _instrument_column(track: Track, row: str, track_index: int, column_index: int) -> int:
