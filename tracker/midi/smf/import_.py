@@ -54,6 +54,7 @@ from pathlib import Path
 
 from tracker.errors import UsageError
 from tracker.midi.smf.import_events import Collector, TracksBy, title
+from tracker.midi.smf.import_read import fast_track
 from tracker.midi.smf.import_report import ImportReport
 from tracker.midi.smf.import_song import SongBuilder
 from tracker.midi.smf.import_tempo import Grid
@@ -88,7 +89,7 @@ def import_midi(
         raise UsageError(f"pattern length must be between 1 and {MAX_LINES} lines")
     if max_columns is not None and not 1 <= max_columns <= MAX_NOTE_COLUMNS:
         raise UsageError(f"note columns a track must be 1 to {MAX_NOTE_COLUMNS}, not {max_columns}")
-    midi = read_midi(path)
+    midi = read_midi(path, fast_track)
     report = ImportReport()
     events = Collector(midi, tracks_by, path, report).run()
     if lpb is None:
