@@ -53,6 +53,9 @@ def instrument_name(program: int, *, drums: bool) -> str:
         return f"Program {program}"
 
 
+_NOTE_OFF = Cell(note=NOTE_OFF)
+
+
 @dataclass
 class _Placed:
     """Sparse song content at absolute lines."""
@@ -68,7 +71,7 @@ class _Placed:
         self.effects.setdefault(key, {})[letter] = value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _PlacedNote:
     note: Note
     track: int
@@ -179,6 +182,7 @@ class SongBuilder:
         chunks = [columns[i : i + width] for i in range(0, len(columns), width)] or [[]]
         part: list[int] = []
         kept: list[_PlacedNote] = []
+        shared: dict[tuple[int, int, int], Cell] = {}
         for number, chunk in enumerate(chunks):
             if len(tracks) == MAX_TRACKS:
                 left = sum(len(c) for rest in chunks[number:] for c in rest)
@@ -194,12 +198,14 @@ class SongBuilder:
             for c, column_notes in enumerate(chunk):
                 for i, (start, end, note) in enumerate(column_notes):
                     self._mark(end)
-                    self.placed.cells[(track, c, start)] = Cell(
-                        note=note.pitch, instrument=note.instrument, volume=note.velocity
-                    )
+                    struck = (note.pitch, note.instrument, note.velocity)
+                    cell = shared.get(struck)
+                    if cell is None:  # equal cells are one object: a song repeats them
+                        cell = shared[struck] = Cell(*struck)
+                    self.placed.cells[(track, c, start)] = cell
                     followed = i + 1 < len(column_notes) and column_notes[i + 1][0] == end
                     if not followed:
-                        self.placed.cells[(track, c, end)] = Cell(note=NOTE_OFF)
+                        self.placed.cells[(track, c, end)] = _NOTE_OFF
                     kept.append(_PlacedNote(note, track, c, start, end))
         return part, kept
 
