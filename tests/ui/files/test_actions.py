@@ -5,16 +5,20 @@ Real files in a temporary folder, written and read by tracker.song.storage.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.support.builders import build_song, pattern_rows
 from tests.support.fake_clock import FakeClock
 from tests.support.pilot import make_app, written
 from tracker.song.fileformat import dumps
+from tracker.song.model import Cell, Instrument, Pattern, PatternTrack, Song, Track
 from tracker.song.recovery import read_recovery, recovery_path
-from tracker.song.storage import load_song
+from tracker.song.storage import load_song, save_song
+from tracker.ui.app import TrackerApp
 from tracker.ui.screens.confirm import ConfirmDialog
 
 VERSE = "C-4 01 .. ...\n--- .. .. ..."
@@ -201,3 +205,88 @@ async def test_opening_a_broken_file_says_where_it_is_broken(tmp_path: Path) -> 
         await pilot.pause()
         assert "broken.toml" in app.session.message
         assert pattern_rows(app.session.song)[0] == "C-4 01 .. ..."
+
+
+def _big_song() -> Song:
+    """64 tracks x 30 patterns x 64 lines of varied notes: 2 MB of text, whose save
+    (serialised, read back and compared) takes far longer than a key takes."""
+    tracks = [Track(f"T{t + 1}") for t in range(64)]
+    notes = [Cell(note=36 + i % 48, instrument=1, volume=i % 128) for i in range(48 * 7)]
+    patterns = {
+        f"p{p:02d}": Pattern(
+            64,
+            [
+                PatternTrack(
+                    [
+                        [
+                            notes[(p * 7 + t * 13 + line * 5) % len(notes)]
+                            if (line + t) % 2 == 0
+                            else Cell()
+                            for line in range(64)
+                        ]
+                    ]
+                )
+                for t in range(64)
+            ],
+        )
+        for p in range(30)
+    }
+    return Song(
+        title="Big",
+        order=list(patterns),
+        instruments={1: Instrument("Piano")},
+        tracks=tracks,
+        patterns=patterns,
+    )
+
+
+async def _type(app: TrackerApp, keys: list[str], state: Callable[[], bool]) -> bool:
+    """Post `keys` to the app, wait until the song has changed, and tell `state()` then."""
+    revision = app.session.revision
+    for key in keys:
+        app.simulate_key(key)
+    for _ in range(500):
+        if app.session.revision != revision and app.session.song.cell("p00", 0, 0, 1).note:
+            return state()
+        await asyncio.sleep(0.002)
+    raise AssertionError("the keys were not handled within a second")
+
+
+async def test_a_big_song_is_saved_on_a_worker_while_the_keys_go_on(tmp_path: Path) -> None:
+    path = tmp_path / "big.toml"
+    save_song(_big_song(), path)
+    app = make_app(load_song(path), path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("x")  # D-4 at the cursor
+        # Ctrl+S's action, then keys typed while the song is being written, straight to
+        # the app: Pilot's press waits until the process is idle (up to a second), which
+        # would wait for the save.
+        app.action_save()
+        saving_when_typed = await _type(app, ["down", "c"], lambda: app.saving)
+        assert saving_when_typed, "the save finished before the next keys were handled"
+        assert app.session.song.cell("p00", 0, 0, 1).note == 64  # E-4
+        await written(pilot)
+        assert not app.saving and "Saved" in app.session.message
+        saved = load_song(path)
+        assert saved.cell("p00", 0, 0, 0).note == 62  # the edit before Ctrl+S is saved
+        assert saved.cell("p00", 0, 0, 1) == Cell()  # the one typed during it is not
+        assert app.session.dirty  # and it is still to save
+    assert dumps(saved).encode() == path.read_bytes()
+
+
+async def test_the_timer_autosave_writes_on_a_worker_and_never_the_song(tmp_path: Path) -> None:
+    path = tmp_path / "big.toml"
+    save_song(_big_song(), path)
+    before = path.read_bytes()
+    app = make_app(load_song(path), path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("x")
+        app.autosave_in_background()
+        autosaving_when_typed = await _type(app, ["down", "c"], lambda: app.autosaving)
+        assert autosaving_when_typed, "the autosave finished before the next keys were handled"
+        await written(pilot)
+        assert not app.autosaving
+        recovered = read_recovery(path) or load_song(recovery_path(path))
+        assert recovered.cell("p00", 0, 0, 0).note == 62
+        assert recovered.cell("p00", 0, 0, 1) == Cell()
+        assert path.read_bytes() == before
