@@ -14,6 +14,7 @@ from pathlib import Path
 from tests.support.builders import build_song, pattern_rows
 from tests.support.fake_clock import FakeClock
 from tests.support.pilot import make_app, written
+from tracker.song.edit import SetCellField
 from tracker.song.fileformat import dumps
 from tracker.song.model import Cell, Instrument, Pattern, PatternTrack, Song, Track
 from tracker.song.recovery import read_recovery, recovery_path
@@ -282,11 +283,33 @@ async def test_the_timer_autosave_writes_on_a_worker_and_never_the_song(tmp_path
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("x")
         app.autosave_in_background()
-        autosaving_when_typed = await _type(app, ["down", "c"], lambda: app.autosaving)
+        while not app.autosave_writing:  # the copy is taken between keys, then written
+            assert app.autosaving
+            await asyncio.sleep(0.001)
+        autosaving_when_typed = await _type(app, ["down", "c"], lambda: app.autosave_writing)
         assert autosaving_when_typed, "the autosave finished before the next keys were handled"
         await written(pilot)
         assert not app.autosaving
-        recovered = read_recovery(path) or load_song(recovery_path(path))
+        recovered = load_song(recovery_path(path))
         assert recovered.cell("p00", 0, 0, 0).note == 62
         assert recovered.cell("p00", 0, 0, 1) == Cell()
         assert path.read_bytes() == before
+
+
+async def test_an_edit_while_the_autosave_copies_the_song_drops_that_copy(tmp_path: Path) -> None:
+    path = tmp_path / "big.toml"
+    save_song(_big_song(), path)
+    app = make_app(load_song(path), path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("x")
+        app.autosave_in_background()
+        assert app.autosaving and not app.autosave_writing
+        # An edit lands before the copy is done (a key between two of its slices).
+        app.session.do(SetCellField("p00", line=1, track=0, column=0, field="note", value=67))
+        await written(pilot)
+        assert not app.autosaving
+        assert not recovery_path(path).exists()  # a copy of no one song: never written
+        app.autosave_in_background()  # the next tick copies the song as it is now
+        await written(pilot)
+        recovered = load_song(recovery_path(path))
+        assert [recovered.cell("p00", 0, 0, line).note for line in (0, 1)] == [62, 67]

@@ -10,6 +10,7 @@ freezes the keys; what follows a save (quitting, opening another song) waits for
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import threading
@@ -20,13 +21,17 @@ from pathlib import Path
 from textual.app import App
 
 from tracker.errors import TrackerError
+from tracker.song.model import Song
 from tracker.song.recovery import Recovery
+from tracker.song.storage import snapshot_in_steps
 from tracker.text import visible
 from tracker.ui.files.song_file import Job, SongFile, Written
 from tracker.ui.screens.confirm import Answer, ConfirmDialog
 from tracker.ui.screens.dialogs import FormDialog
 from tracker.ui.session import Session
 
+SNAPSHOT_SLICE_SECONDS = 0.004
+"""How long the autosave copies the song before letting keys in again."""
 SAVE_FIRST = Answer("save", "Save first", "ctrl+s")
 DISCARD_EDITS = Answer("discard", "Discard the edits", "ctrl+d")
 DISCARD_AUTOSAVE = Answer("discard", "Discard it (delete the autosave)", "ctrl+d")
@@ -40,6 +45,9 @@ class FileActions(App[int]):
     saving = False
     """A save is being written: another waits, and the file's change on disk is ours."""
     autosaving = False
+    """An autosave is under way: its snapshot being taken, or its file written."""
+    autosave_writing = False
+    """An autosave's file is being written (on a worker thread)."""
     leave_anyway = False
     """After a hang-up, end the process if the orderly exit is stuck: set by run_app for
     the real program only (an app under test shares its process with the test run)."""
@@ -206,17 +214,45 @@ class FileActions(App[int]):
             self.say(visible(f"Autosave failed: {error.message}"))
 
     def autosave_in_background(self) -> None:
-        """The timer's autosave: the snapshot here, the writing on a worker."""
-        if self.autosaving or self.saving:
+        """The timer's autosave: the snapshot taken here a slice at a time between keys
+        (`_take_snapshot`), then written on a worker thread."""
+        if self.autosaving or self.saving or not self.file.autosave_due():
             return  # the next tick will do
+        self.autosaving = True
+        song, revision = self.session.song, self.session.revision
+        self.run_worker(
+            self._take_snapshot(song, revision), group="autosave", description="autosave snapshot"
+        )
+
+    async def _take_snapshot(self, song: Song, revision: int) -> None:
+        """Copy the song a few patterns at a time, letting keys in between: a big song's
+        copy would hold a key up for tens of milliseconds. An edit since the autosave was
+        asked for makes the copy a song that never was: it is dropped, and the next tick
+        starts again."""
+        steps = snapshot_in_steps(song)
+        taken: Song | None = None
+        while taken is None:
+            deadline = time.perf_counter() + SNAPSHOT_SLICE_SECONDS
+            try:
+                while time.perf_counter() < deadline:
+                    next(steps)
+            except StopIteration as done:
+                taken = done.value
+            if self.session.song is not song or self.session.revision != revision:
+                self.autosaving = False
+                return
+            if taken is None:
+                await asyncio.sleep(0)
         try:
-            job = self.file.autosave_job()
+            job = self.file.autosave_job(taken)
         except TrackerError as error:
+            self.autosaving = False
             self.say(visible(f"Autosave failed: {error.message}"))
             return
         if job is None:
+            self.autosaving = False
             return
-        self.autosaving = True
+        self.autosave_writing = True
         self.run_worker(
             lambda: self._write_autosave(job), thread=True, group="autosave", description="autosave"
         )
@@ -231,7 +267,7 @@ class FileActions(App[int]):
             self.call_from_thread(self._autosaved, job, outcome)
 
     def _autosaved(self, job: Job, outcome: bool | TrackerError) -> None:
-        self.autosaving = False
+        self.autosaving = self.autosave_writing = False
         if isinstance(outcome, TrackerError):
             self.say(visible(f"Autosave failed: {outcome.message}"))
             return

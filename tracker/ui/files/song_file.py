@@ -277,17 +277,24 @@ class SongFile:
         self.autosaved(job, self.write_autosave(job))
         return True
 
-    def autosave_job(self) -> Job | None:
-        """An autosave of the song as it stands, when there are edits since the last one
-        (UI thread)."""
+    def autosave_due(self) -> bool:
+        """There are edits since the last autosave, and a file to autosave beside."""
+        return (
+            self.session.path is not None
+            and self.session.dirty
+            and self.session.revision != self.autosaved_revision
+        )
+
+    def autosave_job(self, taken: Song | None = None) -> Job | None:
+        """An autosave of the song as it stands (`taken`: a snapshot of it, already made),
+        when there are edits since the last one (UI thread)."""
         path = self.session.path
-        revision = self.session.revision
-        if path is None or not self.session.dirty or revision == self.autosaved_revision:
+        if path is None or not self.autosave_due():
             return None
         if self.own is None:
             self.claim()
         assert self.own is not None
-        return self._job(path, self.own)
+        return self._job(path, self.own, taken=taken)
 
     def write_autosave(self, job: Job) -> bool:
         """Write an autosave (any thread); False when newer edits were written or saved
@@ -309,11 +316,12 @@ class SongFile:
         self.wrote_own = self.wrote_own or written
         self.autosaved_revision = job.revision
 
-    def _job(self, shown: Path, target: Path, held: tuple[Path, ...] = ()) -> Job:
+    def _job(
+        self, shown: Path, target: Path, held: tuple[Path, ...] = (), taken: Song | None = None
+    ) -> Job:
         self._jobs += 1
-        return Job(
-            self._jobs, snapshot(self.session.song), shown, target, self.session.revision, held
-        )
+        song = taken if taken is not None else snapshot(self.session.song)
+        return Job(self._jobs, song, shown, target, self.session.revision, held)
 
     # The file on disk
 
