@@ -26,6 +26,7 @@ from tracker.song.recovery import Recovery
 from tracker.song.storage import snapshot_in_steps
 from tracker.text import visible
 from tracker.ui.files.song_file import Job, SongFile, Written
+from tracker.ui.files.switching import keys_first
 from tracker.ui.screens.confirm import Answer, ConfirmDialog
 from tracker.ui.screens.dialogs import FormDialog
 from tracker.ui.session import Session
@@ -126,7 +127,8 @@ class FileActions(App[int]):
         """The worker's part: any TrackerError goes back to the status line."""
         outcome: Written | TrackerError
         try:
-            outcome = self.file.write_save(job)
+            with keys_first():
+                outcome = self.file.write_save(job)
         except TrackerError as error:
             outcome = error
         with contextlib.suppress(RuntimeError):  # the app ended meanwhile (a hang-up)
@@ -260,7 +262,8 @@ class FileActions(App[int]):
     def _write_autosave(self, job: Job) -> None:
         outcome: bool | TrackerError
         try:
-            outcome = self.file.write_autosave(job)
+            with keys_first():
+                outcome = self.file.write_autosave(job)
         except TrackerError as error:
             outcome = error
         with contextlib.suppress(RuntimeError):  # the app ended meanwhile (a hang-up)
