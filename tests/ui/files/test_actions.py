@@ -313,3 +313,23 @@ async def test_an_edit_while_the_autosave_copies_the_song_drops_that_copy(tmp_pa
         await written(pilot)
         recovered = load_song(recovery_path(path))
         assert [recovered.cell("p00", 0, 0, line).note for line in (0, 1)] == [62, 67]
+
+
+async def test_after_two_copies_dropped_by_typing_the_next_is_taken_at_once(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "big.toml"
+    save_song(_big_song(), path)
+    app = make_app(load_song(path), path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for note in (64, 65):  # an edit lands during each copy: both are dropped
+            await pilot.press("x")
+            app.autosave_in_background()
+            app.session.do(SetCellField("p00", line=1, track=0, column=0, field="note", value=note))
+            await written(pilot)
+        assert app.copies_dropped == 2 and not recovery_path(path).exists()
+        app.autosave_in_background()
+        assert app.autosave_writing  # copied at once: already on its way to the disk
+        await written(pilot)
+        assert load_song(recovery_path(path)).cell("p00", 0, 0, 1).note == 65
+        assert app.copies_dropped == 0

@@ -3,9 +3,8 @@
 A part of TrackerApp kept apart so app.py stays about layout and wiring. Every
 file error lands on the status line; unsaved edits are always asked about.
 
-Saves and the timer's autosaves are written on a worker thread (SongFile's jobs:
-a snapshot taken here, the serialising and writing there), so a big song never
-freezes the keys; what follows a save (quitting, opening another song) waits for it.
+Saves and the timer's autosaves are written on a worker thread from a snapshot taken
+here, so a big song never freezes the keys; what follows a save waits for it.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from textual.app import App
 from tracker.errors import TrackerError
 from tracker.song.model import Song
 from tracker.song.recovery import Recovery
-from tracker.song.storage import snapshot_in_steps
+from tracker.song.storage import snapshot, snapshot_in_steps
 from tracker.text import visible
 from tracker.ui.files.song_file import Job, SongFile, Written
 from tracker.ui.files.switching import keys_first
@@ -31,7 +30,9 @@ from tracker.ui.screens.confirm import Answer, ConfirmDialog
 from tracker.ui.screens.dialogs import FormDialog
 from tracker.ui.session import Session
 
-SNAPSHOT_SLICE_SECONDS = 0.004
+MAX_COPIES_DROPPED = 2
+"""After this many, the next autosave copies the song at once."""
+SNAPSHOT_SLICE_SECONDS = 0.002
 """How long the autosave copies the song before letting keys in again."""
 SAVE_FIRST = Answer("save", "Save first", "ctrl+s")
 DISCARD_EDITS = Answer("discard", "Discard the edits", "ctrl+d")
@@ -49,6 +50,8 @@ class FileActions(App[int]):
     """An autosave is under way: its snapshot being taken, or its file written."""
     autosave_writing = False
     """An autosave's file is being written (on a worker thread)."""
+    copies_dropped = 0
+    """Autosave copies dropped in a row because the song changed while they were taken."""
     leave_anyway = False
     """After a hang-up, end the process if the orderly exit is stuck: set by run_app for
     the real program only (an app under test shares its process with the test run)."""
@@ -221,16 +224,18 @@ class FileActions(App[int]):
         if self.autosaving or self.saving or not self.file.autosave_due():
             return  # the next tick will do
         self.autosaving = True
+        if self.copies_dropped >= MAX_COPIES_DROPPED:
+            self.copies_dropped = 0  # typing on and on could drop every copy
+            self._write_in_background(snapshot(self.session.song))
+            return
         song, revision = self.session.song, self.session.revision
         self.run_worker(
             self._take_snapshot(song, revision), group="autosave", description="autosave snapshot"
         )
 
     async def _take_snapshot(self, song: Song, revision: int) -> None:
-        """Copy the song a few patterns at a time, letting keys in between: a big song's
-        copy would hold a key up for tens of milliseconds. An edit since the autosave was
-        asked for makes the copy a song that never was: it is dropped, and the next tick
-        starts again."""
+        """Copy the song a few patterns at a time, keys in between (a big song's copy held a
+        key up for tens of ms). An edit meanwhile makes it a song that never was: dropped."""
         steps = snapshot_in_steps(song)
         taken: Song | None = None
         while taken is None:
@@ -242,9 +247,15 @@ class FileActions(App[int]):
                 taken = done.value
             if self.session.song is not song or self.session.revision != revision:
                 self.autosaving = False
+                self.copies_dropped += 1
                 return
-            if taken is None:
-                await asyncio.sleep(0)
+            if taken is None:  # as long for the rest: a key takes several turns of the loop
+                await asyncio.sleep(SNAPSHOT_SLICE_SECONDS)
+        self.copies_dropped = 0
+        self._write_in_background(taken)
+
+    def _write_in_background(self, taken: Song) -> None:
+        """Write an autosave of `taken` (the song as it was a moment ago) on a worker."""
         try:
             job = self.file.autosave_job(taken)
         except TrackerError as error:
