@@ -132,7 +132,7 @@ def main() -> int:
     return 0
 
 
-def write_midi(path: Path, notes: int, tracks: int = 16, seed: int = 1) -> Path:
+def write_midi(path: Path, notes: int, tracks: int = 64, seed: int = 1) -> Path:
     """A type-1 MIDI file of `notes` notes over `tracks` tracks (one channel each, drums on
     10), written by mido, not by our exporter: the import's outside input. About 9 bytes
     a note, so 1.1 million notes make the issue's 10 MB file."""
