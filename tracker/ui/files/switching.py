@@ -32,12 +32,13 @@ _collecting = True
 def keys_first() -> Iterator[None]:
     """While a save's pure-Python work runs on a worker thread, switch threads often and
     leave the garbage collector off."""
-    global _writers, _usual_interval
+    global _writers, _usual_interval, _collecting
     with _writers_lock:
         if _writers == 0:
             _usual_interval = sys.getswitchinterval()
-_collecting = True
             sys.setswitchinterval(KEYS_SWITCH_INTERVAL)
+            _collecting = gc.isenabled()
+            gc.disable()
         _writers += 1
     try:
         yield
