@@ -310,7 +310,9 @@ def commands(sizes: Sequence[tuple[int, float]]) -> dict[str, dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="bench-commands-") as folder:
         work = Path(folder)
         print("bench commands: demo", file=sys.stderr, flush=True)
-        rows["demo"] = _song_row("demo", DEMO, work, heavy=True, full=full)
+        demo = work / DEMO.name  # a copy: the editor's lock and autosave stay out of songs/
+        shutil.copyfile(DEMO, demo)
+        rows["demo"] = _song_row("demo", demo, work, heavy=True, full=full)
         for tracks, minutes in sizes:
             label = f"{tracks}x{minutes:g}"
             print(f"bench commands: {label}", file=sys.stderr, flush=True)
