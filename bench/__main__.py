@@ -27,7 +27,12 @@ BENCHMARKS = {
     "fuzz": "bench.bench_fuzz",
     "soak": "bench.bench_soak",
     "terminal": "bench.bench_terminal",
+    "commands": "bench.bench_commands",
+    "compile-curve": "bench.bench_commands:run_compile",
+    "autosave": "bench.bench_commands:run_autosave",
+    "import-10mb": "bench.bench_commands:big_import",
 }
+"""Name -> module (its run()) or module:function."""
 BEGIN = "<!-- bench:begin -->"
 END = "<!-- bench:end -->"
 
@@ -75,7 +80,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("names", nargs="*", choices=[*BENCHMARKS, []], help="benchmarks to run")
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="every size of the heavy benchmarks (commands: 20-minute renders)",
+    )
     args = parser.parse_args()
+    if args.full:
+        os.environ["BENCH_FULL"] = "1"
     names = args.names or list(BENCHMARKS)
     path = Path("BENCHMARKS.md")
     text = path.read_text() if path.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
@@ -88,8 +100,10 @@ def main() -> int:
     )
     for name in names:
         print(f"bench: {name} ...", file=sys.stderr, flush=True)
-        module = importlib.import_module(BENCHMARKS[name])
-        section = to_markdown(name, dict(module.run())) + "\n" + stamp + "\n"
+        module_name, _, function = BENCHMARKS[name].partition(":")
+        module = importlib.import_module(module_name)
+        result = getattr(module, function or "run")()
+        section = to_markdown(name, dict(result)) + "\n" + stamp + "\n"
         print(section)
         sections[name] = section
         if not args.no_write:  # after each one: a long run keeps what it measured

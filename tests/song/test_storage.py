@@ -15,8 +15,10 @@ import pytest
 
 from tests.support.builders import build_song
 from tracker.errors import SaveError, SongFormatError
-from tracker.song.model import Instrument, Song
-from tracker.song.storage import backup_path, load_song, save_song
+from tracker.song.fileformat import dumps
+from tracker.song.model import Cell, Instrument, Song, Track
+from tracker.song.notation import format_row
+from tracker.song.storage import backup_path, load_song, save_song, snapshot
 
 FIRST = build_song(
     """
@@ -196,3 +198,47 @@ class TestFailedSaves:
         with pytest.raises(SaveError, match="the folder does not exist"):
             save_song(FIRST, tmp_path / "no such folder" / "song.toml")
         assert _files(tmp_path) == set()
+
+
+def test_a_save_returns_the_bytes_it_wrote(tmp_path: Path) -> None:
+    path = tmp_path / "first.toml"
+    assert save_song(FIRST, path) == path.read_bytes()
+
+
+def test_a_snapshot_keeps_the_song_as_it_was_while_the_song_changes() -> None:
+    song = _second()
+    before = dumps(song)
+    copy = snapshot(song)
+    assert copy == song and dumps(copy) == before
+    # What the editor's commands change: cells in a column, CC values, the order, names.
+    song.patterns["00"].tracks[0].columns[0][1] = Cell(note=72, instrument=1)
+    song.order.append("00")
+    song.tracks[0].name = "Lead"
+    song.instruments[1].program = 5
+    assert dumps(copy) == before
+    assert copy != song
+
+
+def test_rows_are_written_exactly_as_the_notation_writes_each_row() -> None:
+    # The writer formats each shared cell once; a row must still be what format_row says,
+    # with equal cells that are distinct objects, CC lanes and several note columns.
+    tracks = [Track("Keys", notes=2, effects=2, cc=["cutoff"]), Track("Bass")]
+    song = build_song(
+        """
+        C-4 01 64 A37 ... E-4 01 .. ... ... 40 | C-2 01 7F ...
+        OFF .. .. ... ... --- .. .. ... ... .. | --- .. .. ...
+        C-4 01 64 A37 ... E-4 01 .. ... ... 7F | C-2 01 7F ...
+        """,
+        tracks=tracks,
+    )
+    song.patterns["00"].tracks[1].columns[0][2] = Cell(note=36, instrument=1, volume=0x7F)
+    part = song.patterns["00"]
+    expected = [
+        format_row(
+            tracks,
+            [([c[line] for c in p.columns], [lane[line] for lane in p.cc]) for p in part.tracks],
+        )
+        for line in range(part.lines)
+    ]
+    text = dumps(song)
+    assert text.split('rows = """\n')[1].split('\n"""')[0].split("\n") == expected

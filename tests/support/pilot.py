@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from textual.geometry import Region
+from textual.pilot import Pilot
 from textual.widget import Widget
 
 from tracker.player.protocol import Command, Message
@@ -45,3 +46,10 @@ def shown_rows(widget: Widget) -> list[str]:
     """The text a widget shows on screen now, row by row (as a terminal would show it)."""
     width, height = widget.size
     return [strip.text for strip in widget.render_lines(Region(0, 0, width, height))]
+
+
+async def written(pilot: Pilot[int]) -> None:
+    """Wait until the saves and autosaves under way are on disk and the app has heard
+    (they are written on worker threads)."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

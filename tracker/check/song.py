@@ -38,16 +38,22 @@ Found = tuple[KeyPath, str]
 def song_problems(path: Path) -> list[SongFormatError]:
     """Load the song at `path` (its own errors raise SongFormatError as always) and
     list what it points at that is not there, each placed in the file."""
+    return checked_song(path)[1]
+
+
+def checked_song(path: Path) -> tuple[Song, list[SongFormatError]]:
+    """The song at `path` and its problems (as `song_problems`): `tracker check` goes on
+    to describe the song it loaded here, rather than reading a big file twice."""
     song = load_song(path)
     found = list(_problems(song, path.parent))
     if not found:
-        return []
+        return song, []
     where = TomlLocator(decode(path.read_bytes(), path))
     problems = []
     for keys, message in found:
         line, column = _place(where, keys) or (None, None)
         problems.append(SongFormatError(message, path=path, line=line, column=column))
-    return problems
+    return song, problems
 
 
 def track_instruments(song: Song, track: int) -> list[Instrument | None]:

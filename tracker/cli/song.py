@@ -61,15 +61,16 @@ def new_command(path: Path, *, title: str | None, tracks: int, lines: int, force
 
 def check_command(paths: Sequence[Path]) -> int:
     """`tracker check SONG...`: every song's summary, or its problems; 1 if any had one."""
-    from tracker.check.song import song_problems
+    from tracker.check.song import checked_song
     from tracker.cli.summary import describe_song
 
     failures = 0
     for path in paths:
+        problems: Sequence[TrackerError]
         try:
-            problems: Sequence[TrackerError] = song_problems(path)  # lanes, soundfonts, devices
+            song, problems = checked_song(path)  # lanes, soundfonts, devices
             if not problems:
-                print(describe_song(path))
+                print(describe_song(path, song))
         except TrackerError as error:
             problems = [error]
         for problem in problems:

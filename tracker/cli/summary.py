@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tracker.errors import TrackerError
+from tracker.song.model import Song
 from tracker.text import visible
 
 
@@ -18,14 +19,16 @@ def format_duration(seconds: float) -> str:
     return f"{minutes}:{rest:02d}"
 
 
-def describe_song(path: Path) -> str:
+def describe_song(path: Path, song: Song | None = None) -> str:
+    """The report on the song at `path` (`song`: that file, already loaded)."""
     from tracker.audio.soundfonts import find_soundfont
     from tracker.check.feel import describe_feel
     from tracker.engine.timeline import compile_song
     from tracker.instruments import cc_lane_for, describe_instrument
     from tracker.song.storage import load_song
 
-    song = load_song(path)
+    if song is None:
+        song = load_song(path)
     timeline = compile_song(song, cc_resolver=cc_lane_for)
     notes = sum(1 for event in timeline.events if event.kind.name == "NOTE_ON")
     lines = [

@@ -29,6 +29,7 @@ import re
 from tracker.errors import SongFormatError
 from tracker.song.model import (
     FORMAT_VERSION,
+    Cell,
     Groove,
     Instrument,
     MasterSettings,
@@ -36,7 +37,7 @@ from tracker.song.model import (
     Song,
     Track,
 )
-from tracker.song.notation import format_row
+from tracker.song.notation import TRACK_SEPARATOR, format_byte, format_cell
 
 _DEFAULT_INSTRUMENT = Instrument(name="")
 _DEFAULT_TRACK = Track(name="")
@@ -58,6 +59,7 @@ def dumps(song: Song) -> str:
     out += _feel_lines(song)
     if song.soundfont is not None:
         out.append(f"soundfont = {_string(song.soundfont)}")
+    texts: dict[int, str] = {}
     out.append(f"order = [{', '.join(_string(name) for name in song.order)}]")
     if song.grooves:
         out += ["", "[grooves]"]
@@ -72,7 +74,7 @@ def dumps(song: Song) -> str:
         out += ["", f"[patterns.{_key(name)}]", f"lines = {pattern.lines}"]
         out += _pattern_feel_lines(pattern)
         out.append('rows = """')
-        out += _rows(song.tracks, pattern)
+        out += _rows(pattern, texts)
         out.append('"""')
     return "\n".join(out) + "\n"
 
@@ -188,17 +190,28 @@ def _is_cc_number(lane: str) -> bool:
     return lane.isascii() and lane.isdigit() and str(int(lane)) == lane
 
 
-def _rows(tracks: list[Track], pattern: Pattern) -> list[str]:
-    return [
-        format_row(
-            tracks,
-            [
-                ([column[line] for column in part.columns], [lane[line] for lane in part.cc])
-                for part in pattern.tracks
-            ],
-        )
-        for line in range(pattern.lines)
-    ]
+def _rows(pattern: Pattern, texts: dict[int, str]) -> list[str]:
+    """The pattern's rows in notation. `texts` holds the text of each cell written so far,
+    by the cell's id: a song shares its equal cells (they are frozen), so most are
+    formatted once, and every cell stays alive while the song is written, so an id
+    names one cell throughout."""
+    parts = []
+    for part in pattern.tracks:
+        columns = [[_cell_text(cell, texts) for cell in column] for column in part.columns]
+        lanes = [[format_byte(value) for value in lane] for lane in part.cc]
+        words = columns + lanes
+        if len(words) == 1:
+            parts.append(words[0])
+        else:
+            parts.append([" ".join(line) for line in zip(*words, strict=True)])
+    return [f" {TRACK_SEPARATOR} ".join(line) for line in zip(*parts, strict=True)]
+
+
+def _cell_text(cell: Cell, texts: dict[int, str]) -> str:
+    text = texts.get(id(cell))
+    if text is None:
+        text = texts[id(cell)] = format_cell(cell)
+    return text
 
 
 def _check_shape(song: Song) -> None:

@@ -3,6 +3,13 @@
 A pattern's rows are one multi-line string in the file, so an error in a cell
 is placed by counting rows from the string's opening quotes (`_row_place`) and
 columns within the row (notation.py's tokens).
+
+Speed (#16): a song repeats the same few track parts of a row ("--- .. .. ..."
+above all) thousands of times, so each distinct part is parsed once per load and
+its cells shared (they are frozen). A row whose parts were all seen before is
+valid as it stands (a part's meaning does not depend on where it sits); any other
+row is read in full by notation.parse_row, which places its errors exactly as it
+always did. Nothing positional is computed until an error needs it.
 """
 
 from __future__ import annotations
@@ -11,12 +18,28 @@ from tracker.errors import SongFormatError
 from tracker.song.feel_format import FeelReader
 from tracker.song.limits import LINES_RANGE, MAX_NAME_LENGTH
 from tracker.song.model import Cell, Instrument, Pattern, PatternTrack, Track
-from tracker.song.notation import cell_width, parse_row, split_tracks, tokenize
+from tracker.song.notation import (
+    EMPTY_BYTE,
+    TRACK_SEPARATOR,
+    cell_width,
+    parse_cell,
+    parse_row,
+    split_tracks,
+    tokenize,
+)
 from tracker.toml_locator import KeyPath
 from tracker.tomlfile import Raw, describe
 
 PATTERN_KEYS = ("lines", "key", "scale", "loops", "rows")
 REQUIRED_KEYS = ("lines", "rows")
+
+Part = tuple[tuple[Cell, ...], tuple[int | None, ...]]
+"""One track's part of a row, read: its cells and its CC values."""
+MAX_KNOWN_PARTS = 1 << 16
+"""Distinct parts remembered per track while loading: a song of unique parts stops
+sharing rather than growing a table as large as itself."""
+Seen = tuple[list[dict[str, Part]], dict[tuple[str, ...], Cell]]
+"""What a file's patterns have shown so far: per track its parts, and the cells by their words."""
 
 
 class PatternReader(FeelReader):
@@ -29,6 +52,10 @@ class PatternReader(FeelReader):
     ) -> dict[str, Pattern]:
         table = self.named_tables(raw, (), "patterns")
         patterns: dict[str, Pattern] = {}
+        # Per track, the parts read so far: the tracks are fixed while the patterns are
+        # read, so a part means the same in every pattern.
+        known: list[dict[str, Part]] = [{} for _ in tracks]
+        cells: dict[tuple[str, ...], Cell] = {}
         for name, value in table.items():
             keys: KeyPath = ("patterns", name)
             problem = _name_problem(name)
@@ -40,11 +67,16 @@ class PatternReader(FeelReader):
                     f'pattern "{name}" should be a table with lines and rows, not '
                     f"{describe(value)}",
                 )
-            patterns[name] = self._pattern(value, keys, tracks, instruments)
+            patterns[name] = self._pattern(value, keys, tracks, instruments, (known, cells))
         return patterns
 
     def _pattern(
-        self, table: Raw, keys: KeyPath, tracks: list[Track], instruments: dict[int, Instrument]
+        self,
+        table: Raw,
+        keys: KeyPath,
+        tracks: list[Track],
+        instruments: dict[int, Instrument],
+        seen: Seen,
     ) -> Pattern:
         name = keys[-1]
         self.check_keys(table, PATTERN_KEYS, keys, f'pattern "{name}"')
@@ -68,17 +100,20 @@ class PatternReader(FeelReader):
                 f'pattern "{name}" has {len(rows)} rows but lines = {lines}',
                 self._row_place((*keys, "rows"), missing_at, 1),
             )
-        parsed = [
-            self._row(tracks, instruments, row, (*keys, "rows"), index)
-            for index, row in enumerate(rows)
-        ]
+        parts = self._parts(tracks, instruments, rows, (*keys, "rows"), seen)
         pattern_tracks = []
         for t, track in enumerate(tracks):
-            columns = [[parsed[line][t][0][c] for line in range(lines)] for c in range(track.notes)]
-            cc = [
-                [parsed[line][t][1][lane] for line in range(lines)] for lane in range(len(track.cc))
+            by_line = [row[t] for row in parts]
+            columns = [
+                list(column) for column in zip(*[cells for cells, _ in by_line], strict=True)
             ]
-            pattern_tracks.append(PatternTrack(columns=columns, cc=cc))
+            cc = [list(lane) for lane in zip(*[values for _, values in by_line], strict=True)]
+            pattern_tracks.append(
+                PatternTrack(
+                    columns=columns or [[] for _ in range(track.notes)],
+                    cc=cc or [[] for _ in track.cc],
+                )
+            )
         for index, loop in self._loops(table, keys, len(tracks), lines).items():
             pattern_tracks[index].loop = loop
         tonic, scale = self.key_and_scale(table, keys)
@@ -100,6 +135,36 @@ class PatternReader(FeelReader):
                     f"length), not {describe(value)}",
                 )
             result[int(key) - 1] = value
+        return result
+
+    def _parts(
+        self,
+        tracks: list[Track],
+        instruments: dict[int, Instrument],
+        rows: list[str],
+        keys: KeyPath,
+        seen: Seen,
+    ) -> list[list[Part]]:
+        """Each row's track parts, read; a part seen before in this file is not read again."""
+        known, cells = seen
+        count = len(tracks)
+        result: list[list[Part]] = []
+        for index, row in enumerate(rows):
+            texts = row.split(TRACK_SEPARATOR)
+            if len(texts) != count:
+                self._row(tracks, instruments, row, keys, index)  # raises, placed
+            found: list[Part] = []
+            for track, parts, text in zip(tracks, known, texts, strict=True):
+                part = parts.get(text)
+                if part is None:
+                    part = _read_part(track, instruments, text, cells)
+                    if part is None:  # a problem: read the row as ever, for its first error's place
+                        self._row(tracks, instruments, row, keys, index)
+                        raise AssertionError("a part that failed alone passed in its row")
+                    if len(parts) < MAX_KNOWN_PARTS:
+                        parts[text] = part
+                found.append(part)
+            result.append(found)
         return result
 
     def _row(
@@ -137,6 +202,44 @@ class PatternReader(FeelReader):
         if self.text.startswith(("\n", "\r\n"), start):
             return line + 1 + index, column
         return line + index, column + (first_column - 1 if index == 0 else 0)
+
+
+def _read_part(
+    track: Track, instruments: dict[int, Instrument], text: str, cells: dict[tuple[str, ...], Cell]
+) -> Part | None:
+    """One track's part of a row, or None when it has a problem (undefined instruments too).
+    `cells` holds the cells read so far in this file, by their words."""
+    words = text.split()  # str.split and notation's tokens agree on what white space is
+    width = cell_width(track.effects)
+    if len(words) != track.notes * width + len(track.cc):
+        return None
+    read: list[Cell] = []
+    for start in range(0, track.notes * width, width):
+        key = tuple(words[start : start + width])
+        cell = cells.get(key)
+        if cell is None:
+            try:
+                cell = parse_cell([(word, 1) for word in key], track.effects)
+            except SongFormatError:
+                return None
+            if cell.instrument is not None and cell.instrument not in instruments:
+                return None
+            cells[key] = cell
+        read.append(cell)
+    values: list[int | None] = []
+    for word in words[track.notes * width :]:
+        if word not in _CC_VALUES:
+            return None
+        values.append(_CC_VALUES[word])
+    return tuple(read), tuple(values)
+
+
+_CC_VALUES: dict[str, int | None] = {
+    EMPTY_BYTE: None,
+    **{f"{v:02X}": v for v in range(0x80)},
+    **{f"{v:02x}": v for v in range(0x80)},
+}
+"""Every way a CC value can be written (notation.parse_byte's rule, up to 7F)."""
 
 
 def _instrument_column(track: Track, row: str, track_index: int, column_index: int) -> int:

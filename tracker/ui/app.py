@@ -105,7 +105,7 @@ class TrackerApp(FileActions):
         self.instruments.set_current(self.editor.instrument)
         self.update_bar()
         self.set_interval(1 / FRAME_RATE, self.poll_player)
-        self.set_interval(AUTOSAVE_SECONDS, self.autosave)
+        self.set_interval(AUTOSAVE_SECONDS, self.autosave_in_background)
         self.set_interval(DISK_CHECK_SECONDS, self.check_disk)
         if self.start_player is not None:
             self.transport.status = STARTING

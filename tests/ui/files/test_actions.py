@@ -5,16 +5,21 @@ Real files in a temporary folder, written and read by tracker.song.storage.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.support.builders import build_song, pattern_rows
 from tests.support.fake_clock import FakeClock
-from tests.support.pilot import make_app
+from tests.support.pilot import make_app, written
+from tracker.song.edit import SetCellField
 from tracker.song.fileformat import dumps
+from tracker.song.model import Cell, Instrument, Pattern, PatternTrack, Song, Track
 from tracker.song.recovery import read_recovery, recovery_path
-from tracker.song.storage import load_song
+from tracker.song.storage import load_song, save_song
+from tracker.ui.app import TrackerApp
 from tracker.ui.screens.confirm import ConfirmDialog
 
 VERSE = "C-4 01 .. ...\n--- .. .. ..."
@@ -39,6 +44,7 @@ async def test_ctrl_s_writes_the_song_and_makes_it_clean(tmp_path: Path) -> None
         await pilot.press("down", "x")
         assert app.session.dirty
         await pilot.press("ctrl+s")
+        await written(pilot)
         assert not app.session.dirty
         assert pattern_rows(load_song(path)) == ["C-4 01 .. ...", "D-4 01 .. ..."]
         assert "Saved" in app.bar.render().plain
@@ -53,7 +59,7 @@ async def test_a_failed_save_is_a_message_not_a_crash(tmp_path: Path) -> None:
         field = app.screen.query_one("#field-path")
         field.value = str(tmp_path / "no such folder" / "x.toml")  # type: ignore[attr-defined]
         await pilot.press("enter")
-        await pilot.pause()
+        await written(pilot)
         assert app.session.dirty
         assert app.is_running
         assert "x.toml" in app.session.message
@@ -75,7 +81,7 @@ async def test_quit_with_unsaved_edits_asks_and_escape_stays(tmp_path: Path) -> 
         await pilot.pause()
         clock.advance()  # past the dialog's first half second, when keys are not answers
         await pilot.press("ctrl+s")  # save, then quit
-        await pilot.pause()
+        await written(pilot)
         assert not app.is_running
     assert pattern_rows(load_song(path))[0] == "D-4 01 .. ..."
 
@@ -200,3 +206,130 @@ async def test_opening_a_broken_file_says_where_it_is_broken(tmp_path: Path) -> 
         await pilot.pause()
         assert "broken.toml" in app.session.message
         assert pattern_rows(app.session.song)[0] == "C-4 01 .. ..."
+
+
+def _big_song() -> Song:
+    """64 tracks x 30 patterns x 64 lines of varied notes: 2 MB of text, whose save
+    (serialised, read back and compared) takes far longer than a key takes."""
+    tracks = [Track(f"T{t + 1}") for t in range(64)]
+    notes = [Cell(note=36 + i % 48, instrument=1, volume=i % 128) for i in range(48 * 7)]
+    patterns = {
+        f"p{p:02d}": Pattern(
+            64,
+            [
+                PatternTrack(
+                    [
+                        [
+                            notes[(p * 7 + t * 13 + line * 5) % len(notes)]
+                            if (line + t) % 2 == 0
+                            else Cell()
+                            for line in range(64)
+                        ]
+                    ]
+                )
+                for t in range(64)
+            ],
+        )
+        for p in range(30)
+    }
+    return Song(
+        title="Big",
+        order=list(patterns),
+        instruments={1: Instrument("Piano")},
+        tracks=tracks,
+        patterns=patterns,
+    )
+
+
+async def _type(app: TrackerApp, keys: list[str], state: Callable[[], bool]) -> bool:
+    """Post `keys` to the app, wait until the song has changed, and tell `state()` then."""
+    revision = app.session.revision
+    for key in keys:
+        app.simulate_key(key)
+    for _ in range(500):
+        if app.session.revision != revision and app.session.song.cell("p00", 0, 0, 1).note:
+            return state()
+        await asyncio.sleep(0.002)
+    raise AssertionError("the keys were not handled within a second")
+
+
+async def test_a_big_song_is_saved_on_a_worker_while_the_keys_go_on(tmp_path: Path) -> None:
+    path = tmp_path / "big.toml"
+    save_song(_big_song(), path)
+    app = make_app(load_song(path), path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("x")  # D-4 at the cursor
+        # Ctrl+S's action, then keys typed while the song is being written, straight to
+        # the app: Pilot's press waits until the process is idle (up to a second), which
+        # would wait for the save.
+        app.action_save()
+        saving_when_typed = await _type(app, ["down", "c"], lambda: app.saving)
+        assert saving_when_typed, "the save finished before the next keys were handled"
+        assert app.session.song.cell("p00", 0, 0, 1).note == 64  # E-4
+        await written(pilot)
+        assert not app.saving and "Saved" in app.session.message
+        saved = load_song(path)
+        assert saved.cell("p00", 0, 0, 0).note == 62  # the edit before Ctrl+S is saved
+        assert saved.cell("p00", 0, 0, 1) == Cell()  # the one typed during it is not
+        assert app.session.dirty  # and it is still to save
+    assert dumps(saved).encode() == path.read_bytes()
+
+
+async def test_the_timer_autosave_writes_on_a_worker_and_never_the_song(tmp_path: Path) -> None:
+    path = tmp_path / "big.toml"
+    save_song(_big_song(), path)
+    before = path.read_bytes()
+    app = make_app(load_song(path), path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("x")
+        app.autosave_in_background()
+        while not app.autosave_writing:  # the copy is taken between keys, then written
+            assert app.autosaving
+            await asyncio.sleep(0.001)
+        autosaving_when_typed = await _type(app, ["down", "c"], lambda: app.autosave_writing)
+        assert autosaving_when_typed, "the autosave finished before the next keys were handled"
+        await written(pilot)
+        assert not app.autosaving
+        recovered = load_song(recovery_path(path))
+        assert recovered.cell("p00", 0, 0, 0).note == 62
+        assert recovered.cell("p00", 0, 0, 1) == Cell()
+        assert path.read_bytes() == before
+
+
+async def test_an_edit_while_the_autosave_copies_the_song_drops_that_copy(tmp_path: Path) -> None:
+    path = tmp_path / "big.toml"
+    save_song(_big_song(), path)
+    app = make_app(load_song(path), path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("x")
+        app.autosave_in_background()
+        assert app.autosaving and not app.autosave_writing
+        # An edit lands before the copy is done (a key between two of its slices).
+        app.session.do(SetCellField("p00", line=1, track=0, column=0, field="note", value=67))
+        await written(pilot)
+        assert not app.autosaving
+        assert not recovery_path(path).exists()  # a copy of no one song: never written
+        app.autosave_in_background()  # the next tick copies the song as it is now
+        await written(pilot)
+        recovered = load_song(recovery_path(path))
+        assert [recovered.cell("p00", 0, 0, line).note for line in (0, 1)] == [62, 67]
+
+
+async def test_after_two_copies_dropped_by_typing_the_next_is_taken_at_once(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "big.toml"
+    save_song(_big_song(), path)
+    app = make_app(load_song(path), path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for note in (64, 65):  # an edit lands during each copy: both are dropped
+            await pilot.press("x")
+            app.autosave_in_background()
+            app.session.do(SetCellField("p00", line=1, track=0, column=0, field="note", value=note))
+            await written(pilot)
+        assert app.copies_dropped == 2 and not recovery_path(path).exists()
+        app.autosave_in_background()
+        assert app.autosave_writing  # copied at once: already on its way to the disk
+        await written(pilot)
+        assert load_song(recovery_path(path)).cell("p00", 0, 0, 1).note == 65
+        assert app.copies_dropped == 0

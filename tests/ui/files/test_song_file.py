@@ -103,3 +103,50 @@ def test_after_a_save_the_saved_file_is_what_the_editor_knows(tmp_path: Path) ->
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
     assert not file.changed_on_disk()
+
+
+def test_an_autosave_written_late_never_replaces_a_newer_one(tmp_path: Path) -> None:
+    path = tmp_path / "verse.toml"
+    path.write_text(dumps(build_song(VERSE)))
+    file, _ = editor(path)
+    play(file, 62)
+    older = file.autosave_job()
+    play(file, 64)
+    newer = file.autosave_job()
+    assert older is not None and newer is not None
+    assert file.write_autosave(newer)  # the workers finish out of order
+    assert not file.write_autosave(older)
+    assert pattern_rows(load_song(recovery_path(path)))[1].startswith("E-4")
+    file.release()
+
+
+def test_an_autosave_under_way_when_the_song_is_saved_leaves_no_file_behind(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "verse.toml"
+    path.write_text(dumps(build_song(VERSE)))
+    file, _ = editor(path)
+    play(file, 62)
+    job = file.autosave_job()
+    assert job is not None
+    file.save()  # its edits are in the song now
+    assert not file.write_autosave(job)
+    assert not recovery_path(path).exists()
+    assert not file.session.dirty
+    file.release()
+
+
+def test_a_save_holds_the_song_as_it_was_asked_for_and_edits_made_meanwhile_stay_unsaved(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "verse.toml"
+    path.write_text(dumps(build_song(VERSE)))
+    file, _ = editor(path)
+    play(file, 62)
+    job = file.save_job()
+    play(file, 64)  # typed while the worker writes
+    file.saved(job, file.write_save(job))
+    assert pattern_rows(load_song(path))[1].startswith("D-4")
+    assert file.session.dirty
+    assert not file.changed_on_disk()  # the file it wrote is known as its own
+    file.release()

@@ -15,7 +15,7 @@ import pytest
 
 from tests.support.builders import build_song, pattern_rows
 from tests.support.fake_clock import FakeClock
-from tests.support.pilot import make_app
+from tests.support.pilot import make_app, written
 from tracker.song.fileformat import dumps
 from tracker.song.recovery import write_recovery
 from tracker.song.storage import load_song
@@ -124,7 +124,7 @@ async def test_a_reload_over_edits_keeps_them_in_a_recovery_file_and_is_one_undo
         assert pattern_rows(app.session.song)[:2] == ["C-4 01 .. ...", "D-4 01 .. ..."]
         assert app.session.dirty
         await pilot.press("ctrl+s")  # the kept edits are saved: their file goes
-        await pilot.pause()
+        await written(pilot)
         assert not kept[0].exists()
         assert pattern_rows(load_song(path))[:2] == ["C-4 01 .. ...", "D-4 01 .. ..."]
 
@@ -204,7 +204,7 @@ async def test_a_song_that_became_a_link_elsewhere_is_not_saved_through_it_unask
         await pilot.pause()
         clock.advance()
         await pilot.press("ctrl+s")  # yes, save there
-        await pilot.pause()
+        await written(pilot)
         assert pattern_rows(load_song(elsewhere))[:2] == ["C-4 01 .. ...", "D-4 01 .. ..."]
         assert path.is_symlink() and not app.session.dirty
         await pilot.press("x", "ctrl+s")  # where it leads is known now: no question
@@ -222,7 +222,7 @@ async def test_ctrl_s_saves_when_a_folder_sits_where_the_autosave_goes(tmp_path:
         app.autosave()  # to a file of its own: the folder is left alone
         assert app.file.own is not None and app.file.own.is_file()
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await written(pilot)
         assert app.is_running
         assert "Saved" in app.session.message
         assert pattern_rows(load_song(path))[1] == "D-4 01 .. ..."

@@ -33,7 +33,7 @@ NOT_LANES: dict[int, str] = {
 CC lane (sustain, modulation, volume, pan, expression, cutoff, ...)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Note:
     group: int
     channel: int

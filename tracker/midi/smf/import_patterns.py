@@ -12,11 +12,10 @@ not how the notes, bends, CCs or tempo got onto those lines.
 from __future__ import annotations
 
 import bisect
-from typing import Any
 
 from tracker.midi.smf.import_report import ImportReport, MeterChange
 from tracker.midi.smf.import_tempo import Grid
-from tracker.song.model import MAX_LINES, Cell, Pattern, Song, Track
+from tracker.song.model import MAX_LINES, Cell, Pattern, Song
 
 DEFAULT_PATTERN_LINES = 64
 """Without a time signature, or a pattern length asked for, patterns are this many lines."""
@@ -85,38 +84,37 @@ def split(
     starts: list[int],
 ) -> None:
     """Cut the placed content ((track, column or lane, line) keys) into patterns
-    starting at `starts`; identical patterns are written once."""
-    contents: list[dict[str, dict[tuple[int, int, int], Any]]] = [
-        {"cells": {}, "cc": {}} for _ in starts
+    starting at `starts`; identical patterns are written once.
+
+    Each cell goes straight into its pattern, and identical patterns are found by a
+    hash of their content, then compared in full: a big file's content is never held
+    twice (a key of every pattern's items was as large as the song itself)."""
+    ends = [*starts[1:], length]
+    patterns = [
+        Pattern.empty(song.tracks, end - start) for start, end in zip(starts, ends, strict=True)
     ]
     for (track, column, line), cell in cells.items():
         i = bisect.bisect_right(starts, line) - 1
-        contents[i]["cells"][(track, column, line - starts[i])] = cell
+        patterns[i].tracks[track].columns[column][line - starts[i]] = cell
     for (track, lane, line), value in cc.items():
         i = bisect.bisect_right(starts, line) - 1
-        contents[i]["cc"][(track, lane, line - starts[i])] = value
-    ends = [*starts[1:], length]
-    names: dict[tuple[Any, ...], str] = {}
-    for index, content in enumerate(contents):
-        lines = ends[index] - starts[index]
-        key = (
-            lines,
-            tuple(sorted(content["cells"].items())),
-            tuple(sorted(content["cc"].items())),
+        patterns[i].tracks[track].cc[lane][line - starts[i]] = value
+    seen: dict[int, list[str]] = {}
+    for pattern in patterns:
+        alike = seen.setdefault(_content_hash(pattern), [])
+        name = next((n for n in alike if song.patterns[n] == pattern), None)
+        if name is None:
+            name = f"{len(song.patterns):02X}"
+            alike.append(name)
+            song.patterns[name] = pattern
+        song.order.append(name)
+
+
+def _content_hash(pattern: Pattern) -> int:
+    return hash(
+        (
+            pattern.lines,
+            tuple(tuple(column) for part in pattern.tracks for column in part.columns),
+            tuple(tuple(lane) for part in pattern.tracks for lane in part.cc),
         )
-        if key not in names:
-            name = f"{len(names):02X}"
-            names[key] = name
-            song.patterns[name] = _pattern(song.tracks, lines, content)
-        song.order.append(names[key])
-
-
-def _pattern(
-    tracks: list[Track], lines: int, content: dict[str, dict[tuple[int, int, int], Any]]
-) -> Pattern:
-    pattern = Pattern.empty(tracks, lines)
-    for (track, column, line), cell in content["cells"].items():
-        pattern.tracks[track].columns[column][line] = cell
-    for (track, lane, line), value in content["cc"].items():
-        pattern.tracks[track].cc[lane][line] = value
-    return pattern
+    )

@@ -11,6 +11,7 @@ note moved. The rules are in import_.py's docstring.
 from __future__ import annotations
 
 import bisect
+import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -52,6 +53,9 @@ def instrument_name(program: int, *, drums: bool) -> str:
         return f"Program {program}"
 
 
+_NOTE_OFF = Cell(note=NOTE_OFF)
+
+
 @dataclass
 class _Placed:
     """Sparse song content at absolute lines."""
@@ -67,7 +71,7 @@ class _Placed:
         self.effects.setdefault(key, {})[letter] = value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _PlacedNote:
     note: Note
     track: int
@@ -178,6 +182,7 @@ class SongBuilder:
         chunks = [columns[i : i + width] for i in range(0, len(columns), width)] or [[]]
         part: list[int] = []
         kept: list[_PlacedNote] = []
+        shared: dict[tuple[int, int, int], Cell] = {}
         for number, chunk in enumerate(chunks):
             if len(tracks) == MAX_TRACKS:
                 left = sum(len(c) for rest in chunks[number:] for c in rest)
@@ -193,12 +198,14 @@ class SongBuilder:
             for c, column_notes in enumerate(chunk):
                 for i, (start, end, note) in enumerate(column_notes):
                     self._mark(end)
-                    self.placed.cells[(track, c, start)] = Cell(
-                        note=note.pitch, instrument=note.instrument, volume=note.velocity
-                    )
+                    struck = (note.pitch, note.instrument, note.velocity)
+                    cell = shared.get(struck)
+                    if cell is None:  # equal cells are one object: a song repeats them
+                        cell = shared[struck] = Cell(*struck)
+                    self.placed.cells[(track, c, start)] = cell
                     followed = i + 1 < len(column_notes) and column_notes[i + 1][0] == end
                     if not followed:
-                        self.placed.cells[(track, c, end)] = Cell(note=NOTE_OFF)
+                        self.placed.cells[(track, c, end)] = _NOTE_OFF
                     kept.append(_PlacedNote(note, track, c, start, end))
         return part, kept
 
@@ -215,34 +222,28 @@ class SongBuilder:
                 self.dropped["pitch bend (several on one line: the last is kept)"] += 1
             lines[line] = min(255, max(0, round(value / BEND_STEP)))
         starts: dict[tuple[int, int, int], list[_PlacedNote]] = defaultdict(list)
+        of_channel: dict[tuple[int, int], list[_PlacedNote]] = defaultdict(list)
         for placed in notes:
             starts[(placed.note.group, placed.note.channel, placed.start)].append(placed)
+            of_channel[(placed.note.group, placed.note.channel)].append(placed)
         for (group, channel), lines in by_line.items():
             if group not in tracks_of or not tracks_of[group]:
                 continue
             order = sorted(lines)
+            playing = of_channel.get((group, channel), [])
+            sounding_at = _first_sounding(playing, order)
             for line in order:
                 self._mark(line)
                 here = starts.get((group, channel, line))
                 if here:
                     continue  # said on the notes below
-                sounding = next(
-                    (
-                        p
-                        for p in notes
-                        if p.note.group == group and p.note.channel == channel
-                        if p.start <= line < p.end
-                    ),
-                    None,
-                )
+                sounding = sounding_at[line]
                 if sounding is not None:
                     key = (sounding.track, sounding.column, line)
                 else:
                     key = (tracks_of[group][0], 0, line)
                 self.placed.effect(key, "W", lines[line])
-            for placed in notes:
-                if (placed.note.group, placed.note.channel) != (group, channel):
-                    continue
+            for placed in playing:
                 i = bisect.bisect_right(order, placed.start) - 1
                 value = lines[order[i]] if i >= 0 else BEND_CENTRE // BEND_STEP
                 if i >= 0 and (value != BEND_CENTRE // BEND_STEP or order[i] == placed.start):
@@ -328,3 +329,23 @@ class SongBuilder:
                     instrument, name=f"{instrument.name} (ch {instrument.channel})"
                 )
         return instruments
+
+
+def _first_sounding(notes: list[_PlacedNote], lines: list[int]) -> dict[int, _PlacedNote | None]:
+    """For each of the sorted `lines`, the first of `notes` (in their order) sounding there
+    (start <= line < end), or None: one sweep, where asking each line of every note was
+    quadratic on a file full of bends."""
+    by_start = sorted(range(len(notes)), key=lambda i: notes[i].start)
+    started: list[tuple[int, int]] = []
+    """(position in `notes`, end) of the notes started so far: the first one on top."""
+    found: dict[int, _PlacedNote | None] = {}
+    next_start = 0
+    for line in lines:
+        while next_start < len(by_start) and notes[by_start[next_start]].start <= line:
+            index = by_start[next_start]
+            heapq.heappush(started, (index, notes[index].end))
+            next_start += 1
+        while started and started[0][1] <= line:
+            heapq.heappop(started)  # ended: lines only grow, so it never sounds again
+        found[line] = notes[started[0][0]] if started else None
+    return found

@@ -2,10 +2,14 @@
 
 A part of TrackerApp kept apart so app.py stays about layout and wiring. Every
 file error lands on the status line; unsaved edits are always asked about.
+
+Saves and the timer's autosaves are written on a worker thread from a snapshot taken
+here, so a big song never freezes the keys; what follows a save waits for it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import threading
@@ -16,13 +20,20 @@ from pathlib import Path
 from textual.app import App
 
 from tracker.errors import TrackerError
+from tracker.song.model import Song
 from tracker.song.recovery import Recovery
+from tracker.song.storage import snapshot, snapshot_in_steps
 from tracker.text import visible
-from tracker.ui.files.song_file import SongFile
+from tracker.ui.files.song_file import Job, SongFile, Written
+from tracker.ui.files.switching import keys_first
 from tracker.ui.screens.confirm import Answer, ConfirmDialog
 from tracker.ui.screens.file_dialog import FileDialog
 from tracker.ui.session import Session
 
+MAX_COPIES_DROPPED = 2
+"""After this many, the next autosave copies the song at once."""
+SNAPSHOT_SLICE_SECONDS = 0.002
+"""How long the autosave copies the song before letting keys in again."""
 SAVE_FIRST = Answer("save", "Save first", "ctrl+s")
 DISCARD_EDITS = Answer("discard", "Discard the edits", "ctrl+d")
 DISCARD_AUTOSAVE = Answer("discard", "Discard it (delete the autosave)", "ctrl+d")
@@ -33,6 +44,14 @@ class FileActions(App[int]):
     file: SongFile
     clock: Callable[[], float] = time.monotonic
     """For the dialogs' first half second (tests pass a fake clock)."""
+    saving = False
+    """A save is being written: another waits, and the file's change on disk is ours."""
+    autosaving = False
+    """An autosave is under way: its snapshot being taken, or its file written."""
+    autosave_writing = False
+    """An autosave's file is being written (on a worker thread)."""
+    copies_dropped = 0
+    """Autosave copies dropped in a row because the song changed while they were taken."""
     leave_anyway = False
     """After a hang-up, end the process if the orderly exit is stuck: set by run_app for
     the real program only (an app under test shares its process with the test run)."""
@@ -76,13 +95,12 @@ class FileActions(App[int]):
             return
         moved = self.file.moved()
         if moved is None:
-            if self._save(None) and then is not None:
-                then()
+            self._save(None, then)
             return
 
         def answer(choice: str | None) -> None:
-            if choice == "save" and self._save(None) and then is not None:
-                then()
+            if choice == "save":
+                self._save(None, then)
 
         name = self.session.path.name
         question = (
@@ -96,21 +114,47 @@ class FileActions(App[int]):
             answer,
         )
 
-    def _save(self, path: Path | None) -> bool:
+    def _save(self, path: Path | None, then: Callable[[], None] | None = None) -> None:
+        """Save on a worker; `then` runs once the song is on disk (not when it failed)."""
+        if self.saving:
+            self.say("Still saving the song: try again in a moment")
+            return
+        job = self.file.save_job(path)
+        self.saving = True
+        self.say("Saving...")
+        self.run_worker(
+            lambda: self._write_save(job, then), thread=True, group="save", description="save"
+        )
+
+    def _write_save(self, job: Job, then: Callable[[], None] | None) -> None:
+        """The worker's part: any TrackerError goes back to the status line."""
+        outcome: Written | TrackerError
         try:
-            saved, problem = self.file.save(path)
+            with keys_first():
+                outcome = self.file.write_save(job)
         except TrackerError as error:
-            self.say(visible(error.message))
-            return False
+            outcome = error
+        with contextlib.suppress(RuntimeError):  # the app ended meanwhile (a hang-up)
+            self.call_from_thread(self._saved, job, outcome, then)
+
+    def _saved(
+        self, job: Job, outcome: Written | TrackerError, then: Callable[[], None] | None
+    ) -> None:
+        self.saving = False
+        if isinstance(outcome, TrackerError):
+            self.say(visible(outcome.message))
+            return
+        saved, problem = self.file.saved(job, outcome)
         self.say(visible(f"Saved {saved}" + (f" ({problem})" if problem else "")))
-        return True
+        if then is not None:
+            then()
 
     def action_save_as(self, then: Callable[[], None] | None = None) -> None:
         path = self.session.path
 
         def done(chosen: Path | None) -> None:
-            if chosen is not None and self._save(chosen) and then is not None:
-                then()
+            if chosen is not None:
+                self._save(chosen, then)
 
         self.push_screen(FileDialog("save", self._folder(), path.name if path else ""), done)
 
@@ -172,10 +216,80 @@ class FileActions(App[int]):
         self.exit(128 + signal_number)
 
     def autosave(self) -> None:
+        """Autosave here and now (tests, and anything that must not wait)."""
         try:
             self.file.autosave()
         except TrackerError as error:
             self.say(visible(f"Autosave failed: {error.message}"))
+
+    def autosave_in_background(self) -> None:
+        """The timer's autosave: the snapshot taken here a slice at a time between keys
+        (`_take_snapshot`), then written on a worker thread."""
+        if self.autosaving or self.saving or not self.file.autosave_due():
+            return  # the next tick will do
+        self.autosaving = True
+        if self.copies_dropped >= MAX_COPIES_DROPPED:
+            self.copies_dropped = 0  # typing on and on could drop every copy
+            self._write_in_background(snapshot(self.session.song))
+            return
+        song, revision = self.session.song, self.session.revision
+        self.run_worker(
+            self._take_snapshot(song, revision), group="autosave", description="autosave snapshot"
+        )
+
+    async def _take_snapshot(self, song: Song, revision: int) -> None:
+        """Copy the song a few patterns at a time, keys in between (a big song's copy held a
+        key up for tens of ms). An edit meanwhile makes it a song that never was: dropped."""
+        steps = snapshot_in_steps(song)
+        taken: Song | None = None
+        while taken is None:
+            deadline = time.perf_counter() + SNAPSHOT_SLICE_SECONDS
+            try:
+                while time.perf_counter() < deadline:
+                    next(steps)
+            except StopIteration as done:
+                taken = done.value
+            if self.session.song is not song or self.session.revision != revision:
+                self.autosaving = False
+                self.copies_dropped += 1
+                return
+            if taken is None:  # as long for the rest: a key takes several turns of the loop
+                await asyncio.sleep(SNAPSHOT_SLICE_SECONDS)
+        self.copies_dropped = 0
+        self._write_in_background(taken)
+
+    def _write_in_background(self, taken: Song) -> None:
+        """Write an autosave of `taken` (the song as it was a moment ago) on a worker."""
+        try:
+            job = self.file.autosave_job(taken)
+        except TrackerError as error:
+            self.autosaving = False
+            self.say(visible(f"Autosave failed: {error.message}"))
+            return
+        if job is None:
+            self.autosaving = False
+            return
+        self.autosave_writing = True
+        self.run_worker(
+            lambda: self._write_autosave(job), thread=True, group="autosave", description="autosave"
+        )
+
+    def _write_autosave(self, job: Job) -> None:
+        outcome: bool | TrackerError
+        try:
+            with keys_first():
+                outcome = self.file.write_autosave(job)
+        except TrackerError as error:
+            outcome = error
+        with contextlib.suppress(RuntimeError):  # the app ended meanwhile (a hang-up)
+            self.call_from_thread(self._autosaved, job, outcome)
+
+    def _autosaved(self, job: Job, outcome: bool | TrackerError) -> None:
+        self.autosaving = self.autosave_writing = False
+        if isinstance(outcome, TrackerError):
+            self.say(visible(f"Autosave failed: {outcome.message}"))
+            return
+        self.file.autosaved(job, outcome)
 
     def offer_recovery(self) -> None:
         """Offer each recovery file left by an editor that is gone and holding edits the
@@ -225,6 +339,8 @@ class FileActions(App[int]):
         )
 
     def check_disk(self) -> None:
+        if self.saving:
+            return  # the change on disk is this save's own, told once it is done
         if isinstance(self.screen, ConfirmDialog):
             return  # one question at a time; the change is still there when it is answered
         if not self.file.changed_on_disk():

@@ -3,6 +3,13 @@
 No Textual: the app asks and shows; this module does the file work and turns
 every failure into a TrackerError whose message the status line can show.
 
+Saves and autosaves are written in three steps, so the editor never waits on a
+big song: `*_job` takes a snapshot of the song on the UI thread (storage.snapshot:
+the editor goes on changing its song), `write_*` serialises, checks and writes it
+on any thread, and `saved` / `autosaved` bring the result back on the UI thread.
+Writes are atomic (tracker.files), one at a time, and an older snapshot never
+replaces a newer one nor brings back a recovery file a save has since removed.
+
 Recovery files are removed exactly when their edits are saved or discarded, and
 only the ones whose edits this editor holds: the one it autosaves to, one it
 recovered from, and one a reload kept while that reload is undone. Another
@@ -12,6 +19,7 @@ editor's recovery file is never touched (tracker.song.lock tells the editors apa
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +37,7 @@ from tracker.song.recovery import (
     worth_offering,
     write_recovery,
 )
-from tracker.song.storage import load_song, save_song
+from tracker.song.storage import load_song, save_song, snapshot
 from tracker.text import visible
 from tracker.ui.session import Session
 
@@ -65,6 +73,31 @@ class Kept:
     reload: Command
 
 
+@dataclass(frozen=True)
+class Job:
+    """One write of the song as it stood when it was asked for: a save or an autosave."""
+
+    number: int
+    """Counts the jobs of this SongFile: a later one holds newer edits."""
+    song: Song
+    """A snapshot (storage.snapshot), never the session's own song."""
+    shown: Path
+    """The song's path, as messages name it."""
+    target: Path
+    """Where it is written: the song file, or a recovery file."""
+    revision: int
+    held: tuple[Path, ...] = ()
+    """For a save: the recovery files whose edits it holds (they go once it is written)."""
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a save wrote: the bytes and the file's time, for changed_on_disk."""
+
+    data: bytes
+    mtime: int | None
+
+
 class SongFile:
     """Keeps the session and its file in step."""
 
@@ -72,6 +105,8 @@ class SongFile:
         """No file work here: `claim` locks the song and picks the autosave file."""
         self.session = session
         self.me = me or Editor.this()
+        self.known_mtime: int | None = None
+        self.known_bytes: bytes | None = None
         self._note_disk(session.path)
         self.autosaved_revision = session.revision
         self.resolved = _resolved(session.path)
@@ -85,6 +120,13 @@ class SongFile:
         self.kept: list[Kept] = []
         self.deferred: set[Path] = set()
         """Recovery files the musician chose to decide on later (offered again next start)."""
+        self._jobs = 0
+        self._void_up_to = 0
+        """Autosave jobs numbered up to this hold edits since saved or discarded: not written."""
+        self._writing = threading.Lock()
+        """One write at a time (a worker's and the hang-up's), so the newest is the last."""
+        self._written: dict[Path, int] = {}
+        """The newest job written to each recovery file."""
 
     # Locking and recovery files
 
@@ -173,6 +215,7 @@ class SongFile:
         return self._tidy(self._held_edits())
 
     def _tidy(self, files: list[Path]) -> str | None:
+        self._void_up_to = self._jobs  # an autosave under way holds edits these files hold
         problems: list[str] = []
         for file in files:
             try:
@@ -193,34 +236,92 @@ class SongFile:
         return now if now is not None and now != self.resolved else None
 
     def save(self, path: Path | None = None) -> tuple[Path, str | None]:
-        """Save to `path` (or the song's own path); raises SaveError, the song on disk intact.
-        Returns the file and a problem tidying recovery files up, if any."""
+        """Save to `path` (or the song's own path), here and now; raises SaveError, the song
+        on disk intact. Returns the file and a problem tidying recovery files up, if any."""
+        job = self.save_job(path)
+        return self.saved(job, self.write_save(job))
+
+    def save_job(self, path: Path | None = None) -> Job:
+        """A save of the song as it stands to `path` (or the song's own path): UI thread."""
         target = path or self.session.path
         assert target is not None, "save_as asks for a path first"
-        save_song(self.session.song, target)
-        held = self._held_edits()
+        return self._job(target, target, held=tuple(self._held_edits()))
+
+    def write_save(self, job: Job) -> Written:
+        """Serialise, check and write a save: any thread. Raises SaveError."""
+        data = save_song(job.song, job.target)
+        return Written(data, _mtime(job.target))
+
+    def saved(self, job: Job, written: Written) -> tuple[Path, str | None]:
+        """A save is on disk: the song is clean unless it changed meanwhile (UI thread)."""
+        target = job.target
         new_place = self.session.path is None or _resolved(target) != _resolved(self.session.path)
-        self.session.mark_saved(target)
-        self._note_disk(target)
+        if self.session.revision == job.revision:
+            self.session.mark_saved(target)
+        else:
+            self.session.path = target  # edits made while it was written are still unsaved
+        self.known_mtime, self.known_bytes = written.mtime, written.data
         self.resolved = _resolved(target)
-        problem = self._tidy(held)
+        problem = self._tidy(list(job.held))
         if new_place:
             notice = self.claim()
             problem = "; ".join(p for p in (problem, notice) if p) or None
         return target, problem
 
     def autosave(self) -> bool:
-        """Write this editor's recovery file when there are edits since the last autosave."""
-        path = self.session.path
-        revision = self.session.revision
-        if path is None or not self.session.dirty or revision == self.autosaved_revision:
+        """Write this editor's recovery file when there are edits since the last autosave,
+        here and now (a hang-up has no time for a worker)."""
+        job = self.autosave_job()
+        if job is None:
             return False
+        self.autosaved(job, self.write_autosave(job))
+        return True
+
+    def autosave_due(self) -> bool:
+        """There are edits since the last autosave, and a file to autosave beside."""
+        return (
+            self.session.path is not None
+            and self.session.dirty
+            and self.session.revision != self.autosaved_revision
+        )
+
+    def autosave_job(self, taken: Song | None = None) -> Job | None:
+        """An autosave of the song as it stands (`taken`: a snapshot of it, already made),
+        when there are edits since the last one (UI thread)."""
+        path = self.session.path
+        if path is None or not self.autosave_due():
+            return None
         if self.own is None:
             self.claim()
-        write_recovery(self.session.song, path, self.own)
-        self.wrote_own = True
-        self.autosaved_revision = revision
+        assert self.own is not None
+        return self._job(path, self.own, taken=taken)
+
+    def write_autosave(self, job: Job) -> bool:
+        """Write an autosave (any thread); False when newer edits were written or saved
+        meanwhile and it is left out. Raises SaveError."""
+        with self._writing:
+            if job.number <= self._void_up_to or job.number < self._written.get(job.target, 0):
+                return False
+            write_recovery(job.song, job.shown, job.target)
+            self._written[job.target] = job.number
+        if job.number <= self._void_up_to:  # saved or discarded while it was written
+            remove_recovery(job.target)
+            return False
         return True
+
+    def autosaved(self, job: Job, written: bool) -> None:
+        """An autosave is done (UI thread)."""
+        if job.target != self.own:
+            return  # another song was opened meanwhile
+        self.wrote_own = self.wrote_own or written
+        self.autosaved_revision = job.revision
+
+    def _job(
+        self, shown: Path, target: Path, held: tuple[Path, ...] = (), taken: Song | None = None
+    ) -> Job:
+        self._jobs += 1
+        song = taken if taken is not None else snapshot(self.session.song)
+        return Job(self._jobs, song, shown, target, self.session.revision, held)
 
     # The file on disk
 

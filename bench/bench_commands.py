@@ -1,0 +1,402 @@
+"""Whole commands as a user runs them (#16), on the demo and on generated songs of
+4/16/64 tracks x 1/5/20 minutes (bench/song_sizes.py), each beside its reference
+measured in the same run:
+
+- `check`, `export-midi`: Python's TOML parser reading the same song file
+  (`python -c "tomllib.load(...)"`, a process of its own, like the command);
+- `render`, `render --stems`: `fluidsynth -ni -F` rendering the song's exported .mid
+  with the same soundfont;
+- `import-midi`: mido reading the same .mid (`mido.MidiFile(...)`), the .mid being the
+  song's own export;
+- editor first paint: the real `tracker SONG` in tmux until the grid shows;
+- `play` to first note: `tracker play --port` into a JACK dummy server until the first
+  note-on arrives at our port (a process of its own; the player's process is its child).
+
+Every command is a child process: time is wall clock from start to exit (or to the
+screen / the note), peak memory is the child's own maximum resident size (os.wait4).
+The default run keeps the heavy cases small (renders on the 1-minute songs, stems on
+4 tracks); `python -m bench commands --full` (or BENCH_FULL=1) runs every size and
+command. Python's bytecode: run it once as is and once with PYTHONDONTWRITEBYTECODE=1
+(the children inherit it), from a fresh clone, and compare. Also here, in-process: the
+compile time per song length (linear?), and the editor's keypress-to-repaint while an
+autosave runs on a 64-track, 200-pattern song.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bench.song_sizes import generated_song, sized_song, write_midi, write_song
+from tracker.song.model import Song
+
+ROOT = Path(__file__).parent.parent
+DEMO = ROOT / "songs" / "demo.toml"
+TRACKER = [sys.executable, "-m", "tracker"]
+PYTHON = [sys.executable, "-c"]
+DEFAULT_SIZES: list[tuple[int, float]] = [(4, 1), (16, 1), (64, 1), (16, 5), (64, 5), (64, 20)]
+FULL_SIZES: list[tuple[int, float]] = [(t, m) for t in (4, 16, 64) for m in (1, 5, 20)]
+
+
+def _full() -> bool:
+    return os.environ.get("BENCH_FULL", "") not in ("", "0")
+
+
+TIME = Path("/usr/bin/time")
+
+
+class Child:
+    """One command run to its end: wall time and the child's peak memory.
+
+    Peak memory comes from GNU time around the command when it is there: a child started
+    straight from this process counts this process's pages in its own peak until it
+    execs (the generated songs held here made `check` of a 30 KB song read 130 MB)."""
+
+    def __init__(self, command: Sequence[str], cwd: Path, timeout: float = 3600) -> None:
+        report = cwd / ".peak-kb"
+        wrapped = list(command)
+        if TIME.exists():
+            wrapped = [str(TIME), "-f", "%M", "-o", str(report), *wrapped]
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            wrapped, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        self.seconds = time.perf_counter() - started
+        self.peak_mb = usage.ru_maxrss / 1024
+        if TIME.exists():
+            self.peak_mb = int(report.read_text().split()[-1]) / 1024
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+            raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}): {error[-400:]}")
+        if process.stderr:
+            process.stderr.close()
+
+
+def _toml_reference(song: Path, work: Path) -> Child:
+    return Child([*PYTHON, f"import tomllib; tomllib.load(open({str(song)!r}, 'rb'))"], work)
+
+
+def _mido_reference(midi: Path, work: Path) -> Child:
+    return Child([*PYTHON, f"import mido; mido.MidiFile({str(midi)!r})"], work)
+
+
+def _fluidsynth_reference(midi: Path, work: Path) -> Child | None:
+    from tracker.audio.soundfonts import find_soundfont
+
+    cli = shutil.which("fluidsynth")
+    if cli is None:
+        return None
+    font = find_soundfont(None, None)
+    return Child(
+        [cli, "-ni", "-F", str(work / "cli.wav"), "-r", "44100", str(font), str(midi)], work
+    )
+
+
+def _figures(row: dict[str, Any], name: str, child: Child, reference: Child | None) -> None:
+    row[f"{name} s"] = round(child.seconds, 2)
+    row[f"{name} MB"] = round(child.peak_mb)
+    if reference is not None:
+        row[f"{name} / reference"] = round(child.seconds / reference.seconds, 2)
+
+
+def _first_paint_s(song: Path, work: Path) -> float:
+    from tests.support.tmux import Terminal
+
+    terminal = Terminal(work, width=120, height=40)
+    try:
+        started = time.perf_counter()
+        terminal.start([*TRACKER, str(song)])
+        terminal.wait_for(lambda screen: "Pos " in screen and "Instruments" in screen, 300)
+        return time.perf_counter() - started
+    finally:
+        terminal.close()
+
+
+def _first_note_s(song: Path, work: Path) -> float:
+    """Seconds from `tracker play` starting to its first note-on at our JACK port."""
+    from tests.support.jack import Receiver, dummy_jack
+
+    with dummy_jack() as _server:
+        receiver = Receiver("bench-first-note")
+        try:
+            started = time.perf_counter()
+            process = subprocess.Popen(
+                [*TRACKER, "play", "--port", receiver.client, str(song)],
+                cwd=work,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            try:
+                receiver.wait_for(lambda data: any(_note_on(m) for m in data), 600)
+                first = next(t for t, m in receiver.snapshot() if _note_on(m))
+                seconds = first / 1e9 - started  # both on perf_counter's clock
+            finally:
+                process.terminate()  # our own child: tracker play stops on SIGTERM
+                process.wait(30)
+            return seconds
+        finally:
+            receiver.close()
+
+
+def _note_on(message: bytes) -> bool:
+    return len(message) == 3 and message[0] & 0xF0 == 0x90 and message[2] > 0
+
+
+def _song_row(label: str, song_path: Path, work: Path, heavy: bool, full: bool) -> dict[str, Any]:
+    """Every command on one song."""
+    row: dict[str, Any] = {"file MB": round(song_path.stat().st_size / 1e6, 2)}
+    toml = _toml_reference(song_path, work)
+    row["TOML parse s (reference)"] = round(toml.seconds, 2)
+    _figures(row, "check", Child([*TRACKER, "check", str(song_path)], work), toml)
+    midi = work / f"{label}.mid"
+    _figures(
+        row,
+        "export-midi",
+        Child([*TRACKER, "export-midi", str(song_path), "-o", str(midi)], work),
+        toml,
+    )
+    mido_read = _mido_reference(midi, work)
+    row["mido read s (reference)"] = round(mido_read.seconds, 2)
+    imported = work / f"{label}-imported.toml"
+    _figures(
+        row,
+        "import-midi",
+        Child([*TRACKER, "import-midi", str(midi), "-o", str(imported), "--force"], work),
+        mido_read,
+    )
+    if heavy or full:
+        fluidsynth = _fluidsynth_reference(midi, work)
+        if fluidsynth is not None:
+            row["fluidsynth -F s (reference)"] = round(fluidsynth.seconds, 2)
+        _figures(
+            row,
+            "render",
+            Child([*TRACKER, "render", str(song_path), "-o", str(work / f"{label}-mix")], work),
+            fluidsynth,
+        )
+        if full or label in ("demo", "4x1"):
+            stems = Child(
+                [*TRACKER, "render", "--stems", str(song_path), "-o", str(work / f"{label}-stems")],
+                work,
+            )
+            _figures(row, "render --stems", stems, fluidsynth)
+    row["first paint s"] = round(_first_paint_s(song_path, work), 2)
+    try:
+        seconds = _first_note_s(song_path, work)
+    except RuntimeError as error:  # no jackd, or the machine's JACK servers all taken
+        row["play to first note s"] = f"not measured ({str(error).splitlines()[0][:60]})"
+    else:
+        row["play to first note s"] = round(seconds, 2)
+    return row  # fmt: skip
+
+
+def compile_curve(sizes: Sequence[tuple[int, float]]) -> dict[str, dict[str, Any]]:
+    """compile_song on 64-track songs of growing length: time per 1,000 lines stays flat
+    when the compile is linear."""
+    from tracker.engine.timeline import compile_song
+    from tracker.instruments import cc_lane_for
+
+    rows: dict[str, dict[str, Any]] = {}
+    for tracks, minutes in sizes:
+        song = sized_song(tracks, minutes)
+        lines = sum(song.patterns[name].lines for name in song.order)
+        best = min(_timed(lambda: compile_song(song, cc_resolver=cc_lane_for)) for _ in range(2))  # noqa: B023 - run here, in this turn of the loop
+        rows[f"{tracks}x{minutes:g}"] = {
+            "lines": lines,
+            "compile s": round(best, 2),
+            "ms per 1000 lines": round(best * 1e6 / lines, 1),
+        }
+    return rows
+
+
+def _timed(work: Any) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+async def _keys_during_autosave(song: Song, path: Path, presses: int) -> dict[str, Any]:
+    """Keypress to repaint while the timer's autosave runs: keys posted straight to the
+    app at a typist's pace (Pilot's press waits for the process to go idle, which would
+    wait for the autosave), each timed to the last grid row it caused to be rendered,
+    and told apart by what the autosave was doing (copying the song on this thread, in
+    slices, or writing it on its worker); and the old way's freeze, an autosave written
+    on the UI thread."""
+    from tests.support.pilot import make_app
+
+    app = make_app(song, path)
+    by_phase: dict[str, list[float]] = {"copying": [], "writing": [], "idle": []}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        editor = app.editor
+        render_line = editor.render_line
+        rendered: list[float] = []
+
+        def timed_render_line(y: int) -> Any:
+            strip = render_line(y)
+            rendered.append(time.perf_counter())
+            return strip
+
+        editor.render_line = timed_render_line  # type: ignore[method-assign]
+        keys = ("z", "down", "x", "down", "up", "right", "left", "c", "down", "up")
+        for i in range(presses):
+            if not app.autosaving:
+                app.autosave_in_background()
+            await asyncio.sleep(0.03)  # a typist's pace; the autosave gets going meanwhile
+            phase = "writing" if app.autosave_writing else "copying" if app.autosaving else "idle"
+            rendered.clear()
+            start = time.perf_counter()
+            app.simulate_key(keys[i % len(keys)])
+            while not rendered and time.perf_counter() - start < 5:
+                await asyncio.sleep(0.0005)
+            await asyncio.sleep(0.01)  # the rest of the rows this key repaints
+            if rendered:
+                by_phase[phase].append((rendered[-1] - start) * 1000)
+        editor.render_line = render_line  # type: ignore[method-assign]
+        await app.workers.wait_for_complete()
+        await pilot.press("x")
+        frozen = _timed(app.autosave)  # the old way: on the UI thread
+    every = by_phase["copying"] + by_phase["writing"]
+    row: dict[str, Any] = {
+        "presses during an autosave": len(every),
+        "keypress p50 ms": round(statistics.median(every), 1) if every else "",
+        "keypress p99 ms": round(_percentile(every, 0.99), 1) if every else "",
+        "keypress max ms": round(max(every), 1) if every else "",
+    }
+    for phase, times in by_phase.items():
+        if times:
+            row[f"{phase}: presses, p50 / p99 ms"] = (
+                f"{len(times)}, {statistics.median(times):.1f} / {_percentile(times, 0.99):.1f}"
+            )
+    row["autosave on the UI thread (before) s"] = round(frozen, 2)
+    return row
+
+
+def editor_during_autosave(presses: int = 200) -> dict[str, dict[str, Any]]:
+    rows: dict[str, dict[str, Any]] = {}
+    cases = [("64 tracks x 200 patterns x 64 lines", 64)]
+    if _full():
+        cases.append(("64 tracks x 200 patterns x 256 lines", 256))
+    with tempfile.TemporaryDirectory(prefix="bench-autosave-") as folder:
+        for label, lines in cases:
+            path = write_song(generated_song(64, 200, lines), Path(folder) / "big.toml")
+            from tracker.song.storage import load_song
+
+            song = load_song(path)
+            row = asyncio.run(_keys_during_autosave(song, path, presses))
+            rows[label] = {"file MB": round(path.stat().st_size / 1e6, 1), **row}
+    return rows
+
+
+def commands(sizes: Sequence[tuple[int, float]]) -> dict[str, dict[str, Any]]:
+    full = _full()
+    rows: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-commands-") as folder:
+        work = Path(folder)
+        print("bench commands: demo", file=sys.stderr, flush=True)
+        demo = work / DEMO.name  # a copy: the editor's lock and autosave stay out of songs/
+        shutil.copyfile(DEMO, demo)
+        rows["demo"] = _song_row("demo", demo, work, heavy=True, full=full)
+        for tracks, minutes in sizes:
+            label = f"{tracks}x{minutes:g}"
+            print(f"bench commands: {label}", file=sys.stderr, flush=True)
+            path = write_song(sized_song(tracks, minutes), work / f"{label}.toml")
+            rows[f"{label} ({tracks} tracks, {minutes:g} min)"] = _song_row(
+                label, path, work, heavy=minutes <= 1 and tracks <= 16, full=full
+            )
+            for leftover in work.glob(f"{label}*"):
+                if leftover.is_dir():
+                    shutil.rmtree(leftover)
+    return rows
+
+
+def big_midi_import() -> dict[str, Any]:
+    """The issue's case: `import-midi` of a 10 MB file written by mido (1.1 million notes)."""
+    with tempfile.TemporaryDirectory(prefix="bench-import-") as folder:
+        work = Path(folder)
+        midi = write_midi(work / "big.mid", 1_100_000)
+        reference = _mido_reference(midi, work)
+        child = Child([*TRACKER, "import-midi", str(midi), "-o", str(work / "big.toml")], work)
+        return {
+            "file MB": round(midi.stat().st_size / 1e6, 1),
+            "mido read s (reference)": round(reference.seconds, 1),
+            "import-midi s": round(child.seconds, 1),
+            "import-midi / reference": round(child.seconds / reference.seconds, 2),
+            "import-midi MB": round(child.peak_mb),
+        }
+
+
+def _sizes() -> list[tuple[int, float]]:
+    """BENCH_SIZES="4x1,64x20" picks sizes; else all of them with BENCH_FULL, a few without."""
+    chosen = os.environ.get("BENCH_SIZES", "")
+    if chosen:
+        return [(int(t), float(m)) for t, m in (size.split("x") for size in chosen.split(","))]
+    return FULL_SIZES if _full() else DEFAULT_SIZES
+
+
+def run() -> dict[str, Any]:
+    """The commands: one column per song, one row per figure."""
+    sizes = _sizes()
+    result: dict[str, Any] = {
+        "note": (
+            "Whole commands as child processes (wall time; MB: the child's peak RSS), each "
+            "beside its reference run just before it on the same file: Python's TOML parse "
+            "(check, export-midi), mido's read of the song's exported .mid (import-midi), "
+            "`fluidsynth -ni -F` of that .mid (render). Songs from bench/song_sizes.py (every "
+            "order entry its own 64-line pattern, 125 bpm). Sizes: "
+            + ", ".join(f"{t}x{m:g}" for t, m in sizes)
+            + f"{' (--full)' if _full() else ''}; PYTHONDONTWRITEBYTECODE="
+            + os.environ.get("PYTHONDONTWRITEBYTECODE", "unset")
+            + "."
+        ),
+    }
+    result.update(commands(sizes))
+    return result
+
+
+def run_compile() -> dict[str, Any]:
+    """Compile time against song length (64 tracks)."""
+    minutes = [1.0, 5.0, 20.0] + ([60.0] if _full() else [])
+    return {
+        "note": "compile_song on generated 64-track songs: flat ms per 1,000 lines is linear.",
+        **compile_curve([(64, m) for m in minutes]),
+    }
+
+
+def run_autosave() -> dict[str, Any]:
+    """The editor while the timer's autosave writes a big song."""
+    return {
+        "note": (
+            "Keypress to repaint (Pilot, 120x40; from posting the key to the last grid row it "
+            "repaints) while the timer's autosave runs, one started whenever none runs, keys "
+            "every 30 ms; by phase: the song copied on the UI thread in 2 ms slices, or "
+            "written on the worker; and what one autosave written on the UI thread, the way "
+            "it was before, froze the editor for."
+        ),
+        **editor_during_autosave(),
+    }
+
+
+def big_import() -> dict[str, Any]:
+    return {"note": "import-midi of a 10 MB file written by mido.", "10 MB": big_midi_import()}
+
+
+if __name__ == "__main__":
+    for key, value in run().items():
+        print(key, value)

@@ -1,0 +1,127 @@
+"""A track's events read fast, for the import: mido builds and checks a Message object
+per event (most of `import-midi`'s time and memory on a big file), where the import
+only reads a few fields of each.
+
+Channel messages (notes, controllers, programs, bends, aftertouch), running status
+and meta events are read here into small slotted messages that answer the same
+attributes mido's do (meta events are built by mido's own function, so they are
+exactly mido's). Anything else in a track (system exclusive, a system message, a
+data byte above 127, a track that ends mid-event) sends that track back to mido's
+reader in read.py, so every damaged file is refused with the same words as before.
+"""
+
+from __future__ import annotations
+
+from mido.midifiles.meta import build_meta_message
+
+from tracker.midi.smf.read import TimedMessage
+
+_MIN_PITCHWHEEL = -8192
+_DATA_BYTES = {0x80: 2, 0x90: 2, 0xA0: 2, 0xB0: 2, 0xC0: 1, 0xD0: 1, 0xE0: 2}
+"""Data bytes after each kind of channel status (its high four bits)."""
+
+
+class ChannelMessage:
+    """A channel message with mido's attribute names (only those of its kind are set)."""
+
+    __slots__ = ("channel", "control", "note", "pitch", "program", "type", "value", "velocity")
+    is_meta = False
+
+    def __init__(self, status: int, first: int, second: int) -> None:
+        kind = status & 0xF0
+        self.channel = status & 0x0F
+        if kind == 0x90 or kind == 0x80:
+            self.type = "note_on" if kind == 0x90 else "note_off"
+            self.note, self.velocity = first, second
+        elif kind == 0xB0:
+            self.type = "control_change"
+            self.control, self.value = first, second
+        elif kind == 0xC0:
+            self.type = "program_change"
+            self.program = first
+        elif kind == 0xE0:
+            self.type = "pitchwheel"
+            self.pitch = first | ((second << 7) + _MIN_PITCHWHEEL)  # as mido decodes it
+        elif kind == 0xA0:
+            self.type = "polytouch"
+            self.note, self.value = first, second
+        else:
+            self.type = "aftertouch"
+            self.value = first
+
+
+class _Unusual(Exception):
+    """Something only mido's reader should judge."""
+
+
+def fast_track(number: int, body: bytes) -> list[TimedMessage] | None:
+    """One MTrk chunk's body -> its messages at absolute ticks, or None when it holds
+    anything but channel and meta events, or is damaged (mido reads it then)."""
+    try:
+        return _read(number, body)
+    except (_Unusual, IndexError):
+        return None
+
+
+def _read(number: int, body: bytes) -> list[TimedMessage]:
+    messages: list[TimedMessage] = []
+    append = messages.append
+    size = len(body)
+    position = 0
+    tick = 0
+    running = 0
+    known: dict[tuple[int, int, int], ChannelMessage] = {}
+    """Equal messages are shared: nothing changes them, and a song repeats them."""
+    index = 0
+    while position < size:
+        delta, position = _variable(body, position)
+        tick += delta
+        status = body[position]
+        if status < 0x80:
+            if not running:
+                raise _Unusual  # running status with nothing before it
+            status = running
+        else:
+            position += 1
+        if status == 0xFF:
+            kind = body[position]
+            length, position = _variable(body, position + 1)
+            if position + length > size:
+                raise _Unusual
+            data = list(body[position : position + length])
+            position += length
+            try:
+                meta = build_meta_message(kind, data, delta)
+            except Exception as error:  # mido raises several kinds; its reader words the refusal
+                raise _Unusual from error
+            append(TimedMessage(tick, number, index, meta))
+        elif status >= 0xF0:
+            raise _Unusual  # system exclusive or a system message
+        else:
+            running = status
+            count = _DATA_BYTES[status & 0xF0]
+            first = body[position]
+            second = body[position + 1] if count == 2 else 0
+            if first > 127 or second > 127:
+                raise _Unusual
+            position += count
+            key = (status, first, second)
+            message = known.get(key)
+            if message is None:
+                message = known[key] = ChannelMessage(status, first, second)
+            append(TimedMessage(tick, number, index, message))
+        index += 1
+    if position != size:
+        raise _Unusual  # the last event ran past the end of the track
+    return messages
+
+
+def _variable(body: bytes, position: int) -> tuple[int, int]:
+    """A variable-length quantity at `position`: its value and the position after it."""
+    value = 0
+    while True:
+        byte = body[position]
+        position += 1
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            return value, position
