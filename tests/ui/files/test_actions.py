@@ -263,7 +263,7 @@ async def test_a_big_song_is_saved_on_a_worker_while_the_keys_go_on(tmp_path: Pa
         # the app: Pilot's press waits until the process is idle (up to a second), which
         # would wait for the save.
         app.action_save()
-        saving_when_typed = await _type(app, ["down", "c"], lambda: app.saving)
+        saving_when_typed = await _type(app, ["c"], lambda: app.saving)
         assert saving_when_typed, "the save finished before the next keys were handled"
         assert app.session.song.cell("p00", 0, 0, 1).note == 64  # E-4
         await written(pilot)
@@ -286,7 +286,7 @@ async def test_the_timer_autosave_writes_on_a_worker_and_never_the_song(tmp_path
         while not app.autosave_writing:  # the copy is taken between keys, then written
             assert app.autosaving
             await asyncio.sleep(0.001)
-        autosaving_when_typed = await _type(app, ["down", "c"], lambda: app.autosave_writing)
+        autosaving_when_typed = await _type(app, ["c"], lambda: app.autosave_writing)
         assert autosaving_when_typed, "the autosave finished before the next keys were handled"
         await written(pilot)
         assert not app.autosaving
