@@ -9,8 +9,10 @@ tools at it while it runs. `Receiver` is a receiving port standing in for a synt
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -42,6 +44,17 @@ def reclaim_jack_registry() -> None:
             registry.unlink()
 
 
+def _end_with_parent() -> None:
+    """In the child before exec: the kernel ends this jackd when the run that started it
+    dies (a timeout's kill, a crash), so no orphan keeps one of JACK's 8 server slots."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+_PR_SET_PDEATHSIG = 1
+"""prctl(2): the signal a process gets when its parent ends."""
+
+
 def _start_jackd(name: str) -> tuple[subprocess.Popen[bytes], str]:
     """Start `jackd` and wait until it answers; (the server, "") or, when it died
     at start, (the server, what it said)."""
@@ -49,6 +62,7 @@ def _start_jackd(name: str) -> tuple[subprocess.Popen[bytes], str]:
         ["jackd", "-n", name, "-d", "dummy", "-r", "48000", "-p", "64"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        preexec_fn=_end_with_parent,
     )
     deadline = time.monotonic() + 15
     while True:
