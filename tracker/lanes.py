@@ -93,15 +93,12 @@ def wide_lane_name(text: str) -> str | None:
     if kind == "cc":
         return None
     reference = lane_reference(text)
-    prefix = NRPN_PREFIX if kind == "nrpn" else CC14_PREFIX
     number = numeric_reference(kind, reference)
     if number is not None:
-        if kind == "nrpn":
-            return f"{prefix}{number >> 7}:{number & 0x7F}"
-        return f"{prefix}{number}"
+        return lane_name_of(pack(kind, number))
     if reference[:1].isdigit() or not _NAME.fullmatch(reference):
         return None
-    return prefix + reference
+    return (NRPN_PREFIX if kind == "nrpn" else CC14_PREFIX) + reference
 
 
 # ---- the packed controller a CONTROL event carries -----------------------------------------
@@ -142,6 +139,17 @@ def is_packed_valid(packed: int) -> bool:
     if packed >> 19:
         return False
     return kind == "nrpn" or packed_number(packed) <= CC14_LAST
+
+
+def lane_name_of(packed: int) -> str:
+    """The lane a song writes for a packed controller: "74", "nrpn:0:20", "cc14:16"."""
+    kind = packed_kind(packed)
+    number = packed_number(packed)
+    if kind == "nrpn":
+        return f"{NRPN_PREFIX}{number >> 7}:{number & 0x7F}"
+    if kind == "cc14":
+        return f"{CC14_PREFIX}{number}"
+    return str(packed)
 
 
 def wide_controls(packed: int, value: int) -> list[tuple[int, int]]:

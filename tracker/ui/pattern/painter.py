@@ -19,7 +19,7 @@ from textual.widget import Widget
 
 from tracker.song.edit import Selection
 from tracker.song.model import Pattern, Song
-from tracker.song.notation import format_byte, format_effect, format_note
+from tracker.song.notation import format_byte, format_effect, format_lane_value, format_note
 from tracker.text import visible
 from tracker.ui.pattern.entry import lane_of
 from tracker.ui.pattern.layout import SEPARATOR, GridLayout, Kind
@@ -190,7 +190,8 @@ def field_texts(pattern: Pattern, grid: GridLayout, track: int, line: int) -> li
     texts = []
     for field in grid.fields[track]:
         if field.kind is Kind.CC:
-            texts.append(format_byte(part.cc[field.column][line])[field.digit])
+            value = part.cc[field.column][line]
+            texts.append(format_lane_value(value, field.digits == 4)[field.digit])
             continue
         cell = part.columns[field.column][line]
         if field.kind is Kind.NOTE:
