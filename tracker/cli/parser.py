@@ -98,6 +98,8 @@ def _cmd_play(args: argparse.Namespace) -> int:
         from_order=args.from_order,
         clock_out=args.clock_out,
         clock_in=args.clock_in,
+        link=args.link,
+        link_start_stop=args.link_start_stop,
     )
 
 
@@ -252,6 +254,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("--clock-out", metavar="PORT", help="send MIDI clock to PORT")
     sub.add_argument("--clock-in", metavar="PORT", help="follow MIDI clock from PORT")
+    sub.add_argument(
+        "--link",
+        action="store_true",
+        help="join the Ableton Link session on the network: follow its tempo and bar",
+    )
+    sub.add_argument(
+        "--link-start-stop",
+        action="store_true",
+        help="with --link: the session stopping stops the song (start/stop sync)",
+    )
 
     command("ports", "list MIDI input and output ports", _cmd_ports)
 

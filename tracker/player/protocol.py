@@ -14,6 +14,7 @@ from typing import Literal
 
 from tracker.engine.events import Timeline
 from tracker.midi.names import OUT_PORT, PortState
+from tracker.player.link import LinkConfig, LinkState
 from tracker.song.model import Song
 
 # ---------------------------------------------------------------- configuration
@@ -74,6 +75,8 @@ class PlayerConfig:
     """Gap between a start command and the first event: time to prepare."""
     port_poll_s: float = 1.0
     status_interval_s: float = 0.25
+    link: LinkConfig | None = None
+    """Join the Ableton Link session on the network: its beat timeline gives the deadlines."""
 
     @property
     def live_synth(self) -> SynthConfig | None:
@@ -243,13 +246,15 @@ NoticeKind = Literal[
     "soundfont",
     "stand_in",
     "device",
+    "link",
 ]
 """What a Notice is about. "no_midi_system": the MIDI system cannot be reached;
 "output_missing": no port matches an output's pattern; "port_error": a send or an
 open failed; "port_lost"/"port_back", "input_lost"/"input_back": hot-plugs;
 "no_soundfont", "no_audio_device": soundfont tracks are silent; "soundfont": a
 problem with one instrument's soundfont program; "stand_in": a device instrument
-plays its soundfont stand-in; "device": a device file that would not load."""
+plays its soundfont stand-in; "device": a device file that would not load; "link": the
+Ableton Link session could not be joined."""
 
 
 @dataclass(frozen=True)
@@ -298,6 +303,8 @@ class Status:
     errors: tuple[Notice, ...] = ()
     audio: str = ""
     """As Ready.audio."""
+    link: LinkState | None = None
+    """The Ableton Link session (peers, tempo) when playing with --link."""
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from tracker.midi.encode import STOP, panic_messages
 from tracker.midi.sync import ClockIntro
 from tracker.player.ahead import AHEAD, AHEAD_OF_EDIT
 from tracker.player.edits import Edits, muted_tracks, with_held_offs
+from tracker.player.link_follow import LinkFollow
 from tracker.player.protocol import (
     Continue,
     Cue,
@@ -60,7 +61,7 @@ POLL_SLEEP_NS = 1_000_000
 log = logging.getLogger(__name__)
 
 
-class Transport(Edits):
+class Transport(Edits, LinkFollow):
     """The whole player state (state.py) and its moves; `step` is one turn of its loop."""
 
     def begin(
@@ -83,6 +84,8 @@ class Transport(Edits):
         if wall_ns is None and self.synth is not None:
             self.synth.resync_if_drifted(self.clock.now_ns())
         self.anchor = Anchor(wall, round(from_time * NS_PER_S), self.scale)
+        if self.config.link is not None:
+            self.link_begin(timeline, from_time, wall, fresh=wall_ns is None)
         self.playing = True
         self.paused = False
 
@@ -173,6 +176,8 @@ class Transport(Edits):
             self.send_now(CLOCK_PORT, STOP)
 
     def stop(self, reason: StopReason) -> None:
+        if reason == "stop":
+            self.link_stop()
         self.stop_sound()
         self.drop_job()
         was_playing = self.playing
@@ -213,6 +218,8 @@ class Transport(Edits):
         )
 
     def set_tempo(self, bpm: float) -> None:
+        if self.link_tempo(bpm):
+            return
         base = self.mark.bpm if self.mark is not None else self._song_bpm()
         if bpm <= 0 or base <= 0:
             return
@@ -294,6 +301,7 @@ class Transport(Edits):
                 self.job.purpose = AHEAD  # for the edited song, playing from now
             self.start_at(mark.order, mark.line, deadline, None, keep_held=self.keep_at_swap)
             return True
+        self.link_mark(mark, deadline)
         self.mark = self.playhead_due = mark
         return False
 
@@ -371,6 +379,8 @@ class Transport(Edits):
         if self.previews:
             self.previews.end_due(now)
         self.housekeeping(now)
+        if self.link_follow(now):
+            self.stop("clock")  # the Link session stopped (start/stop sync)
         self.prepare_ahead(now)
         if self.next_item is None:
             self.clock.sleep_ns(POLL_SLEEP_NS if self.midi_in or self.clock_in else IDLE_SLEEP_NS)
@@ -384,4 +394,5 @@ class Transport(Edits):
         with contextlib.suppress(Exception):
             self.stop_sound()
         self.hand_over()
+        self.link_close()
         self.wiring.close()
