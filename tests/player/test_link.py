@@ -12,6 +12,7 @@ so their median is held to 1 ms plus a period (bench/link.py measures p50/p99/ma
 
 from __future__ import annotations
 
+import itertools
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -86,7 +87,7 @@ def test_the_player_follows_a_link_peers_tempo_and_beat_and_stops_with_it(
     arrived = [t for t in note_ons(receiver.snapshot()) if t > settled_ns]
     sent = [t for t in note_ons(sends(player)) if t > settled_ns]
     assert len(arrived) >= 4
-    gaps = [(b - a) / 1e6 for a, b in zip(arrived, arrived[1:], strict=False)]
+    gaps = [(b - a) / 1e6 for a, b in itertools.pairwise(arrived)]
     assert statistics.median(gaps) == pytest.approx(600.0, abs=JACK_PERIOD_MS + 0.5)  # 100 bpm
     assert p99(phase_errors_ms(sent, sample)) < 1.0
     at_port = phase_errors_ms(arrived, sample)

@@ -14,6 +14,7 @@ It prints `ready` once its Link is enabled. Run: python -m tests.support.link_pe
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import subprocess
 import sys
 import time
@@ -23,6 +24,12 @@ from pathlib import Path
 QUANTUM = 4
 
 
+def _say(line: str) -> None:
+    """One line to the test, at once (the test reads line by line)."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
 async def _serve(bpm: float) -> None:
     import aalink
 
@@ -30,7 +37,6 @@ async def _serve(bpm: float) -> None:
     link.quantum = QUANTUM
     link.start_stop_sync_enabled = True
     link.enabled = True
-    print("ready", flush=True)
     reader = asyncio.StreamReader()
     loop = asyncio.get_running_loop()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
@@ -43,11 +49,9 @@ async def _serve(bpm: float) -> None:
             case ["stop"]:
                 link.playing = False
             case ["sample"]:
-                raw = time.clock_gettime_ns(time.CLOCK_MONOTONIC_RAW) / 1e9
-                print(f"sample {raw} {link.beat} {link.tempo} {link.num_peers}", flush=True)
+                time.clock_gettime_ns(time.CLOCK_MONOTONIC_RAW) / 1e9
             case ["quit"]:
                 break
-        print("ok", flush=True)
 
 
 @dataclass(frozen=True)
@@ -105,10 +109,8 @@ class LinkPeer:
         raise RuntimeError("no Link peer joined the session")
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError, RuntimeError):
             self.say("quit")
-        except (OSError, RuntimeError):
-            pass
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
