@@ -37,6 +37,7 @@ async def _serve(bpm: float) -> None:
     link.quantum = QUANTUM
     link.start_stop_sync_enabled = True
     link.enabled = True
+    _say("ready")
     reader = asyncio.StreamReader()
     loop = asyncio.get_running_loop()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
@@ -49,9 +50,11 @@ async def _serve(bpm: float) -> None:
             case ["stop"]:
                 link.playing = False
             case ["sample"]:
-                time.clock_gettime_ns(time.CLOCK_MONOTONIC_RAW) / 1e9
+                raw = time.clock_gettime_ns(time.CLOCK_MONOTONIC_RAW) / 1e9
+                _say(f"sample {raw} {link.beat} {link.tempo} {link.num_peers}")
             case ["quit"]:
                 break
+        _say("ok")
 
 
 @dataclass(frozen=True)
