@@ -25,6 +25,7 @@ BENCHMARKS = {
     "fuzz": "bench.bench_fuzz",
     "soak": "bench.bench_soak",
     "terminal": "bench.bench_terminal",
+    "link": "bench.bench_link",
 }
 BEGIN = "<!-- bench:begin -->"
 END = "<!-- bench:end -->"
