@@ -247,6 +247,7 @@ NoticeKind = Literal[
     "stand_in",
     "device",
     "link",
+    "sysex",
 ]
 """What a Notice is about. "no_midi_system": the MIDI system cannot be reached;
 "output_missing": no port matches an output's pattern; "port_error": a send or an
@@ -254,7 +255,7 @@ open failed; "port_lost"/"port_back", "input_lost"/"input_back": hot-plugs;
 "no_soundfont", "no_audio_device": soundfont tracks are silent; "soundfont": a
 problem with one instrument's soundfont program; "stand_in": a device instrument
 plays its soundfont stand-in; "device": a device file that would not load; "link": the
-Ableton Link session could not be joined."""
+Ableton Link session could not be joined; "sysex": an instrument's `.syx` file was refused."""
 
 
 @dataclass(frozen=True)

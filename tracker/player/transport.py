@@ -44,6 +44,7 @@ from tracker.player.protocol import (
     StopReason,
     UpdateSong,
 )
+from tracker.player.recall import Recall
 from tracker.player.sends import PREFETCH_ITEMS
 from tracker.player.stream import (
     CLOCK_PORT,
@@ -61,7 +62,7 @@ POLL_SLEEP_NS = 1_000_000
 log = logging.getLogger(__name__)
 
 
-class Transport(Edits, LinkFollow):
+class Transport(Edits, LinkFollow, Recall):
     """The whole player state (state.py) and its moves; `step` is one turn of its loop."""
 
     def begin(
@@ -167,7 +168,9 @@ class Transport(Edits, LinkFollow):
             self.song_dir = command.song_dir
             self.wiring.route(command.song, command.song_dir)
             self.muted = muted_tracks(command.song)
-            self.start_at(command.start_order, command.start_line, None, "auto")
+            setup_ns = self.recall_start(command.song, command.song_dir)  # .syx before notes
+            wall = self.preroll() + setup_ns if setup_ns else None
+            self.start_at(command.start_order, command.start_line, wall, "auto")
 
     def stop_sound(self) -> None:
         """Note-offs for everything sounding; Stop to clock followers if we ran."""
@@ -379,6 +382,7 @@ class Transport(Edits, LinkFollow):
         if self.previews:
             self.previews.end_due(now)
         self.housekeeping(now)
+        self.recall_due(now)
         if self.link_follow(now):
             self.stop("clock")  # the Link session stopped (start/stop sync)
         self.prepare_ahead(now)

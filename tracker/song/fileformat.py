@@ -78,7 +78,16 @@ SONG_KEYS = (
     "tracks",
     "patterns",
 )
-INSTRUMENT_KEYS = ("name", "soundfont", "program", "bank", "device", "channel", "volume")
+INSTRUMENT_KEYS = (
+    "name",
+    "soundfont",
+    "program",
+    "bank",
+    "device",
+    "channel",
+    "volume",
+    "sysex",
+)
 TRACK_KEYS = ("name", "notes", "effects", "cc", "mute", "solo")
 
 _DEFAULT_INSTRUMENT = Instrument(name="")
@@ -204,6 +213,7 @@ class _Reader(PatternReader):
             if channel is None
             else self.integer(table, keys, "channel", CHANNEL_RANGE),
             volume=self.integer(table, keys, "volume", VOLUME_RANGE, _DEFAULT_INSTRUMENT.volume),
+            sysex=self.optional_string(table, keys, "sysex"),
         )
 
     # ---- tracks ----------------------------------------------------------------------
