@@ -323,6 +323,19 @@ class Recorded:
 
 
 @dataclass(frozen=True)
+class ControlIn:
+    """A controller moved on the MIDI input (a knob, a fader): for MIDI learn and for
+    recording into learned CC lanes. While playing, `order`/`line` is the nearest line
+    (as for Recorded); stopped, they are None."""
+
+    controller: int
+    value: int
+    channel: int
+    order: int | None
+    line: int | None
+
+
+@dataclass(frozen=True)
 class Stopped:
     reason: StopReason
 
@@ -349,4 +362,6 @@ class Refused:
     message: str
 
 
-Message = Ready | Playhead | Status | Recorded | Stopped | SendLog | PlayerFailed | Refused
+Message = (
+    Ready | Playhead | Status | Recorded | ControlIn | Stopped | SendLog | PlayerFailed | Refused
+)
