@@ -230,6 +230,12 @@ class TrackerApp(FileActions):
             self.orders.set_playing(None)
         for note in heard.recorded:
             self.editor.record_note(note.note, note.velocity, note.order, note.line)
+        recording = transport.record and transport.playing
+        for moved in heard.controls:
+            at = (moved.order, moved.line)
+            self.editor.take_control((moved.channel, moved.controller, moved.value), at, recording)
+        if not recording:
+            self.editor.finish_cc_take()  # a take ends when recording or playback does
         transport.thru_to(self.session.song, self.editor.instrument)
         if heard.playhead is not None or heard.status_changed:
             self.update_bar()

@@ -101,6 +101,13 @@ KEYMAP: tuple[Key, ...] = (
         "Track settings: name, columns, CC lanes",
         "Edit",
     ),
+    Key(
+        "track.learn-cc",
+        "alt+l",
+        "learn_cc",
+        "Learn the CC lane under the cursor from a control moved on the MIDI input",
+        "Edit",
+    ),
     Key("track.add", "alt+j", "add_track", "Add a track right of this one", "Edit"),
     Key("track.remove", "alt+r", "remove_track", "Remove this track (undo brings it back)", "Edit"),
     Key("play.pattern-enter", "enter", "app.play_pattern", "Play the pattern", "Transport"),

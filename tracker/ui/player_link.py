@@ -24,6 +24,7 @@ from tracker.midi.names import PortState
 from tracker.player.handle import player_log_path
 from tracker.player.protocol import (
     Command,
+    ControlIn,
     Message,
     Panic,
     Play,
@@ -85,6 +86,8 @@ class Heard:
     """The latest playhead only: a burst of them collapses to the last."""
     status_changed: bool = False
     recorded: list[Recorded] = field(default_factory=list)
+    controls: list[ControlIn] = field(default_factory=list)
+    """Controls moved on the MIDI input: for learn, and for recording into learned lanes."""
 
 
 class Transport:
@@ -285,6 +288,8 @@ class Transport:
                 log_line(message.message)
             elif isinstance(message, Recorded) and self.record:
                 heard.recorded.append(message)
+            elif isinstance(message, ControlIn):
+                heard.controls.append(message)
         if self._note and self._clock() >= self._note_until:
             self._note = ""
             heard.status_changed |= self._show()

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from tracker.song.edit import Batch, Command, SetCC
+from tracker.song.edit import Batch, Command, RenameCCLane, SetCC
 from tracker.song.model import Song
 
 THIN = 2
@@ -68,3 +68,49 @@ class CcTake:
                 kept = value
                 edits.append(SetCC(pattern_name, line, track, lane, value))
         return Batch(edits, "Record CC") if edits else None
+
+
+@dataclass
+class CcRecorder:
+    """The editor's learn and record state for CC lanes."""
+
+    learning: tuple[int, int] | None = None
+    """(track, lane) waiting for a control to be moved."""
+    learned: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    take: CcTake | None = None
+
+    def arm(self, track: int, lane: int) -> None:
+        self.learning = (track, lane)
+
+    def control(
+        self,
+        song: Song,
+        moved: tuple[int, int, int],
+        at: tuple[int | None, int | None],
+        device_cc: Mapping[str, int] | None,
+        recording: bool,
+    ) -> Command | None:
+        """A control moved, as (channel, controller, value) at (order, line): the lane
+        it teaches when learning (the edit returned), else a value for the take."""
+        channel, controller, value = moved
+        if self.learning is not None:
+            track, lane = self.learning
+            self.learning = None
+            self.learned = {k: v for k, v in self.learned.items() if v != (track, lane)}
+            self.learned[(channel, controller)] = (track, lane)
+            name = learned_lane(controller, device_cc)
+            fits = track < len(song.tracks) and lane < len(song.tracks[track].cc)
+            if fits and song.tracks[track].cc[lane] != name:
+                return RenameCCLane(track, lane, name)
+            return None
+        order, line = at
+        if recording and order is not None and line is not None and 0 <= order < len(song.order):
+            if self.take is None:
+                self.take = CcTake(learned=self.learned)
+            self.take.move(song.order[order], line, channel, controller, value)
+        return None
+
+    def finish(self, song: Song) -> Command | None:
+        """The take just ended (recording off, or playback stopped): one undo step."""
+        take, self.take = self.take, None
+        return None if take is None else take.command(song)

@@ -11,6 +11,7 @@ in tracker.ui.pattern.entry and tracker.ui.pattern.recording.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -18,7 +19,8 @@ from typing import Literal
 from textual import events
 from textual.message import Message
 
-from tracker.errors import EditError
+from tracker.errors import EditError, TrackerError
+from tracker.instruments import load_device
 from tracker.song.edit import (
     AddTrack,
     ClearSelection,
@@ -35,6 +37,7 @@ from tracker.song.edit import (
 )
 from tracker.song.model import HIGHEST_NOTE, LOWEST_NOTE, NOTE_CUT, NOTE_OFF, is_pitch
 from tracker.ui import keymap
+from tracker.ui.pattern.cc_takes import CcRecorder
 from tracker.ui.pattern.cursor import Cursor
 from tracker.ui.pattern.entry import (
     HEX_DIGITS,
@@ -80,6 +83,8 @@ class PatternEditor(PatternView):
         self.instrument: int | None = min(session.song.instruments, default=None)
         self.chords = Chords()
         """Keys held on the MIDI keyboard, for recording (record_note)."""
+        self.cc = CcRecorder()
+        """MIDI learn and CC recording (take_control)."""
 
     # Switching what is shown
 
@@ -312,6 +317,31 @@ class PatternEditor(PatternView):
             self.say(self.session.message)
 
     # Recording
+
+    def action_learn_cc(self) -> None:
+        if self.field.kind is not Kind.CC:
+            self.say("Put the cursor on a CC lane to learn it from a MIDI control")
+            return
+        self.cc.arm(self.cursor.track, self.field.column)
+        self.say("Learning: move a control on the MIDI input")
+
+    def take_control(
+        self, moved: tuple[int, int, int], at: tuple[int | None, int | None], recording: bool
+    ) -> None:
+        """A control moved on the MIDI input (channel, controller, value) at (order, line)."""
+        device_cc = None
+        instrument = self.song.instruments.get(self.instrument or -1)
+        if instrument is not None and instrument.device:
+            with contextlib.suppress(TrackerError):  # a missing device file: numbers then
+                device_cc = load_device(instrument.device).cc
+        command = self.cc.control(self.song, moved, at, device_cc, recording)
+        if command is not None:
+            self._reshape(command)
+
+    def finish_cc_take(self) -> None:
+        command = self.cc.finish(self.song)
+        if command is not None:
+            self._edit(command)
 
     def record_note(self, note: int, velocity: int, order: int | None, line: int | None) -> None:
         """A note from MIDI input (velocity 0: its key let go), with its velocity: at the
