@@ -24,7 +24,15 @@ from tests.support.jack import Receiver
 from tests.support.link_peer import LinkPeer, Sample
 from tracker.player.handle import PlayerHandle
 from tracker.player.link import LinkConfig, raw_offset_ns
-from tracker.player.protocol import Play, PortSpec, RequestLog, SendLog, Status, Stopped
+from tracker.player.protocol import (
+    Play,
+    PortSpec,
+    RequestLog,
+    SendLog,
+    SetLink,
+    Status,
+    Stopped,
+)
 
 pytestmark = pytest.mark.jack
 
@@ -123,3 +131,21 @@ def test_the_player_follows_a_link_peers_tempo_and_beat_and_stops_with_it(
         elif data[0] in (0x80, 0x90):
             sounding.discard(data[1])
     assert sounding == set()
+
+
+def test_the_editors_toggle_joins_from_the_next_start_and_leaves_again(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    player = start_player(output=PortSpec(receiver.name))
+    player.send(SetLink(LinkConfig(quantum=4)))
+    player.send(Play(song=build_song(BEATS, bpm=240)))
+    status = player.wait_for(Status)
+    while status.link is None and status.playing:
+        status = player.wait_for(Status)
+    assert status.link is not None  # in the session, alone: 0 peers
+    assert player.wait_for(Stopped, timeout=10).reason == "end"
+    player.send(SetLink(None))
+    player.send(Play(song=build_song(BEATS, bpm=240)))
+    time.sleep(0.5)
+    latest = [m for m in player.poll() if isinstance(m, Status)]
+    assert latest and latest[-1].link is None

@@ -10,7 +10,14 @@ import logging
 
 from tracker.engine.events import LineMark, Timeline
 from tracker.errors import TrackerError
-from tracker.player.link import LINK_POLL_NS, LinkSession, LinkState, SongBeats, link_anchor
+from tracker.player.link import (
+    LINK_POLL_NS,
+    LinkConfig,
+    LinkSession,
+    LinkState,
+    SongBeats,
+    link_anchor,
+)
 from tracker.player.protocol import Notice
 from tracker.player.reporting import Reporting
 
@@ -27,15 +34,28 @@ class LinkFollow(Reporting):
     _link_bpm = 0.0
     """The song tempo last heard at a line: a change there is a Txx to lead with."""
 
+    _link_chosen: tuple[LinkConfig | None] | None = None
+    """SetLink's choice, over PlayerConfig.link once given."""
+
+    def link_config(self) -> LinkConfig | None:
+        return self.config.link if self._link_chosen is None else self._link_chosen[0]
+
+    def link_set(self, config: LinkConfig | None) -> None:
+        """The editor's Link toggle: leave the session now; join again from the next start."""
+        self.link_close()
+        self._link_chosen = (config,)
+        self._link_failed = False
+
     def link_session(self) -> LinkSession | None:
         """The session, joined the first time it is needed; None without --link (or
         when Link cannot start here, said once: playback goes on on its own clock)."""
-        if self.config.link is None or self._link_failed:
+        config = self.link_config()
+        if config is None or self._link_failed:
             return None
         if self._link is None:
             try:
                 bpm = self.song.bpm if self.song is not None else 120.0
-                self._link = LinkSession(bpm, self.config.link)
+                self._link = LinkSession(bpm, config)
             except TrackerError as error:
                 self._link_failed = True
                 self.errors.append(Notice("link", error.message))

@@ -124,6 +124,13 @@ class Stop:
 
 
 @dataclass(frozen=True)
+class SetLink:
+    """Join (a config) or leave (None) the Ableton Link session, from the next start."""
+
+    config: LinkConfig | None
+
+
+@dataclass(frozen=True)
 class Pause:
     pass
 
@@ -212,6 +219,7 @@ class Quit:
 
 Command = (
     Play
+    | SetLink
     | Stop
     | Pause
     | Continue

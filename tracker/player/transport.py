@@ -36,6 +36,7 @@ from tracker.player.protocol import (
     Refused,
     RequestLog,
     SendLog,
+    SetLink,
     SetMute,
     SetTempo,
     SetThru,
@@ -85,7 +86,7 @@ class Transport(Edits, LinkFollow, Recall):
         if wall_ns is None and self.synth is not None:
             self.synth.resync_if_drifted(self.clock.now_ns())
         self.anchor = Anchor(wall, round(from_time * NS_PER_S), self.scale)
-        if self.config.link is not None:
+        if self.link_config() is not None:
             self.link_begin(timeline, from_time, wall, fresh=wall_ns is None)
         self.playing = True
         self.paused = False
@@ -272,6 +273,8 @@ class Transport(Edits, LinkFollow, Recall):
                     self.start_at(order, line, None, "continue")
             case SetTempo(bpm=bpm):
                 self.set_tempo(bpm)
+            case SetLink(config=config):
+                self.link_set(config)
             case UpdateSong(song=song):
                 self.update_song(song)
             case SetMute(track=track, muted=muted):

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from tracker.errors import TrackerError
+from tracker.player.link import LinkConfig
 from tracker.song.edit import Edit
 from tracker.song.model import Song
 from tracker.ui import keymap
@@ -32,6 +33,7 @@ from tracker.ui.panels.pattern_list import PatternList
 from tracker.ui.panels.transport_bar import BarState, TransportBar
 from tracker.ui.pattern.editor import PatternEditor
 from tracker.ui.player_link import NoPlayer, PlayerLink, Transport
+from tracker.ui.preferences import Preferences, load_preferences, save_preferences
 from tracker.ui.screens.dialogs import FormDialog
 from tracker.ui.screens.forms import settings_fields, settings_parser
 from tracker.ui.screens.help_screen import HelpScreen
@@ -94,6 +96,8 @@ class TrackerApp(FileActions):
     def on_mount(self) -> None:
         if self.user_keys:
             self.set_keymap(self.user_keys)
+        if load_preferences().link:  # told to the player when it is ready
+            self.transport.link_config = LinkConfig()
         self.editor.focus()
         self.instruments.set_current(self.editor.instrument)
         self.update_bar()
@@ -140,6 +144,7 @@ class TrackerApp(FileActions):
                 title=self.session.path.name if self.session.path else song.title,
                 message=self.session.message,
                 status=transport.status,
+                link=transport.link_config is not None,
             )
         )
 
@@ -283,6 +288,14 @@ class TrackerApp(FileActions):
 
     def action_toggle_follow(self) -> None:
         self.editor.follow = not self.editor.follow
+        self.update_bar()
+
+    def action_toggle_link(self) -> None:
+        on = self.transport.link_config is None
+        self.transport.set_link(LinkConfig() if on else None)
+        problem = save_preferences(Preferences(link=on))
+        said = "Ableton Link on: the next play joins the session" if on else "Ableton Link off"
+        self.say(f"{said} ({problem})" if problem else said)
         self.update_bar()
 
     def action_toggle_record(self) -> None:

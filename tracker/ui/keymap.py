@@ -123,6 +123,14 @@ KEYMAP: tuple[Key, ...] = (
     Key("play.follow", "ctrl+f", "toggle_follow", "Follow the playhead", "Transport", "app"),
     Key("play.record", "ctrl+r", "toggle_record", "MIDI record on / off", "Transport", "app"),
     Key(
+        "play.link",
+        "alt+k",
+        "toggle_link",
+        "Ableton Link on / off (a preference, kept)",
+        "Transport",
+        "app",
+    ),
+    Key(
         "play.panic",
         "f12,ctrl+backslash",
         "panic",

@@ -22,6 +22,7 @@ from tracker.errors import TrackerError
 from tracker.files import open_log
 from tracker.midi.names import PortState
 from tracker.player.handle import player_log_path
+from tracker.player.link import LinkConfig
 from tracker.player.protocol import (
     Command,
     ControlIn,
@@ -34,6 +35,7 @@ from tracker.player.protocol import (
     Ready,
     Recorded,
     Refused,
+    SetLink,
     SetMute,
     SetThru,
     Status,
@@ -112,6 +114,7 @@ class Transport:
         self.playing = False
         self.loop = False
         self.record = False
+        self.link_config: LinkConfig | None = None
         self.status = status
         self.bpm: float | None = None
         self._sent_revision = -1
@@ -129,9 +132,16 @@ class Transport:
 
     # The player coming and going
 
+    def set_link(self, config: LinkConfig | None) -> None:
+        """The Ableton Link preference, told to the player now and at every (re)start."""
+        self.link_config = config
+        self._send(SetLink(config))
+
     def connected(self, link: PlayerLink) -> None:
         """The player process started: say where MIDI and audio go."""
         self.link = link
+        if self.link_config is not None:
+            self._send(SetLink(self.link_config))
         ready = getattr(link, "ready", None)
         if isinstance(ready, Ready):
             self._ports, self._audio = ready.ports, ready.audio

@@ -33,6 +33,8 @@ class BarState:
     title: str
     message: str
     status: str
+    link: bool = False
+    """Ableton Link on (the editor's preference)."""
 
 
 class TransportBar(Widget):
@@ -57,7 +59,8 @@ class TransportBar(Widget):
         text.append("PLAY" if s.playing else "STOP", style=flag if s.playing else "")
         text.append(f" {s.bpm:g}bpm Pos {s.position} Pat {visible(s.pattern)}")
         text.append(f"  Oct {s.octave} Step {s.step} Ins {instrument} ")
-        for on, name in ((s.loop, "LOOP"), (s.follow, "FOLLOW"), (s.record, "REC")):
+        flags = ((s.loop, "LOOP"), (s.follow, "FOLLOW"), (s.record, "REC"), (s.link, "LINK"))
+        for on, name in flags:
             text.append(f" {name}" if on else "", style=flag)
         text.append(f"  {'*' if s.dirty else ''}{visible(s.title)}")
         second = Text(
