@@ -18,7 +18,7 @@ from tracker.player.link import (
     SongBeats,
     link_anchor,
 )
-from tracker.player.protocol import Notice
+from tracker.player.protocol import Notice, StopReason
 from tracker.player.reporting import Reporting
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,8 @@ class LinkFollow(Reporting):
     _link_beats: SongBeats | None = None
     _link_offset = 0.0
     """Session beat minus song beat: constant while we play in step."""
+    link_fresh = False
+    """The next begin is a start from Play (on the session's bar), even with a set time."""
     _link_next_poll = 0
     _link_bpm = 0.0
     """The song tempo last heard at a line: a change there is a Txx to lead with."""
@@ -68,6 +70,7 @@ class LinkFollow(Reporting):
     def link_begin(self, timeline: Timeline, from_time: float, wall_ns: int, fresh: bool) -> None:
         """Playing starts (fresh: at the next bar line of the session) or goes on from
         a loop wrap, a jump or an edit at `wall_ns` (the session's beat there holds)."""
+        fresh, self.link_fresh = fresh or self.link_fresh, False
         session = self.link_session()
         if session is None:
             return
@@ -85,13 +88,16 @@ class LinkFollow(Reporting):
         self.scale = self.anchor.scale
         self._link_next_poll = 0
 
-    def link_follow(self, now: int) -> bool:
+    def stop(self, reason: StopReason) -> None:
+        raise NotImplementedError  # the transport's (transport.py)
+
+    def link_follow(self, now: int) -> None:
         """Every few milliseconds while playing: re-anchor the next send on the
-        session's timeline. True when the session stopped (start/stop sync): the
-        caller stops, every note ended."""
+        session's timeline; stop, every note ended, when the session stops (start/stop
+        sync)."""
         session = self._link
         if session is None or not self.playing or now < self._link_next_poll:
-            return False
+            return
         self._link_next_poll = now + LINK_POLL_NS
         session.refresh_offset()
         if session.config.start_stop:
@@ -99,12 +105,12 @@ class LinkFollow(Reporting):
                 session.seen_playing = True
             elif session.seen_playing:
                 log.info("the Link session stopped: stopping")
-                return True
+                self.stop("clock")
+                return
         item, beats = self.next_item, self._link_beats
         if item is not None and beats is not None:
             self.anchor = link_anchor(session, beats, item.time, self._link_offset)
             self.scale = self.anchor.scale
-        return False
 
     def link_mark(self, mark: LineMark, deadline: int) -> None:
         """A line whose tempo differs from the last one's is a Txx: the session follows it."""
@@ -124,8 +130,9 @@ class LinkFollow(Reporting):
         self._link_next_poll = 0
         return True
 
-    def link_stop(self) -> None:
-        if self._link is not None:
+    def link_stop(self, reason: str) -> None:
+        """Our Stop stops the session too (start/stop sync)."""
+        if self._link is not None and reason == "stop":
             self._link.set_playing(False, self.clock.now_ns())
 
     def link_close(self) -> None:

@@ -8,6 +8,7 @@ A file that cannot be read or is not well-formed SysEx is said once as a notice
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from tracker.errors import TrackerError
@@ -18,6 +19,7 @@ from tracker.song.model import Song
 
 
 class Recall(Reporting):
+    link_fresh = False
     _recall: dict[str, list[bytes]] | None = None
     """Port key -> the SysEx messages its instruments ask for, for the song playing."""
     _recall_queue: list[tuple[int, str, bytes]] | None = None
@@ -39,9 +41,11 @@ class Recall(Reporting):
             plan.setdefault(self.wiring.preview_port(number), []).extend(messages)
         return plan
 
-    def recall_start(self, song: Song, song_dir: Path | None) -> int:
-        """Queue every instrument's SysEx from now; how long the sending takes (ns),
-        which the caller waits before the first note."""
+    def recall_start(
+        self, song: Song, song_dir: Path | None, preroll: Callable[[], int]
+    ) -> int | None:
+        """Queue every instrument's SysEx from now; when the song may start (after the
+        sending and the preroll), or None when there is nothing to send."""
         self._recall = self.recall_plan(song, song_dir)
         self._recall_queue = []
         longest = 0
@@ -49,7 +53,10 @@ class Recall(Reporting):
             if self.ports.get(key) is not None and self.ports[key].status == "open":
                 self._queue(key, messages)
                 longest = max(longest, sending_time_ns(messages))
-        return longest
+        if not longest:
+            return None
+        self.link_fresh = True  # still a start on the session's bar (player/link_follow.py)
+        return preroll() + longest
 
     def _queue(self, key: str, messages: list[bytes]) -> None:
         now = self.clock.now_ns()
@@ -57,6 +64,11 @@ class Recall(Reporting):
         queue += [(at, key, message) for at, message in paced(messages, now)]
         queue.sort(key=lambda item: item[0])
         self._recall_queue = queue
+
+    def housekeeping(self, now: int) -> None:
+        """Between deadlines: the queued SysEx whose time has come goes out too."""
+        super().housekeeping(now)
+        self.recall_due(now)
 
     def recall_due(self, now: int) -> None:
         """Send the queued messages whose time has come."""

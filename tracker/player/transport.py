@@ -86,8 +86,7 @@ class Transport(Edits, LinkFollow, Recall):
         if wall_ns is None and self.synth is not None:
             self.synth.resync_if_drifted(self.clock.now_ns())
         self.anchor = Anchor(wall, round(from_time * NS_PER_S), self.scale)
-        if self.link_config() is not None:
-            self.link_begin(timeline, from_time, wall, fresh=wall_ns is None)
+        self.link_begin(timeline, from_time, wall, fresh=wall_ns is None)
         self.playing = True
         self.paused = False
 
@@ -169,8 +168,7 @@ class Transport(Edits, LinkFollow, Recall):
             self.song_dir = command.song_dir
             self.wiring.route(command.song, command.song_dir)
             self.muted = muted_tracks(command.song)
-            setup_ns = self.recall_start(command.song, command.song_dir)  # .syx before notes
-            wall = self.preroll() + setup_ns if setup_ns else None
+            wall = self.recall_start(command.song, command.song_dir, self.preroll)
             self.start_at(command.start_order, command.start_line, wall, "auto")
 
     def stop_sound(self) -> None:
@@ -180,8 +178,7 @@ class Transport(Edits, LinkFollow, Recall):
             self.send_now(CLOCK_PORT, STOP)
 
     def stop(self, reason: StopReason) -> None:
-        if reason == "stop":
-            self.link_stop()
+        self.link_stop(reason)
         self.stop_sound()
         self.drop_job()
         was_playing = self.playing
@@ -385,9 +382,7 @@ class Transport(Edits, LinkFollow, Recall):
         if self.previews:
             self.previews.end_due(now)
         self.housekeeping(now)
-        self.recall_due(now)
-        if self.link_follow(now):
-            self.stop("clock")  # the Link session stopped (start/stop sync)
+        self.link_follow(now)
         self.prepare_ahead(now)
         if self.next_item is None:
             self.clock.sleep_ns(POLL_SLEEP_NS if self.midi_in or self.clock_in else IDLE_SLEEP_NS)
