@@ -149,3 +149,33 @@ def test_the_editors_toggle_joins_from_the_next_start_and_leaves_again(
     time.sleep(0.5)
     latest = [m for m in player.poll() if isinstance(m, Status)]
     assert latest and latest[-1].link is None
+
+
+def test_a_peer_jumping_from_60_to_240_bpm_then_leaving_never_stops_the_song(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    peer = LinkPeer(60.0)
+    try:
+        player = start_player(output=PortSpec(receiver.name), link=LinkConfig(quantum=4))
+        player.send(Play(song=build_song(BEATS, bpm=120), loop=True))
+        peer.wait_for_peers()
+        peer.say("tempo 60")
+        time.sleep(2.5)
+        peer.say("tempo 240")
+        jumped_ns = time.perf_counter_ns()
+        time.sleep(1.5)
+        fast = peer.sample()
+        assert fast.tempo == 240.0
+        one_beat_ns = round(60 / 240 * 1e9)
+        sent = [t for t in note_ons(sends(player)) if t > jumped_ns + one_beat_ns]
+        assert len(sent) >= 4  # a note every 250 ms now
+        assert p99(phase_errors_ms(sent, fast)) < 1.0
+    finally:
+        peer.close()  # the peer leaves: we play on, alone, at the tempo it left
+    left_ns = time.perf_counter_ns()
+    time.sleep(1.0)
+    after = [t for t in note_ons(receiver.snapshot()) if t > left_ns]
+    assert len(after) >= 3
+    gaps_ms = [(b - a) / 1e6 for a, b in itertools.pairwise(after)]
+    assert statistics.median(gaps_ms) == pytest.approx(250.0, abs=JACK_PERIOD_MS + 0.5)
+    assert not [m for m in player.poll() if isinstance(m, Stopped)]
