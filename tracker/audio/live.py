@@ -38,6 +38,7 @@ from tracker.audio.patches import Patch
 from tracker.audio.synth import BLOCK, Synth, SynthSettings
 from tracker.engine.events import Event, Kind
 from tracker.errors import AudioError, TrackerError
+from tracker.lanes import soundfont_controls
 
 DRIVER_ENV = "TRACKER_AUDIO_DRIVER"
 """Names the audio driver (pulseaudio, pipewire, jack, alsa, file, ...)."""
@@ -268,6 +269,12 @@ class LiveSynth:
         elif kind is Kind.NOTE_OFF:
             fluidsynth.fluid_event_noteoff(self._event, ch, event.a)
         elif kind is Kind.CONTROL:
+            if event.a > 0x7F:  # a 14-bit lane: FluidSynth takes its 7-bit view
+                for controller, value in soundfont_controls(event.a, event.b):
+                    _event_cc(self._event, ch, controller, value)
+                    self._send(frame, track)
+                self._channels.add(ch)
+                return
             _event_cc(self._event, ch, event.a, event.b)
         elif kind is Kind.PITCH_BEND:
             _event_bend(self._event, ch, max(0, min(16383, event.a + 8192)))

@@ -38,6 +38,7 @@ from tracker.audio.soundfonts import check_soundfont
 from tracker.engine.events import Event, Kind
 from tracker.errors import AudioError, SoundfontError
 from tracker.instruments.model import DRUM_BANK
+from tracker.lanes import soundfont_controls
 
 Frames = npt.NDArray[np.float32]
 """Audio as (frames, 2) float32, left and right, full scale = 1.0."""
@@ -226,7 +227,11 @@ class Synth:
         elif kind is Kind.NOTE_OFF:
             self._fs.noteoff(ch, event.a)
         elif kind is Kind.CONTROL:
-            self._fs.cc(ch, event.a, event.b)
+            if event.a > 0x7F:  # a 14-bit lane: FluidSynth takes its 7-bit view
+                for controller, value in soundfont_controls(event.a, event.b):
+                    self._fs.cc(ch, controller, value)
+            else:
+                self._fs.cc(ch, event.a, event.b)
         elif kind is Kind.PITCH_BEND:
             self._fs.pitch_bend(ch, event.a)
         elif kind is Kind.PROGRAM:

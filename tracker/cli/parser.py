@@ -134,6 +134,8 @@ def _cmd_play(args: argparse.Namespace) -> int:
         to_order=args.to_order,
         listen=args.listen,
         record_audio=args.record_audio,
+        link=args.link,
+        link_start_stop=args.link_start_stop,
     )
 
 
@@ -384,6 +386,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         type=Path,
         help="capture what plays to FILE.wav or FILE.flac (written when playback ends)",
+    )
+    sub.add_argument(
+        "--link",
+        action="store_true",
+        help="join the Ableton Link session on the network: follow its tempo and bar",
+    )
+    sub.add_argument(
+        "--link-start-stop",
+        action="store_true",
+        help="with --link: the session stopping stops the song (start/stop sync)",
     )
 
     command("ports", "list MIDI input and output ports", _cmd_ports)

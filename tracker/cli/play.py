@@ -22,6 +22,7 @@ from tracker.errors import AudioError, MidiPortError, TrackerError
 from tracker.listen.address import ListenAddress
 from tracker.player.audio_out import audio_out_for
 from tracker.player.handle import PlayerHandle
+from tracker.player.link import LinkConfig
 from tracker.player.protocol import (
     OWN_OUTPUT,
     Play,
@@ -33,6 +34,7 @@ from tracker.player.protocol import (
     Status,
     Stopped,
 )
+from tracker.song.model import Song
 from tracker.song.storage import load_song
 from tracker.text import visible
 
@@ -63,7 +65,23 @@ def status_line(head: Playhead | None, status: Status | None) -> str:
             parts.append(f"audio: {status.audio}")
         if status.dropped:
             parts.append(f"dropped {status.dropped}")
+        if status.link is not None:
+            peers = status.link.peers
+            parts.append(
+                f"link: {peers} peer{'s' if peers != 1 else ''}, {status.link.bpm:.1f} bpm"
+            )
     return visible("  ".join(parts))
+
+
+def _beats_per_bar(song: Song) -> int:
+    """The Link quantum: a song's bar is 4 beats (its patterns are counted in beats
+    of `lpb` lines; a pattern whose length is a whole number of 3-beat bars and not
+    of 4-beat ones is taken as 3/4)."""
+    lengths = [p.lines for p in song.patterns.values()]
+    beats = [n / song.lpb for n in lengths if n % song.lpb == 0]
+    if beats and all(b % 3 == 0 for b in beats) and not all(b % 4 == 0 for b in beats):
+        return 3
+    return 4
 
 
 def _say(out: TextIO, text: str) -> None:
@@ -79,6 +97,8 @@ def play_command(
     from_order: int = 0,
     clock_out: str | None = None,
     clock_in: str | None = None,
+    link: bool = False,
+    link_start_stop: bool = False,
     out: TextIO | None = None,
     realtime: bool = True,
     to_order: int | None = None,
@@ -105,6 +125,9 @@ def play_command(
         clock_in=clock_in,
         realtime=realtime,
         audio_out=audio_out,
+        link=LinkConfig(quantum=_beats_per_bar(loaded), start_stop=link_start_stop)
+        if link or link_start_stop
+        else None,
     )
     previous = {
         sig: signal.signal(sig, _interrupt)

@@ -11,6 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tracker.errors import SongFormatError
+from tracker.lanes import (
+    is_packed_valid,
+    is_wide,
+    lane_kind,
+    lane_reference,
+    numeric_reference,
+    pack,
+)
 from tracker.song.model import Instrument
 
 CcResolver = Callable[[str, Instrument], int]
@@ -42,7 +50,17 @@ def controller_number(name: str) -> int | None:
 
 
 def standard_cc(name: str, instrument: Instrument) -> int:
-    """Decimal numbers and the General MIDI controller names."""
+    """Decimal numbers, the General MIDI controller names, and 14-bit lanes written
+    with their numbers (`nrpn:0:20`, `cc14:16`; tracker/lanes.py)."""
+    if is_wide(name):
+        kind = lane_kind(name)
+        wide = numeric_reference(kind, lane_reference(name))
+        if wide is None:
+            raise SongFormatError(
+                f'14-bit lane "{name}" for instrument "{instrument.name}" needs a device map '
+                "to name its parameter (or write its numbers, e.g. nrpn:0:20 or cc14:16)"
+            )
+        return pack(kind, wide)
     number = controller_number(name)
     if number is None:
         number = STANDARD_CONTROLLERS.get(name.strip().lower())
@@ -56,6 +74,7 @@ def standard_cc(name: str, instrument: Instrument) -> int:
 
 
 def checked_cc(name: str, number: int) -> int:
-    if not 0 <= number <= 127:
+    """A resolved lane: a controller 0-127, or a packed 14-bit one (tracker/lanes.py)."""
+    if not is_packed_valid(number):
         raise SongFormatError(f'controller "{name}" is number {number} (expected 0-127)')
     return number

@@ -36,7 +36,7 @@ class Event(NamedTuple):
       NOTE_ON     a = note, b = velocity (1-127)
       NOTE_OFF    a = note, b = 0
       PROGRAM     a = program, b = bank (0-16383; 128 = GM drum kit for soundfonts)
-      CONTROL     a = controller number, b = value
+      CONTROL     a = controller number (or a packed 14-bit lane, tracker/lanes.py), b = value
       PITCH_BEND  a = bend (-8192..8191), b = 0
       TEMPO       a = 0, b = 0, bpm = the new tempo
     """

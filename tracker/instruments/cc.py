@@ -9,6 +9,14 @@ from tracker.instruments.devices import load_device
 from tracker.instruments.model import Device, InstrumentLike
 from tracker.instruments.search import GENERIC
 from tracker.instruments.toml_file import did_you_mean, shown
+from tracker.lanes import (
+    WIDE_NAME_RULE,
+    is_wide,
+    lane_kind,
+    lane_reference,
+    numeric_reference,
+    pack,
+)
 
 
 def normalise_cc_name(name: str) -> str:
@@ -23,6 +31,8 @@ def resolve_cc_lane(name: str, device: Device | None) -> int:
     "cutoff" is 43 on a minilogue xd and 74 on a General MIDI synth.
     """
     text = name.strip()
+    if is_wide(text):
+        return _resolve_wide(text, device)
     if re.fullmatch(r"[0-9]+", text):
         number = int(text)
         if number > 127:
@@ -40,6 +50,31 @@ def resolve_cc_lane(name: str, device: Device | None) -> int:
     raise InstrumentError(
         f'unknown CC lane "{name}"{owner}{did_you_mean(key, choices)}: '
         f"write a controller number 0-127, or a name from {files}"
+    )
+
+
+def _resolve_wide(name: str, device: Device | None) -> int:
+    """`nrpn:0:20`, `cc14:16`, or a name from the device file's [nrpn] / [cc14] table,
+    packed with the device's running_values (tracker/lanes.py)."""
+    kind = lane_kind(name)
+    reference = lane_reference(name)
+    running = device is not None and device.extras.running_values
+    number = numeric_reference(kind, reference)
+    if number is not None:
+        return pack(kind, number, running=running)
+    table = {} if device is None else (device.extras.nrpn if kind == "nrpn" else device.extras.cc14)
+    key = normalise_cc_name(reference)
+    if key in table:
+        return pack(kind, table[key], running=running)
+    if device is None:
+        raise InstrumentError(
+            f'14-bit lane "{name}" names a parameter, but its instrument has no device file: '
+            f"write {WIDE_NAME_RULE}"
+        )
+    where = f" in {shown(device.path)}" if device.path else ""
+    raise InstrumentError(
+        f'the {device.title} has no {kind} parameter "{reference}"{where}'
+        f"{did_you_mean(key, table)} (known: {', '.join(table) or 'none'})"
     )
 
 

@@ -28,11 +28,11 @@ def describe_instrument(instrument: InstrumentLike) -> str:
         device = load_device(instrument.device)
         channel = instrument.channel if instrument.channel is not None else device.channel
         program, bank = device.offline_program(instrument.program, instrument.bank)
-        parts = [
-            f"device {device.key} ({device.title})",
-            f"channel {channel}",
-            f"fallback {_program_text(program, bank, gm)}",
-        ]
+        parts = [f"device {device.key} ({device.title})", f"channel {channel}"]
+        named = device.extras.patches.get(instrument.bank, {}).get(instrument.program)
+        if named is not None:  # the device file's patch list
+            parts.append(f'patch {instrument.program} "{named}"')
+        parts.append(f"fallback {_program_text(program, bank, gm)}")
         if device.latency_ms:
             parts.append(f"latency {device.latency_ms:g} ms")
         return ", ".join(parts)

@@ -9,6 +9,7 @@ from types import MappingProxyType
 
 from tracker.errors import InstrumentError
 from tracker.files import NotAFileError, check_target, reason
+from tracker.instruments.extras import EXTRA_KEYS, parse_extras
 from tracker.instruments.model import Device
 from tracker.instruments.search import device_dirs
 from tracker.instruments.toml_file import InstrumentFile, did_you_mean, shown
@@ -31,6 +32,7 @@ _DEVICE_KEYS = {
     "cc",
     "ranges",
     "fallback",
+    *EXTRA_KEYS,
 }
 
 
@@ -123,6 +125,7 @@ def _parse_device_cached(path: Path, mtime_ns: int, size: int) -> Device:
         fallback_bank=f.integer(fallback, ("fallback",), "bank", (0, 128), 0),
         source=f.string(data, (), "source", ""),
         path=path,
+        extras=parse_extras(f, data),
     )
 
 

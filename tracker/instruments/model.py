@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Protocol
 
 from tracker.errors import InstrumentError
+from tracker.instruments.extras import DeviceExtras
 
 DRUM_CHANNEL = 9
 """Channel 10 as musicians count (0-based here, as sent): General MIDI's drum channel."""
@@ -80,6 +81,8 @@ class Device:
     source: str = ""
     """Where the CC numbers come from (the maker's MIDI implementation chart)."""
     path: Path | None = None
+    extras: DeviceExtras = field(default_factory=DeviceExtras)
+    """NRPN and 14-bit parameters, patch names (instruments/extras.py)."""
 
     @property
     def title(self) -> str:

@@ -13,6 +13,7 @@ rather than through the helpers, which would cost a call per message.
 from __future__ import annotations
 
 from tracker.engine.events import Event, Kind
+from tracker.lanes import wide_controls
 
 # ---- status bytes ------------------------------------------------------------------------
 
@@ -94,6 +95,12 @@ def pitch_bend(channel: int, bend: int) -> bytes:
     return bytes((PITCH_BEND | channel & 0x0F, value & 0x7F, value >> 7))
 
 
+def wide_control(channel: int, packed: int, value: int) -> list[bytes]:
+    """A 14-bit lane's value in full: CC 99/98/6/38 for an NRPN, MSB then LSB for a
+    controller pair (midi/wide.py leaves out what a synth with running values kept)."""
+    return [control(channel, cc, v) for cc, v in wide_controls(packed, value)]
+
+
 def event_messages(event: Event) -> list[bytes]:
     """The bytes of one timeline event (none for tempo: the clock carries tempo).
 
@@ -106,6 +113,8 @@ def event_messages(event: Event) -> list[bytes]:
     if kind == Kind.NOTE_OFF:
         return [bytes((0x80 | ch, event.a & 0x7F, 0))]
     if kind == Kind.CONTROL:
+        if event.a > 0x7F:
+            return wide_control(ch, event.a, event.b)
         return [bytes((0xB0 | ch, event.a & 0x7F, event.b & 0x7F))]
     if kind == Kind.PITCH_BEND:
         value = max(0, min(16383, event.a + 8192))

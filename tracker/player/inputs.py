@@ -10,8 +10,8 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from tracker.engine.clock import NS_PER_S
-from tracker.midi.encode import NOTE_OFF, NOTE_ON, is_channel_message
-from tracker.player.protocol import Recorded
+from tracker.midi.encode import CONTROL_CHANGE, NOTE_OFF, NOTE_ON, is_channel_message
+from tracker.player.protocol import ControlIn, Recorded
 from tracker.player.reporting import Reporting
 from tracker.player.state import THRU_TRACK
 
@@ -75,6 +75,9 @@ class Inputs(Reporting):
             velocity = data[2] if status == NOTE_ON else 0
             order, line, offset = self.position(arrival)
             self.emit(Recorded(data[1], velocity, data[0] & 0x0F, order, line, offset))
+        elif status == CONTROL_CHANGE:
+            order, line, _ = self.position(arrival)
+            self.emit(ControlIn(data[1], data[2], data[0] & 0x0F, order, line))
 
     def follow_clock(self) -> None:
         for event in self.follower.take_events():

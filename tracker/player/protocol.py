@@ -15,6 +15,7 @@ from typing import Literal
 from tracker.engine.events import Timeline
 from tracker.midi.names import OUT_PORT, PortState
 from tracker.player.audio_out import AudioOut
+from tracker.player.link import LinkConfig, LinkState
 from tracker.song.model import Song
 
 # ---------------------------------------------------------------- configuration
@@ -78,6 +79,8 @@ class PlayerConfig:
     audio_out: AudioOut | None = None
     """Stream and/or capture the soundfont mix: rendered in an audio process of its own
     (audio_link.py) instead of FluidSynth's driver alone."""
+    link: LinkConfig | None = None
+    """Join the Ableton Link session on the network: its beat timeline gives the deadlines."""
 
     @property
     def live_synth(self) -> SynthConfig | None:
@@ -122,6 +125,13 @@ def loop_orders(song: Song, first: int, last: int) -> Play:
 @dataclass(frozen=True)
 class Stop:
     pass
+
+
+@dataclass(frozen=True)
+class SetLink:
+    """Join (a config) or leave (None) the Ableton Link session, from the next start."""
+
+    config: LinkConfig | None
 
 
 @dataclass(frozen=True)
@@ -221,6 +231,7 @@ class Quit:
 
 Command = (
     Play
+    | SetLink
     | Stop
     | Pause
     | Continue
@@ -257,6 +268,8 @@ NoticeKind = Literal[
     "stand_in",
     "device",
     "capture",
+    "link",
+    "sysex",
 ]
 """What a Notice is about. "no_midi_system": the MIDI system cannot be reached;
 "output_missing": no port matches an output's pattern; "port_error": a send or an
@@ -264,7 +277,8 @@ open failed; "port_lost"/"port_back", "input_lost"/"input_back": hot-plugs;
 "no_soundfont", "no_audio_device": soundfont tracks are silent; "soundfont": a
 problem with one instrument's soundfont program; "stand_in": a device instrument
 plays its soundfont stand-in; "device": a device file that would not load;
-"capture": an audio capture started, ended, or could not."""
+"capture": an audio capture started, ended, or could not; "link": the Ableton Link
+session could not be joined; "sysex": an instrument's `.syx` file was refused."""
 
 
 @dataclass(frozen=True)
@@ -315,6 +329,8 @@ class Status:
     errors: tuple[Notice, ...] = ()
     audio: str = ""
     """As Ready.audio."""
+    link: LinkState | None = None
+    """The Ableton Link session (peers, tempo) when playing with --link."""
 
 
 @dataclass(frozen=True)
@@ -329,6 +345,19 @@ class Recorded:
     order: int | None
     line: int | None
     offset: float = 0.0
+
+
+@dataclass(frozen=True)
+class ControlIn:
+    """A controller moved on the MIDI input (a knob, a fader): for MIDI learn and for
+    recording into learned CC lanes. While playing, `order`/`line` is the nearest line
+    (as for Recorded); stopped, they are None."""
+
+    controller: int
+    value: int
+    channel: int
+    order: int | None
+    line: int | None
 
 
 @dataclass(frozen=True)
@@ -358,4 +387,6 @@ class Refused:
     message: str
 
 
-Message = Ready | Playhead | Status | Recorded | Stopped | SendLog | PlayerFailed | Refused
+Message = (
+    Ready | Playhead | Status | Recorded | ControlIn | Stopped | SendLog | PlayerFailed | Refused
+)

@@ -10,6 +10,7 @@ import logging
 from tracker.engine.clock import NS_PER_S, SPIN_NS
 from tracker.midi.names import PortState
 from tracker.midi.ports import ManagedOutput
+from tracker.player.link import LinkState
 from tracker.player.protocol import Message, Notice, Playhead, Status
 from tracker.player.sends import Sends
 from tracker.player.state import THRU_TRACK
@@ -61,6 +62,7 @@ class Reporting(Sends):
                 dropped,
                 errors,
                 self.audio,
+                self.link_state(),
             )
         )
 
@@ -87,6 +89,10 @@ class Reporting(Sends):
             self.next_status = now + round(self.config.status_interval_s * NS_PER_S)
             self.port_state = state
             self.emit_status()
+
+    def link_state(self) -> LinkState | None:
+        """The Link session for the status line (player/link_follow.py); None without."""
+        return None
 
     def emit(self, message: Message) -> None:
         if self.playhead_due is not None:

@@ -18,6 +18,7 @@ from tracker.engine.timeline import beat_of_line, compile_song
 from tracker.instruments import cc_lane_for
 from tracker.midi import sync
 from tracker.midi.encode import event_messages
+from tracker.midi.wide import RunningValues
 from tracker.song.model import Song
 
 PRIO_MARK, PRIO_CLOCK, PRIO_EVENT, PRIO_END = 0, 1, 2, 3
@@ -49,12 +50,19 @@ class Item:
     """The synth event's track."""
 
 
-def _event_items(event: Event, port: str) -> list[Item]:
-    """One item per MIDI message; one item carrying the event for the synth."""
+def _event_items(event: Event, port: str, running: dict[str, RunningValues]) -> list[Item]:
+    """One item per MIDI message; one item carrying the event for the synth. A 14-bit
+    lane's messages go through the port's running values (midi/wide.py)."""
     if port == SYNTH_PORT:
         if event.kind == Kind.TEMPO:
             return []
         return [Item(event.time, PRIO_EVENT, port, [], event=event, track=event.track)]
+    if event.kind == Kind.CONTROL:
+        values = running.setdefault(port, RunningValues())
+        if event.a > 0x7F:
+            messages = values.messages(event.channel & 0x0F, event.a, event.b)
+            return [Item(event.time, PRIO_EVENT, port, [(data, event.track)]) for data in messages]
+        values.plain(event.channel & 0x0F, event.a)
     return [
         Item(event.time, PRIO_EVENT, port, [(data, event.track)]) for data in event_messages(event)
     ]
@@ -144,8 +152,12 @@ def build_stream(
     """Every item from `from_time` on, in send order (latency-shifted), made lazily."""
     t0 = from_time - EPS
     marks = (Item(m.time, PRIO_MARK, "", [], m) for m in timeline.lines if m.time >= t0)
+    running: dict[str, RunningValues] = {}
     events = (
-        item for e in timeline.events if e.time >= t0 for item in _event_items(e, port_for(e))
+        item
+        for e in timeline.events
+        if e.time >= t0
+        for item in _event_items(e, port_for(e), running)
     )
     end = max(timeline.duration, timeline.events[-1].time if timeline.events else 0.0)
     streams: list[Iterator[Item]] = [marks, events]

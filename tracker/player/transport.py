@@ -23,6 +23,7 @@ from tracker.midi.encode import STOP, panic_messages
 from tracker.midi.sync import ClockIntro
 from tracker.player.ahead import AHEAD, AHEAD_OF_EDIT
 from tracker.player.edits import Edits, muted_tracks, with_held_offs
+from tracker.player.link_follow import LinkFollow
 from tracker.player.protocol import (
     CaptureAudio,
     Continue,
@@ -36,6 +37,7 @@ from tracker.player.protocol import (
     Refused,
     RequestLog,
     SendLog,
+    SetLink,
     SetMute,
     SetTempo,
     SetThru,
@@ -44,6 +46,7 @@ from tracker.player.protocol import (
     StopReason,
     UpdateSong,
 )
+from tracker.player.recall import Recall
 from tracker.player.sends import PREFETCH_ITEMS
 from tracker.player.stream import (
     CLOCK_PORT,
@@ -61,7 +64,7 @@ POLL_SLEEP_NS = 1_000_000
 log = logging.getLogger(__name__)
 
 
-class Transport(Edits):
+class Transport(Edits, LinkFollow, Recall):
     """The whole player state (state.py) and its moves; `step` is one turn of its loop."""
 
     def begin(
@@ -85,6 +88,7 @@ class Transport(Edits):
             self.synth.resync_if_drifted(self.clock.now_ns())
             self.synth.started(wall)  # the live mix places what follows from here
         self.anchor = Anchor(wall, round(from_time * NS_PER_S), self.scale)
+        self.link_begin(timeline, from_time, wall, fresh=wall_ns is None)
         self.playing = True
         self.paused = False
 
@@ -167,7 +171,8 @@ class Transport(Edits):
             self.song_dir = command.song_dir
             self.wiring.route(command.song, command.song_dir)
             self.muted = muted_tracks(command.song)
-            self.start_at(command.start_order, command.start_line, None, "auto")
+            wall = self.recall_start(command.song, command.song_dir, self.preroll)
+            self.start_at(command.start_order, command.start_line, wall, "auto")
 
     def stop_sound(self) -> None:
         """Note-offs for everything sounding; Stop to clock followers if we ran."""
@@ -176,6 +181,7 @@ class Transport(Edits):
             self.send_now(CLOCK_PORT, STOP)
 
     def stop(self, reason: StopReason) -> None:
+        self.link_stop(reason)
         self.stop_sound()
         self.drop_job()
         was_playing = self.playing
@@ -216,6 +222,8 @@ class Transport(Edits):
         )
 
     def set_tempo(self, bpm: float) -> None:
+        if self.link_tempo(bpm):
+            return
         base = self.mark.bpm if self.mark is not None else self._song_bpm()
         if bpm <= 0 or base <= 0:
             return
@@ -265,6 +273,8 @@ class Transport(Edits):
                     self.start_at(order, line, None, "continue")
             case SetTempo(bpm=bpm):
                 self.set_tempo(bpm)
+            case SetLink(config=config):
+                self.link_set(config)
             case UpdateSong(song=song):
                 self.update_song(song)
             case SetMute(track=track, muted=muted):
@@ -299,6 +309,7 @@ class Transport(Edits):
                 self.job.purpose = AHEAD  # for the edited song, playing from now
             self.start_at(mark.order, mark.line, deadline, None, keep_held=self.keep_at_swap)
             return True
+        self.link_mark(mark, deadline)
         self.mark = self.playhead_due = mark
         return False
 
@@ -379,6 +390,7 @@ class Transport(Edits):
         if self.previews:
             self.previews.end_due(now)
         self.housekeeping(now)
+        self.link_follow(now)
         self.prepare_ahead(now)
         if self.next_item is None:
             self.clock.sleep_ns(POLL_SLEEP_NS if self.midi_in or self.clock_in else IDLE_SLEEP_NS)
@@ -392,4 +404,5 @@ class Transport(Edits):
         with contextlib.suppress(Exception):
             self.stop_sound()
         self.hand_over()
+        self.link_close()
         self.wiring.close()

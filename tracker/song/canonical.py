@@ -141,6 +141,8 @@ def _instrument_lines(instrument: Instrument) -> list[str]:
         lines.append(f"channel = {instrument.channel}")
     if instrument.volume != default.volume:
         lines.append(f"volume = {instrument.volume}")
+    if instrument.sysex is not None:
+        lines.append(f"sysex = {_string(instrument.sysex)}")
     return lines
 
 

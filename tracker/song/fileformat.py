@@ -94,7 +94,16 @@ SONG_KEYS = (
     "tracks",
     "patterns",
 )
-INSTRUMENT_KEYS = ("name", "soundfont", "program", "bank", "device", "channel", "volume")
+INSTRUMENT_KEYS = (
+    "name",
+    "soundfont",
+    "program",
+    "bank",
+    "device",
+    "channel",
+    "volume",
+    "sysex",
+)
 TRACK_KEYS = (
     "name",
     "notes",
@@ -237,6 +246,7 @@ class _Reader(PatternReader):
             if channel is None
             else self.integer(table, keys, "channel", CHANNEL_RANGE),
             volume=self.integer(table, keys, "volume", VOLUME_RANGE, _DEFAULT_INSTRUMENT.volume),
+            sysex=self.optional_string(table, keys, "sysex"),
         )
 
     # ---- tracks ----------------------------------------------------------------------

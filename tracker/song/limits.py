@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from tracker.lanes import WIDE_NAME_RULE, wide_lane_name
+
 Range = tuple[int, int]
 
 # ---- the song -------------------------------------------------------------------
@@ -108,7 +110,8 @@ def bank_range(device: str | None) -> Range:
 _CC_NAME = re.compile(r"[A-Za-z][A-Za-z0-9 _-]*")
 CC_NAME_RULE = (
     f'a controller number {CC_RANGE[0]} to {CC_RANGE[1]} or a name like "cutoff" '
-    f'(letters, digits, spaces, "-" and "_", starting with a letter, at most {MAX_NAME_LENGTH})'
+    f'(letters, digits, spaces, "-" and "_", starting with a letter, at most {MAX_NAME_LENGTH}), '
+    f"or a 14-bit lane: {WIDE_NAME_RULE}"
 )
 """What cc_lane_name accepts, in words for error messages."""
 
@@ -128,6 +131,11 @@ def cc_lane_name(lane: object) -> str | None:
     if lane.isascii() and lane.isdigit():
         digits = lane.lstrip("0") or "0"
         return digits if len(digits) <= 3 and low <= int(digits) <= high else None
-    if len(lane) <= MAX_NAME_LENGTH and _CC_NAME.fullmatch(lane):
+    if len(lane) > MAX_NAME_LENGTH:
+        return None
+    wide = wide_lane_name(lane)
+    if wide is not None:
+        return wide
+    if _CC_NAME.fullmatch(lane):
         return lane
     return None

@@ -211,6 +211,9 @@ class Instrument:
     device: str | None = None
     channel: int | None = None
     volume: int = 100
+    sysex: str | None = None
+    """A `.syx` file (relative to the song) sent to the instrument's port before it
+    plays: when the song starts and when the port appears (midi/sysex.py)."""
 
     @property
     def is_drum_kit(self) -> bool:

@@ -5,7 +5,8 @@
     C-4 01 64 ... E-4 01 .. ... 40 | C-2 02 7F ...
 
 Within a track, each note column is `note inst vol` plus its effect slots, then
-one two-digit value per CC lane. Tracks are separated by `|`. C-4 is MIDI 60.
+one value per CC lane: two hex digits, four (0000-3FFF) on a 14-bit lane (an
+NRPN or a controller pair, see tracker/lanes.py). Tracks are separated by `|`. C-4 is MIDI 60.
 
 Parsing errors carry the 1-based column within the text they were given; the
 file reader adds the path and line.
@@ -17,6 +18,7 @@ import re
 from collections.abc import Sequence
 
 from tracker.errors import SongFormatError
+from tracker.lanes import WIDE_MAX, is_wide
 from tracker.song.effects import EFFECTS
 from tracker.song.model import (
     HIGHEST_NOTE,
@@ -40,6 +42,7 @@ OFF_TEXT = "OFF"
 CUT_TEXT = "^^^"
 EMPTY_BYTE = ".."
 EMPTY_EFFECT = "..."
+EMPTY_WIDE = "...."
 TRACK_SEPARATOR = "|"
 
 Token = tuple[str, int]
@@ -164,8 +167,40 @@ def parse_cell(tokens: Sequence[Token], effect_columns: int) -> Cell:
     return cell
 
 
+def format_lane_value(value: int | None, wide: bool) -> str:
+    """A CC lane's value: two hex digits, or four on a 14-bit lane."""
+    if not wide:
+        return format_byte(value)
+    return EMPTY_WIDE if value is None else f"{value:04X}"
+
+
+def parse_lane_value(text: str, column: int, wide: bool) -> int | None:
+    if not wide:
+        return parse_byte(text, "CC value", column, maximum=0x7F)
+    if text == EMPTY_WIDE:
+        return None
+    if len(text) != 4 or any(ch not in _HEX_DIGITS for ch in text):
+        raise SongFormatError(
+            f'bad 14-bit CC value "{text}" (expected four hex digits 0000-{WIDE_MAX:04X}, '
+            f'or "{EMPTY_WIDE}")',
+            column=column,
+        )
+    value = int(text, 16)
+    if value > WIDE_MAX:
+        raise SongFormatError(
+            f"14-bit CC value {text.upper()} is out of range (0000-{WIDE_MAX:04X})", column=column
+        )
+    return value
+
+
+def lane_widths(track: Track) -> list[bool]:
+    """Which of a track's CC lanes hold 14-bit values."""
+    return [is_wide(name) for name in track.cc]
+
+
 def format_track_row(track: Track, cells: Sequence[Cell], cc: Sequence[int | None]) -> str:
-    return " ".join([format_cell(c) for c in cells] + [format_byte(v) for v in cc])
+    lanes = [format_lane_value(v, w) for v, w in zip(cc, lane_widths(track), strict=False)]
+    return " ".join([format_cell(c) for c in cells] + lanes)
 
 
 def parse_track_row(
@@ -185,8 +220,8 @@ def parse_track_row(
         parse_cell(tokens[i * width : (i + 1) * width], track.effects) for i in range(track.notes)
     ]
     cc = [
-        parse_byte(text, "CC value", col, maximum=0x7F)
-        for text, col in tokens[track.notes * width :]
+        parse_lane_value(text, col, wide)
+        for (text, col), wide in zip(tokens[track.notes * width :], lane_widths(track), strict=True)
     ]
     return cells, cc
 

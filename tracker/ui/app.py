@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from tracker.errors import TrackerError
+from tracker.player.link import LinkConfig
 from tracker.song.edit import Command
 from tracker.song.model import Song
 from tracker.ui import keymap
@@ -37,6 +38,7 @@ from tracker.ui.panels.side import SideColumn
 from tracker.ui.panels.transport_bar import BarState, TransportBar
 from tracker.ui.pattern.editor import PatternEditor
 from tracker.ui.player_link import NoPlayer, PlayerLink, Transport
+from tracker.ui.preferences import Preferences, load_preferences, save_preferences
 from tracker.ui.screens.dialogs import FormDialog
 from tracker.ui.screens.forms import SETTINGS_CHOICES, settings_fields, settings_parser
 from tracker.ui.screens.help_screen import HelpScreen
@@ -100,6 +102,8 @@ class TrackerApp(FileActions):
     def on_mount(self) -> None:
         if self.user_keys:
             self.set_keymap(self.user_keys)
+        if load_preferences().link:  # told to the player when it is ready
+            self.transport.link_config = LinkConfig()
         self.editor.focus()
         self.side.fit(self.size.width)
         self.instruments.set_current(self.editor.instrument)
@@ -162,6 +166,7 @@ class TrackerApp(FileActions):
                 title=self.session.path.name if self.session.path else song.title,
                 message=self.session.message,
                 status=transport.status,
+                link=transport.link_config is not None,
             )
         )
 
@@ -258,6 +263,12 @@ class TrackerApp(FileActions):
             self.orders.set_playing(None)
         for note in heard.recorded:
             self.editor.record_note(note.note, note.velocity, note.order, note.line)
+        recording = transport.record and transport.playing
+        for moved in heard.controls:
+            at = (moved.order, moved.line)
+            self.editor.take_control((moved.channel, moved.controller, moved.value), at, recording)
+        if not recording:
+            self.editor.finish_cc_take()  # a take ends when recording or playback does
         transport.thru_to(self.session.song, self.editor.instrument)
         if heard.playhead is not None or heard.status_changed:
             self.update_bar()
@@ -305,6 +316,14 @@ class TrackerApp(FileActions):
 
     def action_toggle_follow(self) -> None:
         self.editor.follow = not self.editor.follow
+        self.update_bar()
+
+    def action_toggle_link(self) -> None:
+        on = self.transport.link_config is None
+        self.transport.set_link(LinkConfig() if on else None)
+        problem = save_preferences(Preferences(link=on))
+        said = "Ableton Link on: the next play joins the session" if on else "Ableton Link off"
+        self.say(f"{said} ({problem})" if problem else said)
         self.update_bar()
 
     def action_toggle_record(self) -> None:

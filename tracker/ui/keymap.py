@@ -128,6 +128,13 @@ KEYMAP: tuple[Key, ...] = (
         "Track settings: name, columns, CC lanes",
         "Edit",
     ),
+    Key(
+        "track.learn-cc",
+        "alt+shift+m",
+        "learn_cc",
+        "Learn the CC lane under the cursor from a control moved on the MIDI input",
+        "Edit",
+    ),
     Key("track.add", "alt+j", "add_track", "Add a track right of this one", "Edit"),
     Key("track.remove", "alt+r", "remove_track", "Remove this track (undo brings it back)", "Edit"),
     # Composing: chords, the scale, generators
@@ -207,6 +214,14 @@ KEYMAP: tuple[Key, ...] = (
         "alt+shift+r",
         "toggle_capture",
         "Audio capture on / off (beside the song; needs --listen)",
+        "Transport",
+        "app",
+    ),
+    Key(
+        "play.link",
+        "alt+shift+k",
+        "toggle_link",
+        "Ableton Link on / off (a preference, kept)",
         "Transport",
         "app",
     ),

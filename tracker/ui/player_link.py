@@ -23,9 +23,11 @@ from tracker.errors import TrackerError
 from tracker.files import open_log
 from tracker.midi.names import PortState
 from tracker.player.handle import player_log_path
+from tracker.player.link import LinkConfig
 from tracker.player.protocol import (
     CaptureAudio,
     Command,
+    ControlIn,
     Message,
     Panic,
     Play,
@@ -35,6 +37,7 @@ from tracker.player.protocol import (
     Ready,
     Recorded,
     Refused,
+    SetLink,
     SetMute,
     SetThru,
     Status,
@@ -87,6 +90,8 @@ class Heard:
     """The latest playhead only: a burst of them collapses to the last."""
     status_changed: bool = False
     recorded: list[Recorded] = field(default_factory=list)
+    controls: list[ControlIn] = field(default_factory=list)
+    """Controls moved on the MIDI input: for learn, and for recording into learned lanes."""
 
 
 class Transport:
@@ -111,6 +116,7 @@ class Transport:
         self.playing = False
         self.loop = False
         self.record = False
+        self.link_config: LinkConfig | None = None
         self.status = status
         self.bpm: float | None = None
         self._sent_revision = -1
@@ -134,11 +140,18 @@ class Transport:
 
     # The player coming and going
 
+    def set_link(self, config: LinkConfig | None) -> None:
+        """The Ableton Link preference, told to the player now and at every (re)start."""
+        self.link_config = config
+        self._send(SetLink(config))
+
     def connected(self, link: PlayerLink) -> None:
         """The player process started: say where MIDI and audio go."""
         self.link = link
         audio_out = getattr(getattr(link, "config", None), "audio_out", None)
         self.playhead_delay_s = getattr(audio_out, "delay_ms", 0.0) / 1000
+        if self.link_config is not None:
+            self._send(SetLink(self.link_config))
         ready = getattr(link, "ready", None)
         if isinstance(ready, Ready):
             self._ports, self._audio = ready.ports, ready.audio
@@ -306,6 +319,8 @@ class Transport:
                 log_line(message.message)
             elif isinstance(message, Recorded) and self.record:
                 heard.recorded.append(message)
+            elif isinstance(message, ControlIn):
+                heard.controls.append(message)
         while self._heads and self._heads[0][0] <= self._clock():
             heard.playhead = self._heads.popleft()[1]
         if self._note and self._clock() >= self._note_until:

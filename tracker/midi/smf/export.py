@@ -25,6 +25,7 @@ from tracker.files import write_atomically
 from tracker.instruments import cc_lane_for
 from tracker.instruments.model import DRUM_BANK, DRUM_CHANNEL
 from tracker.midi import encode
+from tracker.midi.wide import RunningValues
 from tracker.song.model import Song
 
 DEFAULT_PPQ = 960
@@ -124,15 +125,17 @@ def tempo_of(bpm: float) -> int:
 def _track(name: str, events: list[Event], ppq: int, end: int) -> mido.MidiTrack:
     timed: list[tuple[int, _Spec]] = [(0, ("track_name", {"name": name}))]
     banks: dict[int, int] = {}
+    running = RunningValues()
     for event in events:
         tick = round(event.beat * ppq)
-        timed += [(tick, spec) for spec in _messages(event, banks)]
+        timed += [(tick, spec) for spec in _messages(event, banks, running)]
     return _delta_track(timed, end)
 
 
-def _messages(event: Event, banks: dict[int, int]) -> Iterable[_Spec]:
+def _messages(event: Event, banks: dict[int, int], running: RunningValues) -> Iterable[_Spec]:
     """One timeline event as MIDI messages (encode.py's bytes, with a release velocity
-    and no repeated bank select); `banks` remembers each channel's bank select."""
+    and no repeated bank select); `banks` remembers each channel's bank select,
+    `running` what a synth with running values already holds (midi/wide.py)."""
     channel = event.channel
     if event.kind == Kind.NOTE_ON:
         yield encode.note_on(channel, event.a, event.b)
@@ -146,7 +149,10 @@ def _messages(event: Event, banks: dict[int, int]) -> Iterable[_Spec]:
             yield from encode.bank_select(channel, bank)
             banks[channel] = bank
         yield encode.program(channel, event.a)
+    elif event.kind == Kind.CONTROL and event.a > 0x7F:
+        yield from running.messages(channel, event.a, event.b)
     elif event.kind == Kind.CONTROL:
+        running.plain(channel, event.a)
         yield encode.control(channel, event.a, event.b)
     elif event.kind == Kind.PITCH_BEND:
         yield encode.pitch_bend(channel, event.a)

@@ -17,6 +17,7 @@ from tracker.errors import MidiFileError
 from tracker.instruments.model import DRUM_BANK, DRUM_CHANNEL
 from tracker.midi.encode import BANK_LSB, BANK_MSB, BEND_CENTRE
 from tracker.midi.smf.import_report import ImportReport
+from tracker.midi.smf.import_wide import NrpnReader, join_pairs
 from tracker.midi.smf.read import MidiData, TimedMessage
 from tracker.song.model import LOWEST_NOTE
 
@@ -50,7 +51,7 @@ class Events:
 
     notes: list[Note]
     controls: list[tuple[int, int, int, int]]
-    """(group, controller, tick, value) for the CC lanes."""
+    """(group, controller, tick, value) for the CC lanes; 14-bit ones packed (tracker/lanes.py)."""
     bends: list[tuple[int, int, int, int]]
     """(group, channel, tick, value 0-16383, 8192 the centre), in file order."""
     meters: list[tuple[int, int, int]]
@@ -78,6 +79,7 @@ class Collector:
         self.open: dict[tuple[int, int, int], deque[tuple[int, int, int]]] = defaultdict(deque)
         self.notes: list[Note] = []
         self.controls: list[tuple[int, int, int, int]] = []
+        self.nrpn = NrpnReader()
         self.bends: list[tuple[int, int, int, int]] = []
         self.meters: dict[int, tuple[int, int]] = {}
         self.tempos: dict[int, float] = {}
@@ -102,7 +104,7 @@ class Collector:
         self.report.dropped = dict(self.dropped)
         return Events(
             notes=self.notes,
-            controls=self.controls,
+            controls=join_pairs(self.controls),
             bends=self.bends,
             meters=[(tick, num, den) for tick, (num, den) in sorted(self.meters.items())],
             tempos=sorted(self.tempos.items()),
@@ -156,6 +158,8 @@ class Collector:
             self.bank[channel][0] = value
         elif control == BANK_LSB:
             self.bank[channel][1] = value
+        elif self.nrpn.take(group, channel, tick, control, value, self.controls):
+            pass
         elif control in NOT_LANES:
             self.dropped[NOT_LANES[control]] += 1
         else:

@@ -19,6 +19,7 @@ from pathlib import Path
 from tracker.errors import InstrumentError, MidiFileError
 from tracker.instruments import load_gm
 from tracker.instruments.model import DRUM_BANK
+from tracker.lanes import lane_name_of
 from tracker.midi.encode import BEND_CENTRE
 from tracker.midi.smf.import_events import Events, Note
 from tracker.midi.smf.import_patterns import pattern_starts, patterns_of, song_length, split
@@ -259,18 +260,18 @@ class SongBuilder:
                 lanes[(group, control)] = -1
                 continue
             lanes[(group, control)] = len(track.cc)
-            track.cc.append(str(control))
+            track.cc.append(lane_name_of(control))
         for group, control, tick, value in sorted(self.events.controls, key=lambda c: c[2]):
             lane = lanes.get((group, control), -1)
             if lane < 0:
                 self.dropped[
-                    f"control change {control} (a track holds {MAX_CC_LANES} CC lanes)"
+                    f"control change {lane_name_of(control)} (a track holds {MAX_CC_LANES} CC lanes)"
                 ] += 1
                 continue
             key = (tracks_of[group][0], lane, self.grid.line(tick))
             self._mark(key[2])
             if key in self.placed.cc:
-                self.dropped[f"control change {control} (several on one line)"] += 1
+                self.dropped[f"control change {lane_name_of(control)} (several on one line)"] += 1
             self.placed.cc[key] = value
 
     def _route_early_lanes(self, notes: list[_PlacedNote]) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from tracker.errors import EditError
+from tracker.lanes import WIDE_MAX, is_wide
 from tracker.song.edit.base import (
     Edit,
     Swap,
@@ -31,7 +32,7 @@ from tracker.song.model import (
     Song,
     Track,
 )
-from tracker.song.notation import format_byte, format_effect, format_note
+from tracker.song.notation import format_byte, format_effect, format_lane_value, format_note
 
 CellField = Literal["note", "instrument", "volume"]
 
@@ -59,9 +60,12 @@ def check_cell(cell: Cell) -> None:
         check_effect(effect)
 
 
-def check_cc(value: int | None) -> None:
+def check_cc(value: int | None, wide: bool = False) -> None:
     if value is not None:
-        check_range("a CC value", value, 0, 0x7F)
+        if wide:
+            check_range("a 14-bit CC value", value, 0, WIDE_MAX)
+        else:
+            check_range("a CC value", value, 0, 0x7F)
 
 
 def fit_effects(cell: Cell, track: Track, *, strict: bool = True) -> Cell:
@@ -183,7 +187,7 @@ class SetCC(Edit):
 
     @property
     def label(self) -> str:
-        return f"CC {format_byte(self.value)}"
+        return f"CC {format_lane_value(self.value, self.value is not None and self.value > 0x7F)}"
 
     def plan(self, song: Song) -> list[Swap]:
         found = find_pattern(song, self.pattern)
@@ -194,5 +198,5 @@ class SetCC(Edit):
                 f'track "{track.name}" has no CC lane {self.lane + 1} (it has {len(track.cc)})'
             )
         target = lane(song, found, self.track, track.notes + self.lane)
-        check_cc(self.value)
+        check_cc(self.value, is_wide(track.cc[self.lane]))
         return [Swap(target.values, self.line, self.value)]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from tracker.errors import EditError
+from tracker.lanes import is_wide
 from tracker.song.edit.base import Edit, Swap, check_range, find_track, moved
 from tracker.song.edit.cells import fit_effects
 from tracker.song.limits import (
@@ -331,3 +332,15 @@ class RenameCCLane(_TrackChange):
     def changed(self, track: Track) -> Track:
         at = _lane_index(track, self.lane)
         return replace(track, cc=[*track.cc[:at], lane_name(self.name), *track.cc[at + 1 :]])
+
+    def changed_part(
+        self, part: PatternTrack, old: Track, new: Track, lines: int
+    ) -> PatternTrack | None:
+        """A lane that turns 14-bit (or back) keeps its values' place in the range:
+        7F becomes 3F80, 3F80 becomes 7F."""
+        at = _lane_index(old, self.lane)
+        was, now = is_wide(old.cc[at]), is_wide(new.cc[at])
+        if was == now:
+            return None
+        values = [None if v is None else (v << 7 if now else v >> 7) for v in part.cc[at]]
+        return PatternTrack(columns=part.columns, cc=[*part.cc[:at], values, *part.cc[at + 1 :]])

@@ -51,6 +51,8 @@ class BarState:
     title: str
     message: str
     status: str
+    link: bool = False
+    """Ableton Link on (the editor's preference)."""
 
 
 def shorten_middle(text: str, width: int) -> str:
@@ -142,6 +144,7 @@ class TransportBar(Widget):
             (s.loop, "LOOP"),
             (s.follow, "FOLLOW"),
             (s.record, "REC"),
+            (s.link, "LINK"),
         ):
             text.append(f" {name}" if on else "", style=flag)
         title = f"{'*' if s.dirty else ''}{visible(s.title)}"

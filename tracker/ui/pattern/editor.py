@@ -11,13 +11,15 @@ in tracker.ui.pattern.entry and tracker.ui.pattern.recording.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from textual import events
 from textual.message import Message
 
-from tracker.errors import EditError
+from tracker.errors import EditError, TrackerError
+from tracker.instruments import load_device
 from tracker.song.edit import (
     ClearSelection,
     Command,
@@ -32,6 +34,7 @@ from tracker.song.edit import (
 from tracker.song.effects import effect_meaning
 from tracker.song.model import HIGHEST_NOTE, LOWEST_NOTE, NOTE_CUT, NOTE_OFF, is_pitch
 from tracker.ui import keymap
+from tracker.ui.pattern.cc_takes import CcRecorder
 from tracker.ui.pattern.cursor import Cursor
 from tracker.ui.pattern.entry import (
     HEX_DIGITS,
@@ -82,6 +85,8 @@ class PatternEditor(TrackActions):
         self._take_track_instrument()
         self.chords = Chords()
         """Keys held on the MIDI keyboard, for recording (record_note)."""
+        self.cc = CcRecorder()
+        """MIDI learn and CC recording (take_control)."""
 
     # The instrument follows the track
 
@@ -327,6 +332,31 @@ class PatternEditor(TrackActions):
         self.post_message(self.Edited())
 
     # Recording
+
+    def action_learn_cc(self) -> None:
+        if self.field.kind is not Kind.CC:
+            self.say("Put the cursor on a CC lane to learn it from a MIDI control")
+            return
+        self.cc.arm(self.cursor.track, self.field.column)
+        self.say("Learning: move a control on the MIDI input")
+
+    def take_control(
+        self, moved: tuple[int, int, int], at: tuple[int | None, int | None], recording: bool
+    ) -> None:
+        """A control moved on the MIDI input (channel, controller, value) at (order, line)."""
+        device_cc = None
+        instrument = self.song.instruments.get(self.instrument or -1)
+        if instrument is not None and instrument.device:
+            with contextlib.suppress(TrackerError):  # a missing device file: numbers then
+                device_cc = load_device(instrument.device).cc
+        command = self.cc.control(self.song, moved, at, device_cc, recording)
+        if command is not None:
+            self._reshape(command)
+
+    def finish_cc_take(self) -> None:
+        command = self.cc.finish(self.song)
+        if command is not None:
+            self._edit(command)
 
     def record_note(self, note: int, velocity: int, order: int | None, line: int | None) -> None:
         """A note from MIDI input (velocity 0: its key let go), with its velocity: at the

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from tracker.errors import EditError
+from tracker.lanes import WIDE_MAX
 from tracker.song.edit import (
     Batch,
     CellField,
@@ -43,11 +44,10 @@ def lane_of(song: Song, track: int, field: Field) -> int:
     return field.column
 
 
-def set_nibble(value: int | None, digit: int, nibble: int) -> int:
-    base = value or 0
-    if digit == 0:
-        return (nibble << 4) | (base & 0x0F)
-    return (base & 0xF0) | nibble
+def set_nibble(value: int | None, digit: int, nibble: int, digits: int = 2) -> int:
+    """`value` with hex digit `digit` (0 leftmost of `digits`) set to `nibble`."""
+    shift = 4 * (digits - 1 - digit)
+    return ((value or 0) & ~(0xF << shift)) | (nibble << shift)
 
 
 def note_command(song: Song, spot: Spot, note: int, instrument: int | None) -> Command:
@@ -70,7 +70,8 @@ def hex_command(song: Song, spot: Spot, nibble: int) -> Command:
     column = field.column
     if field.kind is Kind.CC:
         lane = song.patterns[spot.pattern].tracks[spot.track].cc[column]
-        value = min(0x7F, set_nibble(lane[spot.line], field.digit, nibble))
+        top = WIDE_MAX if field.digits == 4 else 0x7F
+        value = min(top, set_nibble(lane[spot.line], field.digit, nibble, field.digits))
         return SetCC(spot.pattern, spot.line, spot.track, column, value)
     old = song.cell(spot.pattern, spot.track, column, spot.line)
     if field.kind is Kind.INSTRUMENT:

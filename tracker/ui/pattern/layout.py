@@ -1,7 +1,7 @@
 """Where each field of the pattern grid sits on screen: pure geometry, no Textual.
 
 A track is drawn as its note columns side by side (`C-4 01 64 A37`), then one
-two-digit value per CC lane, and a `│` before it. The cursor stops on every
+value per CC lane (two hex digits, four on a 14-bit lane), and a `│` before it. The cursor stops on every
 editable field: the note, each hex digit, each effect letter.
 """
 
@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from tracker.lanes import is_wide
 from tracker.song.model import Track
 
 SEPARATOR = "│"
 CONTINUED = "‹"
 """Drawn after the line numbers when the view starts inside a track: more to the left."""
-CC_LANE_WIDTH = 3
-"""A CC lane's value and the space before it."""
 
 
 class Kind(Enum):
@@ -35,7 +34,7 @@ class Field:
     """One cursor stop within a track.
 
     `column` is the note column (or the CC lane for CC), `slot` the effect slot,
-    `digit` 0 for the high nibble, 1 for the low one; `x` is the offset within
+    `digit` 0 for the high nibble, 1 for the low one (0-3 on a 14-bit CC lane); `x` is the offset within
     the track's text and `width` how many cells the cursor covers.
     """
 
@@ -45,6 +44,8 @@ class Field:
     width: int = 1
     slot: int = 0
     digit: int = 0
+    digits: int = 2
+    """Hex digits in the field's value: 4 on a 14-bit CC lane."""
 
     @property
     def is_hex(self) -> bool:
@@ -56,9 +57,19 @@ def note_column_width(track: Track) -> int:
     return 9 + 4 * track.effects
 
 
+def lane_digits(name: str) -> int:
+    """Hex digits a CC lane shows: 4 on a 14-bit lane (tracker/lanes.py), else 2."""
+    return 4 if is_wide(name) else 2
+
+
+def lane_width(name: str) -> int:
+    """A CC lane's value and the space before it: 3 cells, 5 on a 14-bit lane."""
+    return 1 + lane_digits(name)
+
+
 def track_text_width(track: Track) -> int:
     columns = track.notes * note_column_width(track) + (track.notes - 1)
-    return columns + CC_LANE_WIDTH * len(track.cc)
+    return columns + sum(lane_width(name) for name in track.cc)
 
 
 def track_fields(track: Track) -> list[Field]:
@@ -80,9 +91,11 @@ def track_fields(track: Track) -> list[Field]:
                     Field(Kind.EFFECT_VALUE, column, ex + 1 + digit, slot=slot, digit=digit)
                 )
     cc_x = track.notes * (width + 1)
-    for lane in range(len(track.cc)):
-        for digit in (0, 1):
-            fields.append(Field(Kind.CC, lane, cc_x + CC_LANE_WIDTH * lane + digit, digit=digit))
+    for lane, name in enumerate(track.cc):
+        digits = lane_digits(name)
+        for digit in range(digits):
+            fields.append(Field(Kind.CC, lane, cc_x + digit, digit=digit, digits=digits))
+        cc_x += digits + 1
     return fields
 
 

@@ -18,13 +18,14 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.widget import Widget
 
+from tracker.lanes import is_wide
 from tracker.song.edit import Selection
 from tracker.song.model import Cell, Pattern, Song, is_pitch
-from tracker.song.notation import format_byte, format_effect, format_note
+from tracker.song.notation import format_byte, format_effect, format_lane_value, format_note
 from tracker.song.scales import in_scale
 from tracker.text import visible
 from tracker.ui.pattern.entry import lane_of
-from tracker.ui.pattern.layout import CC_LANE_WIDTH, SEPARATOR, GridLayout, Kind
+from tracker.ui.pattern.layout import SEPARATOR, GridLayout, Kind, lane_width
 
 _FIELD_CLASS = {
     Kind.NOTE: "note",
@@ -98,15 +99,19 @@ class Marks:
 
 
 def cc_label(name: str) -> str:
-    """A CC lane's name in the three cells above its values: `cutoff` -> `cut`, `amp attack`
-    -> `aat`, `74` -> ` 74`. The track settings (Alt+E) show the whole name."""
+    """A CC lane's name in the cells above its values (3, or 5 on a 14-bit lane):
+    `cutoff` -> `cut`, `amp attack` -> `aat`, `74` -> ` 74`, `nrpn:cutoff` -> `cuto`.
+    The track settings (Alt+E) show the whole name."""
+    width = lane_width(name)
     text = visible(name.strip())
+    if is_wide(name):
+        text = text.split(":", 1)[1]
     if text.isdigit():
-        return text[-3:].rjust(CC_LANE_WIDTH)
+        return text[-width:].rjust(width)
     words = [w for w in re.split(r"[\s_\-]+", text) if w]
     if len(words) > 1:
         text = words[0][0] + words[-1]
-    return set_cell_size(text, CC_LANE_WIDTH)
+    return set_cell_size(text, width)
 
 
 def header_segments(song: Song, grid: GridLayout, looks: Looks) -> list[Segment]:
@@ -227,7 +232,8 @@ def field_texts(pattern: Pattern, grid: GridLayout, track: int, line: int) -> li
     texts = []
     for field in grid.fields[track]:
         if field.kind is Kind.CC:
-            texts.append(format_byte(part.cc[field.column][line])[field.digit])
+            value = part.cc[field.column][line]
+            texts.append(format_lane_value(value, field.digits == 4)[field.digit])
             continue
         cell = part.columns[field.column][line]
         if field.kind is Kind.NOTE:
