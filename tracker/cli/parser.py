@@ -10,8 +10,16 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
+from tracker.cli.argtypes import (
+    decibels,
+    listen_address,
+    positive_int,
+    seconds,
+    session_formats,
+    whole_number,
+)
 from tracker.errors import UsageError
 from tracker.song.fileformat import LPB_RANGE
 from tracker.song.limits import (
@@ -21,9 +29,6 @@ from tracker.song.limits import (
     TRUE_PEAK_RANGE,
 )
 from tracker.song.model import MAX_LINES, MAX_TRACKS
-
-if TYPE_CHECKING:
-    from tracker.listen.address import ListenAddress
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -151,79 +156,14 @@ def _cmd_panic(args: argparse.Namespace) -> int:
     return panic_command(args.port)
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text, 0)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
-    return value
-
-
-def _listen_address(text: str) -> ListenAddress:
-    from tracker.listen.address import parse_listen
-
-    try:
-        return parse_listen(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _whole_number(low: int, high: int) -> Callable[[str], int]:
-    """An argument type for a whole number from `low` to `high`: bad values are usage errors."""
-
-    def parse(text: str) -> int:
-        value = _positive_int(text)
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"expected {low} to {high}, got {value}")
-        return value
-
-    return parse
-
-
 def _seed_option(sub: argparse.ArgumentParser) -> None:
     """--seed for the commands that play a song through: re-rolls its Yxx and humanise."""
     sub.add_argument(
         "--seed",
-        type=_whole_number(*SEED_RANGE),
+        type=whole_number(*SEED_RANGE),
         default=None,
         help="play with this seed instead of the song's (chance Yxx and humanise draws)",
     )
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
-    if not 0 <= value <= 600:
-        raise argparse.ArgumentTypeError(f"expected 0 to 600 seconds, got {text}")
-    return value
-
-
-def _decibels(what: str, low: int, high: int) -> Callable[[str], float]:
-    """An argument type for a level in `what` (LUFS, dBTP) from `low` to `high`."""
-
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"expected {low} to {high} {what}, got {text}")
-        return value
-
-    return parse
-
-
-def _session_formats(text: str) -> tuple[str, ...]:
-    from tracker.handover.session import parse_formats
-
-    try:
-        return parse_formats(text)
-    except UsageError as error:
-        raise argparse.ArgumentTypeError(error.message) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -257,13 +197,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--listen",
         metavar="[HOST:]PORT",
-        type=_listen_address,
+        type=listen_address,
         help="serve the live mix over HTTP (Ogg/Opus) on HOST (default 127.0.0.1)",
     )
     sub.add_argument(
         "--listen-delay",
         metavar="MS",
-        type=_whole_number(0, 5000),
+        type=whole_number(0, 5000),
         default=0,
         help="show the playhead MS later, moving with what the listener hears (default 0)",
     )
@@ -273,13 +213,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--title", help="song title (default: from the file name)")
     sub.add_argument(
         "--tracks",
-        type=_whole_number(1, MAX_TRACKS),
+        type=whole_number(1, MAX_TRACKS),
         default=4,
         help="number of tracks (default 4)",
     )
     sub.add_argument(
         "--lines",
-        type=_whole_number(1, MAX_LINES),
+        type=whole_number(1, MAX_LINES),
         default=64,
         help="lines in the first pattern (default 64)",
     )
@@ -298,19 +238,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--rate", type=int, choices=[44100, 48000], default=44100)
     sub.add_argument("--bits", choices=["16", "24", "float"], default="24")
     sub.add_argument(
-        "--from", dest="from_order", type=_positive_int, help="first order entry (0-based)"
+        "--from", dest="from_order", type=positive_int, help="first order entry (0-based)"
     )
     sub.add_argument(
-        "--to", dest="to_order", type=_positive_int, help="last order entry (inclusive)"
+        "--to", dest="to_order", type=positive_int, help="last order entry (inclusive)"
     )
     sub.add_argument(
-        "--tail", type=_seconds, help="seconds of release tail (default: until silence)"
+        "--tail", type=seconds, help="seconds of release tail (default: until silence)"
     )
     _seed_option(sub)
     sub.add_argument(
         "--session",
         metavar="FORMATS",
-        type=_session_formats,
+        type=session_formats,
         default=(),
         help="with --stems, DAW sessions beside them: reaper (NAME.RPP), dawproject"
         " (NAME.dawproject), or both: reaper,dawproject",
@@ -318,14 +258,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--loudness",
         metavar="LUFS",
-        type=_decibels("LUFS", *LOUDNESS_RANGE),
+        type=decibels("LUFS", *LOUDNESS_RANGE),
         help="master the mix to this integrated loudness, a limiter holding the true peak"
         " (default: the song's, or none)",
     )
     sub.add_argument(
         "--true-peak",
         metavar="DBTP",
-        type=_decibels("dBTP", *TRUE_PEAK_RANGE),
+        type=decibels("dBTP", *TRUE_PEAK_RANGE),
         help="the mix's true-peak ceiling (default: the song's, -1.0)",
     )
 
@@ -343,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("-o", "--output", type=Path, required=True, help="the song file to write")
     sub.add_argument(
         "--lpb",
-        type=_whole_number(*LPB_RANGE),
+        type=whole_number(*LPB_RANGE),
         default=None,
         help="lines per beat to quantise to (default 4, or 8 for a time signature in 32nds)",
     )
@@ -351,7 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--max-columns",
         metavar="N",
-        type=_whole_number(*NOTE_COLUMNS_RANGE),
+        type=whole_number(*NOTE_COLUMNS_RANGE),
         default=None,
         help="note columns a track may have; a part that needs more goes on in more tracks"
         " (default 12)",
@@ -365,12 +305,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--port", help="send every track to the MIDI output port matching NAME")
     sub.add_argument("--loop", action="store_true", help="loop the song")
     sub.add_argument(
-        "--from", dest="from_order", type=_positive_int, default=0, help="start at order entry"
+        "--from", dest="from_order", type=positive_int, default=0, help="start at order entry"
     )
     sub.add_argument(
         "--to",
         dest="to_order",
-        type=_positive_int,
+        type=positive_int,
         help="stop after this order entry (inclusive), as `tracker render --to`",
     )
     sub.add_argument("--clock-out", metavar="PORT", help="send MIDI clock to PORT")
@@ -378,7 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--listen",
         metavar="[HOST:]PORT",
-        type=_listen_address,
+        type=listen_address,
         help="serve the live mix over HTTP (Ogg/Opus) on HOST (default 127.0.0.1)",
     )
     sub.add_argument(

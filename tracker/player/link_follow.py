@@ -139,3 +139,19 @@ class LinkFollow(Reporting):
         if self._link is not None:
             self._link.close()
             self._link = None
+
+    def set_tempo(self, bpm: float) -> None:
+        """The tempo control: Link's session when we are in one, else our own scale."""
+        if self.link_tempo(bpm):
+            return
+        base = self.mark.bpm if self.mark is not None else self._song_bpm()
+        if bpm <= 0 or base <= 0:
+            return
+        self.scale = base / bpm
+        if self.playing:
+            self.anchor = self.anchor.rescaled(self.clock.now_ns(), self.scale)
+
+    def _song_bpm(self) -> float:
+        if self.timeline is not None and self.timeline.lines:
+            return self.timeline.lines[0].bpm
+        return self.song.bpm if self.song is not None else 120.0

@@ -221,21 +221,6 @@ class Transport(Edits, LinkFollow, Recall):
             recompile=self.song is not None,
         )
 
-    def set_tempo(self, bpm: float) -> None:
-        if self.link_tempo(bpm):
-            return
-        base = self.mark.bpm if self.mark is not None else self._song_bpm()
-        if bpm <= 0 or base <= 0:
-            return
-        self.scale = base / bpm
-        if self.playing:
-            self.anchor = self.anchor.rescaled(self.clock.now_ns(), self.scale)
-
-    def _song_bpm(self) -> float:
-        if self.timeline is not None and self.timeline.lines:
-            return self.timeline.lines[0].bpm
-        return self.song.bpm if self.song is not None else 120.0
-
     def set_mute(self, track: int, muted: bool) -> None:
         if muted:
             self.muted.add(track)

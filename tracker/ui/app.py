@@ -27,7 +27,6 @@ from tracker.player.link import LinkConfig
 from tracker.song.edit import Command
 from tracker.song.model import Song
 from tracker.ui import keymap
-from tracker.ui.files.actions import FileActions
 from tracker.ui.files.song_file import SongFile
 from tracker.ui.panels.instruments_panel import InstrumentsPanel
 from tracker.ui.panels.list_panel import ListPanel
@@ -38,12 +37,13 @@ from tracker.ui.panels.side import SideColumn
 from tracker.ui.panels.transport_bar import BarState, TransportBar
 from tracker.ui.pattern.editor import PatternEditor
 from tracker.ui.player_link import NoPlayer, PlayerLink, Transport
-from tracker.ui.preferences import Preferences, load_preferences, save_preferences
+from tracker.ui.preferences import load_preferences
 from tracker.ui.screens.dialogs import FormDialog
 from tracker.ui.screens.forms import SETTINGS_CHOICES, settings_fields, settings_parser
 from tracker.ui.screens.help_screen import HelpScreen
 from tracker.ui.screens.message_log import MessageLog
 from tracker.ui.session import Session
+from tracker.ui.transport_actions import STARTING, TransportActions
 
 HANG_UP_SIGNALS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
 """Signals that end the editor the way a hang-up does (FileActions.hang_up). SIGINT comes
@@ -53,10 +53,7 @@ AUTOSAVE_SECONDS = 5.0
 DISK_CHECK_SECONDS = 2.0
 
 
-STARTING = "Starting the player…"
-
-
-class TrackerApp(FileActions):
+class TrackerApp(TransportActions):
     CSS_PATH = "tracker.tcss"
     BINDINGS = keymap.bindings("app")
     TITLE = "tracker"
@@ -272,67 +269,6 @@ class TrackerApp(FileActions):
         transport.thru_to(self.session.song, self.editor.instrument)
         if heard.playhead is not None or heard.status_changed:
             self.update_bar()
-
-    def _play(self, start: Callable[[Song], None]) -> None:
-        if not self.transport.available:
-            if self.transport.status == STARTING:
-                self._play_when_ready = start
-                self.say(f"{STARTING} it plays as soon as it is ready")
-                return
-            self.say(self.transport.status or "No player: playback is off")
-            return
-        start(self.session.song)
-        self.transport.song_edited(self.session.song, self.session.revision)
-        self.update_bar()
-
-    def action_play_stop(self) -> None:
-        if self.transport.playing:
-            self.action_stop()
-        else:
-            self.action_play_song()
-
-    def action_play_song(self) -> None:
-        self._play(self.transport.play_song)
-
-    def action_play_pattern(self) -> None:
-        self._play(lambda song: self.transport.play_pattern(song, self.editor.order))
-
-    def action_play_from_cursor(self) -> None:
-        order, line = self.editor.order, self.editor.cursor.line
-        self._play(lambda song: self.transport.play_from(song, order, line))
-
-    def action_stop(self) -> None:
-        self._play_when_ready = None
-        self.transport.stop()
-        self.update_bar()
-
-    def action_panic(self) -> None:
-        self.transport.panic()
-        self.say("Panic: all notes and sound off")
-
-    def action_toggle_loop(self) -> None:
-        self.transport.loop = not self.transport.loop
-        self.update_bar()
-
-    def action_toggle_follow(self) -> None:
-        self.editor.follow = not self.editor.follow
-        self.update_bar()
-
-    def action_toggle_link(self) -> None:
-        on = self.transport.link_config is None
-        self.transport.set_link(LinkConfig() if on else None)
-        problem = save_preferences(Preferences(link=on))
-        said = "Ableton Link on: the next play joins the session" if on else "Ableton Link off"
-        self.say(f"{said} ({problem})" if problem else said)
-        self.update_bar()
-
-    def action_toggle_record(self) -> None:
-        self.transport.record = not self.transport.record
-        self.update_bar()
-
-    def action_toggle_capture(self) -> None:
-        self.transport.toggle_capture(self.session.path)
-        self.update_bar()
 
     # Editing across panels
 
