@@ -18,6 +18,7 @@ from tests.support.builders import build_song
 from tests.support.pilot import make_app
 from tests.ui.screens.test_dialog_fields import burst
 from tracker.errors import SoundfontError
+from tracker.instruments import user_devices_dir
 from tracker.song.model import Instrument
 from tracker.ui.app import TrackerApp
 from tracker.ui.screens.forms import settings_fields, settings_parser
@@ -176,3 +177,21 @@ def test_a_soundfont_path_is_taken_relative_to_the_songs_folder(tmp_path: Path) 
     assert song.soundfont == "fonts/my.sf2", "kept as typed: the song moves with its folder"
     with pytest.raises(SoundfontError, match="does not exist"):
         settings_parser(build_song(ROW), tmp_path / "elsewhere")(values)
+
+
+async def test_a_device_with_patch_names_offers_them_under_the_program() -> None:
+    folder = user_devices_dir()
+    assert folder is not None
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "mono.toml").write_text(
+        'name = "Mono"\nports = ["Mono"]\n[cc]\ncutoff = 74\n'
+        '[patches.0]\n0 = "Init"\n12 = "Acid Bass"\n[patches.1]\n3 = "Acid Lead"\n'
+    )
+    app = make_app(build_song(ROW))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await new_instrument_program_field(pilot)
+        await pilot.press("tab", "tab", *"mono", "shift+tab", "shift+tab")  # the device first
+        await pilot.press("backspace", *"acid")
+        assert offered(app, "program") == ["  0: 12 Acid Bass", "  1:  3 Acid Lead"]
+        await pilot.press("down", "down", "enter")  # the lead, on bank 1
+        assert fields(app)["program"] == "3" and fields(app)["bank"] == "1"

@@ -249,9 +249,33 @@ def _named_sound(text: str) -> Sound | None:
     raise EditError(f'"{typed}" names {len(found)} sounds ({names}): pick one with Up/Down')
 
 
+def _device_patches(device: str, text: str) -> list[Choice] | None:
+    """The patches a device's file names (`[patches.BANK]`) that the text matches by
+    name or number; None when the device lists none (or is not known yet)."""
+    try:
+        banks = load_device(device).extras.patches
+    except InstrumentError:
+        return None
+    if not banks:
+        return None
+    typed = text.strip().casefold()
+    return [
+        Choice(f"{bank}:{program:3d} {visible(name)}", {"program": str(program), "bank": str(bank)})
+        for bank, programs in sorted(banks.items())
+        for program, name in sorted(programs.items())
+        if typed in name.casefold() or typed == str(program)
+    ]
+
+
 def sound_choices(text: str, values: dict[str, str]) -> list[Choice]:
-    """The General MIDI programs and drum kits a program field's text names; picking
-    one sets program and bank, and the name while it is empty, "New" or another GM name."""
+    """A device's own patch names when its file lists them; else the General MIDI
+    programs and drum kits the program field's text names. Picking one sets program
+    and bank (and a GM sound the name while it is empty, "New" or another GM name)."""
+    device = values.get("device", "").strip()
+    if device:
+        patches = _device_patches(device, text)
+        if patches is not None:
+            return patches
     found = _gm_sounds(text)
     names = {s.name.casefold() for s in _gm_sounds("")}
     name = values.get("name", "").strip()
