@@ -87,6 +87,7 @@ def test_the_export_writes_each_lane_as_its_message_sequence(tmp_path: Path) -> 
         if m.type == "control_change" and m.channel == 1
     ]
     assert sent == [
+        (7, 100), (10, 64),  # the track's mixer strip opens the song
         (99, 0), (98, 72), (6, 0), (38, 0), (16, 0x40), (48, 0x00),
         (99, 0), (98, 72), (6, 1), (38, 0), (16, 0x40), (48, 0x41),
         (99, 0), (98, 72), (6, 2), (38, 0),
@@ -112,6 +113,7 @@ def test_running_values_in_the_device_file_thin_the_export(tmp_path: Path) -> No
         if m.type == "control_change" and m.channel == 1
     ]
     assert sent == [
+        (7, 100), (10, 64),  # the track's mixer strip opens the song
         (99, 0), (98, 72), (6, 0), (38, 0), (16, 0x40), (48, 0x00),
         (6, 1), (38, 0), (48, 0x41),
         (6, 2), (38, 0),

@@ -38,6 +38,7 @@ def test_nrpn_and_14_bit_lanes_reach_the_synth_as_their_message_sequences(
     got = receiver.wait_for(lambda got: bytes((0xB0, 123, 0)) in got)
     controls = [m for m in got if m[0] == 0xB0 and m[1] != 123]
     assert controls == [
+        cc(7, 100), cc(10, 64),  # the track's mixer strip opens the song
         cc(99, 0), cc(98, 72), cc(6, 3), cc(38, 0), cc(16, 0x40), cc(48, 0),
         cc(99, 0), cc(98, 72), cc(6, 3), cc(38, 1), cc(16, 0x7F), cc(48, 0x7F),
     ]  # fmt: skip

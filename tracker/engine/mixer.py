@@ -34,11 +34,13 @@ The rules:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Container, Generator
 
 from tracker.engine.emitter import Emitter
 from tracker.engine.events import Kind
 from tracker.engine.score import Score
+from tracker.song.limits import TRACK_VOLUME_DB_RANGE
 from tracker.song.model import Song, Track, is_pitch
 
 VOLUME_CC = 7
@@ -63,6 +65,15 @@ Chased = dict[tuple[int, int], int]
 def volume_cc(db: float) -> int:
     """CC 7 for a volume in dB (0 dB = 100), on the 40 log10 curve, kept to 0-127."""
     return max(0, min(127, round(UNITY_VOLUME * 10 ** (db / 40))))
+
+
+def volume_db_of(cc: int) -> float:
+    """The volume in dB a CC 7 value stands for (volume_cc's inverse, to 0.1 dB, which
+    gives the same CC back), kept to the mixer's range."""
+    low, high = TRACK_VOLUME_DB_RANGE
+    if cc <= 0:
+        return float(low)
+    return max(float(low), min(float(high), round(40 * math.log10(cc / UNITY_VOLUME), 1)))
 
 
 def pan_cc(pan: int) -> int:

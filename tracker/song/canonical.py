@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 
 from tracker.errors import SongFormatError
+from tracker.lanes import is_wide
 from tracker.song.model import (
     FORMAT_VERSION,
     Cell,
@@ -37,7 +38,7 @@ from tracker.song.model import (
     Song,
     Track,
 )
-from tracker.song.notation import TRACK_SEPARATOR, format_byte, format_cell
+from tracker.song.notation import TRACK_SEPARATOR, format_cell, format_lane_value
 
 _DEFAULT_INSTRUMENT = Instrument(name="")
 _DEFAULT_TRACK = Track(name="")
@@ -74,7 +75,7 @@ def dumps(song: Song) -> str:
         out += ["", f"[patterns.{_key(name)}]", f"lines = {pattern.lines}"]
         out += _pattern_feel_lines(pattern)
         out.append('rows = """')
-        out += _rows(pattern, texts)
+        out += _rows(song.tracks, pattern, texts)
         out.append('"""')
     return "\n".join(out) + "\n"
 
@@ -192,15 +193,18 @@ def _is_cc_number(lane: str) -> bool:
     return lane.isascii() and lane.isdigit() and str(int(lane)) == lane
 
 
-def _rows(pattern: Pattern, texts: dict[int, str]) -> list[str]:
+def _rows(tracks: list[Track], pattern: Pattern, texts: dict[int, str]) -> list[str]:
     """The pattern's rows in notation. `texts` holds the text of each cell written so far,
     by the cell's id: a song shares its equal cells (they are frozen), so most are
     formatted once, and every cell stays alive while the song is written, so an id
     names one cell throughout."""
     parts = []
-    for part in pattern.tracks:
+    for track, part in zip(tracks, pattern.tracks, strict=True):
         columns = [[_cell_text(cell, texts) for cell in column] for column in part.columns]
-        lanes = [[format_byte(value) for value in lane] for lane in part.cc]
+        lanes = [
+            [format_lane_value(value, is_wide(name)) for value in lane]
+            for name, lane in zip(track.cc, part.cc, strict=True)
+        ]
         words = columns + lanes
         if len(words) == 1:
             parts.append(words[0])

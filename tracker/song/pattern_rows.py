@@ -15,6 +15,7 @@ always did. Nothing positional is computed until an error needs it.
 from __future__ import annotations
 
 from tracker.errors import SongFormatError
+from tracker.lanes import is_wide
 from tracker.song.feel_format import FeelReader
 from tracker.song.limits import LINES_RANGE, MAX_NAME_LENGTH
 from tracker.song.model import Cell, Instrument, Pattern, PatternTrack, Track
@@ -23,6 +24,7 @@ from tracker.song.notation import (
     TRACK_SEPARATOR,
     cell_width,
     parse_cell,
+    parse_lane_value,
     parse_row,
     split_tracks,
     tokenize,
@@ -227,10 +229,16 @@ def _read_part(
             cells[key] = cell
         read.append(cell)
     values: list[int | None] = []
-    for word in words[track.notes * width :]:
-        if word not in _CC_VALUES:
+    for name, word in zip(track.cc, words[track.notes * width :], strict=True):
+        if is_wide(name):  # a 14-bit lane: four hex digits, read by notation's rule
+            try:
+                values.append(parse_lane_value(word, 1, wide=True))
+            except SongFormatError:
+                return None
+        elif word in _CC_VALUES:
+            values.append(_CC_VALUES[word])
+        else:
             return None
-        values.append(_CC_VALUES[word])
     return tuple(read), tuple(values)
 
 

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from tests.midi.songnotes import SongNote, song_notes
 from tests.support.command import tracker
 from tracker.cli.midi import import_command
+from tracker.engine.mixer import volume_cc
 from tracker.engine.timeline import compile_song
 from tracker.errors import MidiFileError, UsageError
 from tracker.midi.smf import TracksBy, export_song, import_midi
@@ -427,6 +428,23 @@ def test_a_tempo_of_zero_is_refused(mid: Path) -> None:
 # --- controllers and what is left out ----------------------------------------------------------
 
 
+def test_a_volume_and_pan_set_once_at_the_start_are_the_strip_a_moving_one_a_lane(
+    mid: Path,
+) -> None:
+    write(
+        mid,
+        midi_track(cc(0, 7, 71), cc(0, 10, 32), cc(0, 91, 5), cc(2 * TPB, 91, 60),
+                   note(0, 4 * TPB, C4)),
+    )  # fmt: skip
+
+    song, _ = import_midi(mid)
+
+    track = song.tracks[0]
+    assert (track.volume_db, track.pan) == (-5.9, -32)  # 40 log10(71 / 100) dB, to 0.1 dB
+    assert volume_cc(track.volume_db) == 71, "and the export sends the file's value back"
+    assert track.reverb is None and track.cc == ["91"], "a send that moves stays a lane"
+
+
 def test_volume_cutoff_and_sustain_become_cc_lanes_the_rest_is_reported(mid: Path) -> None:
     write(
         mid,
@@ -438,11 +456,12 @@ def test_volume_cutoff_and_sustain_become_cc_lanes_the_rest_is_reported(mid: Pat
 
     song, report = import_midi(mid)
 
-    assert song.tracks[0].cc == ["7", "64", "74"], "in controller order"
+    # The volume, set once before the first note, is the track's strip (100 = 0 dB).
+    assert song.tracks[0].volume_db == 0.0
+    assert song.tracks[0].cc == ["64", "74"], "in controller order"
     lanes = song.patterns["00"].tracks[0].cc
-    assert lanes[0][0] == 100
-    assert lanes[2][4] == 40, "two values on one line: the later wins"
-    assert lanes[1][8] == 127
+    assert lanes[1][4] == 40, "two values on one line: the later wins"
+    assert lanes[0][8] == 127
     assert report.dropped == {
         "control change 74 (several on one line)": 1,
         "parameter number or data entry (e.g. the bend range)": 1,

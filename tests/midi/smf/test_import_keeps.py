@@ -102,13 +102,17 @@ def test_sustain_and_any_cc_become_lanes_sent_on_the_tracks_channel(mid: Path) -
     song, report = import_midi(mid)
 
     track = next(t for t in song.tracks if t.name == "Channel 3")
-    assert track.cc == ["64", "91"]
+    assert track.cc == ["64"]
+    assert track.reverb == 40, "a send set once before the first note is the track's strip"
+    events = compile_song(song).events
     sent = [
         (e.time, e.channel, e.a, e.b)
-        for e in compile_song(song).events
+        for e in events
         if e.kind == Kind.CONTROL and e.column != MIXER_COLUMN
     ]
-    assert sorted(sent) == [(0.0, 2, 64, 127), (0.0, 2, 91, 40), (1.5, 2, 64, 0)]
+    assert sorted(sent) == [(0.0, 2, 64, 127), (1.5, 2, 64, 0)]
+    strip = [(e.time, e.channel, e.a, e.b) for e in events if e.column == MIXER_COLUMN]
+    assert (0.0, 2, 91, 40) in strip
     assert report.dropped == {}
 
 

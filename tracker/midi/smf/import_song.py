@@ -16,6 +16,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from tracker.engine.mixer import (
+    CENTRE,
+    CHORUS_CC,
+    MIXER_CONTROLLERS,
+    PAN_CC,
+    REVERB_CC,
+    VOLUME_CC,
+    volume_db_of,
+)
 from tracker.errors import InstrumentError, MidiFileError
 from tracker.instruments import load_gm
 from tracker.instruments.model import DRUM_BANK
@@ -98,6 +107,8 @@ class SongBuilder:
         self.title = title
         self.max_columns = max_columns or MAX_NOTE_COLUMNS
         self.placed = _Placed()
+        self.strips: set[tuple[int, int]] = set()
+        """(group, controller) pairs taken as the part's mixer strip, not as lanes."""
         if len(events.groups) > MAX_TRACKS:
             raise MidiFileError(
                 f"{path}: the file has {len(events.groups)} tracks with notes; a song holds at most"
@@ -124,6 +135,7 @@ class SongBuilder:
             placed_notes += kept
         self.report.notes_imported = len(placed_notes)
         self._place_bends(placed_notes, tracks_of)
+        self._take_strips(tracks, tracks_of, notes_of)
         self._place_controls(tracks, tracks_of)
         self._route_early_lanes(placed_notes)
         for tick, _ in self.events.tempos:  # the song lasts until the file's last tempo change
@@ -250,9 +262,34 @@ class SongBuilder:
                 if i >= 0 and (value != BEND_CENTRE // BEND_STEP or order[i] == placed.start):
                     self.placed.effect((placed.track, placed.column, placed.start), "W", value)
 
+    def _take_strips(
+        self,
+        tracks: list[Track],
+        tracks_of: dict[int, list[int]],
+        notes_of: dict[int, list[Note]],
+    ) -> None:
+        """A volume, pan or send a part sets once, at or before its first note, is its
+        mixer strip (what our own export writes where a song starts), not a CC lane."""
+        events: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+        for group, control, tick, value in self.events.controls:
+            if control in MIXER_CONTROLLERS:
+                events[(group, control)].append((tick, value))
+        for (group, control), moves in events.items():
+            notes, parts = notes_of.get(group), tracks_of.get(group)
+            first = min((n.start for n in notes), default=None) if notes else None
+            if not parts or first is None or len({v for _, v in moves}) != 1:
+                continue
+            if max(t for t, _ in moves) > first:
+                continue
+            value = moves[0][1]
+            for index in parts:
+                _set_strip(tracks[index], control, value)
+            self.strips.add((group, control))
+
     def _place_controls(self, tracks: list[Track], tracks_of: dict[int, list[int]]) -> None:
         lanes: dict[tuple[int, int], int] = {}
-        for group, control, _, _ in sorted(self.events.controls):
+        controls = [c for c in self.events.controls if (c[0], c[1]) not in self.strips]
+        for group, control, _, _ in sorted(controls):
             if (group, control) in lanes or group not in tracks_of or not tracks_of[group]:
                 continue
             track = tracks[tracks_of[group][0]]
@@ -261,7 +298,7 @@ class SongBuilder:
                 continue
             lanes[(group, control)] = len(track.cc)
             track.cc.append(lane_name_of(control))
-        for group, control, tick, value in sorted(self.events.controls, key=lambda c: c[2]):
+        for group, control, tick, value in sorted(controls, key=lambda c: c[2]):
             lane = lanes.get((group, control), -1)
             if lane < 0:
                 self.dropped[
@@ -330,6 +367,17 @@ class SongBuilder:
                     instrument, name=f"{instrument.name} (ch {instrument.channel})"
                 )
         return instruments
+
+
+def _set_strip(track: Track, control: int, value: int) -> None:
+    if control == VOLUME_CC:
+        track.volume_db = volume_db_of(value)
+    elif control == PAN_CC:
+        track.pan = value - CENTRE
+    elif control == REVERB_CC:
+        track.reverb = value
+    elif control == CHORUS_CC:
+        track.chorus = value
 
 
 def _first_sounding(notes: list[_PlacedNote], lines: list[int]) -> dict[int, _PlacedNote | None]:
