@@ -8,6 +8,7 @@ edge, and transposing back would not give the music back.
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from tracker.errors import EditError
@@ -138,25 +139,33 @@ class Transpose(Edit):
     def plan(self, song: Song) -> list[Swap]:
         if self.semitones == 0:
             raise EditError("transpose by 0 semitones changes nothing")
-        swaps = []
-        for ln in self.selection.lanes(song):
-            if not ln.is_notes:
+        return transposed(song, self.selection, self.label, lambda note: note + self.semitones)
+
+
+def transposed(
+    song: Song, selection: Selection, label: str, move: Callable[[int], int]
+) -> list[Swap]:
+    """Each note of the selection moved by `move` (chromatic or by scale degrees);
+    note-offs, cuts and empties stay. A note moved past C-0..G-9 refuses the whole edit."""
+    swaps = []
+    for ln in selection.lanes(song):
+        if not ln.is_notes:
+            continue
+        for i in selection.lines:
+            cell = ln.cells[i]
+            if cell.note is None or not is_pitch(cell.note):
                 continue
-            for i in self.selection.lines:
-                cell = ln.cells[i]
-                if cell.note is None or not is_pitch(cell.note):
-                    continue
-                note = cell.note + self.semitones
-                if not LOWEST_NOTE <= note <= HIGHEST_NOTE:
-                    edge = "below C-0" if note < LOWEST_NOTE else "above G-9"
-                    raise EditError(
-                        f"{self.label} would take {format_note(cell.note)} on line {i} "
-                        f'of track "{ln.track.name}" {edge}'
-                    )
-                swaps.append(Swap(ln.cells, i, replace(cell, note=note)))
-        if not swaps:
-            raise EditError("there are no notes to transpose in the selection")
-        return swaps
+            note = move(cell.note)
+            if not LOWEST_NOTE <= note <= HIGHEST_NOTE:
+                edge = "below C-0" if note < LOWEST_NOTE else "above G-9"
+                raise EditError(
+                    f"{label} would take {format_note(cell.note)} on line {i} "
+                    f'of track "{ln.track.name}" {edge}'
+                )
+            swaps.append(Swap(ln.cells, i, replace(cell, note=note)))
+    if not swaps:
+        raise EditError("there are no notes to transpose in the selection")
+    return swaps
 
 
 def _ramp(first: int, last: int, steps: int) -> list[int]:

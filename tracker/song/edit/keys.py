@@ -8,13 +8,13 @@ A note outside the scale is first taken to its nearest scale note, then moved.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from tracker.errors import EditError
 from tracker.song.edit.base import Edit, Swap, check_range, find_pattern, find_track
+from tracker.song.edit.block import transposed
 from tracker.song.edit.selection import Selection
-from tracker.song.model import HIGHEST_NOTE, LOWEST_NOTE, Song, is_pitch
-from tracker.song.notation import format_note
+from tracker.song.model import Song
 from tracker.song.scales import KEY_NAMES, check_scale, key_name, scale_of, step
 
 
@@ -82,24 +82,9 @@ class DiatonicTranspose(Edit):
         if self.steps == 0:
             raise EditError("transpose by 0 degrees changes nothing")
         tonic, scale = scale_of(song, self.selection.pattern)
-        swaps = []
-        for ln in self.selection.lanes(song):
-            if not ln.is_notes:
-                continue
-            for i in self.selection.lines:
-                cell = ln.cells[i]
-                if cell.note is None or not is_pitch(cell.note):
-                    continue
-                note = step(cell.note, tonic, scale, self.steps)
-                if not LOWEST_NOTE <= note <= HIGHEST_NOTE:
-                    raise EditError(
-                        f"{self.label} would take {format_note(cell.note)} on line {i} "
-                        f'of track "{ln.track.name}" out of C-0..G-9'
-                    )
-                swaps.append(Swap(ln.cells, i, replace(cell, note=note)))
-        if not swaps:
-            raise EditError("there are no notes to transpose in the selection")
-        return swaps
+        return transposed(
+            song, self.selection, self.label, lambda note: step(note, tonic, scale, self.steps)
+        )
 
 
 @dataclass
