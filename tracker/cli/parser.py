@@ -166,6 +166,16 @@ def _seed_option(sub: argparse.ArgumentParser) -> None:
     )
 
 
+def _listen_option(sub: argparse.ArgumentParser) -> None:
+    """--listen for the editor and `tracker play`: the same stream from either."""
+    sub.add_argument(
+        "--listen",
+        metavar="[HOST:]PORT",
+        type=listen_address,
+        help="serve the live mix over HTTP (Ogg/Opus) on HOST (default 127.0.0.1)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="tracker",
@@ -194,12 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--midi-in", metavar="PORT", help="record and play through from MIDI input PORT"
     )
-    sub.add_argument(
-        "--listen",
-        metavar="[HOST:]PORT",
-        type=listen_address,
-        help="serve the live mix over HTTP (Ogg/Opus) on HOST (default 127.0.0.1)",
-    )
+    _listen_option(sub)
     sub.add_argument(
         "--listen-delay",
         metavar="MS",
@@ -315,12 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("--clock-out", metavar="PORT", help="send MIDI clock to PORT")
     sub.add_argument("--clock-in", metavar="PORT", help="follow MIDI clock from PORT")
-    sub.add_argument(
-        "--listen",
-        metavar="[HOST:]PORT",
-        type=listen_address,
-        help="serve the live mix over HTTP (Ogg/Opus) on HOST (default 127.0.0.1)",
-    )
+    _listen_option(sub)
     sub.add_argument(
         "--record-audio",
         metavar="FILE",
