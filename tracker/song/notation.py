@@ -91,17 +91,27 @@ def format_byte(value: int | None) -> str:
 
 def parse_byte(text: str, what: str, column: int = 1, maximum: int = 0xFF) -> int | None:
     """Two hex digits or `..`; `what` names the field in the error."""
-    if text == EMPTY_BYTE:
+    return _parse_hex(text, 2, what, column, maximum)
+
+
+_DIGIT_COUNT = {2: "two", 4: "four"}
+
+
+def _parse_hex(text: str, digits: int, what: str, column: int, maximum: int) -> int | None:
+    """`digits` hex digits up to `maximum`, or as many dots (empty)."""
+    if text == "." * digits:
         return None
-    if len(text) != 2 or any(ch not in _HEX_DIGITS for ch in text):
+    if len(text) != digits or any(ch not in _HEX_DIGITS for ch in text):
         raise SongFormatError(
-            f'bad {what} "{text}" (expected two hex digits 00-{maximum:02X}, or "..")',
+            f'bad {what} "{text}" (expected {_DIGIT_COUNT[digits]} hex digits '
+            f'{0:0{digits}X}-{maximum:0{digits}X}, or "{"." * digits}")',
             column=column,
         )
     value = int(text, 16)
     if value > maximum:
         raise SongFormatError(
-            f"{what} {text.upper()} is out of range (00-{maximum:02X})", column=column
+            f"{what} {text.upper()} is out of range ({0:0{digits}X}-{maximum:0{digits}X})",
+            column=column,
         )
     return value
 
@@ -177,20 +187,7 @@ def format_lane_value(value: int | None, wide: bool) -> str:
 def parse_lane_value(text: str, column: int, wide: bool) -> int | None:
     if not wide:
         return parse_byte(text, "CC value", column, maximum=0x7F)
-    if text == EMPTY_WIDE:
-        return None
-    if len(text) != 4 or any(ch not in _HEX_DIGITS for ch in text):
-        raise SongFormatError(
-            f'bad 14-bit CC value "{text}" (expected four hex digits 0000-{WIDE_MAX:04X}, '
-            f'or "{EMPTY_WIDE}")',
-            column=column,
-        )
-    value = int(text, 16)
-    if value > WIDE_MAX:
-        raise SongFormatError(
-            f"14-bit CC value {text.upper()} is out of range (0000-{WIDE_MAX:04X})", column=column
-        )
-    return value
+    return _parse_hex(text, 4, "14-bit CC value", column, WIDE_MAX)
 
 
 def lane_widths(track: Track) -> list[bool]:
