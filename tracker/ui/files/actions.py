@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from textual.app import App
 
@@ -37,6 +38,9 @@ SNAPSHOT_SLICE_SECONDS = 0.002
 SAVE_FIRST = Answer("save", "Save first", "ctrl+s")
 DISCARD_EDITS = Answer("discard", "Discard the edits", "ctrl+d")
 DISCARD_AUTOSAVE = Answer("discard", "Discard it (delete the autosave)", "ctrl+d")
+
+
+T = TypeVar("T")
 
 
 class FileActions(App[int]):
@@ -122,20 +126,29 @@ class FileActions(App[int]):
         job = self.file.save_job(path)
         self.saving = True
         self.say("Saving...")
-        self.run_worker(
-            lambda: self._write_save(job, then), thread=True, group="save", description="save"
+        self._on_worker(
+            "save",
+            lambda: self.file.write_save(job),
+            lambda outcome: self._saved(job, outcome, then),
         )
 
-    def _write_save(self, job: Job, then: Callable[[], None] | None) -> None:
-        """The worker's part: any TrackerError goes back to the status line."""
-        outcome: Written | TrackerError
-        try:
-            with keys_first():
-                outcome = self.file.write_save(job)
-        except TrackerError as error:
-            outcome = error
-        with contextlib.suppress(RuntimeError):  # the app ended meanwhile (a hang-up)
-            self.call_from_thread(self._saved, job, outcome, then)
+    def _on_worker(
+        self, group: str, write: Callable[[], T], done: Callable[[T | TrackerError], None]
+    ) -> None:
+        """Run `write` on a worker thread (keys first while it runs), then `done` with its
+        result, or the TrackerError it raised, back on the UI thread."""
+
+        def work() -> None:
+            outcome: T | TrackerError
+            try:
+                with keys_first():
+                    outcome = write()
+            except TrackerError as error:
+                outcome = error
+            with contextlib.suppress(RuntimeError):  # the app ended meanwhile (a hang-up)
+                self.call_from_thread(done, outcome)
+
+        self.run_worker(work, thread=True, group=group, description=group)
 
     def _saved(
         self, job: Job, outcome: Written | TrackerError, then: Callable[[], None] | None
@@ -270,19 +283,11 @@ class FileActions(App[int]):
             self.autosaving = False
             return
         self.autosave_writing = True
-        self.run_worker(
-            lambda: self._write_autosave(job), thread=True, group="autosave", description="autosave"
+        self._on_worker(
+            "autosave",
+            lambda: self.file.write_autosave(job),
+            lambda outcome: self._autosaved(job, outcome),
         )
-
-    def _write_autosave(self, job: Job) -> None:
-        outcome: bool | TrackerError
-        try:
-            with keys_first():
-                outcome = self.file.write_autosave(job)
-        except TrackerError as error:
-            outcome = error
-        with contextlib.suppress(RuntimeError):  # the app ended meanwhile (a hang-up)
-            self.call_from_thread(self._autosaved, job, outcome)
 
     def _autosaved(self, job: Job, outcome: bool | TrackerError) -> None:
         self.autosaving = self.autosave_writing = False
