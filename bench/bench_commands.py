@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bench.measure import percentile, timed_rows
 from bench.song_sizes import generated_song, sized_song, write_midi, write_song
 from tracker.song.model import Song
 
@@ -226,11 +227,6 @@ def _timed(work: Any) -> float:
     return time.perf_counter() - started
 
 
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
-
-
 async def _keys_during_autosave(song: Song, path: Path, presses: int) -> dict[str, Any]:
     """Keypress to repaint while the timer's autosave runs: keys posted straight to the
     app at a typist's pace (Pilot's press waits for the process to go idle, which would
@@ -244,31 +240,22 @@ async def _keys_during_autosave(song: Song, path: Path, presses: int) -> dict[st
     by_phase: dict[str, list[float]] = {"copying": [], "writing": [], "idle": []}
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        editor = app.editor
-        render_line = editor.render_line
-        rendered: list[float] = []
-
-        def timed_render_line(y: int) -> Any:
-            strip = render_line(y)
-            rendered.append(time.perf_counter())
-            return strip
-
-        editor.render_line = timed_render_line  # type: ignore[method-assign]
         keys = ("z", "down", "x", "down", "up", "right", "left", "c", "down", "up")
-        for i in range(presses):
-            if not app.autosaving:
-                app.autosave_in_background()
-            await asyncio.sleep(0.03)  # a typist's pace; the autosave gets going meanwhile
-            phase = "writing" if app.autosave_writing else "copying" if app.autosaving else "idle"
-            rendered.clear()
-            start = time.perf_counter()
-            app.simulate_key(keys[i % len(keys)])
-            while not rendered and time.perf_counter() - start < 5:
-                await asyncio.sleep(0.0005)
-            await asyncio.sleep(0.01)  # the rest of the rows this key repaints
-            if rendered:
-                by_phase[phase].append((rendered[-1] - start) * 1000)
-        editor.render_line = render_line  # type: ignore[method-assign]
+        with timed_rows(app.editor) as rendered:
+            for i in range(presses):
+                if not app.autosaving:
+                    app.autosave_in_background()
+                await asyncio.sleep(0.03)  # a typist's pace; the autosave gets going meanwhile
+                writing, copying = app.autosave_writing, app.autosaving
+                phase = "writing" if writing else "copying" if copying else "idle"
+                rendered.clear()
+                start = time.perf_counter()
+                app.simulate_key(keys[i % len(keys)])
+                while not rendered and time.perf_counter() - start < 5:
+                    await asyncio.sleep(0.0005)
+                await asyncio.sleep(0.01)  # the rest of the rows this key repaints
+                if rendered:
+                    by_phase[phase].append((rendered[-1] - start) * 1000)
         await app.workers.wait_for_complete()
         await pilot.press("x")
         frozen = _timed(app.autosave)  # the old way: on the UI thread
@@ -276,13 +263,13 @@ async def _keys_during_autosave(song: Song, path: Path, presses: int) -> dict[st
     row: dict[str, Any] = {
         "presses during an autosave": len(every),
         "keypress p50 ms": round(statistics.median(every), 1) if every else "",
-        "keypress p99 ms": round(_percentile(every, 0.99), 1) if every else "",
+        "keypress p99 ms": round(percentile(every, 0.99), 1) if every else "",
         "keypress max ms": round(max(every), 1) if every else "",
     }
     for phase, times in by_phase.items():
         if times:
             row[f"{phase}: presses, p50 / p99 ms"] = (
-                f"{len(times)}, {statistics.median(times):.1f} / {_percentile(times, 0.99):.1f}"
+                f"{len(times)}, {statistics.median(times):.1f} / {percentile(times, 0.99):.1f}"
             )
     row["autosave on the UI thread (before) s"] = round(frozen, 2)
     return row

@@ -18,17 +18,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.measure import percentile
 from tests.support.tmux import Terminal
 
 ROOT = Path(__file__).parent.parent
 DEMO = ROOT / "songs" / "demo.toml"
 TRACKER = [sys.executable, "-m", "tracker"]
 KEYS = ["Down", "Down", "Right", "Up", "Tab", "BTab", "Left", "Down", "Up", "Down"]
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 def _first_paint_s(work: Path, runs: int = 5) -> list[float]:
@@ -99,7 +95,7 @@ def _keystrokes(work: Path, playing: bool) -> dict[str, Any]:
             sizes = [round((pipe.stat().st_size - before) / 2.0)]
         return {
             "keypress to first byte p50 ms": statistics.median(latencies),
-            "keypress to first byte p95 ms": _percentile(latencies, 0.95),
+            "keypress to first byte p95 ms": percentile(latencies, 0.95),
             ("bytes per second while playing" if playing else "bytes per keystroke p50"): (
                 statistics.median(sizes)
             ),

@@ -15,6 +15,7 @@ import statistics
 import time
 from typing import Any
 
+from bench.measure import percentile, timed_rows
 from tracker.song.model import Song
 from tracker.ui.app import TrackerApp
 
@@ -25,37 +26,22 @@ def _song(lines: int, tracks: int) -> Song:
     return Song.new(tracks=tracks, lines=lines)
 
 
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
-
-
 async def _keypress_ms(lines: int, tracks: int, presses: int) -> dict[str, float]:
     app = TrackerApp(_song(lines, tracks), None)
     times: list[float] = []
     rows_per_key: list[int] = []
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        editor = app.editor
-        render_line = editor.render_line
-        rendered: list[float] = []
-
-        def timed_render_line(y: int) -> Any:
-            strip = render_line(y)
-            rendered.append(time.perf_counter())
-            return strip
-
-        editor.render_line = timed_render_line  # type: ignore[method-assign]
-        for i in range(presses):
-            key = KEYS[i % len(KEYS)]
-            rendered.clear()
-            start = time.perf_counter()
-            await pilot.press(key)
-            await pilot.pause()
-            if rendered:
-                times.append((rendered[-1] - start) * 1000)
-                rows_per_key.append(len(rendered))
-        editor.render_line = render_line  # type: ignore[method-assign]
+        with timed_rows(app.editor) as rendered:
+            for i in range(presses):
+                key = KEYS[i % len(KEYS)]
+                rendered.clear()
+                start = time.perf_counter()
+                await pilot.press(key)
+                await pilot.pause()
+                if rendered:
+                    times.append((rendered[-1] - start) * 1000)
+                    rows_per_key.append(len(rendered))
         # a full-screen repaint (what a scroll costs): render every visible row
         start = time.perf_counter()
         rows = app.editor.size.height
@@ -64,7 +50,7 @@ async def _keypress_ms(lines: int, tracks: int, presses: int) -> dict[str, float
         full = (time.perf_counter() - start) * 1000
     return {
         "p50 ms": statistics.median(times),
-        "p95 ms": _percentile(times, 0.95),
+        "p95 ms": percentile(times, 0.95),
         "rows rendered per key (p50)": statistics.median(rows_per_key),
         "full grid render ms": full,
     }
