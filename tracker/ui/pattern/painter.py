@@ -18,7 +18,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.widget import Widget
 
-from tracker.lanes import is_wide
+from tracker.lanes import lane_reference
 from tracker.song.edit import Selection
 from tracker.song.model import Cell, Pattern, Song, is_pitch
 from tracker.song.notation import format_byte, format_effect, format_lane_value, format_note
@@ -103,9 +103,7 @@ def cc_label(name: str) -> str:
     `cutoff` -> `cut`, `amp attack` -> `aat`, `74` -> ` 74`, `nrpn:cutoff` -> `cuto`.
     The track settings (Alt+E) show the whole name."""
     width = lane_width(name)
-    text = visible(name.strip())
-    if is_wide(name):
-        text = text.split(":", 1)[1]
+    text = visible(lane_reference(name))
     if text.isdigit():
         return text[-width:].rjust(width)
     words = [w for w in re.split(r"[\s_\-]+", text) if w]
