@@ -68,6 +68,11 @@ EFFECTS: dict[str, EffectSpec] = {
 }
 
 
+SAID_IN_DECIMAL = frozenset("TL")
+"""Effects whose value musicians say in decimal (tempo, lines per beat): effect_meaning
+spells them out, and the editor says so when such a value is typed."""
+
+
 def effect_meaning(effect: Effect) -> str:
     """What one written effect does, its hex value in decimal where that is what a
     musician thinks in: "T78 = 120 bpm". The status line shows it under the cursor."""

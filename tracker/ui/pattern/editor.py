@@ -31,7 +31,7 @@ from tracker.song.edit import (
     Transpose,
     copy_selection,
 )
-from tracker.song.effects import effect_meaning
+from tracker.song.effects import SAID_IN_DECIMAL, effect_meaning
 from tracker.song.model import HIGHEST_NOTE, LOWEST_NOTE, NOTE_CUT, NOTE_OFF, is_pitch
 from tracker.ui import keymap
 from tracker.ui.pattern.cc_takes import CcRecorder
@@ -48,10 +48,6 @@ from tracker.ui.pattern.layout import Kind
 from tracker.ui.pattern.recording import Chords, recorded_note
 from tracker.ui.pattern.tracks import TrackActions
 from tracker.ui.session import Session
-
-SAID_IN_DECIMAL = "TL"
-"""Effects whose value is a number musicians say in decimal (tempo, lines per beat): the
-status line says it when the value is typed."""
 
 
 class PatternEditor(TrackActions):
