@@ -78,6 +78,8 @@ def _chord_text(song: Song) -> str:
         sizes: Counter[int] = Counter()
         for pattern in song.patterns.values():
             part = pattern.tracks[t]
+            if len(part.columns) < 2:  # one note column strikes one note a line
+                continue
             for line in range(pattern.lines):
                 struck = sum(1 for column in part.columns if is_pitch(column[line].note))
                 if struck >= 2:
@@ -93,15 +95,23 @@ def _chord_text(song: Song) -> str:
 def _variation_text(song: Song) -> str:
     count: Counter[str] = Counter()
     where: dict[str, set[str]] = {"Y": set(), "I": set()}
+    letters: dict[int, list[str]] = {}
+    """id(cell) -> its Y and I letters: a loaded song shares its equal cells, so most
+    cells are seen before (the song holds them all while this runs)."""
     for name, pattern in song.patterns.items():
         for part in pattern.tracks:
             for column in part.columns:
                 for cell in column:
-                    for effect in cell.effects:
-                        if effect is not None and effect.command.upper() in where:
-                            letter = effect.command.upper()
-                            count[letter] += 1
-                            where[letter].add(name)
+                    found = letters.get(id(cell))
+                    if found is None:
+                        found = letters[id(cell)] = [
+                            e.command.upper()
+                            for e in cell.effects
+                            if e is not None and e.command.upper() in where
+                        ]
+                    for letter in found:
+                        count[letter] += 1
+                        where[letter].add(name)
     parts = []
     if count["Y"]:
         parts.append(f"{count['Y']} chance (Yxx) in patterns {', '.join(sorted(where['Y']))}")

@@ -23,20 +23,19 @@ def describe_song(path: Path, song: Song | None = None) -> str:
     """The report on the song at `path` (`song`: that file, already loaded)."""
     from tracker.audio.soundfonts import find_soundfont
     from tracker.check.feel import describe_feel
-    from tracker.engine.timeline import compile_song
+    from tracker.engine.timeline import song_length
     from tracker.instruments import cc_lane_for, describe_instrument
     from tracker.song.storage import load_song
 
     if song is None:
         song = load_song(path)
-    timeline = compile_song(song, cc_resolver=cc_lane_for)
-    notes = sum(1 for event in timeline.events if event.kind.name == "NOTE_ON")
+    duration, notes = song_length(song, cc_resolver=cc_lane_for)
     lines = [
         f"{path}: ok",
         f"  title     {song.title}",
         f"  tempo     {song.bpm:g} bpm, {song.lpb} lines per beat, {song.tpl} ticks per line"
         + (f", swing {song.swing:g}" if song.swing else ""),
-        f"  duration  {format_duration(timeline.duration)} ({len(song.order)} order entries, {notes} notes)",
+        f"  duration  {format_duration(duration)} ({len(song.order)} order entries, {notes} notes)",
         f"  tracks    {len(song.tracks)}: " + ", ".join(t.name for t in song.tracks),
         f"  patterns  {len(song.patterns)}: "
         + ", ".join(f"{name} ({p.lines} lines)" for name, p in song.patterns.items()),

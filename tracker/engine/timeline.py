@@ -30,9 +30,11 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from typing import TypeVar
 
 from tracker.engine.controllers import CcResolver, standard_cc
-from tracker.engine.emitter import Emitter, SilentEmitter
+from tracker.engine.emitter import CountingEmitter, Emitter, SilentEmitter
 from tracker.engine.events import LineMark, Timeline
 from tracker.engine.feel import Humaniser, LineShifts, all_delays, exact_grooves
 from tracker.engine.mixer import emit_mix, instruments_in_steps
@@ -43,6 +45,8 @@ from tracker.engine.tempo import TempoMap
 from tracker.engine.variation import Passes, gated, passes_per_run
 from tracker.engine.voices import Performance
 from tracker.song.model import Song
+
+R = TypeVar("R")
 
 
 def compile_song(
@@ -78,12 +82,12 @@ def compile_song(
     return _last(_then_result(steps))
 
 
-def _then_result(steps: Generator[None, None, Timeline]) -> Iterator[Timeline | None]:
-    timeline = yield from steps
-    yield timeline
+def _then_result(steps: Generator[None, None, R]) -> Iterator[R | None]:
+    result = yield from steps
+    yield result
 
 
-def _last(items: Iterator[Timeline | None]) -> Timeline:
+def _last(items: Iterator[R | None]) -> R:
     # A for loop over the steps: driving them with next() and StopIteration cost a
     # tenth more of the whole compile (measured).
     last = None
@@ -114,89 +118,146 @@ def compile_in_steps(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        score = Score(song, later=True)
-        yield from score.index_in_steps()
-        check_start(song, score, start_order, start_line)
-        channels = assign_channels(song)
-        resolver = cc_resolver or standard_cc
-        performance = Performance(song, channels, resolver)
-        bpm, lpb = song.bpm, song.lpb
-        held: list[tuple[int, int, int, int]] = []
-        passes = Passes()
-        chased = (start_order, start_line) != (0, 0) and (
-            yield from _chase(score, performance, start_order, start_line, passes)
-        )
-        if chased:
-            bpm, lpb = performance.chased_bpm, performance.chased_lpb
-            held = performance.ghosts()
-        else:
-            performance = Performance(song, channels, resolver)
-            passes = Passes()
-        if repeat:
-            per_run = passes_per_run(song, score, start_order, start_line, end_order)
-            passes = passes.shifted(repeat, per_run)
-        grooves = exact_grooves(song)
-        tempo = TempoMap(bpm, lpb, song.tpl, song.swing, all_delays(grooves))
-        shifts = LineShifts(grooves, tempo)
-        humaniser = None if song.humanise.is_off else Humaniser(song.seed, song.humanise)
-        em = Emitter(tempo, humaniser)
-        em.begin_line(0)
-        performance.start_programs(em)
-        uses = yield from instruments_in_steps(song, score)
-        lanes_before = performance.lane_mix if chased else {}
-        performance.lane_mix = {}
         marks: list[LineMark] = []
-        tick = 0
-        last_bpm: float | None = None
-        seed = song.seed
-        for position in walk(song, score, start_order, start_line, end_order, loop_guard):
-            data = position.data
-            pass_number = passes.enter(position)
-            if data.gated:
-                data = gated(data, seed, position.pattern, position.line, pass_number)
-            _apply_tempo(tempo, tick, data)
-            em.begin_line(tick, *shifts.at(position.line))
-            em.where = (position.pattern, position.line, pass_number)
-            if tempo.bpm != last_bpm:
-                last_bpm = tempo.bpm
-                em.tempo_event(last_bpm)
-            _, time, beat = em.line_start()
-            marks.append(
-                LineMark(
-                    time,
-                    beat,
-                    tick,
-                    position.order,
-                    position.pattern,
-                    position.line,
-                    last_bpm,
-                    tempo.lpb,
-                )
-            )
-            performance.play_line(data, em)
-            if not tick:  # the first line: its CC lanes' values win over the strips
-                emit_mix(em, song, uses, channels, lanes_before, performance.lane_mix)
-            tick += song.tpl
-            yield
-        if last_bpm is None:
-            em.tempo_event(tempo.bpm)
-        em.begin_line(tick)
-        performance.release_all(em, 0)
-        _, duration, end_beat = em.line_start()
+        played = yield from _play(
+            song,
+            Emitter,
+            marks,
+            start_order,
+            start_line,
+            end_order,
+            loop_guard,
+            cc_resolver,
+            repeat,
+        )
+        em = played.em
         events = (yield from em.finish_in_steps()) if sort_in_steps else em.finish()
         return Timeline(
             events=events,
             lines=marks,
-            duration=duration,
-            end_beat=end_beat,
-            end_tick=tick,
-            held=held,
-            varies=score.gated or humaniser is not None,
+            duration=played.duration,
+            end_beat=played.end_beat,
+            end_tick=played.end_tick,
+            held=played.held,
+            varies=played.varies,
             held_offs=sorted(em.held_offs, key=lambda e: e.sort_key),
         )
     finally:
         if collecting:
             gc.enable()
+
+
+def song_length(song: Song, *, cc_resolver: CcResolver | None = None) -> tuple[float, int]:
+    """(seconds, notes struck) of the whole song: the `duration` of `compile_song`'s
+    timeline and its NOTE_ON events, played by the same voices through an emitter that
+    counts instead of building and sorting events (`tracker check` reports these)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        steps = _play(song, CountingEmitter, None, 0, 0, None, 1, cc_resolver, 0)
+        played = _last(_then_result(steps))
+        assert isinstance(played.em, CountingEmitter)
+        return played.duration, played.em.notes
+    finally:
+        if collecting:
+            gc.enable()
+
+
+@dataclass(slots=True)
+class _Played:
+    """What playing the song through an emitter leaves, beside the emitter's events."""
+
+    em: Emitter
+    duration: float
+    end_beat: float
+    end_tick: int
+    held: list[tuple[int, int, int, int]]
+    varies: bool
+
+
+def _play(
+    song: Song,
+    emitter: type[Emitter],
+    marks: list[LineMark] | None,
+    start_order: int,
+    start_line: int,
+    end_order: int | None,
+    loop_guard: int,
+    cc_resolver: CcResolver | None,
+    repeat: int,
+) -> Generator[None, None, _Played]:
+    """Every line played through the voices into an `emitter`, a step per pattern indexed
+    and per line; each line's mark into `marks` (None: not wanted)."""
+    score = Score(song, later=True)
+    yield from score.index_in_steps()
+    check_start(song, score, start_order, start_line)
+    channels = assign_channels(song)
+    resolver = cc_resolver or standard_cc
+    performance = Performance(song, channels, resolver)
+    bpm, lpb = song.bpm, song.lpb
+    held: list[tuple[int, int, int, int]] = []
+    passes = Passes()
+    chased = (start_order, start_line) != (0, 0) and (
+        yield from _chase(score, performance, start_order, start_line, passes)
+    )
+    if chased:
+        bpm, lpb = performance.chased_bpm, performance.chased_lpb
+        held = performance.ghosts()
+    else:
+        performance = Performance(song, channels, resolver)
+        passes = Passes()
+    if repeat:
+        per_run = passes_per_run(song, score, start_order, start_line, end_order)
+        passes = passes.shifted(repeat, per_run)
+    grooves = exact_grooves(song)
+    tempo = TempoMap(bpm, lpb, song.tpl, song.swing, all_delays(grooves))
+    shifts = LineShifts(grooves, tempo)
+    humaniser = None if song.humanise.is_off else Humaniser(song.seed, song.humanise)
+    em = emitter(tempo, humaniser)
+    em.begin_line(0)
+    performance.start_programs(em)
+    uses = yield from instruments_in_steps(song, score)
+    lanes_before = performance.lane_mix if chased else {}
+    performance.lane_mix = {}
+    tick = 0
+    last_bpm: float | None = None
+    seed = song.seed
+    for position in walk(song, score, start_order, start_line, end_order, loop_guard):
+        data = position.data
+        pass_number = passes.enter(position)
+        if data.gated:
+            data = gated(data, seed, position.pattern, position.line, pass_number)
+        _apply_tempo(tempo, tick, data)
+        em.begin_line(tick, *shifts.at(position.line))
+        em.where = (position.pattern, position.line, pass_number)
+        if tempo.bpm != last_bpm:
+            last_bpm = tempo.bpm
+            em.tempo_event(last_bpm)
+        if marks is not None:
+            _, time, beat = em.line_start()
+            mark = LineMark(
+                time,
+                beat,
+                tick,
+                position.order,
+                position.pattern,
+                position.line,
+                last_bpm,
+                tempo.lpb,
+            )
+            marks.append(mark)
+        performance.play_line(data, em)
+        if not tick:  # the first line: its CC lanes' values win over the strips
+            emit_mix(em, song, uses, channels, lanes_before, performance.lane_mix)
+        tick += song.tpl
+        yield
+    if last_bpm is None:
+        em.tempo_event(tempo.bpm)
+    em.begin_line(tick)
+    performance.release_all(em, 0)
+    _, duration, end_beat = em.line_start()
+    varies = score.gated or humaniser is not None
+    return _Played(em, duration, end_beat, tick, held, varies)
 
 
 def beat_of_line(song: Song, order: int, line: int) -> float | None:
