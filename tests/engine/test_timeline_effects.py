@@ -151,3 +151,13 @@ def test_instruments_sharing_a_channel_switch_programs_before_their_notes() -> N
         (Kind.PROGRAM, 1),
         (Kind.NOTE_ON, 64),
     ]
+
+
+def test_vibratos_ending_together_on_one_channel_return_its_bend_from_the_first_track() -> None:
+    # Eight tracks play Piano (one channel, one bend) with a vibrato, and all stop on
+    # line 1: the channel's bend goes back once, sent by the first track, every run
+    # (the order used to be that of a set of voices, which changed from run to run).
+    row = " | ".join(["C-4 01 .. V88"] * 8)
+    timeline = compile_song(build_song(f"{row}\n" + " | ".join(["--- .. .. ..."] * 8)))
+    returns = [e for e in of_kind(timeline, Kind.PITCH_BEND) if close(e.time, 0.125)]
+    assert [(e.track, e.a) for e in returns] == [(0, 0)]

@@ -143,6 +143,10 @@ class Voice:
     """Emitter.strike() of the sounding note: (tick, index of its note-on)."""
 
 
+def _place(voice: Voice) -> tuple[int, int]:
+    return voice.track, voice.column
+
+
 @dataclass
 class Performance:
     """The state of every voice and channel while the song plays."""
@@ -236,7 +240,10 @@ class Performance:
                 voice.stamp = self._line
                 self._play_cell(voice, cell, effects, em)
         if self._lingering:
-            for voice in [v for v in self._lingering if v.stamp != self._line]:
+            # In track and column order: voices on one channel share its bend, and the
+            # first to stop sends its return (a set's order would change run to run).
+            ending = [v for v in self._lingering if v.stamp != self._line]
+            for voice in sorted(ending, key=_place):
                 self._stop_lingering(voice, {}, em)
         for track, lane, value in line.controls:
             self._control(track, lane, value, em)
