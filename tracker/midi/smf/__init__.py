@@ -1,5 +1,5 @@
 """Standard MIDI Files, read and written: read.py checks a file's chunks and hands each
-track to mido, export.py writes a timeline as a type 1 file, import_.py turns a file into a
+track to mido, export.py writes a timeline as a type 1 file (write.py: the bytes), import_.py turns a file into a
 new song (import_events.py collects its events, import_song.py places them, with
 import_tempo.py for ticks, lines and tempo and import_patterns.py for cutting patterns;
 import_report.py says what moved or was left out). The `tracker export-midi` and

@@ -9,12 +9,8 @@ bytes, and the file appears whole or not at all.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
-
-import mido
 
 from tracker.engine.events import Event, Kind, Timeline
 from tracker.engine.routing import audible_tracks
@@ -25,8 +21,18 @@ from tracker.files import write_atomically
 from tracker.instruments import cc_lane_for
 from tracker.instruments.model import DRUM_BANK, DRUM_CHANNEL
 from tracker.midi import encode
+from tracker.midi.smf.write import (
+    END_OF_TRACK,
+    SET_TEMPO,
+    TIME_SIGNATURE,
+    TRACK_NAME,
+    TrackWriter,
+    header,
+)
 from tracker.midi.wide import RunningValues
 from tracker.song.model import Song
+
+_NOTE_ON, _NOTE_OFF = Kind.NOTE_ON, Kind.NOTE_OFF
 
 DEFAULT_PPQ = 960
 """Ticks per beat: divisible by 2, 3, 4, 5, 6, 8, so every lpb up to 8 (and tpl ticks) fits."""
@@ -72,16 +78,13 @@ def timeline_to_bytes(
     """The file's bytes (exposed so tests and callers can compare without touching disk)."""
     if not 1 <= ppq <= MAX_PPQ:
         raise UsageError(f"ticks per beat must be 1 to {MAX_PPQ}, not {ppq}")
-    midi = mido.MidiFile(type=1, ticks_per_beat=ppq, charset=TEXT_ENCODING)
     end = round(timeline.end_beat * ppq)
-    midi.tracks.append(_conductor(timeline, song, ppq, end))
+    chunks = [_conductor(timeline, song, ppq, end)]
     chosen = range(len(song.tracks)) if tracks is None else sorted(tracks)
     by_track = _split_by_track(timeline.events, chosen)
     for t in chosen:
-        midi.tracks.append(_track(song.tracks[t].name, by_track[t], ppq, end))
-    out = io.BytesIO()
-    midi.save(file=out)
-    return out.getvalue()
+        chunks.append(_track(song.tracks[t].name, by_track[t], ppq, end))
+    return header(1, len(chunks), ppq) + b"".join(chunks)
 
 
 def _split_by_track(events: list[Event], chosen: Iterable[int]) -> dict[int, list[Event]]:
@@ -100,20 +103,23 @@ def _split_by_track(events: list[Event], chosen: Iterable[int]) -> dict[int, lis
     return by_track
 
 
-_Spec = tuple[str, dict[str, Any]] | bytes
-"""A message not yet made (made once, with its delta time): a meta message's type and
-fields, or a channel message's bytes."""
+_Spec = tuple[int, bytes] | bytes
+"""A message at its tick, before its delta time is known: a meta event's type and data,
+or a channel message's bytes."""
+_SIGNATURE = bytes((BEATS_PER_BAR, BEAT_NOTE.bit_length() - 1, 24, 8))
+"""4/4 (the denominator as a power of two), a metronome click every 24 MIDI clocks,
+8 thirty-second notes a beat."""
 
 
-def _conductor(timeline: Timeline, song: Song, ppq: int, end: int) -> mido.MidiTrack:
+def _conductor(timeline: Timeline, song: Song, ppq: int, end: int) -> bytes:
     tempos = [(round(e.beat * ppq), e.bpm) for e in timeline.events if e.kind == Kind.TEMPO]
     if not tempos or tempos[0][0] > 0:
         tempos.insert(0, (0, song.bpm))
     timed: list[tuple[int, _Spec]] = [
-        (0, ("track_name", {"name": song.title})),
-        (0, ("time_signature", {"numerator": BEATS_PER_BAR, "denominator": BEAT_NOTE})),
+        (0, (TRACK_NAME, song.title.encode(TEXT_ENCODING))),
+        (0, (TIME_SIGNATURE, _SIGNATURE)),
     ]
-    timed += [(tick, ("set_tempo", {"tempo": tempo_of(bpm)})) for tick, bpm in tempos]
+    timed += [(tick, (SET_TEMPO, tempo_of(bpm).to_bytes(3, "big"))) for tick, bpm in tempos]
     return _delta_track(timed, end)
 
 
@@ -122,13 +128,20 @@ def tempo_of(bpm: float) -> int:
     return min(max(round(60_000_000 / bpm), 1), MAX_TEMPO)
 
 
-def _track(name: str, events: list[Event], ppq: int, end: int) -> mido.MidiTrack:
-    timed: list[tuple[int, _Spec]] = [(0, ("track_name", {"name": name}))]
+def _track(name: str, events: list[Event], ppq: int, end: int) -> bytes:
+    timed: list[tuple[int, _Spec]] = [(0, (TRACK_NAME, name.encode(TEXT_ENCODING)))]
     banks: dict[int, int] = {}
     running = RunningValues()
+    add = timed.append
     for event in events:
         tick = round(event.beat * ppq)
-        timed += [(tick, spec) for spec in _messages(event, banks, running)]
+        kind = event.kind
+        if kind is _NOTE_ON:  # most events: one message each, no generator
+            add((tick, encode.note_on(event.channel, event.a, event.b)))
+        elif kind is _NOTE_OFF:
+            add((tick, encode.note_off(event.channel, event.a, RELEASE_VELOCITY)))
+        else:
+            timed += [(tick, spec) for spec in _messages(event, banks, running)]
     return _delta_track(timed, end)
 
 
@@ -158,17 +171,20 @@ def _messages(event: Event, banks: dict[int, int], running: RunningValues) -> It
         yield encode.pitch_bend(channel, event.a)
 
 
-def _delta_track(timed: list[tuple[int, _Spec]], end: int) -> mido.MidiTrack:
+def _delta_track(timed: list[tuple[int, _Spec]], end: int) -> bytes:
     """Absolute ticks -> delta times; sorted by tick only, so the timeline's order stays
     within a tick (tempo, then note-offs, then programs and controls, then note-ons)."""
-    track = mido.MidiTrack()
+    track = TrackWriter()
     now = 0
-    for tick, spec in sorted(timed, key=lambda pair: pair[0]):
+    for tick, spec in sorted(timed, key=_tick):
         if isinstance(spec, bytes):
-            track.append(mido.Message.from_bytes(spec, time=tick - now))
+            track.channel(tick - now, spec)
         else:
-            kind, fields = spec
-            track.append(mido.MetaMessage(kind, time=tick - now, **fields))
+            track.meta(tick - now, *spec)
         now = tick
-    track.append(mido.MetaMessage("end_of_track", time=max(end - now, 0)))
-    return track
+    track.meta(max(end - now, 0), END_OF_TRACK, b"")
+    return track.chunk()
+
+
+def _tick(pair: tuple[int, _Spec]) -> int:
+    return pair[0]
