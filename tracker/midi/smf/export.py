@@ -9,7 +9,9 @@ bytes, and the file appears whole or not at all.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
+from operator import attrgetter
 from pathlib import Path
 
 from tracker.engine.events import Event, Kind, Timeline
@@ -32,7 +34,9 @@ from tracker.midi.smf.write import (
 from tracker.midi.wide import RunningValues
 from tracker.song.model import Song
 
-_NOTE_ON, _NOTE_OFF = Kind.NOTE_ON, Kind.NOTE_OFF
+_NOTE_ON, _NOTE_OFF, _TEMPO = Kind.NOTE_ON, Kind.NOTE_OFF, Kind.TEMPO
+_play_order = attrgetter("time", "kind", "track", "column")
+"""The timeline's own order (engine/emitter.py)."""
 
 DEFAULT_PPQ = 960
 """Ticks per beat: divisible by 2, 3, 4, 5, 6, 8, so every lpb up to 8 (and tpl ticks) fits."""
@@ -90,16 +94,27 @@ def timeline_to_bytes(
 def _split_by_track(events: list[Event], chosen: Iterable[int]) -> dict[int, list[Event]]:
     """Each chosen track's events, in timeline order. Song-wide channel events (the
     programs set at the start) go to the first chosen track that plays on their channel."""
-    by_track: dict[int, list[Event]] = {t: [] for t in chosen}
+    by_track: dict[int, list[Event]] = {t: [] for t in sorted(chosen)}
+    wide: list[Event] = []
+    for event in events:
+        found = by_track.get(event.track)
+        if found is not None:
+            found.append(event)
+        elif event.track < 0 and event.kind is not _TEMPO:
+            wide.append(event)
+    if not wide:
+        return by_track
     home: dict[int, int] = {}
-    for event in events:
-        if event.track in by_track and event.kind != Kind.TEMPO:
-            home[event.channel] = min(home.get(event.channel, event.track), event.track)
-    for event in events:
-        if event.track in by_track:
-            by_track[event.track].append(event)
-        elif event.track < 0 and event.kind != Kind.TEMPO and event.channel in home:
-            by_track[home[event.channel]].append(event)
+    for track, own in by_track.items():  # in track order: the first on a channel keeps it
+        for channel in {event.channel for event in own}:
+            home.setdefault(channel, track)
+    joining: dict[int, list[Event]] = {}
+    for event in wide:
+        if event.channel in home:
+            joining.setdefault(home[event.channel], []).append(event)
+    for track, joined in joining.items():
+        # Both lists are in timeline order (its sort key): merged, they are in it again.
+        by_track[track] = list(heapq.merge(joined, by_track[track], key=_play_order))
     return by_track
 
 
@@ -175,13 +190,7 @@ def _delta_track(timed: list[tuple[int, _Spec]], end: int) -> bytes:
     """Absolute ticks -> delta times; sorted by tick only, so the timeline's order stays
     within a tick (tempo, then note-offs, then programs and controls, then note-ons)."""
     track = TrackWriter()
-    now = 0
-    for tick, spec in sorted(timed, key=_tick):
-        if isinstance(spec, bytes):
-            track.channel(tick - now, spec)
-        else:
-            track.meta(tick - now, *spec)
-        now = tick
+    now = track.write(sorted(timed, key=_tick))
     track.meta(max(end - now, 0), END_OF_TRACK, b"")
     return track.chunk()
 
