@@ -6,6 +6,7 @@ At the default 960 ticks per beat and 4 lines per beat, a line is 240 ticks.
 
 from __future__ import annotations
 
+import io
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from tracker.midi.smf import (
     export_song,
     export_timeline,
     import_midi,
+    timeline_to_bytes,
 )
 from tracker.song.model import Instrument, Song, Track
 from tracker.song.notation import format_note
@@ -557,3 +559,29 @@ def test_names_beyond_ascii_survive_the_round_trip(tmp_path: Path) -> None:
 
     assert again.title == "Nuit blanche à Göteborg"
     assert [t.name for t in again.tracks] == ["Café ☕", "Ωmega"]
+
+
+def test_the_starting_programs_go_to_the_first_exported_track_on_their_channel() -> None:
+    # Three tracks on two instruments; the first track is left out: the Piano's program,
+    # sent song-wide at the start, goes to T2 (the first exported on its channel), the
+    # Organ's to T3, each before its track's first note.
+    instruments = {1: Instrument("Piano", program=0), 2: Instrument("Organ", program=19)}
+    song = build_song(
+        "C-4 01 .. ... | E-4 01 .. ... | G-4 02 .. ...\n--- .. .. ... | OFF .. .. ... | OFF .. .. ...",
+        instruments=instruments,
+    )
+    midi = mido.MidiFile(
+        file=io.BytesIO(timeline_to_bytes(compile_song(song), song, tracks={1, 2}))
+    )
+    heard = [
+        [
+            (m.type, m.program if m.type == "program_change" else m.note)
+            for m in track
+            if m.type in ("program_change", "note_on")
+        ]
+        for track in midi.tracks[1:]
+    ]
+    assert heard == [
+        [("program_change", 0), ("note_on", 64)],
+        [("program_change", 19), ("note_on", 67)],
+    ]
