@@ -11,7 +11,7 @@ import re
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from tracker.errors import MidiFileError
 from tracker.instruments.model import DRUM_BANK, DRUM_CHANNEL
@@ -34,8 +34,10 @@ NOT_LANES: dict[int, str] = {
 CC lane (sustain, modulation, volume, pan, expression, cutoff, ...)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
+class Note(NamedTuple):
+    """One paired note, in ticks. A tuple: a big file makes a million of them, and a
+    frozen dataclass is built several times slower."""
+
     group: int
     channel: int
     pitch: int
@@ -75,6 +77,8 @@ class Collector:
         self.report = report
         self.dropped: Counter[str] = Counter()
         self.program = [0] * 16
+        self._current: list[int | None] = [None] * 16
+        """Each channel's instrument number until its program or bank changes."""
         self.bank = [[0, 0] for _ in range(16)]
         self.open: dict[tuple[int, int, int], deque[tuple[int, int, int]]] = defaultdict(deque)
         self.notes: list[Note] = []
@@ -88,12 +92,16 @@ class Collector:
         self.note_tracks_of_channel: dict[int, set[int]] = defaultdict(set)
 
     def run(self) -> Events:
-        merged = sorted(
-            (m for track in self.midi.tracks for m in track),
-            key=lambda m: (m.tick, 1 if _is_note(m.message) else 0, m.track, m.index),
-        )
-        for timed in merged:
-            self._take(timed)
+        # At one tick, notes after the rest (a program or bank change first); then in
+        # track and file order. (tick, track, index) is unique: the message is not compared.
+        merged = [
+            (m.tick, m.message.type in _NOTE_KINDS, m.track, m.index, m)
+            for track in self.midi.tracks
+            for m in track
+        ]
+        merged.sort()
+        self._run(merged)
+        del merged
         end_tick = self.midi.end_tick
         for (group, channel, pitch), waiting in sorted(self.open.items()):
             for start, velocity, instrument in waiting:
@@ -113,7 +121,39 @@ class Collector:
             end_tick=end_tick,
         )
 
+    def _run(self, merged: list[tuple[int, bool, int, int, TimedMessage]]) -> None:
+        """Pair the notes (most of a file: here, in one loop), the rest in `_take`."""
+        opened, dropped, pair = self.open, self.dropped, self.notes.append
+        channels_of_track, note_tracks = self.channels_of_track, self.note_tracks_of_channel
+        by_channel = self.by_channel
+        for tick, is_note, track, _, timed in merged:
+            if not is_note:
+                self._take(timed)
+                continue
+            message = timed.message
+            channel: int = message.channel
+            channels_of_track[track].add(channel)
+            group = channel if by_channel else track
+            note: int = message.note
+            struck = message.type == "note_on" and message.velocity > 0
+            if note < LOWEST_NOTE:
+                if struck:
+                    dropped["note below C-0 (MIDI notes 0-11 cannot be written)"] += 1
+                continue
+            if struck:
+                note_tracks[channel].add(track)
+                instrument = self._instrument(channel)
+                opened[(group, channel, note)].append((tick, message.velocity, instrument))
+                continue
+            waiting = opened.get((group, channel, note))
+            if not waiting:
+                dropped["note-off without a note"] += 1
+                continue
+            start, velocity, instrument = waiting.popleft()
+            pair(Note(group, channel, note, velocity, start, tick, instrument))
+
     def _take(self, timed: TimedMessage) -> None:
+        """Every message but a note (`_run` pairs those)."""
         message = timed.message
         kind: str = message.type
         if message.is_meta:
@@ -125,27 +165,9 @@ class Collector:
         channel: int = message.channel
         self.channels_of_track[timed.track].add(channel)
         group = channel if self.by_channel else timed.track
-        if _is_note(message) and message.note < LOWEST_NOTE:
-            if kind == "note_on" and message.velocity > 0:
-                self.dropped["note below C-0 (MIDI notes 0-11 cannot be written)"] += 1
-            return
-        if kind == "note_on" and message.velocity > 0:
-            self.note_tracks_of_channel[channel].add(timed.track)
-            instrument = self._instrument(channel)
-            self.open[(group, channel, message.note)].append(
-                (timed.tick, message.velocity, instrument)
-            )
-        elif kind in ("note_on", "note_off"):
-            waiting = self.open.get((group, channel, message.note))
-            if not waiting:
-                self.dropped["note-off without a note"] += 1
-                return
-            start, velocity, instrument = waiting.popleft()
-            self.notes.append(
-                Note(group, channel, message.note, velocity, start, timed.tick, instrument)
-            )
-        elif kind == "program_change":
+        if kind == "program_change":
             self.program[channel] = message.program
+            self._current[channel] = None
         elif kind == "control_change":
             self._control(group, channel, timed.tick, message.control, message.value)
         elif kind == "pitchwheel":
@@ -156,8 +178,10 @@ class Collector:
     def _control(self, group: int, channel: int, tick: int, control: int, value: int) -> None:
         if control == BANK_MSB:
             self.bank[channel][0] = value
+            self._current[channel] = None
         elif control == BANK_LSB:
             self.bank[channel][1] = value
+            self._current[channel] = None
         elif self.nrpn.take(group, channel, tick, control, value, self.controls):
             pass
         elif control in NOT_LANES:
@@ -180,10 +204,16 @@ class Collector:
             self.dropped[message.type.replace("_", " ")] += 1
 
     def _instrument(self, channel: int) -> int:
+        number = self._current[channel]
+        if number is not None:
+            return number
         msb, lsb = self.bank[channel]
         bank = DRUM_BANK if channel == DRUM_CHANNEL else msb * 128 + lsb
         key = (channel, bank, self.program[channel])
-        return self.instruments.setdefault(key, len(self.instruments) + 1)
+        number = self._current[channel] = self.instruments.setdefault(
+            key, len(self.instruments) + 1
+        )
+        return number
 
     def _groups(self) -> dict[int, str]:
         names = {number: _track_name(track) for number, track in enumerate(self.midi.tracks)}
@@ -215,8 +245,11 @@ _CHANNEL_KIND_NAMES = {
 }
 
 
+_NOTE_KINDS = ("note_on", "note_off")
+
+
 def _is_note(message: Any) -> bool:
-    return message.type in ("note_on", "note_off")
+    return message.type in _NOTE_KINDS
 
 
 def _track_name(track: list[TimedMessage]) -> str:

@@ -142,8 +142,12 @@ def measure(
     tpb = grid.tpb
     _, file_map = _file_map(tempos, tpb)
     song_map = TempoMap(first_bpm, changes)
-    lines = [abs(line - grid.exact(tick)) for line, tick in starts]
-    seconds = [abs(song_map.at(line / grid.lpb) - file_map.at(tick / tpb)) for line, tick in starts]
+    lpb = grid.lpb
+    lines = [abs(line - tick * lpb / tpb) for line, tick in starts]  # grid.exact, inlined
+    # A million notes start on a few ten thousand lines and ticks: each is timed once.
+    song_at = {line: song_map.at(line / lpb) for line in {line for line, _ in starts}}
+    file_at = {tick: file_map.at(tick / tpb) for tick in {tick for _, tick in starts}}
+    seconds = [abs(song_at[line] - file_at[tick]) for line, tick in starts]
     report.max_shift_lines = max(lines)
     report.mean_shift_lines = sum(lines) / len(lines)
     report.max_shift_ms = max(seconds) * 1000
