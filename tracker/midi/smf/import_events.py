@@ -95,7 +95,7 @@ class Collector:
         # At one tick, notes after the rest (a program or bank change first); then in
         # track and file order. (tick, track, index) is unique: the message is not compared.
         merged = [
-            (m.tick, m.message.type in _NOTE_KINDS, m.track, m.index, m)
+            (m.tick, m.message.type in _NOTE_KINDS, m.track, m.position, m)
             for track in self.midi.tracks
             for m in track
         ]

@@ -74,7 +74,11 @@ def _read(number: int, body: bytes) -> list[TimedMessage]:
     """Equal messages are shared: nothing changes them, and a song repeats them."""
     index = 0
     while position < size:
-        delta, position = _variable(body, position)
+        delta = body[position]
+        if delta < 0x80:  # most delta times are one byte
+            position += 1
+        else:
+            delta, position = _variable(body, position)
         tick += delta
         status = body[position]
         if status < 0x80:
