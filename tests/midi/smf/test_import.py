@@ -303,6 +303,21 @@ def test_bank_select_before_a_program_change_picks_the_bank(mid: Path) -> None:
     assert report.dropped == {}
 
 
+def test_a_bank_select_between_notes_moves_the_next_notes_to_another_instrument(mid: Path) -> None:
+    # No program change: the bank alone makes the later notes another instrument.
+    write(
+        mid,
+        midi_track(
+            note(0, TPB, C4), cc(TPB, 0, 1), note(TPB, 2 * TPB, C4), note(2 * TPB, 3 * TPB, C4)
+        ),
+    )
+
+    song, _ = import_midi(mid)
+
+    assert [(n, i.bank, i.program) for n, i in song.instruments.items()] == [(1, 0, 0), (2, 128, 0)]
+    assert [song.cell("00", 0, 0, line).instrument for line in (0, 4, 8)] == [1, 2, 2]
+
+
 def test_tracks_by_track_keeps_two_midi_tracks_on_one_channel_apart(mid: Path) -> None:
     write(
         mid,
