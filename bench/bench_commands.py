@@ -204,8 +204,9 @@ def _song_row(label: str, song_path: Path, work: Path, heavy: bool, full: bool) 
 
 def compile_curve(sizes: Sequence[tuple[int, float]]) -> dict[str, dict[str, Any]]:
     """compile_song on 64-track songs of growing length: time per 1,000 lines stays flat
-    when the compile is linear."""
-    from tracker.engine.timeline import compile_song
+    when the compile is linear. Beside it `song_length`, the same voices counting notes
+    without building events: what `check` runs."""
+    from tracker.engine.timeline import compile_song, song_length
     from tracker.instruments import cc_lane_for
 
     rows: dict[str, dict[str, Any]] = {}
@@ -213,10 +214,13 @@ def compile_curve(sizes: Sequence[tuple[int, float]]) -> dict[str, dict[str, Any
         song = sized_song(tracks, minutes)
         lines = sum(song.patterns[name].lines for name in song.order)
         best = min(_timed(lambda: compile_song(song, cc_resolver=cc_lane_for)) for _ in range(2))  # noqa: B023 - run here, in this turn of the loop
+        counted = min(_timed(lambda: song_length(song, cc_resolver=cc_lane_for)) for _ in range(2))  # noqa: B023 - run here, in this turn of the loop
         rows[f"{tracks}x{minutes:g}"] = {
             "lines": lines,
             "compile s": round(best, 2),
             "ms per 1000 lines": round(best * 1e6 / lines, 1),
+            "song_length s (check)": round(counted, 2),
+            "song_length ms per 1000 lines": round(counted * 1e6 / lines, 1),
         }
     return rows
 
@@ -327,6 +331,35 @@ def big_midi_import() -> dict[str, Any]:
             "import-midi / reference": round(child.seconds / reference.seconds, 2),
             "import-midi MB": round(child.peak_mb),
         }
+
+
+def big_song_check() -> dict[str, Any]:
+    """The issue's big song (64 tracks x 256 lines x 200 patterns): `check` and
+    `export-midi` beside Python's TOML parse of the same file."""
+    from bench.song_sizes import big_song
+
+    with tempfile.TemporaryDirectory(prefix="bench-check-") as folder:
+        work = Path(folder)
+        path = write_song(big_song(), work / "big.toml")
+        toml = _toml_reference(path, work)
+        row: dict[str, Any] = {
+            "file MB": round(path.stat().st_size / 1e6, 1),
+            "TOML parse s (reference)": round(toml.seconds, 2),
+        }
+        _figures(row, "check", Child([*TRACKER, "check", str(path)], work), toml)
+        export = Child([*TRACKER, "export-midi", str(path), "-o", str(work / "big.mid")], work)
+        _figures(row, "export-midi", export, toml)
+        return row
+
+
+def run_check_big() -> dict[str, Any]:
+    return {
+        "note": (
+            "check and export-midi of the issue's 53 MB song (bench/song_sizes.py --big), as "
+            "child processes beside Python's TOML parse of the same file run just before."
+        ),
+        "64 tracks x 256 lines x 200 patterns": big_song_check(),
+    }
 
 
 def _sizes() -> list[tuple[int, float]]:
