@@ -239,6 +239,8 @@ class SongBuilder:
     def _place_bends(self, notes: list[_PlacedNote], tracks_of: dict[int, list[int]]) -> None:
         """Each line's last bend becomes a Wxx; every note that starts while its channel
         is bent says the bend again (a new note recentres the bend unless its line sets W)."""
+        if not self.events.bends:  # most files: no need to index a million notes
+            return
         by_line: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
         for group, channel, tick, value in self.events.bends:
             lines = by_line[(group, channel)]
