@@ -18,7 +18,7 @@ from tracker.instruments.model import DRUM_BANK, DRUM_CHANNEL
 from tracker.midi.encode import BANK_LSB, BANK_MSB, BEND_CENTRE
 from tracker.midi.smf.import_report import ImportReport
 from tracker.midi.smf.import_wide import NrpnReader, join_pairs
-from tracker.midi.smf.read import MidiData, TimedMessage
+from tracker.midi.smf.read import NOTE_KINDS, MidiData, TimedMessage
 from tracker.song.model import LOWEST_NOTE
 
 TracksBy = Literal["channel", "track"]
@@ -93,12 +93,8 @@ class Collector:
 
     def run(self) -> Events:
         # At one tick, notes after the rest (a program or bank change first); then in
-        # track and file order. (tick, track, index) is unique: the message is not compared.
-        merged = [
-            (m.tick, m.message.type in _NOTE_KINDS, m.track, m.position, m)
-            for track in self.midi.tracks
-            for m in track
-        ]
+        # track and file order: the order of a TimedMessage's own fields.
+        merged = [m for track in self.midi.tracks for m in track]
         merged.sort()
         self._run(merged)
         del merged
@@ -121,16 +117,16 @@ class Collector:
             end_tick=end_tick,
         )
 
-    def _run(self, merged: list[tuple[int, bool, int, int, TimedMessage]]) -> None:
+    def _run(self, merged: list[TimedMessage]) -> None:
         """Pair the notes (most of a file: here, in one loop), the rest in `_take`."""
         opened, dropped, pair = self.open, self.dropped, self.notes.append
         channels_of_track, note_tracks = self.channels_of_track, self.note_tracks_of_channel
         by_channel = self.by_channel
-        for tick, is_note, track, _, timed in merged:
+        for timed in merged:
+            tick, is_note, track, _, message = timed
             if not is_note:
                 self._take(timed)
                 continue
-            message = timed.message
             channel: int = message.channel
             channels_of_track[track].add(channel)
             group = channel if by_channel else track
@@ -245,11 +241,8 @@ _CHANNEL_KIND_NAMES = {
 }
 
 
-_NOTE_KINDS = ("note_on", "note_off")
-
-
 def _is_note(message: Any) -> bool:
-    return message.type in _NOTE_KINDS
+    return message.type in NOTE_KINDS
 
 
 def _track_name(track: list[TimedMessage]) -> str:

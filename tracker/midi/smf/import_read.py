@@ -98,7 +98,7 @@ def _read(number: int, body: bytes) -> list[TimedMessage]:
                 meta = build_meta_message(kind, data, delta)
             except Exception as error:  # mido raises several kinds; its reader words the refusal
                 raise _Unusual from error
-            append(TimedMessage(tick, number, index, meta))
+            append(TimedMessage(tick, False, number, index, meta))
         elif status >= 0xF0:
             raise _Unusual  # system exclusive or a system message
         else:
@@ -113,7 +113,7 @@ def _read(number: int, body: bytes) -> list[TimedMessage]:
             message = known.get(key)
             if message is None:
                 message = known[key] = ChannelMessage(status, first, second)
-            append(TimedMessage(tick, number, index, message))
+            append(TimedMessage(tick, status < 0xA0, number, index, message))
         index += 1
     if position != size:
         raise _Unusual  # the last event ran past the end of the track
