@@ -48,12 +48,16 @@ class BlockRenderer:
         self.router = Router(self.synth, patches, layout or {}, group_of or {})
         self.router.growing = layout is None
 
-    def fill(self, out: Grouped, target: int, progress: ProgressSink | None = None) -> None:
-        """Render out[:, pos:target] (out indexed from frame 0) in large reads."""
+    def fill(
+        self, out: Grouped, target: int, progress: ProgressSink | None = None, *, offset: int = 0
+    ) -> None:
+        """Render frames pos to target into `out`, whose index 0 is frame `offset`,
+        in large reads."""
         pos = self.pos
         while pos < target:
             step = min(GROUP_READ, target - pos)
-            out[:, pos : pos + step] = self.synth.render_groups(step).transpose(0, 2, 1)
+            at = pos - offset
+            out[:, at : at + step] = self.synth.render_groups(step).transpose(0, 2, 1)
             pos += step
             if progress is not None:
                 progress(pos / self.synth.settings.rate)

@@ -108,6 +108,23 @@ def master(audio: Frames, rate: int, settings: MasterSettings) -> tuple[Frames, 
     return mastered, report
 
 
+def one_gain(before: Loudness, settings: MasterSettings) -> MasterReport | None:
+    """The master stage when the mix's reading alone decides it (no loudness target,
+    the true peak under the ceiling): the master gain, applied as the mix streams to
+    its file (`gained`). None when it needs the whole mix (`master`)."""
+    if settings.loudness is not None:
+        return None
+    if before.true_peak + settings.gain_db > settings.true_peak - MARGIN_DB:
+        return None
+    gain = settings.gain_db
+    return MasterReport(before, _moved(before, gain), gain, 0.0, 0.0, None, settings.true_peak)
+
+
+def gained(audio: Frames, gain_db: float) -> Frames:
+    """The mix (or a piece of it) under one gain, as the master stage applies it."""
+    return audio if gain_db == 0.0 else _apply(audio, gain_db, None)
+
+
 def _without_target(
     audio: Frames, rate: int, before: Loudness, settings: MasterSettings
 ) -> tuple[Frames, MasterReport]:
