@@ -132,13 +132,20 @@ def bounce(
             }
             body = body_frames(stems_job)
             stem_sink = StemSink(writers, stems_job.group_of, stems_job.groups, body, rate)
+        # The song's own length at least, even when every track is muted.
+        length = round(total * rate)
+
+        def mix_done() -> None:
+            nonlocal length
+            length = max(length, mix_sink.frames)
+            mix_sink.pad_to(length)
+            if stem_sink is not None:
+                stem_sink.limit = length
+
         warnings += play_passes(
-            mix_job, mix_sink, stems_job, stem_sink or _nowhere, progress, workers
+            mix_job, mix_sink, stems_job, stem_sink or _nowhere, progress, workers, mix_done
         )
         progress.finish()
-        # The song's own length at least, even when every track is muted.
-        length = max(round(total * rate), mix_sink.frames)
-        mix_sink.pad_to(length)
         stem_levels: list[Loudness] = []
         if stem_sink is not None:
             levels = stem_sink.finish(length)

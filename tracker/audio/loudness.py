@@ -239,6 +239,8 @@ class Meter:
         self.sample_peak = 0.0
         self.true_peak = 0.0
         """The highest of the standard's 4 points between samples (sample peaks apart)."""
+        self.highest = 0.0
+        """The highest of all the points between samples (the limiter's 8 when it reads)."""
         self.done = 0
         """Blocks transformed."""
         self.pending = np.zeros((channels, self.history), dtype=np.float32)
@@ -289,6 +291,11 @@ class Meter:
             lra=_range(_windows(blocks, 30) / (30 * sub)),
         )
 
+    def highest_db(self) -> float:
+        """The envelope's highest point in dB (after reading(); floored at -240 dB as
+        the limiter's levels are)."""
+        return 20.0 * math.log10(max(self.sample_peak, self.highest, 1e-12))
+
     def envelope(self) -> Envelope:
         """Per frame, the highest of the channels' samples and the points up to the next
         (after reading(); `whole` meters only)."""
@@ -333,6 +340,10 @@ class Meter:
         points = standard.reshape(-1)[max(0, _TAPS_HALF - first) : _TAPS_HALF + self.frames - first]
         if self.delays.size and points.size:
             self.true_peak = max(self.true_peak, float(points.max()))
+            every = between.reshape(-1)[
+                max(0, _TAPS_HALF - first) : _TAPS_HALF + self.frames - first
+            ]
+            self.highest = max(self.highest, float(every.max()))
         if self.whole and self.delays.size:
             self.between.append(between.reshape(-1))
         self.carry = np.concatenate([self.carry, energy.reshape(-1)[: max(0, self.frames - first)]])

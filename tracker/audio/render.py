@@ -100,9 +100,7 @@ def pieces(job: Pass, progress: ProgressSink | None, said: list[str]) -> Iterato
             yield from piece.to(end)
             yield from piece.flush()
         else:
-            tail = tail_until_silent(renderer, end - body, job.silence)
-            for start in range(0, tail.shape[1], PIECE):
-                yield tail[:, start : start + PIECE]
+            yield from tail_until_silent(renderer, end - body, job.silence)
     finally:
         said += renderer.warnings + warned
         renderer.close()
@@ -133,21 +131,23 @@ class _Piece:
         self.start = self.renderer.pos
 
 
-def tail_until_silent(renderer: BlockRenderer, longest: int, silence: float) -> Grouped:
-    """The release and reverb after the last line, until a whole window of the groups'
-    sum stays below `silence` (or `longest` frames), cut just after the last sample at
-    or above `silence`."""
-    windows: list[Grouped] = []
+def tail_until_silent(renderer: BlockRenderer, longest: int, silence: float) -> Iterator[Grouped]:
+    """The release and reverb after the last line, in windows, until a whole window of
+    the groups' sum stays below `silence` (or `longest` frames), cut just after the last
+    sample at or above `silence`. A window is handed on when the next one is loud too:
+    only the last loud one is cut, so one window is all that waits."""
+    held: Grouped | None = None
     done = 0
     while done < longest:
         window = renderer.render_to(renderer.pos + min(TAIL_WINDOW, longest - done))
-        windows.append(window)
         done += window.shape[1]
         if _peak(window) < silence:
-            windows.pop()
             break
-    tail = np.concatenate([np.zeros((renderer.groups, 0, 2), dtype=np.float32), *windows], axis=1)
-    return tail[:, : tail_length(tail, silence)]
+        if held is not None:
+            yield held
+        held = window
+    if held is not None:
+        yield held[:, : tail_length(held, silence)]
 
 
 def tail_length(tail: Grouped, silence: float) -> int:
@@ -173,15 +173,19 @@ def play_passes(
     stems_sink: Sink,
     progress: ProgressSink,
     workers: int | None,
+    mix_done: Callable[[], None] = lambda: None,
 ) -> list[str]:
     """The mix pass and, when stems are asked for, the stems pass, each piece handed
     to its sink: side by side in two threads (FluidSynth renders outside the GIL, and
     numpy meters outside it) unless `workers` is 1. `progress` hears the mean number
-    of seconds rendered per pass, always from this thread. Returns the warnings."""
+    of seconds rendered per pass, always from this thread. `mix_done` is called in this
+    thread when the mix pass has ended (the stems pass may still run). Returns the
+    warnings."""
     said: list[str] = []
     if stems_job is None:
         for piece in pieces(mix_job, progress, said):
             mix_sink(piece)
+        mix_done()
         return said
     done = [0.0, 0.0]
 
@@ -202,11 +206,13 @@ def play_passes(
     if workers == 1:
         for piece in pieces(mix_job, told(0, tell=True), said):
             mix_sink(piece)
+        mix_done()
         return said + stems()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stems") as pool:
         stems_future = pool.submit(stems)
         for piece in pieces(mix_job, told(0, tell=True), said):
             mix_sink(piece)
+        mix_done()
         while not stems_future.done():
             wait([stems_future], timeout=0.1)
             progress(sum(done) / 2)

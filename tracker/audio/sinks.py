@@ -19,7 +19,14 @@ from pathlib import Path
 import numpy as np
 
 from tracker.audio.loudness import Loudness, Meter
-from tracker.audio.master import MasterReport, gained, master, one_gain
+from tracker.audio.master import (
+    LIMITER_OVERSAMPLING,
+    MasterReport,
+    gained,
+    master,
+    needs_peak,
+    without_target,
+)
 from tracker.audio.passes import Grouped
 from tracker.audio.render import PIECE
 from tracker.audio.synth import Frames
@@ -58,13 +65,22 @@ class MixSink:
             self(np.zeros((1, min(PIECE, length - self.frames), 2), dtype=np.float32))
 
     def master_into(self, writer: AudioWriter, settings: MasterSettings) -> MasterReport:
-        """The master stage, the mastered mix written by `writer` (not closed)."""
+        """The master stage, the mastered mix written by `writer` (not closed). Without a
+        loudness target it streams (a second read for the peaks when they may pass the
+        ceiling); a target's limiter works on the whole mix."""
         before = self.meter.reading()
-        plain = one_gain(before, settings)
-        if plain is not None:
+        if settings.loudness is None or before.lufs is None:
+            peak = None
+            if needs_peak(before, settings):
+                peaks = Meter(self.rate, 2, LIMITER_OVERSAMPLING)
+                for piece in self._read():
+                    peaks.feed(piece)
+                peaks.reading()
+                peak = peaks.highest_db()
+            report = without_target(before, settings, peak)
             for piece in self._read():
-                writer.write(gained(piece, plain.gain_db))
-            return plain
+                writer.write(gained(piece, report.gain_db))
+            return report
         whole = np.concatenate([np.zeros((0, 2), dtype=np.float32), *self._read()])
         mastered, report = master(whole, self.rate, settings)
         writer.write(mastered)
@@ -84,7 +100,10 @@ class MixSink:
 
 
 class StemSink:
-    """The stems pass: group g of each piece is track `track_of[g]`'s stem."""
+    """The stems pass: group g of each piece is track t's stem (group_of[t] == g),
+    written as it comes up to the end of the last line, and past it up to the mix's
+    length once that is known (`limit`, set when the mix pass ends: usually before
+    the stems pass reaches its tail, which then never waits in memory)."""
 
     def __init__(
         self,
@@ -95,38 +114,42 @@ class StemSink:
         rate: int,
     ) -> None:
         self.writers = writers
-        self.groups = groups
         self.group_of = group_of
+        self.groups = groups
         self.meters = {t: Meter(rate) for t in writers}
         self.body = body
-        self.frames = 0
-        self.tail: list[Grouped] = []
+        self.limit: int | None = None
+        """The stems' length (the mix's), once known; set from another thread."""
+        self.written = 0
+        self.waiting: list[Grouped] = []
 
     def __call__(self, grouped: Grouped) -> None:
-        count = grouped.shape[1]
-        keep = min(count, max(0, self.body - self.frames))
-        if keep:
-            self._write(grouped[:, :keep])
-        if keep < count:
-            self.tail.append(grouped[:, keep:])
-        self.frames += count
+        self.waiting.append(grouped)
+        self._flush()
 
     def finish(self, length: int) -> dict[int, Loudness]:
         """Every stem cut or padded to `length` frames; the stems' readings."""
-        written = min(self.frames, self.body)
-        groups = self.groups
-        tail = np.concatenate([np.zeros((groups, 0, 2), dtype=np.float32), *self.tail], axis=1)
-        self.tail = []
-        tail = tail[:, : max(0, length - written)]
-        for start in range(0, tail.shape[1], PIECE):
-            self._write(tail[:, start : start + PIECE])
-        written += tail.shape[1]
-        silence = np.zeros((groups, PIECE, 2), dtype=np.float32)
-        while written < length:
-            step = min(PIECE, length - written)
+        self.limit = length
+        self._flush()
+        silence = np.zeros((self.groups, PIECE, 2), dtype=np.float32)
+        while self.written < length:
+            step = min(PIECE, length - self.written)
             self._write(silence[:, :step])
-            written += step
         return {t: meter.reading() for t, meter in self.meters.items()}
+
+    def _flush(self) -> None:
+        """Write what may be written: up to the limit, or the end of the last line."""
+        limit = self.limit
+        bound = self.body if limit is None else limit
+        while self.waiting:
+            piece = self.waiting[0]
+            take = max(0, min(bound - self.written, piece.shape[1]))
+            if take:
+                self._write(piece[:, :take])
+            if take < piece.shape[1] and limit is None:
+                self.waiting[0] = piece[:, take:]  # past the last line: waits for the length
+                return
+            self.waiting.pop(0)  # all of it written, or past the length: cut
 
     def _write(self, grouped: Grouped) -> None:
         silent: Frames | None = None
@@ -140,3 +163,4 @@ class StemSink:
                 piece = grouped[group]
             writer.write(piece)
             self.meters[t].feed(piece)
+        self.written += grouped.shape[1]
