@@ -114,11 +114,12 @@ def test_a_file_written_piece_by_piece_is_the_file_written_at_once(tmp_path: Pat
     audio = (0.3 * rng.standard_normal((50000, 2))).astype(np.float32)
     audio[1234] = 1.5  # clipped in an integer file
     tag = Tag(TITLE, "mix", when=datetime(2026, 1, 2, 3, 4, 5))
-    for fmt, bits in [("wav", 24), ("wav", "float"), ("flac", 16)]:
+    cases: list[tuple[str, int | str]] = [("wav", 24), ("wav", "float"), ("flac", 16)]
+    for fmt, bits in cases:
         fmt, subtype = check_format(fmt, 44100, bits)
         said_once: list[str] = []
         said_in_pieces: list[str] = []
-        with Staging(tmp_path / fmt / bits.__str__()) as staging:
+        with Staging(tmp_path / fmt / str(bits)) as staging:
             write(staging, tmp_path / "once", audio, 44100, fmt, subtype, said_once, tag)
             writer = AudioWriter(staging, tmp_path / "pieces", 44100, fmt, subtype, tag)
             for piece in np.array_split(audio, 13):
