@@ -55,9 +55,12 @@ def test_a_song_three_times_as_long_renders_its_stems_in_the_same_memory(
 ) -> None:
     short = traced_peak_mb(riff_song(12), tmp_path / "short", soundfont)
     long = traced_peak_mb(riff_song(36), tmp_path / "long", soundfont)
-    # Whole-song buffers would hold 3 x 36 s of stereo float (a mix and two stems,
-    # 38 MB), three times the short song's; pieces hold the same few seconds.
-    assert long < 1.1 * short, (short, long)
+    # Whole-song buffers grow with the song: 24 s more of a mix and two stems in
+    # stereo float is 25 MB more, twice that with the copies (58 MB more, measured
+    # before the render streamed). Pieces hold the same few seconds whatever the
+    # length; how many wait for their sink (at most Behind.DEPTH a pass, 3 MB in all)
+    # depends on the threads' timing.
+    assert long < short + 5, (short, long)
     assert soundfile.info(str(tmp_path / "long" / "mix.wav")).duration == 37.0
 
 

@@ -28,7 +28,6 @@ from tracker.audio.synth import GROUP_READ, MAX_CHANNELS, Synth, SynthSettings
 from tracker.engine.events import Event, Kind
 from tracker.instruments.model import DRUM_CHANNEL
 
-
 _MAKING = threading.Lock()
 """Renderers are made, soundfont loaded, one at a time: a bounce's two passes make
 theirs at once, and `render --stems` of a 64-track song once crashed (FluidSynth

@@ -9,6 +9,8 @@ runs a fixed time or until silence.
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import replace
@@ -166,6 +168,53 @@ Sink = Callable[[Grouped], None]
 """Takes each piece of a pass as it comes (tracker.audio.sinks)."""
 
 
+class Behind:
+    """A sink run in a thread of its own, a few pieces behind the pass that feeds it:
+    the synth renders the next piece (outside the GIL) while numpy meters the last
+    and the disk takes it, on the machine's other core. Pieces are never written to
+    after they are handed on, so they need no copy."""
+
+    DEPTH = 4
+    """Pieces waiting at most: the pass waits beyond that (memory stays bounded)."""
+
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
+        self.queue: queue.Queue[Grouped | None] = queue.Queue(maxsize=self.DEPTH)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="sink", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (piece := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.sink(piece)
+                except BaseException as error:  # noqa: BLE001 (raised again in the feeding thread)
+                    self.error = error
+
+    def __call__(self, piece: Grouped) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(piece)
+
+    def close(self) -> None:
+        """Wait for the last piece to be taken; its error, if any, is raised here."""
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+def _play(job: Pass, sink: Sink, progress: ProgressSink | None, said: list[str]) -> None:
+    """One pass into its sink, the sink a few pieces behind in a thread of its own."""
+    behind = Behind(sink)
+    try:
+        for piece in pieces(job, progress, said):
+            behind(piece)
+    finally:
+        behind.close()
+
+
 def play_passes(
     mix_job: Pass,
     mix_sink: Sink,
@@ -183,8 +232,7 @@ def play_passes(
     warnings."""
     said: list[str] = []
     if stems_job is None:
-        for piece in pieces(mix_job, progress, said):
-            mix_sink(piece)
+        _play(mix_job, mix_sink, progress, said)
         mix_done()
         return said
     done = [0.0, 0.0]
@@ -199,19 +247,16 @@ def play_passes(
 
     def stems() -> list[str]:
         more: list[str] = []
-        for piece in pieces(stems_job, told(1, tell=workers == 1), more):
-            stems_sink(piece)
+        _play(stems_job, stems_sink, told(1, tell=workers == 1), more)
         return more
 
     if workers == 1:
-        for piece in pieces(mix_job, told(0, tell=True), said):
-            mix_sink(piece)
+        _play(mix_job, mix_sink, told(0, tell=True), said)
         mix_done()
         return said + stems()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stems") as pool:
         stems_future = pool.submit(stems)
-        for piece in pieces(mix_job, told(0, tell=True), said):
-            mix_sink(piece)
+        _play(mix_job, mix_sink, told(0, tell=True), said)
         mix_done()
         while not stems_future.done():
             wait([stems_future], timeout=0.1)
