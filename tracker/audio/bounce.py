@@ -4,6 +4,8 @@ The song is compiled, played in a mix pass and, for stems, a stems pass beside
 it (tracker.audio.passes and render), the mix mastered (tracker.audio.master:
 after the stems, which stay as played), and every file is written to a staging
 folder (tracker.audio.writing, staging) and moved in only when all are written.
+The passes are written and metered piece by piece as they play
+(tracker.audio.sinks): memory does not grow with the song's length.
 What it did comes back as a BounceReport; the CLI prints it.
 """
 
