@@ -31,6 +31,7 @@ BENCHMARKS = {
     "compile-curve": "bench.bench_commands:run_compile",
     "autosave": "bench.bench_commands:run_autosave",
     "import-10mb": "bench.bench_commands:big_import",
+    "render-memory": "bench.bench_commands:run_render_memory",
     "link": "bench.bench_link",
 }
 """Name -> module (its run()) or module:function."""
