@@ -32,6 +32,7 @@ BENCHMARKS = {
     "autosave": "bench.bench_commands:run_autosave",
     "import-10mb": "bench.bench_commands:big_import",
     "check-big": "bench.bench_commands:run_check_big",
+    "render-memory": "bench.bench_commands:run_render_memory",
     "link": "bench.bench_link",
 }
 """Name -> module (its run()) or module:function."""

@@ -21,7 +21,7 @@ import soundfile
 
 from tests.support.builders import build_song
 from tests.support.ffmpeg import ebur128
-from tracker.audio.loudness import Loudness, analyse, measure
+from tracker.audio.loudness import Loudness, Meter, analyse, measure
 from tracker.audio.render import render_timeline
 from tracker.engine.timeline import compile_song
 from tracker.song.model import Instrument
@@ -165,3 +165,24 @@ def test_the_meter_imports_and_measures_without_scipy_in_milliseconds() -> None:
     seconds, imported = done.stdout.splitlines()
     assert imported == "[]"
     assert float(seconds) < 0.25
+
+
+def test_a_meter_fed_a_render_in_uneven_pieces_reads_exactly_what_the_whole_reads() -> None:
+    # A render meters its mix and stems as they play: piece by piece, same figures.
+    rate = 44100
+    rng = np.random.default_rng(3)
+    phrase = sine(220, -14.0, 6, rate) + 0.05 * rng.standard_normal(6 * rate)
+    audio = stereo(np.concatenate([phrase, sine(440, -130.0, 4, rate), 0.5 * phrase]))
+    meter = Meter(rate)
+    start = 0
+    for size in [1, 4095, 30000, 123457, 7, 65536] * 20:
+        meter.feed(audio[start : start + size])
+        start += size
+    meter.feed(audio[start:])
+    assert meter.reading() == measure(audio, rate)
+    loud, envelope = analyse(audio, rate, 8)
+    peaks = Meter(rate, 2, 8)
+    for piece in np.array_split(audio, 37):
+        peaks.feed(piece)
+    assert peaks.reading() == loud
+    assert peaks.highest_db() == pytest.approx(20 * math.log10(float(envelope.max())), abs=1e-9)

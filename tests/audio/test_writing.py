@@ -11,10 +11,13 @@ import subprocess
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import soundfile
 
 from tests.support.builders import build_song
 from tracker.audio.bounce import bounce
+from tracker.audio.staging import Staging
+from tracker.audio.writing import AudioWriter, Tag, check_format, write
 from tracker.song.model import Instrument, Song, Track
 
 TITLE = "Nuit blanche à Zürich"
@@ -102,3 +105,30 @@ def test_a_flac_render_carries_the_title(tmp_path: Path, soundfont: Path) -> Non
     report = bounce(short_song(), tmp_path, stems=True, soundfont=soundfont, fmt="flac")
 
     assert [ffprobe_tags(p)["title"] for p in [report.mix, *report.stems]] == [TITLE] * 3
+
+
+def test_a_file_written_piece_by_piece_is_the_file_written_at_once(tmp_path: Path) -> None:
+    # A render streams every file as it plays; the bytes (bext chunk, title, samples,
+    # the clipped peak) are those of the whole signal encoded in one go.
+    rng = np.random.default_rng(5)
+    audio = (0.3 * rng.standard_normal((50000, 2))).astype(np.float32)
+    audio[1234] = 1.5  # clipped in an integer file
+    tag = Tag(TITLE, "mix", when=datetime(2026, 1, 2, 3, 4, 5))
+    cases: list[tuple[str, int | str]] = [("wav", 24), ("wav", "float"), ("flac", 16)]
+    for fmt, bits in cases:
+        fmt, subtype = check_format(fmt, 44100, bits)
+        said_once: list[str] = []
+        said_in_pieces: list[str] = []
+        with Staging(tmp_path / fmt / str(bits)) as staging:
+            write(staging, tmp_path / "once", audio, 44100, fmt, subtype, said_once, tag)
+            writer = AudioWriter(staging, tmp_path / "pieces", 44100, fmt, subtype, tag)
+            for piece in np.array_split(audio, 13):
+                writer.write(piece)
+            writer.close(said_in_pieces)
+            assert staging.path is not None
+            once = (staging.path / "once").read_bytes()
+            assert (staging.path / "pieces").read_bytes() == once
+        assert [s.replace("once", "pieces") for s in said_once] == said_in_pieces
+        if fmt == "wav":
+            assert once[12:16] == b"bext"
+            assert len(once) == struct.unpack("<I", once[4:8])[0] + 8

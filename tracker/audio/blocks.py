@@ -15,6 +15,7 @@ the groups they sound in are the same.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,6 +27,12 @@ from tracker.audio.progress import ProgressSink
 from tracker.audio.synth import GROUP_READ, MAX_CHANNELS, Synth, SynthSettings
 from tracker.engine.events import Event, Kind
 from tracker.instruments.model import DRUM_CHANNEL
+
+_MAKING = threading.Lock()
+"""Renderers are made, soundfont loaded, one at a time: a bounce's two passes make
+theirs at once, and `render --stems` of a 64-track song once crashed (FluidSynth
+reporting garbage modulators, then a segmentation fault) with only the synth's
+creation serialised. Loading takes a tenth of a second; rendering still runs side by side."""
 
 
 class BlockRenderer:
@@ -41,19 +48,24 @@ class BlockRenderer:
         layout: dict[tuple[int, int], int] | None = None,
         group_of: dict[int, int] | None = None,
     ) -> None:
-        self.synth = Synth(soundfont, settings)
+        with _MAKING:
+            self.synth = Synth(soundfont, settings)
         self.groups = settings.groups
         self.pos = 0
         """Frames rendered so far."""
         self.router = Router(self.synth, patches, layout or {}, group_of or {})
         self.router.growing = layout is None
 
-    def fill(self, out: Grouped, target: int, progress: ProgressSink | None = None) -> None:
-        """Render out[:, pos:target] (out indexed from frame 0) in large reads."""
+    def fill(
+        self, out: Grouped, target: int, progress: ProgressSink | None = None, *, offset: int = 0
+    ) -> None:
+        """Render frames pos to target into `out`, whose index 0 is frame `offset`,
+        in large reads."""
         pos = self.pos
         while pos < target:
             step = min(GROUP_READ, target - pos)
-            out[:, pos : pos + step] = self.synth.render_groups(step).transpose(0, 2, 1)
+            at = pos - offset
+            out[:, at : at + step] = self.synth.render_groups(step).transpose(0, 2, 1)
             pos += step
             if progress is not None:
                 progress(pos / self.synth.settings.rate)

@@ -4,6 +4,8 @@ The song is compiled, played in a mix pass and, for stems, a stems pass beside
 it (tracker.audio.passes and render), the mix mastered (tracker.audio.master:
 after the stems, which stay as played), and every file is written to a staging
 folder (tracker.audio.writing, staging) and moved in only when all are written.
+The passes are written and metered piece by piece as they play
+(tracker.audio.sinks): memory does not grow with the song's length.
 What it did comes back as a BounceReport; the CLI prints it.
 """
 
@@ -16,18 +18,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-import numpy as np
-
-from tracker.audio.loudness import Loudness, measure
-from tracker.audio.master import MasterReport, master
-from tracker.audio.passes import mix_pass, stems_pass
+from tracker.audio.loudness import Loudness
+from tracker.audio.master import MasterReport
+from tracker.audio.passes import Grouped, mix_pass, stems_pass
 from tracker.audio.patches import instrument_patches
 from tracker.audio.progress import Progress
-from tracker.audio.render import render_passes
+from tracker.audio.render import body_frames, play_passes
+from tracker.audio.sinks import MixSink, StemSink
 from tracker.audio.soundfonts import check_soundfont, find_soundfont
 from tracker.audio.staging import Staging
-from tracker.audio.synth import Frames, SynthSettings
-from tracker.audio.writing import MidiWriter, Tag, check_format, write, write_midi
+from tracker.audio.synth import SynthSettings
+from tracker.audio.writing import AudioWriter, MidiWriter, Tag, check_format, write_midi
 from tracker.engine.events import Timeline
 from tracker.engine.routing import audible_tracks, keep_tracks
 from tracker.engine.timeline import compile_song
@@ -117,36 +118,56 @@ def bounce(
     synth_settings = replace(settings or SynthSettings(), rate=rate)
     mix_job = mix_pass(timeline, patches, font, synth_settings, audible, tail)
     stems_job = stems_pass(timeline, patches, font, synth_settings, tail) if stems else None
-    mixed, grouped, said = render_passes(mix_job, stems_job, progress, workers)
-    warnings += said
-    progress.finish()
-
-    # The song's own length at least, even when every track is muted.
-    length = max(round(total * rate), mixed.shape[1])
-    mix = _fit(mixed[0], length)
-    track_audio: dict[int, Frames] = {}
-    if stems_job is not None:
-        silent = np.zeros((length, 2), dtype=np.float32)
-        for t in range(len(song.tracks)):
-            group = stems_job.group_of.get(t)
-            track_audio[t] = silent if group is None else _fit(grouped[group], length)
-    # The stems are written as played; only the mix goes through the master stage.
-    mix, mastered = master(mix, rate, song.master)
-    warnings += _master_warnings(mastered)
-    report = BounceReport(
-        mix=out_dir / f"mix.{fmt}",
-        master=mastered,
-        stem_levels=[measure(audio, rate) for _, audio in sorted(track_audio.items())],
-        duration=length / rate,
-        warnings=sorted(set(warnings)),
-    )
+    mix_path = out_dir / f"mix.{fmt}"
+    tag = Tag(song.title, "mix", when=made)
+    clipped: list[str] = []
+    stem_clipped: list[str] = []
     with staging:
-        tag = Tag(song.title, "mix", when=made)
-        write(staging, report.mix, mix, rate, fmt, subtype, report.warnings, tag)
-        for t, audio in sorted(track_audio.items()):
-            stem = stem_paths[t]
-            part = replace(tag, part=song.tracks[t].name)
-            write(staging, stem, audio, rate, fmt, subtype, report.warnings, part)
+        mix_sink = MixSink(staging.scratch("mix.f32"), mix_path, rate)
+        stem_sink: StemSink | None = None
+        if stems_job is not None:
+            writers = {
+                t: AudioWriter(
+                    staging, path, rate, fmt, subtype, replace(tag, part=song.tracks[t].name)
+                )
+                for t, path in stem_paths.items()
+            }
+            body = body_frames(stems_job)
+            stem_sink = StemSink(writers, stems_job.group_of, stems_job.groups, body, rate)
+        # The song's own length at least, even when every track is muted.
+        length = round(total * rate)
+
+        def mix_done() -> None:
+            nonlocal length
+            length = max(length, mix_sink.frames)
+            mix_sink.pad_to(length)
+            if stem_sink is not None:
+                stem_sink.limit = length
+
+        warnings += play_passes(
+            mix_job, mix_sink, stems_job, stem_sink or _nowhere, progress, workers, mix_done
+        )
+        progress.finish()
+        stem_levels: list[Loudness] = []
+        if stem_sink is not None:
+            levels = stem_sink.finish(length)
+            stem_levels = [levels[t] for t in sorted(levels)]
+            for t in sorted(stem_sink.writers):
+                stem_sink.writers[t].close(stem_clipped)
+        # The stems are written as played; only the mix goes through the master stage.
+        writer = AudioWriter(staging, mix_path, rate, fmt, subtype, tag)
+        mastered = mix_sink.master_into(writer, song.master)
+        mix_sink.close()
+        writer.close(clipped)
+        warnings += _master_warnings(mastered)
+        report = BounceReport(
+            mix=mix_path,
+            master=mastered,
+            stem_levels=stem_levels,
+            duration=length / rate,
+            warnings=sorted(set(warnings)) + clipped + stem_clipped,
+        )
+        for t, stem in sorted(stem_paths.items()):
             report.stems.append(stem)
             if midi_writer is not None:
                 midi = stem.with_suffix(".mid")
@@ -154,6 +175,10 @@ def bounce(
                 report.midi.append(midi)
         staging.commit()
     return report
+
+
+def _nowhere(piece: Grouped) -> None:
+    """No stems asked for."""
 
 
 def _master_warnings(mastered: MasterReport) -> list[str]:
@@ -202,13 +227,6 @@ def _check_dir(out_dir: Path) -> Path:
         why = "the disk is read-only" if read_only else "permission denied"
         raise AudioError(f"cannot write into the output folder {out_dir}: {why}")
     return out_dir
-
-
-def _fit(audio: Frames, length: int) -> Frames:
-    """Cut or pad with silence to exactly `length` frames."""
-    if audio.shape[0] >= length:
-        return audio[:length]
-    return np.concatenate([audio, np.zeros((length - audio.shape[0], 2), dtype=np.float32)])
 
 
 def safe_name(name: str) -> str:

@@ -80,34 +80,23 @@ def peak_dbfs(audio: Audio) -> float:
 
 def measure(audio: Audio, rate: int) -> Loudness:
     """Peaks, integrated loudness and range of a (frames, channels) float render."""
-    return _read(audio, rate, OVERSAMPLING, whole=False)[0]
+    return Meter(rate, _channels(audio)).feed(audio).reading()
 
 
 def analyse(audio: Audio, rate: int, oversampling: int = OVERSAMPLING) -> tuple[Loudness, Envelope]:
     """measure(), with the true-peak envelope the limiter works from (which reads
     8 points per sample, a multiple of 4: the reading itself stays BS.1770's 4)."""
-    return _read(audio, rate, oversampling, whole=True)
-
-
-def _read(audio: Audio, rate: int, oversampling: int, *, whole: bool) -> tuple[Loudness, Envelope]:
-    energy, envelope, true_peak = _filtered(audio, rate, oversampling, whole=whole)
-    sub = round(0.1 * rate)
-    blocks = energy[: energy.size // sub * sub].reshape(-1, sub).sum(axis=1)
-    loudness = Loudness(
-        peak_dbfs=peak_dbfs(audio),
-        true_peak=db(true_peak),
-        lufs=_integrated(_windows(blocks, 4) / (4 * sub)),
-        lra=_range(_windows(blocks, 30) / (30 * sub)),
-    )
-    return loudness, envelope
+    meter = Meter(rate, _channels(audio), oversampling, whole=True).feed(audio)
+    return meter.reading(), meter.envelope()
 
 
 def integrated(audio: Audio, rate: int) -> float | None:
     """The integrated loudness alone (no true peak: a fifth of measure()'s time)."""
-    energy, _, _ = _filtered(audio, rate, 1, whole=False)
-    sub = round(0.1 * rate)
-    blocks = energy[: energy.size // sub * sub].reshape(-1, sub).sum(axis=1)
-    return _integrated(_windows(blocks, 4) / (4 * sub))
+    return Meter(rate, _channels(audio), 1).feed(audio).reading().lufs
+
+
+def _channels(audio: Audio) -> int:
+    return 1 if audio.ndim == 1 else int(audio.shape[1])
 
 
 def lufs_of(power: float) -> float:
@@ -206,6 +195,9 @@ def _responses(
 
 _BATCH = 16
 """Blocks transformed at once: large enough for numpy, small enough for memory."""
+_STREAM_BATCH = 4
+"""Blocks a meter fed piece by piece waits for before it transforms them: its
+memory stays a few blocks (half a second each) however long the render."""
 QUIET = 1e-6
 """-120 dBFS: a block whose every sample (history included) is under this is not
 transformed. Its K-weighted energy counts as 0 (under 1e-11, sixty dB below the
@@ -214,64 +206,164 @@ sinc's gain, some -110 dBFS, could hide between): stems are quiet for long
 stretches, and skipping them halves their meter's time."""
 
 
-def _filtered(
-    audio: Audio, rate: int, oversampling: int, *, whole: bool
-) -> tuple[npt.NDArray[np.float64], Envelope, float]:
-    """The K-weighted energy per frame (channels summed, each weighted 1.0: mono and
-    stereo), the envelope at `oversampling` points per sample (the sample peaks alone
-    for 1), and the true peak at BS.1770's 4 (those of the points that are among them).
+class Meter:
+    """The readings of audio fed in pieces (a render as it is made), the same to the
+    last bit as of the whole at once, in memory that does not grow with the length
+    (except the `whole` envelope, which the limiter needs for every frame).
 
-    Unless the `whole` envelope is asked for, a block whose loudest sample, raised by
-    the most a delay can raise it, stays under the loudest sample of all is not
-    oversampled: nothing between its samples can be the true peak (a stem's quieter
-    passages, often most of it)."""
-    frames = audio.shape[0]
-    if audio.ndim == 1:
-        audio = audio[:, None]
-    size, history = _layout(rate)
-    hop = size - history  # three histories: block b is history-long pieces 3b to 3b + 3
-    weighting, delays, bound = _responses(rate, oversampling)
-    count = -(-(frames + _TAPS_HALF) // hop)
-    energy = np.zeros((count, hop), dtype=np.float64)
-    # Output i of a delay is the signal at i - _TAPS_HALF + phase/oversampling: it
-    # belongs to frame i - _TAPS_HALF's span.
-    between = np.zeros((count, hop), dtype=np.float32)
-    assert oversampling == 1 or oversampling % OVERSAMPLING == 0, "the standard's points among them"
-    standard = between if oversampling == OVERSAMPLING else np.zeros_like(between)
-    quarters = [(p * OVERSAMPLING) % oversampling == 0 for p in range(1, oversampling)]
-    envelope = np.zeros(frames, dtype=np.float32)
-    for channel in range(audio.shape[1]):
-        np.maximum(envelope, np.abs(audio[:, channel]), out=envelope)
-    floor = 0.0 if whole else float(envelope.max(initial=0.0))
-    for channel in range(audio.shape[1]):
-        padded = np.zeros(history + count * hop, dtype=np.float32)
-        padded[history : history + frames] = audio[:, channel]
-        windows = np.lib.stride_tricks.sliding_window_view(padded, size)[::hop]  # a view
-        pieces = np.abs(padded).reshape(-1, history).max(axis=1)
-        loudest = np.maximum.reduce([pieces[i : i + 3 * count : 3] for i in range(4)])
-        for first in range(0, count, _BATCH):
-            chosen = first + np.flatnonzero(loudest[first : first + _BATCH] >= QUIET)
+    The filters run by overlap-save: block b reads the padded signal (`history`
+    zeros, then the audio) from b * hop, `size` long, and gives outputs b * hop to
+    (b + 1) * hop: the K-weighted energy of those frames, and the points between
+    samples, which lag _TAPS_HALF frames. A block waits until its audio has come.
+    Blocks transform in the same rows and sum in the same order however the audio
+    is cut, so the figures never depend on the pieces.
+
+    A block whose loudest sample, raised by the most a delay can raise it, stays
+    under the loudest sample so far is not oversampled (unless `whole`): nothing
+    between its samples can be the true peak (a stem's quieter passages, often
+    most of it)."""
+
+    def __init__(
+        self, rate: int, channels: int = 2, oversampling: int = OVERSAMPLING, *, whole: bool = False
+    ) -> None:
+        assert oversampling == 1 or oversampling % OVERSAMPLING == 0, "the standard's points"
+        self.rate = rate
+        self.size, self.history = _layout(rate)
+        self.hop = self.size - self.history
+        self.weighting, self.delays, self.bound = _responses(rate, oversampling)
+        self.standard_only = oversampling == OVERSAMPLING
+        self.quarters = [(p * OVERSAMPLING) % oversampling == 0 for p in range(1, oversampling)]
+        self.whole = whole
+        self.sub = round(0.1 * rate)
+        self.frames = 0
+        self.sample_peak = 0.0
+        self.true_peak = 0.0
+        """The highest of the standard's 4 points between samples (sample peaks apart)."""
+        self.highest = 0.0
+        """The highest of all the points between samples (the limiter's 8 when it reads)."""
+        self.done = 0
+        """Blocks transformed."""
+        self.pending = np.zeros((channels, self.history), dtype=np.float32)
+        """The padded signal from block `done`'s start on."""
+        self.parts: list[Audio] = []
+        """Pieces fed and not yet joined to `pending`, channels first."""
+        self.carry = np.zeros(0, dtype=np.float64)
+        """Energy of the frames after the last whole 100 ms block."""
+        self.blocks: list[npt.NDArray[np.float64]] = []
+        """Energy sums of whole 100 ms blocks."""
+        self.sample_envelope: list[Envelope] = []
+        self.between: list[Envelope] = []
+
+    def feed(self, audio: Audio) -> Meter:
+        """Take the next frames ((frames, channels), or (frames,) for one channel)."""
+        if audio.ndim == 1:
+            audio = audio[:, None]
+        if not audio.shape[0]:
+            return self
+        part = np.ascontiguousarray(audio.T, dtype=np.float32)
+        loudest = np.abs(part).max(axis=0)  # row by row: fast, unlike across 2 columns
+        self.sample_peak = max(self.sample_peak, float(loudest.max()))
+        if self.whole:
+            self.sample_envelope.append(loudest)
+        self.parts.append(part)
+        self.frames += audio.shape[0]
+        ready = self.frames // self.hop - self.done  # blocks whose audio has all come
+        if ready >= _STREAM_BATCH:
+            self._gather()
+        while ready >= _STREAM_BATCH:
+            count = min(ready, _BATCH)
+            self._transform(count)
+            ready -= count
+        return self
+
+    def reading(self) -> Loudness:
+        """The readings of everything fed (the meter then takes no more)."""
+        last = -(-(self.frames + _TAPS_HALF) // self.hop)  # the delays' lag runs past the end
+        self._gather()
+        if last > self.done:
+            pad = (last - self.done - 1) * self.hop + self.size - self.pending.shape[1]
+            if pad > 0:
+                zeros = np.zeros((self.pending.shape[0], pad), dtype=np.float32)
+                self.pending = np.concatenate([self.pending, zeros], axis=1)
+            while last > self.done:
+                self._transform(min(last - self.done, _BATCH))
+        blocks = np.concatenate([np.zeros(0), *self.blocks])
+        sub = self.sub
+        true_peak = max(self.sample_peak, self.true_peak)
+        return Loudness(
+            peak_dbfs=db(self.sample_peak),
+            true_peak=db(true_peak),
+            lufs=_integrated(_windows(blocks, 4) / (4 * sub)),
+            lra=_range(_windows(blocks, 30) / (30 * sub)),
+        )
+
+    def highest_db(self) -> float:
+        """The envelope's highest point in dB (after reading(); floored at -240 dB as
+        the limiter's levels are)."""
+        return 20.0 * math.log10(max(self.sample_peak, self.highest, 1e-12))
+
+    def envelope(self) -> Envelope:
+        """Per frame, the highest of the channels' samples and the points up to the next
+        (after reading(); `whole` meters only)."""
+        assert self.whole, "a meter that kept its envelope"
+        envelope = np.concatenate([np.zeros(0, dtype=np.float32), *self.sample_envelope])
+        if self.between:
+            between = np.concatenate(self.between)[_TAPS_HALF : _TAPS_HALF + self.frames]
+            np.maximum(envelope, between, out=envelope)
+        return envelope
+
+    def _gather(self) -> None:
+        """The pieces fed since the last transform, joined to the padded signal (once
+        for several pieces: a tail comes in small windows)."""
+        if self.parts:
+            self.pending = np.concatenate([self.pending, *self.parts], axis=1)
+            self.parts = []
+
+    def _transform(self, count: int) -> None:
+        """Blocks done .. done + count: their energy, and their points between samples."""
+        size, hop, history = self.size, self.hop, self.history
+        first = self.done * hop  # output (and frame) index of the first block's first output
+        energy = np.zeros((count, hop), dtype=np.float64)
+        between = np.zeros((count, hop), dtype=np.float32)
+        standard = between if self.standard_only else np.zeros_like(between)
+        floor = 0.0 if self.whole else self.sample_peak
+        for channel in range(self.pending.shape[0]):
+            span = self.pending[channel, : (count - 1) * hop + size]
+            windows = np.lib.stride_tricks.sliding_window_view(span, size)[::hop]  # a view
+            pieces = np.abs(span).reshape(-1, history).max(axis=1)  # a window is 4 pieces
+            loudest = np.maximum.reduce([pieces[i : i + 3 * count : 3] for i in range(4)])
+            chosen = np.flatnonzero(loudest >= QUIET)
             if not chosen.size:
                 continue
             spectra = np.fft.rfft(windows[_rows(chosen)], axis=1)
-            weighted = np.fft.irfft(spectra * weighting, size, axis=1)[:, history:]
+            weighted = np.fft.irfft(spectra * self.weighting, size, axis=1)[:, history:]
             energy[_rows(chosen)] += np.square(weighted, dtype=np.float64)
-            peaky = loudest[chosen] * bound >= floor
-            if not delays.size or not peaky.any():
+            peaky = loudest[chosen] * self.bound >= floor
+            if not self.delays.size or not peaky.any():
                 continue
             rows = _rows(chosen[peaky])
             spectra = spectra if peaky.all() else spectra[peaky]
-            for delay, quarter in zip(delays, quarters, strict=True):
+            for delay, quarter in zip(self.delays, self.quarters, strict=True):
                 at = np.abs(np.fft.irfft(spectra * delay, size, axis=1)[:, history:])
                 between[rows] = np.maximum(between[rows], at)
                 if quarter and standard is not between:
                     standard[rows] = np.maximum(standard[rows], at)
-    span = slice(_TAPS_HALF, _TAPS_HALF + frames)
-    true_peak = float(envelope.max(initial=0.0))
-    if oversampling > 1:
-        true_peak = max(true_peak, float(standard.reshape(-1)[span].max(initial=0.0)))
-        np.maximum(envelope, between.reshape(-1)[span], out=envelope)
-    return energy.reshape(-1)[:frames], envelope, true_peak
+        self.pending = self.pending[:, count * hop :]
+        self.done += count
+        points = standard.reshape(-1)[max(0, _TAPS_HALF - first) : _TAPS_HALF + self.frames - first]
+        if self.delays.size and points.size:
+            self.true_peak = max(self.true_peak, float(points.max()))
+            every = between.reshape(-1)[
+                max(0, _TAPS_HALF - first) : _TAPS_HALF + self.frames - first
+            ]
+            self.highest = max(self.highest, float(every.max()))
+        if self.whole and self.delays.size:
+            self.between.append(between.reshape(-1))
+        self.carry = np.concatenate([self.carry, energy.reshape(-1)[: max(0, self.frames - first)]])
+        whole = self.carry.size // self.sub * self.sub
+        if whole:
+            self.blocks.append(self.carry[:whole].reshape(-1, self.sub).sum(axis=1))
+            self.carry = self.carry[whole:]
 
 
 def _rows(blocks: npt.NDArray[np.intp]) -> slice | npt.NDArray[np.intp]:

@@ -108,22 +108,43 @@ def master(audio: Frames, rate: int, settings: MasterSettings) -> tuple[Frames, 
     return mastered, report
 
 
+def needs_peak(before: Loudness, settings: MasterSettings) -> bool:
+    """Whether the master gain would take the true peak past the ceiling: the mix is
+    then lowered by what its peaks read at LIMITER_OVERSAMPLING points pass it by."""
+    return before.true_peak + settings.gain_db > settings.true_peak - MARGIN_DB
+
+
+def without_target(
+    before: Loudness, settings: MasterSettings, peak_db: float | None = None
+) -> MasterReport:
+    """The master stage with no loudness target: the master gain, less what keeps the
+    true peak at the ceiling (`peak_db`: the mix's highest point at
+    LIMITER_OVERSAMPLING points, when needs_peak). One gain for the whole mix, so every
+    measure moves by it; the caller applies it (`gained`), piece by piece if it likes."""
+    gain = settings.gain_db
+    lowered = 0.0
+    if needs_peak(before, settings):
+        assert peak_db is not None, "the mix's peaks, read at LIMITER_OVERSAMPLING points"
+        lowered = max(0.0, peak_db + gain - (settings.true_peak - MARGIN_DB))
+    gain -= lowered
+    return MasterReport(
+        before, _moved(before, gain), gain, lowered, 0.0, settings.loudness, settings.true_peak
+    )
+
+
+def gained(audio: Frames, gain_db: float) -> Frames:
+    """The mix (or a piece of it) under one gain, as the master stage applies it."""
+    return audio if gain_db == 0.0 else _apply(audio, gain_db, None)
+
+
 def _without_target(
     audio: Frames, rate: int, before: Loudness, settings: MasterSettings
 ) -> tuple[Frames, MasterReport]:
-    """The master gain, less what keeps the true peak at the ceiling: one gain for the
-    whole mix, so every measure moves by it."""
-    gain = settings.gain_db
-    lowered = 0.0
-    if before.true_peak + gain > settings.true_peak - MARGIN_DB:
+    peak = None
+    if needs_peak(before, settings):
         peak = float(peak_levels(analyse(audio, rate, LIMITER_OVERSAMPLING)[1]).max())
-        lowered = max(0.0, peak + gain - (settings.true_peak - MARGIN_DB))
-    gain -= lowered
-    mastered = audio if gain == 0.0 else _apply(audio, gain, None)
-    report = MasterReport(
-        before, _moved(before, gain), gain, lowered, 0.0, settings.loudness, settings.true_peak
-    )
-    return mastered, report
+    report = without_target(before, settings, peak)
+    return gained(audio, report.gain_db), report
 
 
 def _moved(level: Loudness, gain_db: float) -> Loudness:

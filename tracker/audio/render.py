@@ -9,6 +9,9 @@ runs a fixed time or until silence.
 
 from __future__ import annotations
 
+import queue
+import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +27,8 @@ from tracker.engine.events import Timeline
 from tracker.song.model import Song
 
 TAIL_WINDOW = 4096
+PIECE = 32768
+"""Frames in each piece a pass hands on (0.7 s at 48 kHz): what a render holds at once."""
 MAX_TAIL_SECONDS = 10.0
 """A tail that never falls silent (a held organ, a drone) is cut here."""
 
@@ -56,46 +61,95 @@ def render_timeline(
 
 
 def render(job: Pass, progress: ProgressSink | None) -> tuple[Grouped, list[str]]:
-    """Every event at its own sample, large reads between them, then the tail."""
+    """The whole pass as one (groups, frames, 2) array (tests, short renders): the
+    pieces of `pieces` put together."""
+    said: list[str] = []
+    parts = list(pieces(job, progress, said))
+    empty = np.zeros((job.groups, 0, 2), dtype=np.float32)
+    return np.concatenate([empty, *parts], axis=1), said
+
+
+def body_frames(job: Pass) -> int:
+    """Frames up to the end of the last line (or the last event): what comes after
+    is the tail."""
     rate = job.settings.rate
-    layout, channels, said = channel_layout(job.events, job.group_of, job.groups)
-    settings = replace(job.settings, channels=channels, groups=job.groups)
     body = round(job.length * rate)
     if job.events:
         body = max(body, round((job.events[-1].time - job.start) * rate))
+    return body
+
+
+def pieces(job: Pass, progress: ProgressSink | None, said: list[str]) -> Iterator[Grouped]:
+    """The pass as consecutive (groups, n, 2) pieces of at most PIECE frames, each a
+    new array: every event at its own sample, large reads between them, then the tail
+    (held until it is cut, at most MAX_TAIL_SECONDS). `said` gets the warnings."""
+    rate = job.settings.rate
+    layout, channels, warned = channel_layout(job.events, job.group_of, job.groups)
+    settings = replace(job.settings, channels=channels, groups=job.groups)
+    body = body_frames(job)
     longest = job.tail_seconds if job.tail_seconds is not None else MAX_TAIL_SECONDS
-    # Zeroed pages the tail never reaches are never touched, so never resident.
-    out = np.zeros((job.groups, body + max(0, round(longest * rate)), 2), dtype=np.float32)
+    end = body + max(0, round(longest * rate))
     renderer = BlockRenderer(job.soundfont, job.patches, settings, layout=layout)
+    piece = _Piece(renderer, progress)
     try:
         for event in job.events:
-            target = min(body, max(0, round((event.time - job.start) * rate)))
-            renderer.fill(out, target, progress)
+            yield from piece.to(min(body, max(0, round((event.time - job.start) * rate))))
             renderer.apply(event)
-        renderer.fill(out, body, progress)
+        yield from piece.to(body)
+        yield from piece.flush()
         renderer.all_notes_off()
         if job.tail_seconds is not None:
-            renderer.fill(out, out.shape[1])
-            end = out.shape[1]
+            yield from piece.to(end)
+            yield from piece.flush()
         else:
-            end = tail_until_silent(renderer, out, body, job.silence)
-        return out[:, :end], renderer.warnings + said
+            yield from tail_until_silent(renderer, end - body, job.silence)
     finally:
+        said += renderer.warnings + warned
         renderer.close()
 
 
-def tail_until_silent(renderer: BlockRenderer, out: Grouped, body: int, silence: float) -> int:
-    """Render the release and reverb after the last line until a whole window of
-    the groups' sum stays below `silence` (or the buffer ends, MAX_TAIL_SECONDS);
-    returns the end, just after the last sample at or above `silence`."""
-    pos = body
-    while pos < out.shape[1]:
-        end = min(pos + TAIL_WINDOW, out.shape[1])
-        renderer.fill(out, end)
-        if _peak(out[:, pos:end]) < silence:
+class _Piece:
+    """The piece being filled: rendered into until full, then handed on."""
+
+    def __init__(self, renderer: BlockRenderer, progress: ProgressSink | None) -> None:
+        self.renderer = renderer
+        self.progress = progress
+        self.start = renderer.pos
+        self.out = np.empty((renderer.groups, PIECE, 2), dtype=np.float32)
+
+    def to(self, target: int) -> Iterator[Grouped]:
+        """Render up to frame `target`, handing on every piece that fills."""
+        while self.renderer.pos < target:
+            full = self.start + PIECE
+            self.renderer.fill(self.out, min(target, full), self.progress, offset=self.start)
+            if self.renderer.pos == full:
+                yield from self.flush()
+
+    def flush(self) -> Iterator[Grouped]:
+        """Hand on what the piece holds, and start a new one."""
+        if self.renderer.pos > self.start:
+            yield self.out[:, : self.renderer.pos - self.start]
+            self.out = np.empty_like(self.out)
+        self.start = self.renderer.pos
+
+
+def tail_until_silent(renderer: BlockRenderer, longest: int, silence: float) -> Iterator[Grouped]:
+    """The release and reverb after the last line, in windows, until a whole window of
+    the groups' sum stays below `silence` (or `longest` frames), cut just after the last
+    sample at or above `silence`. A window is handed on when the next one is loud too:
+    only the last loud one is cut, so one window is all that waits."""
+    held: Grouped | None = None
+    done = 0
+    while done < longest:
+        window = renderer.render_to(renderer.pos + min(TAIL_WINDOW, longest - done))
+        done += window.shape[1]
+        if _peak(window) < silence:
             break
-        pos = end
-    return body + tail_length(out[:, body:pos], silence)
+        if held is not None:
+            yield held
+        held = window
+    if held is not None:
+        yield held[:, : tail_length(held, silence)]
 
 
 def tail_length(tail: Grouped, silence: float) -> int:
@@ -110,16 +164,77 @@ def _peak(grouped: Grouped) -> float:
     return float(np.max(np.abs(grouped.sum(axis=0, dtype=np.float64)))) if grouped.size else 0.0
 
 
-def render_passes(
-    mix_job: Pass, stems_job: Pass | None, progress: ProgressSink, workers: int | None
-) -> tuple[Grouped, Grouped, list[str]]:
-    """The mix pass and, when stems are asked for, the stems pass: side by side
-    in two threads (FluidSynth renders outside the GIL) unless `workers` is 1.
-    `progress` hears the mean number of seconds rendered per pass, always from
-    this thread."""
+Sink = Callable[[Grouped], None]
+"""Takes each piece of a pass as it comes (tracker.audio.sinks)."""
+
+
+class Behind:
+    """A sink run in a thread of its own, a few pieces behind the pass that feeds it:
+    the synth renders the next piece (outside the GIL) while numpy meters the last
+    and the disk takes it, on the machine's other core. Pieces are never written to
+    after they are handed on, so they need no copy."""
+
+    DEPTH = 4
+    """Pieces waiting at most: the pass waits beyond that (memory stays bounded)."""
+
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
+        self.queue: queue.Queue[Grouped | None] = queue.Queue(maxsize=self.DEPTH)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="sink", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (piece := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.sink(piece)
+                except BaseException as error:  # noqa: BLE001 (raised again in the feeding thread)
+                    self.error = error
+
+    def __call__(self, piece: Grouped) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(piece)
+
+    def close(self) -> None:
+        """Wait for the last piece to be taken; its error, if any, is raised here."""
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+def _play(job: Pass, sink: Sink, progress: ProgressSink | None, said: list[str]) -> None:
+    """One pass into its sink, the sink a few pieces behind in a thread of its own."""
+    behind = Behind(sink)
+    try:
+        for piece in pieces(job, progress, said):
+            behind(piece)
+    finally:
+        behind.close()
+
+
+def play_passes(
+    mix_job: Pass,
+    mix_sink: Sink,
+    stems_job: Pass | None,
+    stems_sink: Sink,
+    progress: ProgressSink,
+    workers: int | None,
+    mix_done: Callable[[], None] = lambda: None,
+) -> list[str]:
+    """The mix pass and, when stems are asked for, the stems pass, each piece handed
+    to its sink: side by side in two threads (FluidSynth renders outside the GIL, and
+    numpy meters outside it) unless `workers` is 1. `progress` hears the mean number
+    of seconds rendered per pass, always from this thread. `mix_done` is called in this
+    thread when the mix pass has ended (the stems pass may still run). Returns the
+    warnings."""
+    said: list[str] = []
     if stems_job is None:
-        mixed, said = render(mix_job, progress)
-        return mixed, np.zeros((0, 0, 2), dtype=np.float32), said
+        _play(mix_job, mix_sink, progress, said)
+        mix_done()
+        return said
     done = [0.0, 0.0]
 
     def told(which: int, *, tell: bool) -> ProgressSink:
@@ -130,15 +245,20 @@ def render_passes(
 
         return sink
 
+    def stems() -> list[str]:
+        more: list[str] = []
+        _play(stems_job, stems_sink, told(1, tell=workers == 1), more)
+        return more
+
     if workers == 1:
-        mixed, said = render(mix_job, told(0, tell=True))
-        grouped, more = render(stems_job, told(1, tell=True))
-        return mixed, grouped, said + more
+        _play(mix_job, mix_sink, told(0, tell=True), said)
+        mix_done()
+        return said + stems()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stems") as pool:
-        stems_future = pool.submit(render, stems_job, told(1, tell=False))
-        mixed, said = render(mix_job, told(0, tell=True))
+        stems_future = pool.submit(stems)
+        _play(mix_job, mix_sink, told(0, tell=True), said)
+        mix_done()
         while not stems_future.done():
             wait([stems_future], timeout=0.1)
             progress(sum(done) / 2)
-        grouped, more = stems_future.result()
-    return mixed, grouped, said + more
+        return said + stems_future.result()

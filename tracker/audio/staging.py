@@ -73,6 +73,11 @@ class Staging:
         self.moves.append((temp, final))
         return temp
 
+    def scratch(self, name: str) -> Path:
+        """A working file that goes with the staging folder (never moved into place)."""
+        assert self.path is not None, "scratch() outside the with block"
+        return self.path / f".{name}"
+
     def commit(self) -> None:
         """Move every file into place (checked first, so none moves when one cannot)."""
         assert self.path is not None, "commit() outside the with block"

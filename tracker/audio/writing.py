@@ -13,14 +13,17 @@ encoded RIFF ourselves.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
+import os
 import struct
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -28,7 +31,7 @@ from tracker.audio.staging import Staging
 from tracker.audio.synth import Frames
 from tracker.engine.events import Timeline
 from tracker.errors import AudioError, SaveError, UsageError
-from tracker.files import reason, write_new
+from tracker.files import reason
 from tracker.song.model import Song
 
 FORMATS = {"wav": "WAV", "flac": "FLAC"}
@@ -87,38 +90,143 @@ def write(
     warnings: list[str],
     tag: Tag | None = None,
 ) -> None:
-    """Encode in memory, then write the bytes ourselves: libsndfile reports a full
-    disk as "System error.", a plain write says which error it was. With a `tag`,
-    the file carries the title, and a WAV its `bext` chunk."""
-    import soundfile
+    """A whole signal as one file (AudioWriter, in one piece)."""
+    writer = AudioWriter(
+        staging, final, rate, fmt, subtype, tag, audio.shape[1] if audio.ndim == 2 else 1
+    )
+    writer.write(audio)
+    writer.close(warnings)
 
-    peak = float(np.max(np.abs(audio))) if audio.size else 0.0
-    if peak >= 1.0:
-        level = 20 * math.log10(peak)
-        if subtype == "FLOAT":
-            warnings.append(f"{final.name} peaks at {level:+.1f} dBFS (kept in the float file)")
-        else:
-            warnings.append(f"{final.name} clipped: it peaks at {level:+.1f} dBFS")
-            audio = np.clip(audio, -1.0, 1.0)
-    encoded = io.BytesIO()
-    channels = audio.shape[1] if audio.ndim == 2 else 1
-    try:
-        with soundfile.SoundFile(
-            encoded, "w", rate, channels, subtype=subtype, format=FORMATS[fmt]
-        ) as sound:
+
+class AudioWriter:
+    """One audio file of the set, written block by block as the render makes them:
+    memory stays one block however long the song. With a `tag` the file carries the
+    title, and a WAV its `bext` chunk, ahead of `fmt ` (libsndfile writes it through a
+    file that shifts all but the RIFF header past the chunk: the bytes are those of
+    the whole file encoded at once and the chunk put in). Samples at or over full
+    scale are clipped in an integer file (a warning at `close` says by how much)."""
+
+    def __init__(
+        self,
+        staging: Staging,
+        final: Path,
+        rate: int,
+        fmt: str,
+        subtype: str,
+        tag: Tag | None = None,
+        channels: int = 2,
+    ) -> None:
+        import soundfile
+
+        self.final = final
+        self.subtype = subtype
+        self.peak = 0.0
+        chunk = (
+            bext_chunk(tag, rate, _WORD_LENGTH[subtype], channels) if tag and fmt == "wav" else b""
+        )
+        try:
+            self.raw = open(staging.temp_for(final), "x+b")  # noqa: SIM115 (closed in close())
+            self.sound = soundfile.SoundFile(
+                _Shifted(self.raw, chunk), "w", rate, channels, subtype=subtype, format=FORMATS[fmt]
+            )
             if tag is not None:
-                sound.title = tag.title  # before the audio: FLAC writes its comments first
-            sound.write(audio)
-    except soundfile.LibsndfileError as error:
-        raise AudioError(f"cannot write {final}: {error}") from error
-    data: bytes | memoryview = encoded.getbuffer()
-    if tag is not None and fmt == "wav":
-        chunk = bext_chunk(tag, rate, _WORD_LENGTH[subtype], channels)
-        data = with_chunk(bytes(data), chunk)
-    try:
-        write_new(staging.temp_for(final), data)
-    except OSError as error:
-        raise AudioError(f"cannot write {final}: {reason(error)}") from None
+                self.sound.title = tag.title  # before the audio: FLAC writes its comments first
+        except soundfile.LibsndfileError as error:
+            raise AudioError(f"cannot write {final}: {error}") from error
+        except OSError as error:
+            raise AudioError(f"cannot write {final}: {reason(error)}") from None
+
+    def write(self, block: Frames) -> None:
+        if not block.size:
+            return
+        peak = float(np.max(np.abs(block)))
+        self.peak = max(self.peak, peak)
+        if peak >= 1.0 and self.subtype != "FLOAT":
+            block = np.clip(block, -1.0, 1.0)
+        try:
+            self.sound.write(block)
+        except OSError as error:
+            raise AudioError(f"cannot write {self.final}: {reason(error)}") from None
+
+    def close(self, warnings: list[str]) -> None:
+        """End the file (its header then says its length), flushed to the disk."""
+        try:
+            self.sound.close()
+            self.raw.flush()
+            os.fsync(self.raw.fileno())
+            self.raw.close()
+        except OSError as error:
+            raise AudioError(f"cannot write {self.final}: {reason(error)}") from None
+        if self.peak >= 1.0:
+            level = 20 * math.log10(self.peak)
+            if self.subtype == "FLOAT":
+                warnings.append(
+                    f"{self.final.name} peaks at {level:+.1f} dBFS (kept in the float file)"
+                )
+            else:
+                warnings.append(f"{self.final.name} clipped: it peaks at {level:+.1f} dBFS")
+
+    def abandon(self) -> None:
+        """Close without caring (the staging folder goes, and the file with it)."""
+        with contextlib.suppress(Exception):
+            self.sound.close()
+        self.raw.close()
+
+
+class _Shifted:
+    """The file libsndfile writes, with `chunk` put in after the 12-byte RIFF header:
+    libsndfile reads and writes it as if the chunk were not there, and the RIFF size
+    it writes grows by the chunk's (with_chunk's layout, streamed)."""
+
+    HEADER = 12
+
+    def __init__(self, raw: io.BufferedRandom, chunk: bytes) -> None:
+        self.raw = raw
+        self.chunk = chunk
+        self.pos = 0
+        self.length = 0
+        self.header = bytearray(self.HEADER)
+        if chunk:
+            raw.seek(self.HEADER)
+            raw.write(chunk)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.pos, io.SEEK_END: self.length}[whence]
+        self.pos = base + offset
+        return self.pos
+
+    def tell(self) -> int:
+        return self.pos
+
+    def write(self, data: Any) -> int:  # a cffi buffer
+        view = memoryview(data).cast("B")
+        count = len(view)
+        if self.chunk and self.pos < self.HEADER:
+            head = min(count, self.HEADER - self.pos)
+            self.header[self.pos : self.pos + head] = view[:head]
+            size = struct.unpack("<I", self.header[4:8])[0] + len(self.chunk)
+            self.raw.seek(0)
+            self.raw.write(bytes(self.header[:4]) + struct.pack("<I", size & 0xFFFFFFFF))
+            self.raw.write(bytes(self.header[8:]))
+            view, start = view[head:], self.pos + head
+        else:
+            start = self.pos
+        if len(view):
+            self.raw.seek(start + (len(self.chunk) if start >= self.HEADER else 0))
+            self.raw.write(view)
+        self.pos += count
+        self.length = max(self.length, self.pos)
+        return count
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        count = min(len(view), max(0, self.length - self.pos))
+        if self.chunk and self.pos < self.HEADER:  # libsndfile does not read back its header
+            raise io.UnsupportedOperation("reading the RIFF header back")
+        self.raw.seek(self.pos + len(self.chunk))
+        got = self.raw.readinto(view[:count]) or 0
+        self.pos += got
+        return got
 
 
 def write_midi(
