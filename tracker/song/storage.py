@@ -47,16 +47,18 @@ def load_song(path: str | Path) -> Song:
     return load_bytes(read_bytes(path, "song file", SongFormatError), path)
 
 
-def save_song(song: Song, path: str | Path) -> bytes:
+def save_song(song: Song | bytes, path: str | Path) -> bytes:
     """Write the song atomically, keeping the previous version as NAME.toml~; returns
     the bytes written (the editor remembers them to tell its own writes from others').
+    The song may come as its `checked_bytes`, made already (the editor makes them in a
+    process of its own, so a big song's serialising never holds up its keys).
 
     The song and its backup are only ever regular files: a path naming a device,
     a pipe, a socket or a folder is refused before anything is read or written.
     """
     target = real_path(path)
     _check_name_fits(target, path)
-    data = checked_bytes(song, path)
+    data = song if isinstance(song, bytes) else checked_bytes(song, path)
     try:
         check_target(backup_path(target))
         previous = _current(target)
