@@ -5,6 +5,7 @@ the editor's signal handlers run in the child."""
 from __future__ import annotations
 
 import os
+import select
 import signal
 from pathlib import Path
 from types import FrameType
@@ -105,3 +106,18 @@ def test_without_a_fork_to_be_had_the_bytes_are_still_of_the_song_as_it_stood(
     assert made.child is None
     song.patterns["00"].tracks[0].columns[0][1] = Cell(note=67, instrument=1)  # typed meanwhile
     assert made.result() == checked_bytes(a_song(), "verse.toml")
+
+
+def test_a_pipe_the_editor_closes_is_closed_while_the_child_still_runs() -> None:
+    """As the player's pipe is when the editor quits during an autosave: the player hears
+    the editor go at once, not once the child is done."""
+    player_side, editor_side = os.pipe()
+    try:
+        made = SongBytes(a_song(), "verse.toml", apart=True)  # waits to hand 130 KB over
+        os.close(editor_side)
+        ready, _, _ = select.select([player_side], [], [], 5)
+        assert ready and os.read(player_side, 1) == b""  # the end of the pipe, at once
+        assert made.child is not None  # the child still there, its bytes not yet taken
+        assert made.result() == checked_bytes(a_song(), "verse.toml")
+    finally:
+        os.close(player_side)

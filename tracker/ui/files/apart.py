@@ -11,7 +11,8 @@ through a pipe; the editor's worker writes them (the atomic write, the backup an
 bookkeeping of which autosave is newest stay in one process).
 
 The child is plain: no signal handler of the editor's runs in it (a hang-up kills it,
-and the editor autosaves itself), it never prints, it ends with os._exit (no exit
+and the editor autosaves itself), it holds none of the editor's files or pipes open
+(the player sees its pipe close when the editor goes), it never prints, it ends with os._exit (no exit
 handlers, no buffers of the editor's flushed twice), it leaves the garbage collector off
 (a collection would walk, and so copy, every page it shares with the editor), and it
 runs a little behind the editor's own threads on a busy machine (nice).
@@ -139,6 +140,10 @@ def _make_in_child(
             if callable(signal.getsignal(number)):
                 signal.signal(number, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        # Only its own pipe stays open: a pipe the editor closes (the player's, on
+        # quitting) must close at once, not when this child ends.
+        os.closerange(3, out)
+        os.closerange(out + 1, os.sysconf("SC_OPEN_MAX"))
         os.nice(CHILD_NICENESS)
         try:
             data, code = checked_bytes(song, shown), _MADE
