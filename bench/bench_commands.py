@@ -25,6 +25,7 @@ autosave runs on a 64-track, 200-pattern song.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import statistics
@@ -32,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -233,27 +234,31 @@ def _timed(work: Any) -> float:
     return time.perf_counter() - started
 
 
-async def _keys_during_autosave(song: Song, path: Path, presses: int) -> dict[str, Any]:
+async def _keys_during_autosave(
+    song: Song, path: Path, presses: int, autosave: bool = True
+) -> dict[str, Any]:
     """Keypress to repaint while the timer's autosave runs: keys posted straight to the
     app at a typist's pace (Pilot's press waits for the process to go idle, which would
     wait for the autosave), each timed to the last grid row it caused to be rendered,
-    and told apart by what the autosave was doing (copying the song on this thread, in
-    slices, or writing it on its worker); and the old way's freeze, an autosave written
-    on the UI thread."""
+    and told apart by whether an autosave was under way (its bytes made in a forked
+    process, then written by a worker thread) or not; and the old way's freeze, an
+    autosave made and written on the UI thread. Without `autosave`, the same keys alone,
+    for what the machine gives them anyway."""
     from tests.support.pilot import make_app
 
     app = make_app(song, path)
-    by_phase: dict[str, list[float]] = {"copying": [], "writing": [], "idle": []}
+    by_phase: dict[str, list[float]] = {"autosaving": [], "idle": []}
+    autosaves = 0
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         keys = ("z", "down", "x", "down", "up", "right", "left", "c", "down", "up")
         with timed_rows(app.editor) as rendered:
             for i in range(presses):
-                if not app.autosaving:
+                if autosave and not app.autosaving:
                     app.autosave_in_background()
+                    autosaves += app.autosaving
                 await asyncio.sleep(0.03)  # a typist's pace; the autosave gets going meanwhile
-                writing, copying = app.autosave_writing, app.autosaving
-                phase = "writing" if writing else "copying" if copying else "idle"
+                phase = "autosaving" if app.autosaving else "idle"
                 rendered.clear()
                 start = time.perf_counter()
                 app.simulate_key(keys[i % len(keys)])
@@ -265,8 +270,15 @@ async def _keys_during_autosave(song: Song, path: Path, presses: int) -> dict[st
         await app.workers.wait_for_complete()
         await pilot.press("x")
         frozen = _timed(app.autosave)  # the old way: on the UI thread
-    every = by_phase["copying"] + by_phase["writing"]
+    if not autosave:
+        alone = by_phase["idle"]
+        return {
+            "keys alone (no autosave): p50 / p99 / max ms": f"{statistics.median(alone):.1f} / "
+            f"{percentile(alone, 0.99):.1f} / {max(alone):.1f}"
+        }
+    every = by_phase["autosaving"]
     row: dict[str, Any] = {
+        "autosaves": autosaves,
         "presses during an autosave": len(every),
         "keypress p50 ms": round(statistics.median(every), 1) if every else "",
         "keypress p99 ms": round(percentile(every, 0.99), 1) if every else "",
@@ -282,19 +294,47 @@ async def _keys_during_autosave(song: Song, path: Path, presses: int) -> dict[st
 
 
 def editor_during_autosave(presses: int = 200) -> dict[str, dict[str, Any]]:
+    """On a quiet machine, then beside one and two busy loops (processes of their own, one
+    per core here): the keys must not depend on the machine being idle."""
+    from tracker.song.storage import load_song
+
     rows: dict[str, dict[str, Any]] = {}
     cases = [("64 tracks x 200 patterns x 64 lines", 64)]
     if _full():
         cases.append(("64 tracks x 200 patterns x 256 lines", 256))
     with tempfile.TemporaryDirectory(prefix="bench-autosave-") as folder:
         for label, lines in cases:
-            path = write_song(generated_song(64, 200, lines), Path(folder) / "big.toml")
-            from tracker.song.storage import load_song
-
-            song = load_song(path)
-            row = asyncio.run(_keys_during_autosave(song, path, presses))
-            rows[label] = {"file MB": round(path.stat().st_size / 1e6, 1), **row}
+            written = write_song(generated_song(64, 200, lines), Path(folder) / "big.toml")
+            for loops in BUSY_LOOPS:
+                row: dict[str, Any] = {}
+                with _busy(loops):
+                    for autosave in (True, False):
+                        # A song of its own each time: the last run's edits and autosave
+                        # would be offered for recovery, and the dialog would take the keys.
+                        path = Path(folder) / f"{loops}-{autosave}" / written.name
+                        path.parent.mkdir()
+                        shutil.copyfile(written, path)
+                        song = load_song(path)
+                        row |= asyncio.run(_keys_during_autosave(song, path, presses, autosave))
+                beside = f", {loops} busy loop{'s' * (loops > 1)} beside it" if loops else ", quiet"
+                rows[label + beside] = {"file MB": round(written.stat().st_size / 1e6, 1), **row}
     return rows
+
+
+BUSY_LOOPS = (0, 1, 2)
+"""Busy processes running beside the editor in the autosave bench."""
+
+
+@contextlib.contextmanager
+def _busy(loops: int) -> Iterator[None]:
+    """`loops` processes spinning in Python for as long as the block runs."""
+    spinning = [subprocess.Popen([*PYTHON, "while True: pass"]) for _ in range(loops)]
+    try:
+        yield
+    finally:
+        for process in spinning:  # our own children, by their process
+            process.kill()
+            process.wait()
 
 
 def commands(sizes: Sequence[tuple[int, float]]) -> dict[str, dict[str, Any]]:
@@ -407,9 +447,10 @@ def run_autosave() -> dict[str, Any]:
         "note": (
             "Keypress to repaint (Pilot, 120x40; from posting the key to the last grid row it "
             "repaints) while the timer's autosave runs, one started whenever none runs, keys "
-            "every 30 ms; by phase: the song copied on the UI thread in 2 ms slices, or "
-            "written on the worker; and what one autosave written on the UI thread, the way "
-            "it was before, froze the editor for."
+            "every 30 ms; the song's bytes made in a forked process (tracker/ui/files/apart.py), "
+            "then written by a worker thread; and what one autosave made and written on the UI "
+            "thread, the way it was before, froze the editor for. Quiet, then beside one and two "
+            "busy loops (processes spinning in Python: this machine has two cores)."
         ),
         **editor_during_autosave(),
     }

@@ -113,11 +113,13 @@ def recovery_files(song: str | Path, *, shared: bool) -> list[Path]:
     return [path for _, path in sorted(found)]
 
 
-def write_recovery(song: Song, path: str | Path, target: Path | None = None) -> Path:
+def write_recovery(song: Song | bytes, path: str | Path, target: Path | None = None) -> Path:
     """Autosave the song to `target` (its shared recovery file by default), atomically,
-    never the song itself; returns the file written."""
+    never the song itself; returns the file written. The song may come as its
+    `checked_bytes`, made already (the editor makes them in a process of its own)."""
     target = target or recovery_path(real_path(path))
-    write_atomically(target, checked_bytes(song, path), path, what="the autosave")
+    data = song if isinstance(song, bytes) else checked_bytes(song, path)
+    write_atomically(target, data, path, what="the autosave")
     return target
 
 

@@ -14,7 +14,6 @@ from pathlib import Path
 from tests.support.builders import build_song, pattern_rows
 from tests.support.fake_clock import FakeClock
 from tests.support.pilot import make_app, written
-from tracker.song.edit import SetCellField
 from tracker.song.fileformat import dumps
 from tracker.song.model import Cell, Instrument, Pattern, PatternTrack, Song, Track
 from tracker.song.recovery import read_recovery, recovery_path
@@ -242,12 +241,12 @@ def _big_song() -> Song:
 
 
 async def _type(app: TrackerApp, keys: list[str], state: Callable[[], bool]) -> bool:
-    """Post `keys` to the app, wait until the song has changed, and tell `state()` then."""
-    revision = app.session.revision
+    """Post note `keys` to the app (they land on line 1 and down), wait until the last one
+    has landed, and tell `state()` then."""
     for key in keys:
         app.simulate_key(key)
     for _ in range(500):
-        if app.session.revision != revision and app.session.song.cell("p00", 0, 0, 1).note:
+        if app.session.song.cell("p00", 0, 0, len(keys)).note:
             return state()
         await asyncio.sleep(0.002)
     raise AssertionError("the keys were not handled within a second")
@@ -283,10 +282,7 @@ async def test_the_timer_autosave_writes_on_a_worker_and_never_the_song(tmp_path
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("x")
         app.autosave_in_background()
-        while not app.autosave_writing:  # the copy is taken between keys, then written
-            assert app.autosaving
-            await asyncio.sleep(0.001)
-        autosaving_when_typed = await _type(app, ["c"], lambda: app.autosave_writing)
+        autosaving_when_typed = await _type(app, ["c"], lambda: app.autosaving)
         assert autosaving_when_typed, "the autosave finished before the next keys were handled"
         await written(pilot)
         assert not app.autosaving
@@ -296,40 +292,28 @@ async def test_the_timer_autosave_writes_on_a_worker_and_never_the_song(tmp_path
         assert path.read_bytes() == before
 
 
-async def test_an_edit_while_the_autosave_copies_the_song_drops_that_copy(tmp_path: Path) -> None:
-    path = tmp_path / "big.toml"
-    save_song(_big_song(), path)
-    app = make_app(load_song(path), path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("x")
-        app.autosave_in_background()
-        assert app.autosaving and not app.autosave_writing
-        # An edit lands before the copy is done (a key between two of its slices).
-        app.session.do(SetCellField("p00", line=1, track=0, column=0, field="note", value=67))
-        await written(pilot)
-        assert not app.autosaving
-        assert not recovery_path(path).exists()  # a copy of no one song: never written
-        app.autosave_in_background()  # the next tick copies the song as it is now
-        await written(pilot)
-        recovered = load_song(recovery_path(path))
-        assert [recovered.cell("p00", 0, 0, line).note for line in (0, 1)] == [62, 67]
-
-
-async def test_after_two_copies_dropped_by_typing_the_next_is_taken_at_once(
+async def test_keys_typed_while_a_big_song_is_autosaved_all_land_and_the_autosave_is_the_song_as_it_began(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "big.toml"
     save_song(_big_song(), path)
     app = make_app(load_song(path), path)
     async with app.run_test(size=(80, 24)) as pilot:
-        for note in (64, 65):  # an edit lands during each copy: both are dropped
-            await pilot.press("x")
-            app.autosave_in_background()
-            app.session.do(SetCellField("p00", line=1, track=0, column=0, field="note", value=note))
-            await written(pilot)
-        assert app.copies_dropped == 2 and not recovery_path(path).exists()
+        await pilot.press("x")  # D-4 on line 0, the cursor on to line 1
+        as_it_began = dumps(app.session.song).encode()
         app.autosave_in_background()
-        assert app.autosave_writing  # copied at once: already on its way to the disk
+        # E-4, F-4, G-4 on lines 1 to 3, typed while the autosave is made and written
+        autosaving_when_typed = await _type(app, ["c", "v", "b"], lambda: app.autosaving)
+        assert autosaving_when_typed, "the autosave finished before the keys were handled"
         await written(pilot)
-        assert load_song(recovery_path(path)).cell("p00", 0, 0, 1).note == 65
-        assert app.copies_dropped == 0
+        assert [app.session.song.cell("p00", 0, 0, line).note for line in range(4)] == [
+            62,
+            64,
+            65,
+            67,
+        ]
+        assert recovery_path(path).read_bytes() == as_it_began
+        app.autosave_in_background()  # the next tick holds the keys typed meanwhile
+        await written(pilot)
+        recovered = load_song(recovery_path(path))
+        assert [recovered.cell("p00", 0, 0, line).note for line in range(4)] == [62, 64, 65, 67]

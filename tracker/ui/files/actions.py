@@ -3,13 +3,13 @@
 A part of TrackerApp kept apart so app.py stays about layout and wiring. Every
 file error lands on the status line; unsaved edits are always asked about.
 
-Saves and the timer's autosaves are written on a worker thread from a snapshot taken
-here, so a big song never freezes the keys; what follows a save waits for it.
+Saves and the timer's autosaves are made in a process of their own, forked here between
+two keys (files/apart.py: the fork is the snapshot), and written on a worker thread, so a
+big song never holds up the keys; what follows a save waits for it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import threading
@@ -21,9 +21,7 @@ from typing import TypeVar
 from textual.app import App
 
 from tracker.errors import TrackerError
-from tracker.song.model import Song
 from tracker.song.recovery import Recovery
-from tracker.song.storage import snapshot, snapshot_in_steps
 from tracker.text import visible
 from tracker.ui.files.song_file import Job, SongFile, Written
 from tracker.ui.files.switching import keys_first
@@ -31,10 +29,6 @@ from tracker.ui.screens.confirm import Answer, ConfirmDialog
 from tracker.ui.screens.file_dialog import FileDialog
 from tracker.ui.session import Session
 
-MAX_COPIES_DROPPED = 2
-"""After this many, the next autosave copies the song at once."""
-SNAPSHOT_SLICE_SECONDS = 0.002
-"""How long the autosave copies the song before letting keys in again."""
 SAVE_FIRST = Answer("save", "Save first", "ctrl+s")
 DISCARD_EDITS = Answer("discard", "Discard the edits", "ctrl+d")
 DISCARD_AUTOSAVE = Answer("discard", "Discard it (delete the autosave)", "ctrl+d")
@@ -51,11 +45,7 @@ class FileActions(App[int]):
     saving = False
     """A save is being written: another waits, and the file's change on disk is ours."""
     autosaving = False
-    """An autosave is under way: its snapshot being taken, or its file written."""
-    autosave_writing = False
-    """An autosave's file is being written (on a worker thread)."""
-    copies_dropped = 0
-    """Autosave copies dropped in a row because the song changed while they were taken."""
+    """An autosave is under way: its bytes being made apart, or its file written."""
     leave_anyway = False
     """After a hang-up, end the process if the orderly exit is stuck: set by run_app for
     the real program only (an app under test shares its process with the test run)."""
@@ -123,7 +113,7 @@ class FileActions(App[int]):
         if self.saving:
             self.say("Still saving the song: try again in a moment")
             return
-        job = self.file.save_job(path)
+        job = self.file.save_job(path, apart=True)
         self.saving = True
         self.say("Saving...")
         self._on_worker(
@@ -236,53 +226,18 @@ class FileActions(App[int]):
             self.say(visible(f"Autosave failed: {error.message}"))
 
     def autosave_in_background(self) -> None:
-        """The timer's autosave: the snapshot taken here a slice at a time between keys
-        (`_take_snapshot`), then written on a worker thread."""
+        """The timer's autosave: the song's bytes made apart from the song as it stands
+        (a fork, here, between two keys), then written on a worker thread."""
         if self.autosaving or self.saving or not self.file.autosave_due():
             return  # the next tick will do
-        self.autosaving = True
-        if self.copies_dropped >= MAX_COPIES_DROPPED:
-            self.copies_dropped = 0  # typing on and on could drop every copy
-            self._write_in_background(snapshot(self.session.song))
-            return
-        song, revision = self.session.song, self.session.revision
-        self.run_worker(
-            self._take_snapshot(song, revision), group="autosave", description="autosave snapshot"
-        )
-
-    async def _take_snapshot(self, song: Song, revision: int) -> None:
-        """Copy the song a few patterns at a time, keys in between (a big song's copy held a
-        key up for tens of ms). An edit meanwhile makes it a song that never was: dropped."""
-        steps = snapshot_in_steps(song)
-        taken: Song | None = None
-        while taken is None:
-            deadline = time.perf_counter() + SNAPSHOT_SLICE_SECONDS
-            try:
-                while time.perf_counter() < deadline:
-                    next(steps)
-            except StopIteration as done:
-                taken = done.value
-            if self.session.song is not song or self.session.revision != revision:
-                self.autosaving = False
-                self.copies_dropped += 1
-                return
-            if taken is None:  # as long for the rest: a key takes several turns of the loop
-                await asyncio.sleep(SNAPSHOT_SLICE_SECONDS)
-        self.copies_dropped = 0
-        self._write_in_background(taken)
-
-    def _write_in_background(self, taken: Song) -> None:
-        """Write an autosave of `taken` (the song as it was a moment ago) on a worker."""
         try:
-            job = self.file.autosave_job(taken)
+            job = self.file.autosave_job(apart=True)
         except TrackerError as error:
-            self.autosaving = False
             self.say(visible(f"Autosave failed: {error.message}"))
             return
         if job is None:
-            self.autosaving = False
             return
-        self.autosave_writing = True
+        self.autosaving = True
         self._on_worker(
             "autosave",
             lambda: self.file.write_autosave(job),
@@ -290,7 +245,7 @@ class FileActions(App[int]):
         )
 
     def _autosaved(self, job: Job, outcome: bool | TrackerError) -> None:
-        self.autosaving = self.autosave_writing = False
+        self.autosaving = False
         if isinstance(outcome, TrackerError):
             self.say(visible(f"Autosave failed: {outcome.message}"))
             return

@@ -4,9 +4,10 @@ No Textual: the app asks and shows; this module does the file work and turns
 every failure into a TrackerError whose message the status line can show.
 
 Saves and autosaves are written in three steps, so the editor never waits on a
-big song: `*_job` takes a snapshot of the song on the UI thread (storage.snapshot:
-the editor goes on changing its song), `write_*` serialises, checks and writes it
-on any thread, and `saved` / `autosaved` bring the result back on the UI thread.
+big song: `*_job` starts making the song's bytes as it stands, on the UI thread (with
+`apart`, in a forked process: apart.py; the editor goes on changing its song),
+`write_*` takes those bytes and writes them on any thread, and `saved` / `autosaved`
+bring the result back on the UI thread.
 Writes are atomic (tracker.files), one at a time, and an older snapshot never
 replaces a newer one nor brings back a recovery file a save has since removed.
 
@@ -37,8 +38,9 @@ from tracker.song.recovery import (
     worth_offering,
     write_recovery,
 )
-from tracker.song.storage import load_song, save_song, snapshot
+from tracker.song.storage import load_song, save_song
 from tracker.text import visible
+from tracker.ui.files.apart import SongBytes
 from tracker.ui.session import Session
 
 
@@ -79,8 +81,8 @@ class Job:
 
     number: int
     """Counts the jobs of this SongFile: a later one holds newer edits."""
-    song: Song
-    """A snapshot (storage.snapshot), never the session's own song."""
+    text: SongBytes
+    """The song's bytes as it stood when the job was made."""
     shown: Path
     """The song's path, as messages name it."""
     target: Path
@@ -241,15 +243,16 @@ class SongFile:
         job = self.save_job(path)
         return self.saved(job, self.write_save(job))
 
-    def save_job(self, path: Path | None = None) -> Job:
-        """A save of the song as it stands to `path` (or the song's own path): UI thread."""
+    def save_job(self, path: Path | None = None, *, apart: bool = False) -> Job:
+        """A save of the song as it stands to `path` (or the song's own path): UI thread.
+        `apart`: its bytes are made in a process of their own (SongBytes)."""
         target = path or self.session.path
         assert target is not None, "save_as asks for a path first"
-        return self._job(target, target, held=tuple(self._held_edits()))
+        return self._job(target, target, apart, held=tuple(self._held_edits()))
 
     def write_save(self, job: Job) -> Written:
-        """Serialise, check and write a save: any thread. Raises SaveError."""
-        data = save_song(job.song, job.target)
+        """Write a save once its bytes are made: any thread. Raises SaveError."""
+        data = save_song(job.text.result(), job.target)
         return Written(data, _mtime(job.target))
 
     def saved(self, job: Job, written: Written) -> tuple[Path, str | None]:
@@ -285,24 +288,25 @@ class SongFile:
             and self.session.revision != self.autosaved_revision
         )
 
-    def autosave_job(self, taken: Song | None = None) -> Job | None:
-        """An autosave of the song as it stands (`taken`: a snapshot of it, already made),
-        when there are edits since the last one (UI thread)."""
+    def autosave_job(self, *, apart: bool = False) -> Job | None:
+        """An autosave of the song as it stands, when there are edits since the last one
+        (UI thread). `apart`: its bytes are made in a process of their own (SongBytes)."""
         path = self.session.path
         if path is None or not self.autosave_due():
             return None
         if self.own is None:
             self.claim()
         assert self.own is not None
-        return self._job(path, self.own, taken=taken)
+        return self._job(path, self.own, apart)
 
     def write_autosave(self, job: Job) -> bool:
         """Write an autosave (any thread); False when newer edits were written or saved
         meanwhile and it is left out. Raises SaveError."""
+        data = job.text.result()  # not under the lock: a hang-up's autosave never waits on it
         with self._writing:
             if job.number <= self._void_up_to or job.number < self._written.get(job.target, 0):
                 return False
-            write_recovery(job.song, job.shown, job.target)
+            write_recovery(data, job.shown, job.target)
             self._written[job.target] = job.number
         if job.number <= self._void_up_to:  # saved or discarded while it was written
             remove_recovery(job.target)
@@ -316,12 +320,10 @@ class SongFile:
         self.wrote_own = self.wrote_own or written
         self.autosaved_revision = job.revision
 
-    def _job(
-        self, shown: Path, target: Path, held: tuple[Path, ...] = (), taken: Song | None = None
-    ) -> Job:
+    def _job(self, shown: Path, target: Path, apart: bool, held: tuple[Path, ...] = ()) -> Job:
         self._jobs += 1
-        song = taken if taken is not None else snapshot(self.session.song)
-        return Job(self._jobs, song, shown, target, self.session.revision, held)
+        text = SongBytes(self.session.song, shown, apart=apart)
+        return Job(self._jobs, text, shown, target, self.session.revision, held)
 
     # The file on disk
 

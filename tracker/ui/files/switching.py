@@ -1,13 +1,16 @@
 """Keys first while a save is written on a worker thread.
 
-Serialising and checking a big song is pure Python: on its worker thread it holds the
-interpreter for Python's switch interval (5 ms) each time the UI thread asks for it
-back, and a key's handling and repaint ask many times, so a keypress took 90 ms
-(p50) while a 13 MB song was autosaved (measured, bench autosave). While a writer
-runs, the interval drops to half a millisecond; the usual one comes back after the last.
-The cyclic garbage collector waits too: reading a big song back makes a million objects,
-and a full collection while it ran held a key up for 100 ms (it walks every object in the
-process, holding the interpreter).
+A save's bytes are made in a forked process (apart.py), and the worker only takes them
+from a pipe and writes them; but that still takes the interpreter in many short turns,
+and without a fork to be had the worker serialises and checks the song itself, as every
+save once did. Serialising and checking a big song is pure Python: on its worker thread
+it holds the interpreter for Python's switch interval (5 ms) each time the UI thread
+asks for it back, and a key's handling and repaint ask many times, so a keypress took
+90 ms (p50) while a 13 MB song was autosaved that way (measured, bench autosave). While
+a writer runs, the interval drops to half a millisecond; the usual one comes back after
+the last. The cyclic garbage collector waits too: reading a big song back makes a
+million objects, and a full collection while it ran held a key up for 100 ms (it walks
+every object in the process, holding the interpreter).
 """
 
 from __future__ import annotations
