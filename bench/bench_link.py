@@ -10,8 +10,8 @@ is the phase error (p50 / p99 / max, in microseconds):
 - MIDI clock: the leader is a master in its own process sending 24 ppqn at 120 bpm on
   absolute deadlines; a beat is every 24th pulse from Start;
 - reference: a plain process sending a note at each of the Link peer's lines (sleep,
-  then spin to the instant, at the player's priority), through the same server to the same port: what JACK
-  alone does to a perfectly timed sender.
+  then spin to the instant, at the player's priority), through the same server to the
+  same port: what JACK alone does to a sender on time.
 
 At the port a note's instant is the JACK cycle it lands in, read by the receiving
 client on JACK's realtime thread, plus its frame offset (tests/support/jack_frames.py):
