@@ -34,7 +34,6 @@ from tracker.player.protocol import (
     Status,
     Stopped,
 )
-from tracker.song.model import Song
 from tracker.song.storage import load_song
 from tracker.text import visible
 
