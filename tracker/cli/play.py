@@ -113,9 +113,7 @@ def play_command(
         clock_in=clock_in,
         realtime=realtime,
         audio_out=audio_out,
-        link=LinkConfig(start_stop=link_start_stop)
-        if link or link_start_stop
-        else None,
+        link=LinkConfig(start_stop=link_start_stop) if link or link_start_stop else None,
     )
     previous = {
         sig: signal.signal(sig, _interrupt)
