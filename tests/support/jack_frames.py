@@ -6,11 +6,11 @@ offset in the cycle. Each message is stamped with the wall time at which JACK ra
 cycle (read first thing in the process callback, which JACK runs on its realtime
 thread) plus the offset at the sample rate: where a synth would render the note. (An
 `rtmidi` input instead stamps the time its reading thread woke, which on a shared
-machine adds milliseconds no synth would hear.) `frame_times()` gives the same
-events through `jack_frames_to_time`, JACK's delay-locked estimate of a frame's
-time: on the dummy driver, whose cycles are timed by sleeps, it strays milliseconds
-from the cycles' real times under load (measured: 2 ms for seconds at a time, up to
-16 ms while it settles), so tests judge by the cycle's wake-up.
+machine adds milliseconds no synth would hear.) JACK's own estimate of a frame's
+time, `jack_frames_to_time` (a delay-locked loop), is not used: on the dummy driver,
+whose cycles are timed by sleeps, it strayed from the cycles' real times under load
+(measured beside these stamps: 2 ms off for seconds at a time, up to 30 ms while it
+settled), so tests judge by the cycle's wake-up.
 
 JACK's time on Linux is CLOCK_MONOTONIC_RAW in microseconds, the clock Ableton Link
 keeps its timeline on, so a stamp is compared with a Link peer's beat directly.
@@ -59,8 +59,6 @@ def _libjack() -> Any:
         "jack_port_get_buffer": (ptr, [ptr, u32]),
         "jack_midi_get_event_count": (u32, [ptr]),
         "jack_midi_event_get": (i, [ctypes.POINTER(_MidiEvent), ptr, u32]),
-        "jack_last_frame_time": (u32, [ptr]),
-        "jack_frames_to_time": (u64, [ptr, u32]),
         "jack_get_time": (u64, []),
         "jack_get_buffer_size": (u32, [ptr]),
         "jack_get_sample_rate": (u32, [ptr]),
@@ -78,7 +76,7 @@ class FrameReceiver:
     def __init__(self, client: str) -> None:
         self.client = client
         self._lib = _libjack()
-        self._got: list[tuple[int, int, bytes]] = []
+        self._got: list[tuple[int, bytes]] = []
         self._lock = threading.Lock()
         status = ctypes.c_int()
         self._client = self._lib.jack_client_open(client.encode(), 0, ctypes.byref(status))
@@ -112,13 +110,11 @@ class FrameReceiver:
         buffer = lib.jack_port_get_buffer(self._port, frames)
         count = lib.jack_midi_get_event_count(buffer)
         if count:
-            first = lib.jack_last_frame_time(self._client)
             got = []
             for index in range(count):
                 if lib.jack_midi_event_get(ctypes.byref(event), buffer, index) == 0:
                     at = woke + event.time * 1_000_000 // self.rate
-                    dll = lib.jack_frames_to_time(self._client, first + event.time)
-                    got.append((int(at), int(dll), bytes(event.buffer[: event.size])))
+                    got.append((int(at), bytes(event.buffer[: event.size])))
             with self._lock:
                 self._got += got
         return 0
@@ -126,13 +122,7 @@ class FrameReceiver:
     def snapshot(self) -> list[tuple[int, bytes]]:
         """(microseconds, bytes): the cycle's wake-up plus the event's offset in it."""
         with self._lock:
-            return [(at, data) for at, _dll, data in self._got]
-
-    def frame_times(self) -> list[tuple[int, bytes]]:
-        """(microseconds, bytes) by `jack_frames_to_time`: JACK's delay-locked estimate,
-        which the dummy driver's sleep-timed cycles pull milliseconds off under load."""
-        with self._lock:
-            return [(dll, data) for _at, dll, data in self._got]
+            return list(self._got)
 
     def data(self) -> list[bytes]:
         return [m for _, m in self.snapshot()]
