@@ -4,10 +4,20 @@ landing at a real JACK port.
 
 The beat grid is the peer's: each note-on's instant is turned into the peer's beat
 (from a sample of its timeline while its tempo holds), and its distance to the
-nearest whole beat is the phase error. The player's own send instants are held to
-1 ms at p99; arrivals at the port carry JACK's period on top (64 frames at 48 kHz,
-1.33 ms: DESIGN.md section 5) and the receiving thread's wake-up on a shared machine,
-so their median is held to 1 ms plus a period (bench/link.py measures p50/p99/max).
+nearest line of that grid (a quarter of a beat, 4 lines per beat) is the phase error.
+
+At the port the instant is the note's JACK frame (tests/support/jack_frames.py), the
+one a synth plays it at, read on JACK's clock, which is Link's. python-rtmidi puts
+every message at the first frame of the next cycle, so a port is late by up to a
+period: these tests run a server of their own at 32 frames (0.67 ms at 48 kHz, a
+low-latency studio setting), where the player's notes land within 1 ms of the
+peer's grid at p99 (the session's 64-frame server would allow 1.33 ms of JACK alone).
+
+A note whose JACK cycle came later than a period and half a millisecond after the
+player sent it was held up by the machine, not the player: on a 2-core machine shared
+with other work the dummy driver's cycles stall now and then (a reference sender through
+the same server stalls alike: BENCHMARKS.md). Such notes are counted, at most 2 %
+allowed, and the p99 is over the others.
 """
 
 from __future__ import annotations
@@ -20,7 +30,8 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from tests.support.builders import build_song
-from tests.support.jack import Receiver
+from tests.support.jack import dummy_jack
+from tests.support.jack_frames import FrameReceiver
 from tests.support.link_peer import LinkPeer, Sample
 from tracker.player.handle import PlayerHandle
 from tracker.player.link import LinkConfig, raw_offset_ns
@@ -37,10 +48,32 @@ from tracker.player.protocol import (
 pytestmark = pytest.mark.jack
 
 PLAYER_DEFAULTS = {"record_sends": True}
-JACK_PERIOD_MS = 64 / 48_000 * 1000
+STUDIO_PERIOD = 32
+"""Frames per JACK period for these tests (0.67 ms at 48 kHz)."""
 
-# a note on every beat (4 lines per beat), half a beat long; looped
-BEATS = "\n".join(["C-4 01 64 ...", "--- .. .. ...", "OFF .. .. ...", "--- .. .. ..."] * 4)
+LPB = 8
+# a thirty-second on every line (8 lines per beat): C-6 on the bar line, C-5 on the
+# other beats, G-4 between; a 4-beat pattern, looped
+BEAT = ["G-4 01 50 ..."] * (LPB - 1)
+BEATS = "\n".join(["C-6 01 64 ...", *BEAT] + ["C-5 01 64 ...", *BEAT] * 3)
+ON_THE_BAR, ON_THE_BEAT = 84, 72
+
+
+@pytest.fixture(scope="module")
+def studio_jack(jack_server: str) -> Iterator[str]:
+    """A JACK server at STUDIO_PERIOD frames for this module (after the session's, whose
+    name comes back when the module ends)."""
+    with dummy_jack(period=STUDIO_PERIOD) as name:
+        yield name
+
+
+@pytest.fixture
+def port(studio_jack: str) -> Iterator[FrameReceiver]:
+    receiver = FrameReceiver(f"synth{time.time_ns() % 1_000_000}")
+    try:
+        yield receiver
+    finally:
+        receiver.close()
 
 
 @pytest.fixture
@@ -52,70 +85,98 @@ def peer() -> Iterator[LinkPeer]:
         process.close()
 
 
-def note_ons(entries: list[tuple[int, bytes]]) -> list[int]:
-    return [t for t, data in entries if data[0] & 0xF0 == 0x90 and data[2] > 0]
+def raw_us() -> int:
+    """Now on Link's and JACK's clock (CLOCK_MONOTONIC_RAW), in microseconds."""
+    return time.clock_gettime_ns(time.CLOCK_MONOTONIC_RAW) // 1000
 
 
-def phase_errors_ms(instants_ns: list[int], sample: Sample) -> list[float]:
-    """Each instant's distance to the peer's nearest whole beat, in milliseconds."""
-    offset = raw_offset_ns()
+def note_ons(entries: list[tuple[int, bytes]], *pitches: int) -> list[int]:
+    return [
+        t
+        for t, data in entries
+        if data[0] & 0xF0 == 0x90 and data[2] > 0 and (not pitches or data[1] in pitches)
+    ]
+
+
+def line_errors_ms(instants_us: list[int], sample: Sample, lpb: int = LPB) -> list[float]:
+    """Each instant's distance to the peer's nearest line (1/lpb beat), in milliseconds."""
     errors = []
-    for t in instants_ns:
-        beat = sample.beat_at_raw((t - offset) / 1e9)
-        errors.append(abs(beat - round(beat)) * 60_000 / sample.tempo)
+    for t in instants_us:
+        line = sample.beat_at_raw(t / 1e6) * lpb
+        errors.append(abs(line - round(line)) * 60_000 / sample.tempo / lpb)
     return errors
+
+
+def sent_us(player: PlayerHandle) -> list[tuple[int, bytes]]:
+    """The player's own send instants, on Link's clock."""
+    player.send(RequestLog())
+    log: SendLog = player.wait_for(SendLog)
+    offset = raw_offset_ns()
+    return [((sent - offset) // 1000, data) for sent, _deadline, _port, data in log.entries]
+
+
+def delivered_in_time(
+    arrived: list[int], sent: list[int], period_us: float
+) -> tuple[list[int], list[int]]:
+    """(notes JACK delivered within a period and 0.5 ms of their send, the others)."""
+    on_time: list[int] = []
+    held: list[int] = []
+    for t in arrived:
+        send = min(sent, key=lambda s: abs(t - s))
+        (on_time if t - send <= period_us + 500 else held).append(t)
+    return on_time, held
 
 
 def p99(values: list[float]) -> float:
     return sorted(values)[max(0, round(0.99 * len(values)) - 1)]
 
 
-def sends(player: PlayerHandle) -> list[tuple[int, bytes]]:
-    player.send(RequestLog())
-    log: SendLog = player.wait_for(SendLog)
-    return [(sent, data) for sent, _deadline, _port, data in log.entries]
-
-
 def test_the_player_follows_a_link_peers_tempo_and_beat_and_stops_with_it(
-    receiver: Receiver, start_player: Callable[..., PlayerHandle], peer: LinkPeer
+    port: FrameReceiver, start_player: Callable[..., PlayerHandle], peer: LinkPeer
 ) -> None:
     peer.say("play")
-    player = start_player(
-        output=PortSpec(receiver.name), link=LinkConfig(quantum=4, start_stop=True)
-    )
-    player.send(Play(song=build_song(BEATS, bpm=120), loop=True))  # the song says 120: Link wins
+    player = start_player(output=PortSpec(port.name), link=LinkConfig(start_stop=True))
+    player.send(
+        Play(song=build_song(BEATS, lpb=LPB, bpm=120), loop=True)
+    )  # the song says 120: Link wins
     peer.wait_for_peers()
     peer.say("tempo 100")  # whichever tempo the joined session kept, the peer now sets 100
-    time.sleep(2.0)  # on the session's timeline
-    settled_ns = time.perf_counter_ns()
-    time.sleep(3.0)  # five beats at 100 bpm
+    time.sleep(1.5)  # on the session's timeline
+    settled = raw_us()
+    time.sleep(12.0)  # 20 beats at 100 bpm: 160 notes
     sample = peer.sample()
     assert (sample.tempo, sample.peers) == (100.0, 1)
 
-    arrived = [t for t in note_ons(receiver.snapshot()) if t > settled_ns]
-    sent = [t for t in note_ons(sends(player)) if t > settled_ns]
-    assert len(arrived) >= 4
-    gaps = [(b - a) / 1e6 for a, b in itertools.pairwise(arrived)]
-    assert statistics.median(gaps) == pytest.approx(600.0, abs=JACK_PERIOD_MS + 0.5)  # 100 bpm
-    assert p99(phase_errors_ms(sent, sample)) < 1.0
-    at_port = phase_errors_ms(arrived, sample)
-    assert statistics.median(at_port) < 1.0 + JACK_PERIOD_MS
-    assert max(at_port) < 10.0  # a loaded 2-core machine wakes the receiving thread late
+    arrived = [t for t in note_ons(port.snapshot()) if t > settled]
+    assert len(arrived) >= 144  # 160, less a bar if the start waited for the bar line
+    beats = [t for t in note_ons(port.snapshot(), ON_THE_BAR, ON_THE_BEAT) if t > settled]
+    gaps_ms = [(b - a) / 1000 for a, b in itertools.pairwise(beats)]
+    assert statistics.median(gaps_ms) == pytest.approx(600.0, abs=1.0)  # a beat at 100 bpm
+    bars = [t for t in note_ons(port.snapshot(), ON_THE_BAR) if t > settled]
+    assert len(bars) >= 4
+    # the song's bar (4 beats: no quantum given) lines up on the session's bar
+    assert {round(sample.beat_at_raw(t / 1e6)) % 4 for t in bars} == {0}
+    sent = [t for t in note_ons(sent_us(player)) if t > settled]
+    assert p99(line_errors_ms(sent, sample)) <= 0.5
+    on_time, held = delivered_in_time(arrived, sent, port.period_us)
+    errors = line_errors_ms(on_time, sample)
 
     # the peer jumps to 140 bpm: within one beat we are on its new grid
     peer.say("tempo 140")
-    jumped_ns = time.perf_counter_ns()
-    time.sleep(2.5)
+    one_beat_later = raw_us() + round(60 / 140 * 1e6)
+    time.sleep(5.0)
     fast = peer.sample()
     assert fast.tempo == 140.0
-    one_beat_ns = round(60 / 140 * 1e9)
-    after = [t for t in note_ons(receiver.snapshot()) if t > jumped_ns + one_beat_ns]
-    sent_after = [t for t in note_ons(sends(player)) if t > jumped_ns + one_beat_ns]
-    assert len(after) >= 3
-    assert p99(phase_errors_ms(sent_after, fast)) < 1.0
-    at_port = phase_errors_ms(after, fast)
-    assert statistics.median(at_port) < 1.0 + JACK_PERIOD_MS
-    assert max(at_port) < 10.0
+    after = [t for t in note_ons(port.snapshot()) if t > one_beat_later]
+    assert len(after) >= 80
+    sent_after = [t for t in note_ons(sent_us(player)) if t > one_beat_later - 100_000]
+    on_time, held_after = delivered_in_time(after, sent_after, port.period_us)
+    errors += line_errors_ms(on_time, fast)
+    held += held_after
+    assert len(errors) + len(held) >= 224
+    assert len(held) <= 0.02 * (len(errors) + len(held)), f"JACK held up {len(held)} notes"
+    worst = sorted(errors)[-4:]
+    assert p99(errors) <= 1.0, f"at the port, 160 at 100 bpm and 80 at 140: worst {worst}"
     time.sleep(0.3)
     status = [m for m in player.poll() if isinstance(m, Status)][-1]  # the latest one
     assert status.link is not None and (status.link.peers, status.link.bpm) == (1, 140.0)
@@ -123,7 +184,7 @@ def test_the_player_follows_a_link_peers_tempo_and_beat_and_stops_with_it(
     # start/stop sync: the peer stops the session, we stop with every note ended
     peer.say("stop")
     assert player.wait_for(Stopped, timeout=2.0).reason == "clock"
-    got = receiver.wait_for(lambda got: bytes((0xB0, 123, 0)) in got[-3:])
+    got = port.wait_for(lambda got: bytes((0xB0, 123, 0)) in got[-3:])
     sounding: set[int] = set()
     for data in got:
         if data[0] == 0x90 and data[2] > 0:
@@ -134,48 +195,49 @@ def test_the_player_follows_a_link_peers_tempo_and_beat_and_stops_with_it(
 
 
 def test_the_editors_toggle_joins_from_the_next_start_and_leaves_again(
-    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+    port: FrameReceiver, start_player: Callable[..., PlayerHandle]
 ) -> None:
-    player = start_player(output=PortSpec(receiver.name))
+    player = start_player(output=PortSpec(port.name))
     player.send(SetLink(LinkConfig(quantum=4)))
-    player.send(Play(song=build_song(BEATS, bpm=240)))
+    player.send(Play(song=build_song(BEATS, lpb=LPB, bpm=240)))
     status = player.wait_for(Status)
     while status.link is None and status.playing:
         status = player.wait_for(Status)
     assert status.link is not None  # in the session, alone: 0 peers
     assert player.wait_for(Stopped, timeout=10).reason == "end"
     player.send(SetLink(None))
-    player.send(Play(song=build_song(BEATS, bpm=240)))
+    player.send(Play(song=build_song(BEATS, lpb=LPB, bpm=240)))
     time.sleep(0.5)
     latest = [m for m in player.poll() if isinstance(m, Status)]
     assert latest and latest[-1].link is None
 
 
 def test_a_peer_jumping_from_60_to_240_bpm_then_leaving_never_stops_the_song(
-    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+    port: FrameReceiver, start_player: Callable[..., PlayerHandle]
 ) -> None:
     peer = LinkPeer(60.0)
     try:
-        player = start_player(output=PortSpec(receiver.name), link=LinkConfig(quantum=4))
-        player.send(Play(song=build_song(BEATS, bpm=120), loop=True))
+        player = start_player(output=PortSpec(port.name), link=LinkConfig(quantum=4))
+        player.send(Play(song=build_song(BEATS, lpb=LPB, bpm=120), loop=True))
         peer.wait_for_peers()
         peer.say("tempo 60")
         time.sleep(2.5)
         peer.say("tempo 240")
-        jumped_ns = time.perf_counter_ns()
-        time.sleep(1.5)
+        one_beat_later = raw_us() + round(60 / 240 * 1e6)
+        time.sleep(2.0)
         fast = peer.sample()
         assert fast.tempo == 240.0
-        one_beat_ns = round(60 / 240 * 1e9)
-        sent = [t for t in note_ons(sends(player)) if t > jumped_ns + one_beat_ns]
-        assert len(sent) >= 4  # a note every 250 ms now
-        assert p99(phase_errors_ms(sent, fast)) < 1.0
+        after = [t for t in note_ons(port.snapshot()) if t > one_beat_later]
+        assert len(after) >= 48  # 32 notes a second now
+        assert statistics.median(line_errors_ms(after, fast)) <= 1.0
+        sent = [t for t in note_ons(sent_us(player)) if t > one_beat_later]
+        assert p99(line_errors_ms(sent, fast)) <= 0.5
     finally:
         peer.close()  # the peer leaves: we play on, alone, at the tempo it left
-    left_ns = time.perf_counter_ns()
-    time.sleep(1.0)
-    after = [t for t in note_ons(receiver.snapshot()) if t > left_ns]
-    assert len(after) >= 3
-    gaps_ms = [(b - a) / 1e6 for a, b in itertools.pairwise(after)]
-    assert statistics.median(gaps_ms) == pytest.approx(250.0, abs=JACK_PERIOD_MS + 0.5)
+    left = raw_us()
+    time.sleep(1.5)
+    beats = [t for t in note_ons(port.snapshot(), ON_THE_BAR, ON_THE_BEAT) if t > left]
+    assert len(beats) >= 4
+    gaps_ms = [(b - a) / 1000 for a, b in itertools.pairwise(beats)]
+    assert statistics.median(gaps_ms) == pytest.approx(250.0, abs=1.0)
     assert not [m for m in player.poll() if isinstance(m, Stopped)]

@@ -72,11 +72,11 @@ def _dead_server_names() -> list[str]:
     return []
 
 
-def _start_jackd(name: str) -> tuple[subprocess.Popen[bytes], str]:
+def _start_jackd(name: str, period: int = 64) -> tuple[subprocess.Popen[bytes], str]:
     """Start `jackd` and wait until it answers; (the server, "") or, when it died
     at start, (the server, what it said)."""
     server = subprocess.Popen(
-        ["jackd", "-n", name, "-d", "dummy", "-r", "48000", "-p", "64"],
+        ["jackd", "-n", name, "-d", "dummy", "-r", "48000", "-p", str(period)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         preexec_fn=_end_with_parent,
@@ -94,26 +94,27 @@ def _start_jackd(name: str) -> tuple[subprocess.Popen[bytes], str]:
 
 
 @contextlib.contextmanager
-def dummy_jack(name: str | None = None) -> Iterator[str]:
-    """Run `jackd -d dummy` (48 kHz, 64-frame periods) under a unique name, with
-    JACK_DEFAULT_SERVER pointing at it, until the block ends (the tests' session
-    fixture, bench/bench_live.py and bench/bench_soak.py)."""
+def dummy_jack(name: str | None = None, period: int = 64) -> Iterator[str]:
+    """Run `jackd -d dummy` (48 kHz, `period`-frame periods: 64 unless a test is about
+    what arrives within a period) under a unique name, with JACK_DEFAULT_SERVER
+    pointing at it, until the block ends (the tests' session fixture,
+    bench/bench_live.py and bench/bench_soak.py)."""
     if shutil.which("jackd") is None:
         raise RuntimeError("jackd is not installed: run `make setup` (Debian package jackd2)")
     name = name or f"tracker-test-{os.getpid()}-{uuid.uuid4().hex[:6]}"
     saved = {k: os.environ.get(k) for k in ("JACK_DEFAULT_SERVER", "JACK_NO_AUDIO_RESERVATION")}
     os.environ["JACK_DEFAULT_SERVER"] = name
     os.environ["JACK_NO_AUDIO_RESERVATION"] = "1"
-    server, failure = _start_jackd(name)
+    server, failure = _start_jackd(name, period)
     if "Too many servers" in failure:
         # Only then: a process that used JACK before keeps the registry it mapped.
         reclaim_jack_registry()
-        server, failure = _start_jackd(name)
+        server, failure = _start_jackd(name, period)
     for dead in _dead_server_names() if "Too many servers" in failure else []:
         # Other runs still hold servers, and killed ones leaked the other slots: a
         # server under a dead one's name takes its slot back.
         os.environ["JACK_DEFAULT_SERVER"] = name = dead
-        server, failure = _start_jackd(name)
+        server, failure = _start_jackd(name, period)
         if not failure:
             break
     try:

@@ -166,6 +166,8 @@ class LiveSynth:
         self._played: dict[int, set[tuple[int, int]]] = {}
         """track -> (channel, note) pairs it started since the last release."""
         self._channels: set[int] = set()
+        self._ordered = (-1, 0)
+        """(tick, ticks used before it) by ordered sequences queued for that tick."""
 
     # -- output --------------------------------------------------------------------
 
@@ -232,10 +234,27 @@ class LiveSynth:
 
     # -- scheduling ---------------------------------------------------------------------
 
-    def _send(self, frame: int, track: int) -> None:
+    def _send(self, frame: int, track: int, before: int = 0) -> None:
+        """Queue the event for the block `frame` falls in; `before` ticks earlier in
+        that block's window keeps it ahead of events at the block's own tick."""
         fluidsynth.fluid_event_set_source(self._event, SOURCE_BASE + track + 1)
         tick = tick_for_frame(frame, self.rate)
-        fluidsynth.fluid_sequencer_send_at(self._seq, self._event, tick, 1)
+        fluidsynth.fluid_sequencer_send_at(self._seq, self._event, max(0, tick - before), 1)
+
+    def _send_in_order(
+        self, frame: int, track: int, ch: int, controls: list[tuple[int, int]]
+    ) -> None:
+        """Controllers whose order matters (an NRPN's 99, 98, then data): FluidSynth's
+        sequencer runs events of one tick in no set order (a heap), so each goes a
+        tick before the next, all inside the window of ticks its block dispatches
+        (a millisecond or more), so they still sound from the same block. Another
+        sequence for the same block goes before this one."""
+        tick = tick_for_frame(frame, self.rate)
+        used = self._ordered[1] if self._ordered[0] == tick else 0
+        self._ordered = (tick, used + len(controls))
+        for index, (controller, value) in enumerate(controls):
+            _event_cc(self._event, ch, controller, value)
+            self._send(frame, track, used + len(controls) - 1 - index)
 
     def _select(
         self, frame: int, track: int, channel: int, patch: Patch, bank: int, program: int
@@ -270,9 +289,7 @@ class LiveSynth:
             fluidsynth.fluid_event_noteoff(self._event, ch, event.a)
         elif kind is Kind.CONTROL:
             if event.a > 0x7F:  # a 14-bit lane: FluidSynth takes its 7-bit view
-                for controller, value in soundfont_controls(event.a, event.b):
-                    _event_cc(self._event, ch, controller, value)
-                    self._send(frame, track)
+                self._send_in_order(frame, track, ch, soundfont_controls(event.a, event.b))
                 self._channels.add(ch)
                 return
             _event_cc(self._event, ch, event.a, event.b)

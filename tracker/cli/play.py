@@ -34,7 +34,6 @@ from tracker.player.protocol import (
     Status,
     Stopped,
 )
-from tracker.song.model import Song
 from tracker.song.storage import load_song
 from tracker.text import visible
 
@@ -71,17 +70,6 @@ def status_line(head: Playhead | None, status: Status | None) -> str:
                 f"link: {peers} peer{'s' if peers != 1 else ''}, {status.link.bpm:.1f} bpm"
             )
     return visible("  ".join(parts))
-
-
-def _beats_per_bar(song: Song) -> int:
-    """The Link quantum: a song's bar is 4 beats (its patterns are counted in beats
-    of `lpb` lines; a pattern whose length is a whole number of 3-beat bars and not
-    of 4-beat ones is taken as 3/4)."""
-    lengths = [p.lines for p in song.patterns.values()]
-    beats = [n / song.lpb for n in lengths if n % song.lpb == 0]
-    if beats and all(b % 3 == 0 for b in beats) and not all(b % 4 == 0 for b in beats):
-        return 3
-    return 4
 
 
 def _say(out: TextIO, text: str) -> None:
@@ -125,9 +113,7 @@ def play_command(
         clock_in=clock_in,
         realtime=realtime,
         audio_out=audio_out,
-        link=LinkConfig(quantum=_beats_per_bar(loaded), start_stop=link_start_stop)
-        if link or link_start_stop
-        else None,
+        link=LinkConfig(start_stop=link_start_stop) if link or link_start_stop else None,
     )
     previous = {
         sig: signal.signal(sig, _interrupt)

@@ -27,6 +27,7 @@ from typing import Any
 
 from tracker.engine.clock import NS_PER_S, Anchor
 from tracker.engine.events import LineMark
+from tracker.engine.tempo import BEATS_PER_BAR
 from tracker.errors import TrackerError
 
 LINK_POLL_NS = 5_000_000
@@ -36,7 +37,10 @@ LINK_POLL_NS = 5_000_000
 @dataclass(frozen=True)
 class LinkConfig:
     quantum: int | None = None
-    """Beats per bar the session lines up on; None: the song's (4)."""
+    """Beats per bar the session lines up on; None: the song's meter. A song has no
+    time signature of its own: a beat is `lpb` lines and a bar is BEATS_PER_BAR beats,
+    the bar the editor's PgUp/PgDn move by, the MIDI export writes and a DAW handover
+    counts, so Link lines up on that bar too (an Lxx change shortens lines, not beats)."""
     start_stop: bool = False
     """Start/stop sync: the session stopping stops us, our start starts it."""
 
@@ -75,7 +79,7 @@ class LinkSession:
         self._link.startStopSyncEnabled = config.start_stop
         self._link.enabled = True
         self._offset = raw_offset_ns()
-        self.quantum = float(config.quantum or 4)
+        self.quantum = float(config.quantum or BEATS_PER_BAR)
         self.seen_playing = False
 
     def close(self) -> None:

@@ -390,6 +390,7 @@ DIALOG_KEYS: tuple[tuple[str, str], ...] = (
     ("Enter", "take the picked entry, then OK; in Open and Save as a folder is entered"),
     ("Tab (Open/Save)", "in Open and Save as: complete the file name (a folder with its slash)"),
     ("Esc", "cancel"),
+    ("Alt+Shift+M (track settings)", "learn a CC lane: the next control moved on the MIDI input"),
 )
 """Keys inside dialogs: each field's own, not key map bindings (so not overridable);
 the help screen and the README list them."""

@@ -7,7 +7,7 @@ from tests.support.builders import build_song
 from tracker.instruments import load_device
 from tracker.song.edit import History
 from tracker.song.model import Track
-from tracker.ui.pattern.cc_takes import CcTake, learned_lane
+from tracker.ui.pattern.cc_takes import CcTake, LaneLearner, learned_lane
 
 ROWS = "\n".join(["C-3 01 64 ... .."] + ["--- .. .. ... .."] * 7)
 
@@ -17,6 +17,27 @@ def test_learning_a_controller_takes_the_device_maps_name_or_the_number() -> Non
     assert learned_lane(43, minilogue) == "cutoff"  # Korg's chart: CC 43 is the cutoff
     assert learned_lane(3, minilogue) == "3"
     assert learned_lane(74, None) == "74"
+
+
+def learn(learner: LaneLearner, *controls: tuple[int, int]) -> list[str | None]:
+    return [learner.feed(controller, value) for controller, value in controls]
+
+
+def test_the_dialogs_learn_makes_wide_lanes_of_an_nrpn_and_a_14_bit_pair() -> None:
+    peak = LaneLearner(load_device("peak"))
+    assert learn(peak, (99, 0), (98, 2), (6, 1)) == [None, None, "nrpn:voice_mode"]
+    assert learn(peak, (15, 70), (47, 3)) == [None, "cc14:osc1_fine"]
+    unnamed = LaneLearner(None)  # no device map: numbers
+    assert learn(unnamed, (99, 5), (98, 9), (6, 0)) == [None, None, "nrpn:5:9"]
+    assert learn(unnamed, (20, 1), (52, 0)) == [None, "cc14:20"]
+
+
+def test_a_controller_0_to_31_alone_is_a_plain_lane_once_no_partner_comes() -> None:
+    peak = LaneLearner(load_device("peak"))
+    assert learn(peak, (5, 10)) == [None]  # might be the MSB of a pair
+    assert peak.settle() == "glide_time"  # no LSB came: Novation's CC 5
+    assert learn(peak, (5, 10), (74, 3)) == [None, "glide_time"]  # another control came
+    assert peak.settle() is None
 
 
 def test_a_sweep_is_kept_once_per_line_thinned_and_undone_in_one_step() -> None:

@@ -2,7 +2,9 @@
 
 Learn: the next controller moved on the MIDI input names the lane: the device map's
 name for that controller when the track's instrument has one ("cutoff"), else its
-number ("74").
+number ("74"). The track settings dialog learns wide lanes too (`LaneLearner`): an
+NRPN (CC 99, 98, then data entry) becomes `nrpn:NAME` or `nrpn:MSB:LSB`, and a
+controller 0-31 followed by its LSB partner (N+32) becomes `cc14:NAME` or `cc14:N`.
 
 Recording: while recording, each move of a learned controller is written into its
 lane at the line it fell on. A sweep sends dozens of values a line; a take keeps one
@@ -16,6 +18,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from tracker.instruments.model import Device
+from tracker.lanes import (
+    CC14_LAST,
+    CC14_PREFIX,
+    DATA_MSB,
+    LSB_OFFSET,
+    NRPN_LSB,
+    NRPN_MSB,
+    NRPN_PREFIX,
+)
 from tracker.song.edit import Batch, Command, RenameCCLane, SetCC
 from tracker.song.model import Song
 
@@ -29,6 +41,54 @@ def learned_lane(controller: int, device_cc: Mapping[str, int] | None) -> str:
         if number == controller:
             return name
     return str(controller)
+
+
+def _named(table: Mapping[str, int], number: int) -> str | None:
+    return next((name for name, n in sorted(table.items()) if n == number), None)
+
+
+@dataclass
+class LaneLearner:
+    """Controls moved on the MIDI input, one at a time, to the lane they name (with the
+    names of `device`, the instrument's device map, where it has them)."""
+
+    device: Device | None = None
+    nrpn: tuple[int | None, int | None] = (None, None)
+    """The parameter an NRPN selected so far (CC 99's value, CC 98's)."""
+    pending: int | None = None
+    """A controller 0-31 heard: plain, unless its LSB partner comes next."""
+
+    def feed(self, controller: int, value: int) -> str | None:
+        """The lane, once the controls so far name one."""
+        if controller == NRPN_MSB:
+            self.nrpn = (value, None)
+            return None
+        if controller == NRPN_LSB:
+            self.nrpn = (self.nrpn[0], value)
+            return None
+        msb, lsb = self.nrpn
+        if controller == DATA_MSB and msb is not None and lsb is not None:
+            self.nrpn, self.pending = (None, None), None
+            extras = self.device.extras.nrpn if self.device else {}
+            name = _named(extras, msb * 128 + lsb)
+            return NRPN_PREFIX + (name or f"{msb}:{lsb}")
+        if self.pending is not None:
+            first, self.pending = self.pending, None
+            if controller == first + LSB_OFFSET:
+                name = _named(self.device.extras.cc14 if self.device else {}, first)
+                return CC14_PREFIX + (name or str(first))
+            return learned_lane(first, self.device.cc if self.device else None)
+        if controller <= CC14_LAST:
+            self.pending = controller
+            return None
+        return learned_lane(controller, self.device.cc if self.device else None)
+
+    def settle(self) -> str | None:
+        """No partner came: a controller 0-31 heard alone is a plain lane."""
+        first, self.pending = self.pending, None
+        return (
+            None if first is None else learned_lane(first, self.device.cc if self.device else None)
+        )
 
 
 @dataclass

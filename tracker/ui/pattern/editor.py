@@ -20,6 +20,7 @@ from textual.message import Message
 
 from tracker.errors import EditError, TrackerError
 from tracker.instruments import load_device
+from tracker.instruments.model import Device
 from tracker.song.edit import (
     ClearSelection,
     Command,
@@ -46,7 +47,7 @@ from tracker.ui.pattern.entry import (
 )
 from tracker.ui.pattern.layout import Kind
 from tracker.ui.pattern.recording import Chords, recorded_note
-from tracker.ui.pattern.tracks import TrackActions
+from tracker.ui.pattern.tracks import TrackActions, TrackDialog
 from tracker.ui.session import Session
 
 
@@ -340,14 +341,23 @@ class PatternEditor(TrackActions):
         self, moved: tuple[int, int, int], at: tuple[int | None, int | None], recording: bool
     ) -> None:
         """A control moved on the MIDI input (channel, controller, value) at (order, line)."""
-        device_cc = None
-        instrument = self.song.instruments.get(self.instrument or -1)
-        if instrument is not None and instrument.device:
-            with contextlib.suppress(TrackerError):  # a missing device file: numbers then
-                device_cc = load_device(instrument.device).cc
+        screen = self.app.screen
+        if isinstance(screen, TrackDialog) and screen.learner is not None:
+            screen.take_control(moved[1], moved[2])  # learned in the track settings
+            return
+        device = self.learn_device()
+        device_cc = device.cc if device is not None else None
         command = self.cc.control(self.song, moved, at, device_cc, recording)
         if command is not None:
             self._reshape(command)
+
+    def learn_device(self) -> Device | None:
+        """The device map of the current instrument (its CC, NRPN and 14-bit names)."""
+        instrument = self.song.instruments.get(self.instrument or -1)
+        if instrument is not None and instrument.device:
+            with contextlib.suppress(TrackerError):  # a missing device file: numbers then
+                return load_device(instrument.device)
+        return None
 
     def finish_cc_take(self) -> None:
         command = self.cc.finish(self.song)

@@ -96,6 +96,9 @@ class FormDialog(ModalScreen[T | None], Generic[T]):
         Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
     ]
 
+    EXTRA_KEYS = ""
+    """A dialog's own keys, after the form's in the keys line."""
+
     def __init__(
         self,
         title: str,
@@ -124,11 +127,16 @@ class FormDialog(ModalScreen[T | None], Generic[T]):
                     choices = Static("", id=f"choices-{key}", classes="dialog-choices")
                     choices.display = False  # listed while its field has the focus
                     yield choices
+            yield from self.compose_extra()
             keys = "Enter: OK   Esc: cancel   Tab: next field"
             if self.choices:
                 keys = "Enter: OK  Esc: cancel  Tab: next field  Up/Down: pick"
-            yield Static(keys, classes="dialog-keys")
+            yield Static(keys + self.EXTRA_KEYS, classes="dialog-keys")
             yield Static("", id="dialog-error", classes="dialog-error", markup=False)
+
+    def compose_extra(self) -> ComposeResult:
+        """Widgets a dialog adds under its fields (the track dialog's Learn button)."""
+        yield from ()
 
     @property
     def field_keys(self) -> dict[str, Callable[[], object]]:
