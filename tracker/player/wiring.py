@@ -55,6 +55,9 @@ class Wiring:
         """The synth's state for the status line: its driver, or why it is silent."""
         self.routes: dict[int, str] = {}
         """Instrument number -> port key (or SYNTH_PORT), fixed at each Play."""
+        self.mirrored: frozenset[int] = frozenset()
+        """Instruments on a MIDI port whose soundfont fallback also goes to the audio
+        process (`--listen-fallback`): heard in the room and on the stream."""
         self.told: set[Notice] = set()
         """Routing notes already reported (each is said once)."""
 
@@ -232,6 +235,22 @@ class Wiring:
                 self.routes[number] = SYNTH_PORT
             else:  # a catch-all device (generic), or no synth: the default MIDI output
                 self.routes[number] = DEFAULT_PORT
+        self.mirror(patches)
+
+    def mirror(self, patches: dict[int, Patch]) -> None:
+        """`--listen-fallback`: every instrument that plays on a MIDI port and has a
+        soundfont stand-in is streamed and captured through it too."""
+        out = self.config.audio_out
+        if self.link is None or self.synth is not self.link or out is None or not out.fallback:
+            return
+        self.mirrored = frozenset(
+            n for n, key in self.routes.items() if key != SYNTH_PORT and n in patches
+        )
+        self.link.stream_only = self.mirrored
+
+    def mirrors(self, event: Event) -> bool:
+        """The event also plays on the stream's synth (a mirrored instrument's)."""
+        return event.instrument is not None and event.instrument in self.mirrored
 
     def synth_patches(self, song: Song, song_dir: Path | None) -> dict[int, Patch]:
         """Each instrument's soundfont program, loaded into the synth (before the start)."""
