@@ -44,6 +44,9 @@ class AudioLink:
         self.out = out
         self.patches: dict[int, Patch] = {}
         self.device: LiveSynth | None = None
+        self.stream_only: frozenset[int] = frozenset()
+        """Instruments whose hardware sounds in the room (`--listen-fallback`): their
+        soundfont stand-in plays in the audio process only, never on `device`."""
         self.dropped = 0
         """Messages the audio process had no room for."""
         self.stats: AudioStats | None = None
@@ -177,7 +180,7 @@ class AudioLink:
                 event.instrument,
             )
         )
-        if self.device is not None:
+        if self.device is not None and event.instrument not in self.stream_only:
             self.device.play(wall_ns, event)
 
     def release(
