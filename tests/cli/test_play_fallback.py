@@ -71,14 +71,14 @@ def capture(song: Path, take: Path, *flags: str) -> np.ndarray:
     assert played.returncode == 0, played.stderr
     audio, rate = soundfile.read(take, dtype="int32")
     assert rate == 44100
-    return audio
+    return np.asarray(audio)
 
 
 def render(song: Path, folder: Path) -> np.ndarray:
     rendered = tracker("render", song, "-o", folder)
     assert rendered.returncode == 0, rendered.stderr
     audio, _ = soundfile.read(folder / "mix.wav", dtype="int32")
-    return audio
+    return np.asarray(audio)
 
 
 def test_the_synth_in_the_room_is_captured_through_its_stand_in_only_with_the_flag(
