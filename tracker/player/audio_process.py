@@ -29,6 +29,7 @@ from tracker.engine.events import Event, Kind
 from tracker.errors import TrackerError
 from tracker.listen.broadcast import Broadcast
 from tracker.listen.feed import StreamFeed
+from tracker.listen.opus import FRAME_MS
 from tracker.listen.server import ListenServer, NowPlaying
 from tracker.player.audio_out import AudioOut, AudioStats
 
@@ -36,6 +37,9 @@ log = logging.getLogger(__name__)
 
 TURN_S = 0.005
 """The loop renders at least this often."""
+RESAMPLER_FRAMES = 24
+"""How far past an Opus frame's end the mix must reach for the frame to be encoded:
+the resampler to 48 kHz holds back about 16 frames at 44.1 kHz (measured)."""
 STATS_EVERY_S = 0.1
 
 
@@ -116,6 +120,14 @@ class AudioProcess:
             self.capture = self.mix.capture = capture
             self.said.append(f"recording audio to {path}")
 
+    def next_turn_ns(self) -> int:
+        """When the next whole Opus frame (10 ms) of the mix can be rendered: waking
+        then, not on a fixed beat, sends each frame out the moment it exists."""
+        mix = self.mix
+        step = mix.rate * FRAME_MS // 1000
+        frame = (mix.pos - RESAMPLER_FRAMES) // step * step + step + RESAMPLER_FRAMES
+        return mix.origin_ns + -(-(frame + mix.lag) * 1_000_000_000 // mix.rate)
+
     def stats(self) -> AudioStats:
         counts = self.mix.counts
         listening = self.broadcast.counts() if self.broadcast is not None else None
@@ -192,7 +204,8 @@ def run(commands: Connection, replies: Connection) -> int:
                     while process.said:
                         replies.send(("said", process.said.pop(0)))
             try:
-                while running and commands.poll(TURN_S):
+                wait = (process.next_turn_ns() - time.perf_counter_ns()) / 1e9
+                while running and commands.poll(min(TURN_S, max(0.0, wait))):
                     running = process.handle(commands.recv())
                     if not commands.poll():
                         break
