@@ -143,17 +143,9 @@ class Wiring:
     def spawn_audio_process(self) -> None:
         """Start the audio process (audio_link.py) when there is a stream to serve or a
         capture to write; open_synth waits for it to answer."""
-        out, config = self.config.audio_out, self.synth_config
-        if out is None or config is None:
-            return
-        from tracker.audio.soundfonts import find_soundfont
-        from tracker.player.audio_link import AudioLink
+        from tracker.player.audio_link import link_for
 
-        try:
-            font = config.soundfont or find_soundfont(None, None)
-        except TrackerError:
-            return  # open_synth says so
-        self.link = AudioLink(out, font)
+        self.link = link_for(self.config)  # without a soundfont: None, open_synth says so
 
     def open_audio_process(self, synth: LiveSynth, config: SynthConfig) -> None:
         """Stream and capture through the audio process; a sound device, when there is
