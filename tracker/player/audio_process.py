@@ -19,12 +19,13 @@ import os
 import signal
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from tracker.audio.capture import Capture
-from tracker.audio.livemix import CAPTURE_LAG_MS, LAG_MS, LiveMix
+from tracker.audio.livemix import CAPTURE_LAG_MS, LAG_MS, LiveMix, Sink
 from tracker.engine.events import Event, Kind
 from tracker.errors import TrackerError
 from tracker.listen.broadcast import Broadcast
@@ -52,16 +53,20 @@ class AudioProcess:
         self.capture = Capture(out.record, out.rate, out.bits) if out.record else None
         self.broadcast: Broadcast | None = None
         self.server: ListenServer | None = None
-        sinks = []
-        if out.listen is not None:
-            self.broadcast = Broadcast()
-            feed = StreamFeed(out.rate, self.broadcast, title=out.title)
-            sinks.append(lambda frame, block: feed.push(block))
-            self.server = ListenServer(
-                out.listen, self.broadcast, self.now_playing, token=out.token
-            )
+        sinks: list[Sink] = []
         lag = CAPTURE_LAG_MS if self.capture is not None else LAG_MS
-        self.mix = LiveMix(soundfont, origin_ns, sinks, capture=self.capture, lag_ms=lag)
+        # FluidSynth loads the soundfont in C, without the GIL, while FFmpeg is imported
+        # and the server opens here: the first audio comes that much sooner.
+        with ThreadPoolExecutor(1, thread_name_prefix="soundfont") as loading:
+            mix = loading.submit(LiveMix, soundfont, origin_ns, sinks, None, self.capture, lag)
+            if out.listen is not None:
+                self.broadcast = Broadcast()
+                feed = StreamFeed(out.rate, self.broadcast, title=out.title)
+                sinks.append(lambda frame, block: feed.push(block))
+                self.server = ListenServer(
+                    out.listen, self.broadcast, self.now_playing, token=out.token
+                )
+        self.mix = mix.result()
         if self.server is not None:
             self.server.start()
 
