@@ -68,5 +68,5 @@ def test_each_frame_leaves_on_its_own_page_as_soon_as_it_is_complete() -> None:
         (packet,) = p[0].packets()
         for frame in decoder.decode(av.Packet(packet)):
             samples = frame.to_ndarray()  # libopus decodes to 16-bit integers
-            loud.append(float(np.abs(samples).max()) / np.iinfo(samples.dtype).max > 0.1)
+            loud.append(float(np.abs(samples).max()) / 32768 > 0.1)
     assert loud.index(True) == 4
