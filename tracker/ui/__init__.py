@@ -47,6 +47,7 @@ def editor_player_config(
     from tracker.player.protocol import OWN_OUTPUT, PlayerConfig, PortSpec, SynthConfig
 
     if port is None and audio_driver is None and midi_in is None and listen is None:
+        audio_out_for(title, None, fallback=listen_fallback)  # --listen-fallback alone: refused
         return None
     output = PortSpec(port) if port else OWN_OUTPUT
     synth: SynthConfig | Literal["auto"] | None = "auto"
