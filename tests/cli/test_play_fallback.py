@@ -23,8 +23,11 @@ import soundfile
 from tests.support.builders import build_song
 from tests.support.command import USAGE, assert_refused, tracker
 from tests.support.jack import Receiver
+from tracker.errors import UsageError
+from tracker.listen.address import ListenAddress
 from tracker.song.model import Instrument, Song
 from tracker.song.storage import save_song
+from tracker.ui import editor_player_config
 
 pytestmark = pytest.mark.jack
 
@@ -109,3 +112,13 @@ def test_the_flag_needs_a_stream_or_a_capture_to_go_into(tmp_path: Path) -> None
     save_song(piano_then_synth(synth_plays=True), song)
     result = tracker("play", song, "--listen-fallback")
     assert_refused(result, USAGE, "--listen-fallback", "--listen or --record-audio")
+
+
+def test_the_editor_hands_the_flag_to_its_player_and_needs_a_stream_for_it() -> None:
+    """`tracker SONG --listen 8765 --listen-fallback`: the same rule in the editor."""
+    config = editor_player_config(listen=ListenAddress("127.0.0.1", 8765), listen_fallback=True)
+    assert config is not None and config.audio_out is not None and config.audio_out.fallback
+    plain = editor_player_config(listen=ListenAddress("127.0.0.1", 8765))
+    assert plain is not None and plain.audio_out is not None and not plain.audio_out.fallback
+    with pytest.raises(UsageError, match="--listen-fallback needs --listen"):
+        editor_player_config(listen_fallback=True)
