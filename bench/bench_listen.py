@@ -45,6 +45,9 @@ from tracker.song.storage import save_song
 
 PREVIEWS = 30
 SPARSE_NOTES = 30
+SETTLE_S = 2.0
+"""Before the first key: the player has just pickled the song's whole send log (a
+benchmark's request, never the editor's) and the bench process unpickled it."""
 STARTS = 5
 
 
@@ -101,6 +104,7 @@ def key_to_stream(player: PlayerHandle, probe: Probe) -> list[float]:
     """Previews while stopped: from the command's send to the first loud page's
     arrival on the listener's socket, in ms."""
     sent = []
+    time.sleep(SETTLE_S)
     for i in range(PREVIEWS):
         time.sleep(0.6)  # the previous note has rung out (0.1 s note, short release)
         sent.append(time.perf_counter_ns())
