@@ -13,6 +13,8 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 from tests.support.builders import build_song
 from tests.support.jack import Receiver
 from tracker.listen.address import ListenAddress
@@ -133,7 +135,8 @@ class StreamLevels:
                 for packet in [] if page.is_header else page.packets():
                     for frame in decoder.decode(av.Packet(packet)):
                         if arrived > moment:  # 16-bit samples
-                            peak = max(peak, float(abs(frame.to_ndarray()).max()) / 32768)
+                            samples = np.abs(frame.to_ndarray())
+                            peak = max(peak, float(samples.max()) / 32768)
         return peak
 
 
