@@ -138,3 +138,31 @@ def test_a_muted_track_stops_at_once_and_its_queued_notes_never_sound(soundfont:
     mix.advance(start + 2 * NS)
     assert np.max(np.abs(np.concatenate(blocks))) < 10 ** (-100 / 20)  # the synth's own hiss
     mix.close()
+
+
+def test_the_stop_after_the_end_reached_late_does_not_lengthen_the_capture(
+    soundfont: Path, tmp_path: Path
+) -> None:
+    """The player releases everything at the last line's deadline, then stops, and on a
+    busy machine the stop's own release comes some milliseconds later: the tail still
+    runs from the first release, so the capture is the bounce's length and samples,
+    which end with the song when it has fallen silent by then."""
+    quiet_end = "--- .. .. ... | --- .. .. ... | --- .. .. ...\n" * 24
+    song = riff()
+    song = build_song(RIFF + quiet_end, tracks=song.tracks, instruments=song.instruments, bpm=133)
+    timeline = compile_song(song)
+    bounced = render_timeline(timeline, song, soundfont)
+    capture = Capture(tmp_path / "take.wav", 44100, "float")
+    mix = LiveMix(soundfont, ORIGIN, [], capture=capture)
+    mix.set_patches(instrument_patches(song, soundfont))
+    start = ORIGIN + 123_456_789
+    play_live(mix, timeline, start)
+    end = start + round((timeline.duration - timeline.lines[0].time) * NS)
+    mix.release(mix.frame_of(end + 20_000_000))  # the stop, 20 ms late
+    mix.drain()
+    capture.finish()
+    mix.close()
+
+    captured, _ = soundfile.read(tmp_path / "take.wav", dtype="float32")
+    assert captured.shape == bounced.shape
+    assert np.array_equal(captured, bounced)

@@ -28,6 +28,8 @@ import soundfile
 from tests.support.builders import build_song
 from tests.support.command import BAD_INPUT, ROOT, TRACKER, assert_refused, tracker
 from tests.support.isolation import isolated_environment, outside_variables
+from tracker.audio.render import TAIL_WINDOW
+from tracker.song.model import Instrument
 from tracker.song.storage import save_song
 
 pytestmark = pytest.mark.jack
@@ -216,3 +218,39 @@ def test_a_capture_must_be_a_wav_or_flac_file(tmp_path: Path) -> None:
     result = tracker("play", DEMO, "--record-audio", tmp_path / "take.mp3")
     assert_refused(result, BAD_INPUT, "take.mp3", ".wav or .flac")
     assert not list(tmp_path.iterdir())
+
+
+def test_an_interrupted_capture_is_a_whole_file_with_its_notes_released_and_their_tail(
+    tmp_path: Path, jack_server: str
+) -> None:
+    """Ctrl+C mid-note: the file is put in place whole (never a temporary left), the
+    held organ is released where the interrupt came, and its release tail is written
+    until it falls silent by render's rule, as the end of a render is."""
+    song, take = tmp_path / "organ.toml", tmp_path / "take.wav"
+    held = "C-4 01 64 ...\n" + "--- .. .. ...\n" * 63  # 16 s at 60 bpm
+    save_song(build_song(held, bpm=60, instruments={1: Instrument("Organ", program=16)}), song)
+    play = subprocess.Popen(
+        [*TRACKER, "play", str(song), "--record-audio", str(take)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert play.stdout is not None
+        line = play.stdout.readline()
+        while line and not line.startswith("soundfont tracks"):
+            line = play.stdout.readline()
+        time.sleep(1.5)
+        play.send_signal(signal.SIGINT)
+        out, err = play.communicate(timeout=30)
+    finally:
+        if play.poll() is None:
+            play.kill()
+    assert play.returncode == 130, err
+    assert f"recorded {take}" in out
+    assert not list(tmp_path.glob(".take*")), "no temporary file left"
+    audio, rate = soundfile.read(take, dtype="float32")
+    assert 1.0 < len(audio) / rate < 1.5 + 2.0  # the played part, then a short tail
+    peak = np.abs(audio).max(axis=1)
+    assert peak[round(0.5 * rate) : round(1.0 * rate)].max() > 0.01, "the organ sounds"
+    assert peak[-TAIL_WINDOW:].max() < 10 ** (-80 / 20), "released: the file ends in silence"
+    last_loud = int(np.nonzero(peak > 0.01)[0][-1])
+    assert len(audio) - last_loud > 0.2 * rate, "the release tail is written out"

@@ -4,6 +4,7 @@ nothing (the stream drops its pages, not the player's time)."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import statistics
 import threading
@@ -12,14 +13,18 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 from tests.support.builders import build_song
 from tests.support.jack import Receiver
 from tracker.listen.address import ListenAddress
+from tracker.listen.ogg import PageSplitter
 from tracker.player.audio_out import AudioOut
 from tracker.player.handle import PlayerHandle
 from tracker.player.protocol import (
     Play,
     PortSpec,
+    Preview,
     RequestLog,
     SendLog,
     Stopped,
@@ -103,3 +108,61 @@ def test_a_stalled_listener_leaves_the_midi_sends_on_time_and_others_listening(
     # The reading listener heard the stream all along the song.
     during = [t for t, _ in heard if started <= t <= ended]
     assert during and max(b - a for a, b in zip([started, *during], during, strict=False)) < 1.0
+
+
+class StreamLevels:
+    """Reads the stream on a thread; afterwards, the loudest sample of the pages that
+    arrived after a moment (perf_counter_ns)."""
+
+    def __init__(self, port: int) -> None:
+        self.chunks: list[tuple[int, bytes]] = []
+        self._stream = urllib.request.urlopen(f"http://127.0.0.1:{port}/stream.ogg", timeout=10)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            while data := self._stream.read1(4096):
+                self.chunks.append((time.perf_counter_ns(), data))
+
+    def peak_after(self, moment: int) -> float:
+        import av
+
+        decoder = av.CodecContext.create("libopus", "r")
+        decoder.sample_rate, decoder.layout = 48000, "stereo"
+        splitter, peak = PageSplitter(), 0.0
+        for arrived, data in list(self.chunks):
+            for page in splitter.feed(data):
+                for packet in [] if page.is_header else page.packets():
+                    for frame in decoder.decode(av.Packet(packet)):
+                        if arrived > moment:  # 16-bit samples
+                            samples = np.abs(frame.to_ndarray())
+                            peak = max(peak, float(samples.max()) / 32768)
+        return peak
+
+
+def hardware_key_on_the_stream(
+    start_player: Callable[..., PlayerHandle], receiver: Receiver, fallback: bool
+) -> float:
+    """The duet played once, then a key on the hardware track while stopped: the
+    stream's loudest sample from the key on."""
+    port = free_port()
+    out = AudioOut(listen=ListenAddress("127.0.0.1", port), fallback=fallback)
+    player = start_player(output=PortSpec(receiver.name), synth=SynthConfig(), audio_out=out)
+    levels = StreamLevels(port)
+    player.send(Play(song=duet()))
+    assert player.wait_for(Stopped, timeout=20).reason == "end"
+    time.sleep(1.0)  # the song's tail has died away
+    receiver.clear()
+    key = time.perf_counter_ns()
+    player.send(Preview(track=1, instrument=2, note=60, seconds=0.3))
+    time.sleep(1.0)
+    assert [m[1] for m in receiver.data() if m[0] & 0xF0 == 0x90], "the hardware plays it"
+    return levels.peak_after(key)
+
+
+def test_a_key_on_a_hardware_track_is_streamed_through_its_stand_in_only_with_the_flag(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    mirrored = hardware_key_on_the_stream(start_player, receiver, fallback=True)
+    plain = hardware_key_on_the_stream(start_player, receiver, fallback=False)
+    assert mirrored > 0.01 and plain < 0.001, (mirrored, plain)

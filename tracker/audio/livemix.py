@@ -217,7 +217,8 @@ class LiveMix:
                 self.released_at = None
         elif what == _ALL_OFF:
             self.renderer.all_notes_off()
-            self.released_at = self.pos
+            if self.released_at is None:  # a second release (the stop after a song's
+                self.released_at = self.pos  # end) keeps the first: the tail runs from it
         else:
             self.renderer.all_notes_off()
             self.renderer.synth.all_sounds_off()

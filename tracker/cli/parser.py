@@ -66,6 +66,7 @@ def _cmd_open(args: argparse.Namespace) -> int:
         midi_in=args.midi_in,
         listen=args.listen,
         listen_delay_ms=args.listen_delay,
+        listen_fallback=args.listen_fallback,
     )
 
 
@@ -139,6 +140,7 @@ def _cmd_play(args: argparse.Namespace) -> int:
         to_order=args.to_order,
         listen=args.listen,
         record_audio=args.record_audio,
+        listen_fallback=args.listen_fallback,
         link=args.link,
         link_start_stop=args.link_start_stop,
     )
@@ -173,6 +175,12 @@ def _listen_option(sub: argparse.ArgumentParser) -> None:
         metavar="[HOST:]PORT",
         type=listen_address,
         help="serve the live mix over HTTP (Ogg/Opus) on HOST (default 127.0.0.1)",
+    )
+    sub.add_argument(
+        "--listen-fallback",
+        action="store_true",
+        help="stream (and capture) hardware-device tracks through their soundfont stand-in"
+        " too; without it they sound only on their MIDI port",
     )
 
 

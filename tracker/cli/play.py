@@ -92,11 +92,14 @@ def play_command(
     to_order: int | None = None,
     listen: ListenAddress | None = None,
     record_audio: Path | None = None,
+    listen_fallback: bool = False,
 ) -> int:
     """Play a song file to MIDI until it ends (or forever with `loop`); 0 on success.
 
     `to_order`: stop after that order entry, as `tracker render --to`. `listen`: serve
-    the live mix over HTTP; `record_audio`: capture it to a .wav or .flac file."""
+    the live mix over HTTP; `record_audio`: capture it to a .wav or .flac file;
+    `listen_fallback`: hardware-device tracks go into both through their soundfont
+    stand-in (without it they sound only on their MIDI port)."""
     out = out or sys.stdout
     loaded = load_song(song)
     count = len(loaded.order)
@@ -106,7 +109,7 @@ def play_command(
         raise TrackerError(
             f"--to {to_order}: expected an order entry from {from_order} to {count - 1}"
         )
-    audio_out = audio_out_for(loaded.title, listen, record_audio)
+    audio_out = audio_out_for(loaded.title, listen, record_audio, fallback=listen_fallback)
     config = PlayerConfig(
         output=PortSpec(port) if port else OWN_OUTPUT,
         clock_out=PortSpec(clock_out) if clock_out else None,

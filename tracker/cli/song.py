@@ -27,6 +27,7 @@ def open_command(
     midi_in: str | None,
     listen: ListenAddress | None = None,
     listen_delay_ms: float = 0.0,
+    listen_fallback: bool = False,
 ) -> int:
     """`tracker open [SONG]`: the editor, on a terminal only."""
     from tracker.ui import editor_player_config, run_app
@@ -38,7 +39,9 @@ def open_command(
         )
 
     title = song.stem if song is not None else "tracker"
-    config = editor_player_config(port, audio_driver, midi_in, listen, title, listen_delay_ms)
+    config = editor_player_config(
+        port, audio_driver, midi_in, listen, title, listen_delay_ms, listen_fallback
+    )
     return run_app(song, config)
 
 

@@ -1,44 +1,43 @@
-"""Blocks of float audio in, Ogg/Opus pages out, through PyAV (libopus and
-FFmpeg's Ogg muxer: a well-kept encoder, not one of ours).
+"""Blocks of float audio in, Ogg/Opus pages out: libopus through PyAV (a well-kept
+encoder, not one of ours), each 10 ms Opus frame on an Ogg page of its own the
+moment it is encoded (ogg.PageWriter; RFC 7845 for the two header packets).
 
-Pages are cut every 10 ms (one Opus frame) so a listener hears the audio within
-a frame of its being made, not after the muxer's default second. Input at any
-rate is resampled to Opus's 48 kHz.
+FFmpeg's Ogg muxer held every page back until the next one began, so a key was
+heard one frame later than it was encoded (10 ms, measured in bench/bench_listen.py);
+the framing is a few lines, so it is written here instead. Input at any rate is
+resampled to Opus's 48 kHz.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import secrets
+import struct
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tracker.listen.ogg import Page, PageSplitter
+from tracker.listen.ogg import FIRST_PAGE, LAST_PAGE, Page, PageWriter
 
 if TYPE_CHECKING:
+    from av.packet import Packet
     from numpy.typing import NDArray
 
 OPUS_RATE = 48000
 BITRATE = 128_000
-PAGE_MICROSECONDS = 10_000
 FRAME_MS = 10
 """Opus frames of 10 ms in libopus's low-delay mode: a key heard on the stream waits
-for one frame and one page, not two of 20 ms (measured in bench/bench_listen.py)."""
+for one frame, not one of 20 ms (measured in bench/bench_listen.py)."""
+VENDOR = b"tracker (libopus through PyAV)"
 
 
-class _Pages:
-    """The file the muxer writes into: its bytes become pages at once."""
-
-    def __init__(self) -> None:
-        self.splitter = PageSplitter()
-        self.ready: list[Page] = []
-
-    def write(self, data: bytes) -> int:
-        self.ready += self.splitter.feed(bytes(data))
-        return len(data)
-
-    def take(self) -> list[Page]:
-        pages, self.ready = self.ready, []
-        return pages
+def opus_tags(title: str) -> bytes:
+    """The comment header (RFC 7845 section 5.2): the vendor, and the song's title."""
+    comments = [f"TITLE={title}".encode()] if title else []
+    parts = [b"OpusTags", struct.pack("<I", len(VENDOR)), VENDOR]
+    parts.append(struct.pack("<I", len(comments)))
+    for comment in comments:
+        parts += [struct.pack("<I", len(comment)), comment]
+    return b"".join(parts)
 
 
 class OpusEncoder:
@@ -50,15 +49,14 @@ class OpusEncoder:
         import av  # only the listening path pays for FFmpeg
 
         self._av = av
-        self._out = _Pages()
-        self._container = av.open(
-            self._out, mode="w", format="ogg", options={"page_duration": str(PAGE_MICROSECONDS)}
-        )
-        if title:
-            self._container.metadata["title"] = title
-        self._stream = self._container.add_stream("libopus", rate=OPUS_RATE, layout="stereo")
-        self._stream.bit_rate = bitrate
-        self._stream.options = {"frame_duration": str(FRAME_MS), "application": "lowdelay"}
+        codec = av.CodecContext.create("libopus", "w")
+        codec.sample_rate = OPUS_RATE
+        codec.layout = "stereo"
+        codec.format = "flt"
+        codec.bit_rate = bitrate
+        codec.options = {"frame_duration": str(FRAME_MS), "application": "lowdelay"}
+        codec.open()
+        self._codec = codec
         self._rate = rate
         self._resampler = (
             None
@@ -66,7 +64,11 @@ class OpusEncoder:
             else av.AudioResampler(format="flt", layout="stereo", rate=OPUS_RATE)
         )
         self._frames = 0
-        self.headers: bytes = b""
+        self._granule = 0
+        """48 kHz samples in the packets written so far, the pre-skip included."""
+        self._pages = PageWriter(secrets.randbits(32))
+        head = self._pages.page(bytes(codec.extradata or b""), 0, FIRST_PAGE)
+        self.headers: bytes = head.data + self._pages.page(opus_tags(title), 0).data
 
     def encode(self, block: NDArray[np.float32]) -> list[Page]:
         """`block`: (frames, 2) float32 in -1..1."""
@@ -79,24 +81,28 @@ class OpusEncoder:
         frame.pts = self._frames
         self._frames += len(block)
         frames = self._resampler.resample(frame) if self._resampler else [frame]
+        pages: list[Page] = []
         for each in frames:
-            for packet in self._stream.encode(each):
-                self._container.mux(packet)
-        return self._audio_pages()
+            pages += self._write(self._codec.encode(each))
+        return pages
 
     def close(self) -> list[Page]:
         """Flush the encoder and end the stream; the last pages."""
-        for packet in self._stream.encode(None):
-            self._container.mux(packet)
-        self._container.close()
-        return self._audio_pages()
+        pages = self._write(self._codec.encode(None))
+        if pages:
+            last = pages[-1]
+            pages[-1] = self._rewrite_last(last)
+        return pages
 
-    def _audio_pages(self) -> list[Page]:
-        pages = self._out.take()
-        audio = []
-        for page in pages:
-            if page.is_header:
-                self.headers += page.data
-            else:
-                audio.append(page)
-        return audio
+    def _write(self, packets: list[Packet[Any]]) -> list[Page]:
+        pages = []
+        for packet in packets:
+            self._granule += packet.duration or OPUS_RATE * FRAME_MS // 1000
+            pages.append(self._pages.page(bytes(packet), self._granule))
+        return pages
+
+    def _rewrite_last(self, page: Page) -> Page:
+        """The stream's last page carries the end-of-stream flag."""
+        self._pages.sequence -= 1
+        (packet,) = page.packets()
+        return self._pages.page(packet, page.granule, LAST_PAGE)

@@ -153,6 +153,9 @@ class ListenServer:
                 self.wfile.flush()
                 self.connection.settimeout(SEND_TIMEOUT)
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
+                # Each page leaves when written: Nagle would hold a page back until the
+                # listener acknowledged the last one (up to a delayed ACK, 40 ms).
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 listener = server.broadcast.join()
                 try:
                     while not server._closing.is_set():

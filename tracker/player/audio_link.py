@@ -25,12 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracker.engine.events import Event
-from tracker.errors import AudioError
+from tracker.errors import AudioError, TrackerError
 from tracker.player.audio_out import AudioOut, AudioStats
 
 if TYPE_CHECKING:
     from tracker.audio.live import LiveSynth
     from tracker.audio.patches import Patch
+    from tracker.player.protocol import PlayerConfig
 
 PIPE_BUF = 4096
 """Writes up to this size to a pipe are atomic: whole, or refused."""
@@ -44,6 +45,9 @@ class AudioLink:
         self.out = out
         self.patches: dict[int, Patch] = {}
         self.device: LiveSynth | None = None
+        self.stream_only: frozenset[int] = frozenset()
+        """Instruments whose hardware sounds in the room (`--listen-fallback`): their
+        soundfont stand-in plays in the audio process only, never on `device`."""
         self.dropped = 0
         """Messages the audio process had no room for."""
         self.stats: AudioStats | None = None
@@ -177,7 +181,7 @@ class AudioLink:
                 event.instrument,
             )
         )
-        if self.device is not None:
+        if self.device is not None and event.instrument not in self.stream_only:
             self.device.play(wall_ns, event)
 
     def release(
@@ -223,3 +227,34 @@ class AudioLink:
             if reply[0] == "done":
                 self.finished = reply[1]
         self._replies.close()
+
+
+_early: list[AudioLink] = []
+"""The audio process `start_early` started, until the wiring takes it (link_for)."""
+
+
+def start_early(config: PlayerConfig) -> None:
+    """The player process's first act, before its own imports: the audio process's
+    start-up (FFmpeg, FluidSynth and the soundfont, the HTTP server) runs beside the
+    player's, so the stream's first audio comes that much sooner."""
+    link = link_for(config)
+    if link is not None:
+        _early.append(link)
+
+
+def link_for(config: PlayerConfig) -> AudioLink | None:
+    """The audio process for `config`, when it has a stream to serve or a capture to
+    write and a synth to make them with: the one started early, else a new one. None
+    without a soundfont (the wiring says so)."""
+    if _early:
+        return _early.pop()
+    out, synth = config.audio_out, config.live_synth
+    if out is None or synth is None:
+        return None
+    from tracker.audio.soundfonts import find_soundfont
+
+    try:
+        font = synth.soundfont or find_soundfont(None, None)
+    except TrackerError:
+        return None
+    return AudioLink(out, font)

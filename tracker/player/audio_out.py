@@ -38,14 +38,23 @@ class AudioOut:
 
 
 def audio_out_for(
-    title: str, listen: ListenAddress | None, record: Path | None = None, delay_ms: float = 0.0
+    title: str,
+    listen: ListenAddress | None,
+    record: Path | None = None,
+    delay_ms: float = 0.0,
+    fallback: bool = False,
 ) -> AudioOut | None:
     """The audio process's work for `--listen` and `--record-audio`, when there is
     some: a random token for a stream served beyond this machine, the capture's file
-    name checked before anything plays (AudioError)."""
+    name checked before anything plays (AudioError). `fallback` without either is a
+    UsageError: there is nothing for it to go into."""
     import secrets
 
     if listen is None and record is None:
+        if fallback:
+            from tracker.errors import UsageError
+
+            raise UsageError("--listen-fallback needs --listen or --record-audio")
         return None
     if record is not None:
         from tracker.audio.capture import capture_format
@@ -57,6 +66,7 @@ def audio_out_for(
         token=token,
         record=record and record.absolute(),
         title=title,
+        fallback=fallback,
         delay_ms=delay_ms,
     )
 

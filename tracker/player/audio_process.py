@@ -19,16 +19,18 @@ import os
 import signal
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from tracker.audio.capture import Capture
-from tracker.audio.livemix import CAPTURE_LAG_MS, LAG_MS, LiveMix
+from tracker.audio.livemix import CAPTURE_LAG_MS, LAG_MS, LiveMix, Sink
 from tracker.engine.events import Event, Kind
 from tracker.errors import TrackerError
 from tracker.listen.broadcast import Broadcast
 from tracker.listen.feed import StreamFeed
+from tracker.listen.opus import FRAME_MS
 from tracker.listen.server import ListenServer, NowPlaying
 from tracker.player.audio_out import AudioOut, AudioStats
 
@@ -36,6 +38,9 @@ log = logging.getLogger(__name__)
 
 TURN_S = 0.005
 """The loop renders at least this often."""
+RESAMPLER_FRAMES = 24
+"""How far past an Opus frame's end the mix must reach for the frame to be encoded:
+the resampler to 48 kHz holds back about 16 frames at 44.1 kHz (measured)."""
 STATS_EVERY_S = 0.1
 
 
@@ -48,16 +53,20 @@ class AudioProcess:
         self.capture = Capture(out.record, out.rate, out.bits) if out.record else None
         self.broadcast: Broadcast | None = None
         self.server: ListenServer | None = None
-        sinks = []
-        if out.listen is not None:
-            self.broadcast = Broadcast()
-            feed = StreamFeed(out.rate, self.broadcast, title=out.title)
-            sinks.append(lambda frame, block: feed.push(block))
-            self.server = ListenServer(
-                out.listen, self.broadcast, self.now_playing, token=out.token
-            )
+        sinks: list[Sink] = []
         lag = CAPTURE_LAG_MS if self.capture is not None else LAG_MS
-        self.mix = LiveMix(soundfont, origin_ns, sinks, capture=self.capture, lag_ms=lag)
+        # FluidSynth loads the soundfont in C, without the GIL, while FFmpeg is imported
+        # and the server opens here: the first audio comes that much sooner.
+        with ThreadPoolExecutor(1, thread_name_prefix="soundfont") as loading:
+            mix = loading.submit(LiveMix, soundfont, origin_ns, sinks, None, self.capture, lag)
+            if out.listen is not None:
+                self.broadcast = Broadcast()
+                feed = StreamFeed(out.rate, self.broadcast, title=out.title)
+                sinks.append(lambda frame, block: feed.push(block))
+                self.server = ListenServer(
+                    out.listen, self.broadcast, self.now_playing, token=out.token
+                )
+        self.mix = mix.result()
         if self.server is not None:
             self.server.start()
 
@@ -115,6 +124,14 @@ class AudioProcess:
             capture.begin(self.mix.pos)
             self.capture = self.mix.capture = capture
             self.said.append(f"recording audio to {path}")
+
+    def next_turn_ns(self) -> int:
+        """When the next whole Opus frame (10 ms) of the mix can be rendered: waking
+        then, not on a fixed beat, sends each frame out the moment it exists."""
+        mix = self.mix
+        step = mix.rate * FRAME_MS // 1000
+        frame = (mix.pos - RESAMPLER_FRAMES) // step * step + step + RESAMPLER_FRAMES
+        return mix.origin_ns + -(-(frame + mix.lag) * 1_000_000_000 // mix.rate)
 
     def stats(self) -> AudioStats:
         counts = self.mix.counts
@@ -192,7 +209,8 @@ def run(commands: Connection, replies: Connection) -> int:
                     while process.said:
                         replies.send(("said", process.said.pop(0)))
             try:
-                while running and commands.poll(TURN_S):
+                wait = (process.next_turn_ns() - time.perf_counter_ns()) / 1e9
+                while running and commands.poll(min(TURN_S, max(0.0, wait))):
                     running = process.handle(commands.recv())
                     if not commands.poll():
                         break

@@ -94,6 +94,9 @@ class Previews:
             self.notes.observe(key, data, PREVIEW_OWNER - command.track)
             self.wiring.send_now(key, data)
             self.record(now, key, data)
+            if number in self.wiring.mirrored and self.wiring.synth is not None:
+                on = self.note_event(Kind.NOTE_ON, command, channel, velocity, number)
+                self.wiring.synth.play(now, on)  # its stand-in, on the stream only
         off_ns = now + round(max(0.0, command.seconds) * NS_PER_S)
         self.held[command.track] = HeldPreview(key, channel, command.note, number, off_ns)
 
@@ -165,6 +168,9 @@ class Previews:
                 off = Event(0.0, 0.0, 0, Kind.NOTE_OFF, track, held.channel, held.note, 0)
                 self.wiring.synth.play(now, off._replace(instrument=held.instrument))
             return
+        if held.instrument in self.wiring.mirrored and self.wiring.synth is not None:
+            off = Event(0.0, 0.0, 0, Kind.NOTE_OFF, track, held.channel, held.note, 0)
+            self.wiring.synth.play(now, off._replace(instrument=held.instrument))
         data = note_off(held.channel, held.note)
         if self.notes.observe(held.port, data):
             self.wiring.send_now(held.port, data)

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 
 from tracker.errors import TrackerError
+from tracker.player.audio_link import start_early
 from tracker.player.protocol import Message, PlayerConfig, PlayerFailed, Ready
-from tracker.player.transport import Transport
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +98,8 @@ def run_player(config: PlayerConfig, commands: Connection, emit: Callable[[Messa
     # ourselves); dying here would leave every sounding note on.
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     sys.setswitchinterval(0.0005)
+    from tracker.player.transport import Transport  # after the audio process started
+
     transport = Transport(config, emit)
 
     def on_term(signum: int, frame: object) -> None:
@@ -150,6 +152,7 @@ def main(argv: list[str]) -> int:
     outbox = Outbox(Connection(int(argv[1]), readable=False))
     try:
         config = commands.recv()
+        start_early(config)
         run_player(config, commands, outbox.put)
     except Exception:
         log.exception("the player stopped on an error")

@@ -114,6 +114,7 @@ class Sends(TransportState):
             latency_s=latency_s,
             clock_intro=clock_intro,
             position_beat=position_beat,
+            mirrors=self.wiring.mirrors,
         )
 
     def deadline_of(self, item: Item) -> int:

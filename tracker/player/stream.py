@@ -50,13 +50,19 @@ class Item:
     """The synth event's track."""
 
 
-def _event_items(event: Event, port: str, running: dict[str, RunningValues]) -> list[Item]:
-    """One item per MIDI message; one item carrying the event for the synth. A 14-bit
-    lane's messages go through the port's running values (midi/wide.py)."""
+def _event_items(
+    event: Event, port: str, running: dict[str, RunningValues], mirrored: bool = False
+) -> list[Item]:
+    """One item per MIDI message; one item carrying the event for the synth (and, for
+    a `mirrored` event, one for the synth beside the port's). A 14-bit lane's messages
+    go through the port's running values (midi/wide.py)."""
     if port == SYNTH_PORT:
         if event.kind == Kind.TEMPO:
             return []
         return [Item(event.time, PRIO_EVENT, port, [], event=event, track=event.track)]
+    if mirrored and event.kind != Kind.TEMPO:
+        # The synth's copy first: it leaves the synth's lookahead before the port's.
+        return [*_event_items(event, SYNTH_PORT, running), *_event_items(event, port, running)]
     if event.kind == Kind.CONTROL:
         values = running.setdefault(port, RunningValues())
         if event.a > 0x7F:
@@ -148,8 +154,10 @@ def build_stream(
     latency_s: dict[str, float],
     clock_intro: sync.ClockIntro | None,
     position_beat: float | None = None,
+    mirrors: Callable[[Event], bool] = lambda event: False,
 ) -> Prefetched:
-    """Every item from `from_time` on, in send order (latency-shifted), made lazily."""
+    """Every item from `from_time` on, in send order (latency-shifted), made lazily;
+    `mirrors`: events played on the synth too, beside their MIDI port."""
     t0 = from_time - EPS
     marks = (Item(m.time, PRIO_MARK, "", [], m) for m in timeline.lines if m.time >= t0)
     running: dict[str, RunningValues] = {}
@@ -157,7 +165,7 @@ def build_stream(
         item
         for e in timeline.events
         if e.time >= t0
-        for item in _event_items(e, port_for(e), running)
+        for item in _event_items(e, port_for(e), running, mirrors(e))
     )
     end = max(timeline.duration, timeline.events[-1].time if timeline.events else 0.0)
     streams: list[Iterator[Item]] = [marks, events]

@@ -55,6 +55,9 @@ class Wiring:
         """The synth's state for the status line: its driver, or why it is silent."""
         self.routes: dict[int, str] = {}
         """Instrument number -> port key (or SYNTH_PORT), fixed at each Play."""
+        self.mirrored: frozenset[int] = frozenset()
+        """Instruments on a MIDI port whose soundfont fallback also goes to the audio
+        process (`--listen-fallback`): heard in the room and on the stream."""
         self.told: set[Notice] = set()
         """Routing notes already reported (each is said once)."""
 
@@ -140,17 +143,9 @@ class Wiring:
     def spawn_audio_process(self) -> None:
         """Start the audio process (audio_link.py) when there is a stream to serve or a
         capture to write; open_synth waits for it to answer."""
-        out, config = self.config.audio_out, self.synth_config
-        if out is None or config is None:
-            return
-        from tracker.audio.soundfonts import find_soundfont
-        from tracker.player.audio_link import AudioLink
+        from tracker.player.audio_link import link_for
 
-        try:
-            font = config.soundfont or find_soundfont(None, None)
-        except TrackerError:
-            return  # open_synth says so
-        self.link = AudioLink(out, font)
+        self.link = link_for(self.config)  # without a soundfont: None, open_synth says so
 
     def open_audio_process(self, synth: LiveSynth, config: SynthConfig) -> None:
         """Stream and capture through the audio process; a sound device, when there is
@@ -232,6 +227,22 @@ class Wiring:
                 self.routes[number] = SYNTH_PORT
             else:  # a catch-all device (generic), or no synth: the default MIDI output
                 self.routes[number] = DEFAULT_PORT
+        self.mirror(patches)
+
+    def mirror(self, patches: dict[int, Patch]) -> None:
+        """`--listen-fallback`: every instrument that plays on a MIDI port and has a
+        soundfont stand-in is streamed and captured through it too."""
+        out = self.config.audio_out
+        if self.link is None or self.synth is not self.link or out is None or not out.fallback:
+            return
+        self.mirrored = frozenset(
+            n for n, key in self.routes.items() if key != SYNTH_PORT and n in patches
+        )
+        self.link.stream_only = self.mirrored
+
+    def mirrors(self, event: Event) -> bool:
+        """The event also plays on the stream's synth (a mirrored instrument's)."""
+        return event.instrument is not None and event.instrument in self.mirrored
 
     def synth_patches(self, song: Song, song_dir: Path | None) -> dict[int, Patch]:
         """Each instrument's soundfont program, loaded into the synth (before the start)."""

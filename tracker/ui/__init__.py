@@ -29,6 +29,7 @@ def editor_player_config(
     listen: ListenAddress | None = None,
     title: str = "",
     listen_delay_ms: float = 0.0,
+    listen_fallback: bool = False,
 ) -> PlayerConfig | None:
     """The player for `tracker [SONG] [--port NAME] [--audio-driver NAME]`.
 
@@ -39,12 +40,14 @@ def editor_player_config(
     that input are played through and recorded (record mode). `--listen`: the
     soundfont mix is served over HTTP by the player's audio process (its URL on the
     status line); `--listen-delay`: the playhead moves that much later, with what
-    the listener hears.
+    the listener hears; `--listen-fallback`: hardware-device tracks are streamed
+    through their soundfont stand-in too.
     """
     from tracker.player.audio_out import audio_out_for
     from tracker.player.protocol import OWN_OUTPUT, PlayerConfig, PortSpec, SynthConfig
 
     if port is None and audio_driver is None and midi_in is None and listen is None:
+        audio_out_for(title, None, fallback=listen_fallback)  # --listen-fallback alone: refused
         return None
     output = PortSpec(port) if port else OWN_OUTPUT
     synth: SynthConfig | Literal["auto"] | None = "auto"
@@ -52,7 +55,7 @@ def editor_player_config(
         synth = SynthConfig(driver=audio_driver)
     elif port is not None:
         synth = None
-    audio_out = audio_out_for(title, listen, delay_ms=listen_delay_ms)
+    audio_out = audio_out_for(title, listen, delay_ms=listen_delay_ms, fallback=listen_fallback)
     if audio_out is not None and synth is None:
         synth = SynthConfig()  # the stream is the soundfont mix: it needs the synth
     return PlayerConfig(output=output, synth=synth, midi_in=midi_in, audio_out=audio_out)
