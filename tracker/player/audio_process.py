@@ -8,6 +8,7 @@ wall clock (tracker.audio.livemix) and fanned out: to the HTTP Ogg/Opus stream
 block runs here, never in the process that keeps MIDI time.
 
 Replies are tuples: ("ready", url), ("failed", why), ("stats", AudioStats),
+("levels", master byte, {track: byte}) while playing (tracker.audio.levels),
 ("done", capture seconds or why it failed).
 """
 
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.audio.capture import Capture
+from tracker.audio.levels import to_byte
 from tracker.audio.livemix import CAPTURE_LAG_MS, LAG_MS, LiveMix
 from tracker.engine.events import Event, Kind
 from tracker.errors import TrackerError
@@ -37,6 +39,8 @@ log = logging.getLogger(__name__)
 TURN_S = 0.005
 """The loop renders at least this often."""
 STATS_EVERY_S = 0.1
+LEVELS_EVERY_S = 1 / 15
+"""The track meters' levels go to the player this often while playing."""
 
 
 class AudioProcess:
@@ -57,7 +61,12 @@ class AudioProcess:
                 out.listen, self.broadcast, self.now_playing, token=out.token
             )
         lag = CAPTURE_LAG_MS if self.capture is not None else LAG_MS
-        self.mix = LiveMix(soundfont, origin_ns, sinks, capture=self.capture, lag_ms=lag)
+        # Per-track outputs for the meters, except under a capture from the start: its
+        # file holds the bounce's samples bit for bit, which only one output gives.
+        self.mix = LiveMix(
+            soundfont, origin_ns, sinks, capture=self.capture, lag_ms=lag,
+            meters=self.capture is None,
+        )  # fmt: skip
         if self.server is not None:
             self.server.start()
 
@@ -131,6 +140,11 @@ class AudioProcess:
             rendered_s=counts.frames / self.mix.rate,
         )
 
+    def levels(self) -> tuple[str, int, dict[int, int]]:
+        """The meters' reply: the mix's level and each track's told apart, as bytes."""
+        master, tracks = self.mix.take_levels()
+        return ("levels", to_byte(master), {t: to_byte(peak) for t, peak in tracks.items()})
+
     def finish(self) -> str | float:
         """The capture's tail, rendered at once, and the file put in place."""
         counts = self.mix.counts
@@ -180,11 +194,15 @@ def run(commands: Connection, replies: Connection) -> int:
         return 1
     replies.send(("ready", process.url))
     os.set_blocking(replies.fileno(), False)  # a player that stops reading never blocks us
-    next_stats = 0.0
+    next_stats = next_levels = 0.0
     running = True
     try:
         while running:
             process.mix.advance(time.perf_counter_ns())
+            if process.state == "playing" and time.monotonic() >= next_levels:
+                next_levels = time.monotonic() + LEVELS_EVERY_S
+                with contextlib.suppress(BlockingIOError):
+                    replies.send(process.levels())
             if time.monotonic() >= next_stats:
                 next_stats = time.monotonic() + STATS_EVERY_S
                 with contextlib.suppress(BlockingIOError):
