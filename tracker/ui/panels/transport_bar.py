@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import events
+from textual.geometry import Region
 from textual.widget import Widget
 
 from tracker.text import visible
+from tracker.ui.meters import MASTER_TEXT, master_text
 
 LOG_LENGTH = 50
 """Messages the log keeps."""
@@ -84,6 +86,20 @@ class TransportBar(Widget):
         self.state: BarState | None = None
         self.messages: deque[str] = deque(maxlen=LOG_LENGTH)
         """The last messages and player states, oldest first, for the message log."""
+        self.master: tuple[int, bool] | None = None
+        """The mix's level byte and CLIP while playing (None: no master meter)."""
+
+    def show_master(self, master: tuple[int, bool] | None) -> None:
+        """The master meter at the right end of the first row: only its cells are
+        redrawn as it moves (the whole row when it appears or goes)."""
+        old, self.master = self.master, master
+        if old == master:
+            return
+        if old is None or master is None:
+            self.refresh()
+        elif master_text(*old) != master_text(*master):
+            width = self.size.width
+            self.refresh(Region(max(0, width - MASTER_TEXT), 0, MASTER_TEXT, 1))
 
     def show(self, state: BarState) -> None:
         if state == self.state:
@@ -148,10 +164,13 @@ class TransportBar(Widget):
         ):
             text.append(f" {name}" if on else "", style=flag)
         title = f"{'*' if s.dirty else ''}{visible(s.title)}"
-        room = self.size.width - text.cell_len - 2
+        width = self.size.width - (MASTER_TEXT if self.master is not None else 0)
+        room = width - text.cell_len - 2
         text.append("  " + shorten_middle(title, max(room, SHORTEST_TITLE)))
         # The first line never wraps: a long file name must not push the message down.
-        text.truncate(self.size.width, overflow="ellipsis")
+        text.truncate(width, overflow="ellipsis", pad=self.master is not None)
+        if self.master is not None:
+            text.append(master_text(*self.master), style=flag if self.master[1] else "")
         note = Text(
             "\n".join(self._note_rows()),
             style=self.get_component_rich_style("transport-bar--message", partial=True),
