@@ -28,6 +28,7 @@ from tracker.player.protocol import (
     CaptureAudio,
     Command,
     ControlIn,
+    Levels,
     Message,
     Panic,
     Play,
@@ -92,6 +93,8 @@ class Heard:
     recorded: list[Recorded] = field(default_factory=list)
     controls: list[ControlIn] = field(default_factory=list)
     """Controls moved on the MIDI input: for learn, and for recording into learned lanes."""
+    levels: Levels | None = None
+    """The meters' latest levels, if any came (a burst collapses to the last)."""
 
 
 class Transport:
@@ -321,6 +324,8 @@ class Transport:
                 heard.recorded.append(message)
             elif isinstance(message, ControlIn):
                 heard.controls.append(message)
+            elif isinstance(message, Levels):
+                heard.levels = message
         while self._heads and self._heads[0][0] <= self._clock():
             heard.playhead = self._heads.popleft()[1]
         if self._note and self._clock() >= self._note_until:
