@@ -27,8 +27,9 @@ from tracker.player.stream import Burst
 METER_RATE = 15
 """Levels messages a second, at most: about what an eye follows, and what an SSH
 link carries without notice (BENCHMARKS.md, bench_meters)."""
-FALL_DB_PER_S = 24.0
-"""How fast a meter falls after its peak (a peak meter's fall-back)."""
+FALL_DB_PER_S = 12.0
+"""How fast a meter falls after its peak: about a peak programme meter's (20 dB in
+1.7 s), slow enough that a falling meter changes a cell a few times a second."""
 NOTE_ON = 0x90
 
 

@@ -11,7 +11,7 @@ messages for the message log (Alt+Shift+L) in case even that is not enough.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
@@ -78,6 +78,20 @@ def _last_cells(text: str, width: int) -> str:
     return out
 
 
+PLAY = "PLAY"
+
+
+def _moved_only(old: BarState, new: BarState) -> bool:
+    """Only the playhead's position changed, and by no change of its width."""
+    return replace(old, position=new.position) == new and len(old.position) == len(new.position)
+
+
+def _head(state: BarState, metered: bool) -> Text:
+    """The bar's first cells, up to the end of the position (as render writes them)."""
+    master = MASTER_TEXT if metered else 0
+    return Text(" " * (len(PLAY) + master) + f" {state.bpm:g}bpm Pos {state.position}")
+
+
 class TransportBar(Widget):
     COMPONENT_CLASSES = {"transport-bar--flag", "transport-bar--message"}  # noqa: RUF012
 
@@ -90,21 +104,25 @@ class TransportBar(Widget):
         """The mix's level byte and CLIP while playing (None: no master meter)."""
 
     def show_master(self, master: tuple[int, bool] | None) -> None:
-        """The master meter at the right end of the first row: only its cells are
-        redrawn as it moves (the whole row when it appears or goes)."""
+        """The master meter, right after PLAY: only the cells up to it are redrawn as it
+        moves (the whole bar when it appears or goes)."""
         old, self.master = self.master, master
         if old == master:
             return
         if old is None or master is None:
             self.refresh()
         elif master_text(*old) != master_text(*master):
-            width = self.size.width
-            self.refresh(Region(max(0, width - MASTER_TEXT), 0, MASTER_TEXT, 1))
+            self.refresh(Region(0, 0, len(PLAY) + MASTER_TEXT, 1))
 
     def show(self, state: BarState) -> None:
         if state == self.state:
             return
         old, self.state = self.state, state
+        if old is not None and _moved_only(old, state):
+            # The playhead's step: the cells up to the position, not the bar (Textual
+            # writes a row's refreshed cells from the widget's left edge).
+            self.refresh(Region(0, 0, _head(state, self.master is not None).cell_len, 1))
+            return
         for text, before in (
             (state.message, old.message if old else ""),
             (state.status, old.status if old else ""),
@@ -150,7 +168,9 @@ class TransportBar(Widget):
         flag = self.get_component_rich_style("transport-bar--flag", partial=True)
         instrument = "--" if s.instrument is None else f"{s.instrument:02X}"
         text = Text(end="")
-        text.append("PLAY" if s.playing else "STOP", style=flag if s.playing else "")
+        text.append(PLAY if s.playing else "STOP", style=flag if s.playing else "")
+        if self.master is not None:
+            text.append(master_text(*self.master), style=flag if self.master[1] else "")
         text.append(f" {s.bpm:g}bpm Pos {s.position} Pat {visible(s.pattern)}")
         text.append(f"  Oct {s.octave} Step {s.step} Ins {instrument} ")
         text.append(f"{s.key} " if s.key else "")
@@ -164,13 +184,10 @@ class TransportBar(Widget):
         ):
             text.append(f" {name}" if on else "", style=flag)
         title = f"{'*' if s.dirty else ''}{visible(s.title)}"
-        width = self.size.width - (MASTER_TEXT if self.master is not None else 0)
-        room = width - text.cell_len - 2
+        room = self.size.width - text.cell_len - 2
         text.append("  " + shorten_middle(title, max(room, SHORTEST_TITLE)))
         # The first line never wraps: a long file name must not push the message down.
-        text.truncate(width, overflow="ellipsis", pad=self.master is not None)
-        if self.master is not None:
-            text.append(master_text(*self.master), style=flag if self.master[1] else "")
+        text.truncate(self.size.width, overflow="ellipsis")
         note = Text(
             "\n".join(self._note_rows()),
             style=self.get_component_rich_style("transport-bar--message", partial=True),

@@ -27,7 +27,7 @@ from tracker.text import visible
 from tracker.ui.meters import METER_CELLS
 from tracker.ui.pattern.entry import lane_of
 from tracker.ui.pattern.layout import SEPARATOR, GridLayout, Kind, lane_width
-from tracker.ui.pattern.meters import meter_offset
+from tracker.ui.pattern.meters import has_meter
 
 _FIELD_CLASS = {
     Kind.NOTE: "note",
@@ -120,25 +120,22 @@ def header_segments(
 ) -> list[Segment]:
     """Track names with M (muted) and S (solo) at the right edge of their note columns,
     then each CC lane's name (abbreviated) over its values. While playing, `meters`
-    (tracker.ui.pattern.meters) take the last cells of each name."""
+    (tracker.ui.pattern.meters) take the first cells of each track's header."""
     style = looks.base + looks["header"]
     segments = []
     for index, track in enumerate(song.tracks):
         lanes = "".join(cc_label(name) for name in track.cc)
         width = grid.widths[index] - len(lanes)
-        at = meter_offset(grid.widths[index], len(lanes)) if meters is not None else None
-        named = width if at is None else at
+        metered = meters is not None and has_meter(grid.widths[index], len(lanes))
+        named = width - METER_CELLS if metered else width
         marks = ("M" if track.mute else "") + ("S" if track.solo else "")
         name = set_cell_size(visible(track.name), max(0, named - len(marks) - 1))
-        text = set_cell_size(f"{name} {marks}", named)
         shown = style + looks["muted"] if track.mute else style
         segments.append(Segment(SEPARATOR, style))
-        segments.append(Segment(text, shown))
-        if at is not None and meters is not None:
+        if metered and meters is not None:
             meter = meters[index] if index < len(meters) else " " * METER_CELLS
             segments.append(Segment(meter, shown + looks["meter"]))
-        if lanes:
-            segments.append(Segment(lanes, shown))
+        segments.append(Segment(set_cell_size(f"{name} {marks}", named) + lanes, shown))
     segments.append(Segment(SEPARATOR, style))
     return segments
 
