@@ -186,17 +186,22 @@ class PatternView(ScrollView, can_focus=True):
         old, self.meters = self.meters, meter_texts(levels, len(self.song.tracks))
         tracks = changed(old, self.meters)
         if tracks is None:
-            self.refresh_line(0)
+            self.refresh(Region(0, 0, self.size.width, 1))  # the header row stays put
             return
         scroll_x = round(self.scroll_offset.x)
-        for track in tracks:
-            at = meter_x(self.grid, track, self.song.tracks[track].cc)
-            if at is None:
-                continue
-            x = self.gutter_cells + at - scroll_x
-            left, right = max(self.gutter_cells, x), min(self.size.width, x + METER_CELLS)
-            if right > left:
-                self.refresh(Region(left, 0, right - left, 1))
+        spans = [
+            self.gutter_cells + at - scroll_x
+            for track in tracks
+            if (at := meter_x(self.grid, track, self.song.tracks[track].cc)) is not None
+        ]
+        if not spans:
+            return
+        # One region from the first changed meter to the last: Textual writes each
+        # region of a row from the widget's left edge, so two would cost twice.
+        left = max(self.gutter_cells, min(spans))
+        right = min(self.size.width, max(spans) + METER_CELLS)
+        if right > left:
+            self.refresh(Region(left, 0, right - left, 1))
 
     # Moving
 
