@@ -100,6 +100,45 @@ def _shows_meters(screen: str) -> bool:
     return any(h in "▏▎▍▌▋▊▉█" and h != r for h, r in zip(rows[0], rows[1], strict=False))
 
 
+def audio_cpu() -> dict[str, float]:
+    """The live mix's CPU per second of the demo, in-process (the audio process's work
+    without its pipes): one output, and an output per track for the meters (with
+    `take_levels` at 15 Hz, as the audio process calls it)."""
+    from tracker.audio.livemix import LiveMix
+    from tracker.audio.patches import instrument_patches
+    from tracker.audio.soundfonts import find_soundfont
+    from tracker.engine.events import Kind
+    from tracker.engine.timeline import compile_song
+    from tracker.song.storage import load_song
+
+    song = load_song(DEMO)
+    font = find_soundfont(song.soundfont, DEMO.parent)
+    timeline = compile_song(song)
+    origin = 10**12
+    figures = {}
+    for meters in (False, True):
+        mix = LiveMix(font, origin, [], meters=meters)
+        mix.set_patches(instrument_patches(song, font, DEMO.parent))
+        start = origin + 10**8
+        mix.start(start)
+        for event in timeline.events:
+            if event.kind is not Kind.TEMPO:
+                mix.play(start + round(event.time * 1e9), event)
+        end = start + round(timeline.duration * 1e9)
+        began = time.process_time()
+        now = start
+        while now < end:
+            now += 10**9 // 15
+            mix.advance(now)
+            mix.take_levels()
+        cpu = time.process_time() - began
+        mix.close()
+        figures["meters" if meters else "one output"] = round(
+            100 * cpu / (timeline.duration or 1.0), 2
+        )
+    return figures
+
+
 def run(seconds: float = SECONDS) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-meters-") as folder:
         work = Path(folder)
@@ -114,6 +153,7 @@ def run(seconds: float = SECONDS) -> dict[str, Any]:
                 f"levels, the master's meter). Budget {BUDGET} B/s."
             ),
         }
+        figures["audio process CPU, % of a core"] = audio_cpu()
         for listen in (False, True):
             name = "--listen" if listen else "plain"
             figures[name] = {
