@@ -11,7 +11,7 @@ from textual.geometry import Region
 from tests.support.builders import build_song
 from tests.support.pilot import RecordingPlayer, make_app
 from tracker.audio.levels import FULL_SCALE, from_db
-from tracker.player.protocol import Levels, Playhead, Stopped
+from tracker.player.protocol import Levels, Message, Playhead, Stopped
 from tracker.song.model import Track
 from tracker.ui.meters import METER_CELLS
 from tracker.ui.pattern.meters import changed, meter_texts, meter_x
@@ -30,7 +30,7 @@ def test_meters_change_only_where_a_level_crosses_a_cell_step() -> None:
     assert changed(None, None) == []
 
 
-async def play_with(player: RecordingPlayer, app: Any, pilot: Any, *messages: object) -> None:
+async def play_with(player: RecordingPlayer, app: Any, pilot: Any, *messages: Message) -> None:
     player.replies.extend([Playhead(order=0, line=0, pattern="00", bpm=120.0), *messages])
     await pilot.pause(0.1)
 
