@@ -27,6 +27,7 @@ BENCHMARKS = {
     "fuzz": "bench.bench_fuzz",
     "soak": "bench.bench_soak",
     "terminal": "bench.bench_terminal",
+    "meters": "bench.bench_meters",
     "commands": "bench.bench_commands",
     "compile-curve": "bench.bench_commands:run_compile",
     "autosave": "bench.bench_commands:run_autosave",

@@ -79,3 +79,28 @@ def test_the_capture_key_records_from_now_until_it_is_pressed_again(
     assert process.said[1].startswith(f"recorded {tmp_path / 'take.wav'} (0.5 s)")
     captured, rate = soundfile.read(tmp_path / "take.wav")
     assert abs(len(captured) - rate // 2) < 64 and abs(captured).max() > 0.01
+
+
+def test_the_levels_tell_each_soundfont_track_apart_unless_a_capture_runs_from_the_start(
+    soundfont: Path, tmp_path: Path
+) -> None:
+    """The meters' reply: the mix and each track that plays alone in its output, as
+    level bytes; a capture from the start keeps one output (the bounce's samples)."""
+    for record in (None, tmp_path / "take.wav"):
+        origin = time.perf_counter_ns()
+        process = AudioProcess(AudioOut(record=record), soundfont, origin)
+        try:
+            start = origin + NS // 10
+            process.handle(("start", start))
+            process.handle(("play", start, int(Kind.NOTE_ON), 0, 0, 60, 120, None))
+            process.handle(("play", start, int(Kind.NOTE_ON), 1, 1, 64, 30, None))
+            process.mix.advance(origin + NS // 2)
+            kind, master, tracks = process.levels()
+            assert kind == "levels" and master > 0
+            if record is None:
+                assert set(tracks) == {0, 1} and tracks[0] > tracks[1] > 0
+            else:
+                assert tracks == {}, "capturing: one output, the note activity meters"
+            process.handle(("quit",))
+        finally:
+            process.finish()

@@ -12,7 +12,8 @@ from typing import Any
 
 from tests.support.builders import build_song
 from tests.support.pilot import RecordingPlayer
-from tracker.player.protocol import Playhead
+from tracker.audio.levels import from_db
+from tracker.player.protocol import Levels, Playhead
 from tracker.song.model import Instrument, Track
 from tracker.ui.app import TrackerApp
 
@@ -71,3 +72,18 @@ def mixed_app() -> TrackerApp:
 
 def test_mixer_80x24(snap_compare: Any) -> None:
     assert snap_compare(mixed_app(), terminal_size=(80, 24), press=["alt+x", "down", "right"])
+
+
+def metered_app() -> TrackerApp:
+    """The demo playing with its meters: keys loud, bass half way, the muted pad silent,
+    drums quiet; the mix's meter after PLAY."""
+    app = demo_app()
+    player = app.transport.link
+    assert isinstance(player, RecordingPlayer)
+    levels = bytes([from_db(-1.0), from_db(-30.0), 0, from_db(-50.0)])
+    player.replies.append(Levels(levels, master=from_db(-3.0)))
+    return app
+
+
+def test_main_screen_with_meters_80x24(snap_compare: Any) -> None:
+    assert snap_compare(metered_app(), terminal_size=(80, 24), run_before=_select)

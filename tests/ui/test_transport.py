@@ -18,6 +18,7 @@ from tracker.midi.names import PortState
 from tracker.player.audio_out import AudioOut
 from tracker.player.protocol import (
     CaptureAudio,
+    Levels,
     Notice,
     Panic,
     Play,
@@ -416,3 +417,21 @@ async def test_the_capture_key_starts_a_take_beside_the_song_and_ends_it(
     assert first.path.parent == tmp_path and first.path.name.startswith("groove-")
     assert first.path.suffix == ".wav"
     assert second == CaptureAudio(None)
+
+
+def test_with_a_listen_delay_the_meters_move_with_what_the_listener_hears() -> None:
+    class ListeningPlayer(RecordingPlayer):
+        config = PlayerConfig(
+            audio_out=AudioOut(listen=ListenAddress("127.0.0.1", 8765), delay_ms=150)
+        )
+
+    now = [100.0]
+    link = ListeningPlayer()
+    transport = Transport(link, clock=lambda: now[0])
+    transport.connected(link)
+    link.replies.append(Levels(bytes([200, 10]), master=200))
+    assert transport.poll().levels is None  # heard 150 ms from now
+    now[0] += 0.16
+    shown = transport.poll().levels
+    assert shown is not None and shown.tracks == bytes([200, 10])
+    assert transport.poll().levels is None  # shown once

@@ -29,10 +29,12 @@ import numpy as np
 
 from tracker.audio.blocks import BlockRenderer
 from tracker.audio.capture import Capture
+from tracker.audio.levels import METER_GROUPS, group_of_track
 from tracker.audio.patches import Patch
 from tracker.audio.render import TAIL_WINDOW
 from tracker.audio.synth import BLOCK, Frames, SynthSettings
 from tracker.engine.events import Event, Kind
+from tracker.song.limits import MAX_TRACKS
 
 LAG_MS = 5.0
 """The renderer stays this far behind the wall clock."""
@@ -78,12 +80,26 @@ class LiveMix:
         settings: SynthSettings | None = None,
         capture: Capture | None = None,
         lag_ms: float = LAG_MS,
+        meters: bool = False,
     ) -> None:
-        self.settings = replace(settings or SynthSettings(), channels=LIVE_CHANNELS)
+        """`meters`: each track in an output of its own (tracker.audio.levels), so
+        `take_levels` can tell tracks apart; the mix is then the sum of the outputs,
+        within 1e-6 of the one-output render (not bit for bit: keep it off when a
+        capture must hold the bounce's samples)."""
+        groups = METER_GROUPS if meters else 1
+        channels = METER_GROUPS * 16 if meters else LIVE_CHANNELS
+        self.settings = replace(settings or SynthSettings(), channels=channels, groups=groups)
         self.rate = self.settings.rate
         self.origin_ns = origin_ns
         self.sinks = sinks
-        self.renderer = BlockRenderer(soundfont, {}, self.settings, layout=None)
+        group_of = {track: group_of_track(track) for track in range(MAX_TRACKS)}
+        self.renderer = BlockRenderer(
+            soundfont, {}, self.settings, layout=None, group_of=group_of if meters else None
+        )
+        self.group_peaks = np.zeros(groups, dtype=np.float32) if meters else None
+        """Each output's highest sample since the last `take_levels` (None: not metering)."""
+        self.meter_peak = 0.0
+        """The mix's highest sample since the last `take_levels`."""
         self.synth_origin: int | None = None
         """The mix frame where the synth's frame 0 falls (None: not started yet)."""
         self.anchor = (origin_ns, 0)
@@ -208,6 +224,10 @@ class LiveMix:
                 self._apply(what, event)
             end = min(target, self.queue[0][0]) if self.queue else target
             grouped = self.renderer.render_to(end - origin)
+            if self.group_peaks is not None and grouped.shape[1]:
+                np.maximum(
+                    self.group_peaks, np.max(np.abs(grouped), axis=(1, 2)), out=self.group_peaks
+                )
             self._emit(grouped.sum(axis=0) if grouped.shape[0] > 1 else grouped[0])
 
     def _apply(self, what: int, event: Event | None) -> None:
@@ -229,6 +249,7 @@ class LiveMix:
             peak = float(np.max(np.abs(block)))
             self.counts.peak = max(self.counts.peak, peak)
             self.counts.clipped = self.counts.clipped or peak >= 1.0
+            self.meter_peak = max(self.meter_peak, peak)
         for sink in self.sinks:
             sink(self.pos, block)
         if self.capture is not None:
@@ -251,6 +272,21 @@ class LiveMix:
     def take_peak(self) -> float:
         peak, self.counts.peak = self.counts.peak, 0.0
         return peak
+
+    def take_levels(self) -> tuple[float, dict[int, float]]:
+        """The mix's peak and each track's since the last call: tracks that played
+        alone in their output (tracks sharing one are left out, as is everything when
+        not metering)."""
+        master, self.meter_peak = self.meter_peak, 0.0
+        if self.group_peaks is None:
+            return master, {}
+        peaks = self.group_peaks.tolist()
+        self.group_peaks.fill(0.0)
+        players: dict[int, list[int]] = {}
+        for track in sorted({pair[0] for pair in self.renderer.router.layout}):
+            players.setdefault(group_of_track(track), []).append(track)
+        tracks = {found[0]: peaks[group] for group, found in players.items() if len(found) == 1}
+        return master, tracks
 
     def close(self) -> None:
         self.renderer.close()

@@ -56,6 +56,7 @@ class AudioLink:
         """What the process said at the end: seconds captured, or why the capture failed."""
         self._closed = False
         self._said: list[str] = []
+        self._levels: tuple[int, dict[int, int]] | None = None
         command_read, self._command_fd = os.pipe()
         reply_read, reply_write = os.pipe()
         self._process = subprocess.Popen(
@@ -139,13 +140,25 @@ class AudioLink:
         told, self._said = self._said, []
         return told
 
-    def news(self) -> str | None:
-        """The latest report, for the status line (read once a second by the wiring)."""
+    def _read_replies(self) -> None:
         while (reply := self._reply()) is not None:
             if reply[0] == "stats":
                 self.stats = reply[1]
             elif reply[0] == "said":
                 self._said.append(reply[1])
+            elif reply[0] == "levels":
+                self._levels = (reply[1], reply[2])
+
+    def take_levels(self) -> tuple[int, dict[int, int]] | None:
+        """The meters' latest levels from the process, once each (None: none came
+        since): the mix's level byte and the tracks' it told apart (tracker.audio.levels)."""
+        self._read_replies()
+        levels, self._levels = self._levels, None
+        return levels
+
+    def news(self) -> str | None:
+        """The latest report, for the status line (read once a second by the wiring)."""
+        self._read_replies()
         if self.stats is None:
             return None
         return f"{self.url}  {self.stats.summary()}" if self.url else self.stats.summary()

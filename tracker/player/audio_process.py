@@ -8,6 +8,7 @@ wall clock (tracker.audio.livemix) and fanned out: to the HTTP Ogg/Opus stream
 block runs here, never in the process that keeps MIDI time.
 
 Replies are tuples: ("ready", url), ("failed", why), ("stats", AudioStats),
+("levels", master byte, {track: byte}) while playing (tracker.audio.levels),
 ("done", capture seconds or why it failed).
 """
 
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.audio.capture import Capture
+from tracker.audio.levels import to_byte
 from tracker.audio.livemix import CAPTURE_LAG_MS, LAG_MS, LiveMix, Sink
 from tracker.engine.events import Event, Kind
 from tracker.errors import TrackerError
@@ -42,6 +44,8 @@ RESAMPLER_FRAMES = 24
 """How far past an Opus frame's end the mix must reach for the frame to be encoded:
 the resampler to 48 kHz holds back about 16 frames at 44.1 kHz (measured)."""
 STATS_EVERY_S = 0.1
+LEVELS_EVERY_S = 1 / 15
+"""The track meters' levels go to the player this often while playing."""
 
 
 class AudioProcess:
@@ -56,9 +60,14 @@ class AudioProcess:
         sinks: list[Sink] = []
         lag = CAPTURE_LAG_MS if self.capture is not None else LAG_MS
         # FluidSynth loads the soundfont in C, without the GIL, while FFmpeg is imported
-        # and the server opens here: the first audio comes that much sooner.
+        # and the server opens here: the first audio comes that much sooner. Per-track
+        # outputs for the meters, except under a capture from the start: its file holds
+        # the bounce's samples bit for bit, which only one output gives.
         with ThreadPoolExecutor(1, thread_name_prefix="soundfont") as loading:
-            mix = loading.submit(LiveMix, soundfont, origin_ns, sinks, None, self.capture, lag)
+            mix = loading.submit(
+                LiveMix, soundfont, origin_ns, sinks, None, self.capture, lag,
+                self.capture is None,
+            )  # fmt: skip
             if out.listen is not None:
                 self.broadcast = Broadcast()
                 feed = StreamFeed(out.rate, self.broadcast, title=out.title)
@@ -148,6 +157,11 @@ class AudioProcess:
             rendered_s=counts.frames / self.mix.rate,
         )
 
+    def levels(self) -> tuple[str, int, dict[int, int]]:
+        """The meters' reply: the mix's level and each track's told apart, as bytes."""
+        master, tracks = self.mix.take_levels()
+        return ("levels", to_byte(master), {t: to_byte(peak) for t, peak in tracks.items()})
+
     def finish(self) -> str | float:
         """The capture's tail, rendered at once, and the file put in place."""
         counts = self.mix.counts
@@ -197,11 +211,15 @@ def run(commands: Connection, replies: Connection) -> int:
         return 1
     replies.send(("ready", process.url))
     os.set_blocking(replies.fileno(), False)  # a player that stops reading never blocks us
-    next_stats = 0.0
+    next_stats = next_levels = 0.0
     running = True
     try:
         while running:
             process.mix.advance(time.perf_counter_ns())
+            if process.state == "playing" and time.monotonic() >= next_levels:
+                next_levels = time.monotonic() + LEVELS_EVERY_S
+                with contextlib.suppress(BlockingIOError):
+                    replies.send(process.levels())
             if time.monotonic() >= next_stats:
                 next_stats = time.monotonic() + STATS_EVERY_S
                 with contextlib.suppress(BlockingIOError):

@@ -334,6 +334,19 @@ class Status:
 
 
 @dataclass(frozen=True)
+class Levels:
+    """The meters while playing (tracker.player.meters), at most 15 a second and only
+    when they changed: one level byte per track (tracker.audio.levels' scale)."""
+
+    tracks: bytes
+    """Each track's level, in song order: its audio, or its note activity."""
+    master: int | None = None
+    """The live mix's level (None: no live mix is rendered to measure)."""
+    clip: bool = False
+    """The mix reached full scale since the last Levels."""
+
+
+@dataclass(frozen=True)
 class Recorded:
     """A note from MIDI input. While playing, `order`/`line` is the nearest line
     (`offset` in lines from it, -0.5..0.5); stopped, they are None (step record)."""
@@ -388,5 +401,14 @@ class Refused:
 
 
 Message = (
-    Ready | Playhead | Status | Recorded | ControlIn | Stopped | SendLog | PlayerFailed | Refused
+    Ready
+    | Playhead
+    | Status
+    | Levels
+    | Recorded
+    | ControlIn
+    | Stopped
+    | SendLog
+    | PlayerFailed
+    | Refused
 )

@@ -83,12 +83,29 @@ class Reporting(Sends):
         if now >= self.next_port_poll:
             self.next_port_poll = now + round(self.config.port_poll_s * NS_PER_S)
             self.refresh_ports()
+        self.report_levels(now)
         state = self.describe_ports()
         told = self.errors or any(p.errors for p in self.ports.values())
         if now >= self.next_status and (self.playing or state != self.port_state or told):
             self.next_status = now + round(self.config.status_interval_s * NS_PER_S)
             self.port_state = state
             self.emit_status()
+
+    def report_levels(self, now: int) -> None:
+        """The meters' frame, while playing (meters.py); stopped, they start afresh
+        (the editor clears its own at Stopped)."""
+        meters = self.meters
+        if not self.playing or self.song is None:
+            if meters.at_ns is not None:
+                meters.clear()
+            return
+        if not meters.due(now):
+            return
+        link = self.wiring.link
+        audio = link.take_levels() if link is not None and self.synth is link else None
+        levels = meters.frame(now, len(self.song.tracks), self.muted, audio)
+        if levels is not None:
+            self.emit(levels)
 
     def link_state(self) -> LinkState | None:
         """The Link session for the status line (player/link_follow.py); None without."""

@@ -51,6 +51,7 @@ class Sends(TransportState):
                 sent.append(data)
         if stamps:
             self.unaccounted.append((key, deadline, stamps, sent))
+        self.meters.heard.append(burst)  # read in a gap, not here (meters.py)
 
     def account(self) -> None:
         """Count the sends of the bursts just sent, and their lateness."""
@@ -73,6 +74,8 @@ class Sends(TransportState):
             return
         due = deadline + self.wiring.lookahead_ns()
         self.synth.play(due, event)
+        if event.kind is Kind.NOTE_ON:
+            self.meters.synth_notes.append((track, event.b))
         if self.counts.keep_log:
             for data in event_messages(event):
                 self.counts.log.append((self.clock.now_ns(), due, SYNTH_PORT, data))

@@ -19,6 +19,7 @@ from tracker.midi.ports import ManagedInput, ManagedOutput
 from tracker.player.ahead import CompileJob, Leftovers, RangeKey
 from tracker.player.counts import SendCounts
 from tracker.player.inbox import Inbox
+from tracker.player.meters import Meters
 from tracker.player.previews import Previews
 from tracker.player.protocol import Message, Notice, Play, PlayerConfig
 from tracker.player.stream import DEFAULT_PORT, Item, Prefetched
@@ -87,6 +88,8 @@ class TransportState:
         self.next_port_poll = 0
         self.next_status = 0
         self.port_state: tuple[tuple[str, PortState], ...] = ()
+        self.meters = Meters()
+        """The track meters: fed by the sends, reported in the gaps (meters.py)."""
         # MIDI input (inputs.py)
         self.thru: tuple[str, int] = (DEFAULT_PORT, 0)
         self.follower = sync.ClockFollower()

@@ -28,6 +28,7 @@ from tracker.song.edit import Command
 from tracker.song.model import Song
 from tracker.ui import keymap
 from tracker.ui.files.song_file import SongFile
+from tracker.ui.meters import MeterDisplay
 from tracker.ui.panels.instruments_panel import InstrumentsPanel
 from tracker.ui.panels.list_panel import ListPanel
 from tracker.ui.panels.mixer_panel import MixerPanel
@@ -87,6 +88,7 @@ class TrackerApp(TransportActions):
         self.mixer = MixerPanel(self.session, id="mixer")
         self.side = SideColumn(self.orders, self.patterns, self.instruments, id="side")
         self.bar = TransportBar(id="transport")
+        self.meters = MeterDisplay(self.editor, self.bar)
         self.user_keys = keys or {}
 
     def compose(self) -> ComposeResult:
@@ -267,6 +269,7 @@ class TrackerApp(TransportActions):
         if not recording:
             self.editor.finish_cc_take()  # a take ends when recording or playback does
         transport.thru_to(self.session.song, self.editor.instrument)
+        self.meters.show(transport.playing, heard.levels)
         if heard.playhead is not None or heard.status_changed:
             self.update_bar()
 

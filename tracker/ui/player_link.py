@@ -28,6 +28,7 @@ from tracker.player.protocol import (
     CaptureAudio,
     Command,
     ControlIn,
+    Levels,
     Message,
     Panic,
     Play,
@@ -92,6 +93,8 @@ class Heard:
     recorded: list[Recorded] = field(default_factory=list)
     controls: list[ControlIn] = field(default_factory=list)
     """Controls moved on the MIDI input: for learn, and for recording into learned lanes."""
+    levels: Levels | None = None
+    """The meters' latest levels, if any came (a burst collapses to the last)."""
 
 
 class Transport:
@@ -129,6 +132,8 @@ class Transport:
         """`--listen-delay`: playheads are shown this much later, with the sound a
         listener at the end of the stream hears (read from the player's config)."""
         self._heads: deque[tuple[float, Playhead]] = deque()
+        self._levels: deque[tuple[float, Levels]] = deque()
+        """The meters' levels, shown as late as the playheads (what the listener hears)."""
         self._ports: tuple[tuple[str, PortState], ...] = ()
         self._audio = ""
         self._no_midi_system = False
@@ -308,6 +313,7 @@ class Transport:
                 heard.status_changed |= self._take_status(message)
             elif isinstance(message, Stopped):
                 self.playing = False
+                self._levels.clear()
                 heard.status_changed = True
             elif isinstance(message, PlayerFailed):
                 self.lost(message.message)
@@ -321,8 +327,12 @@ class Transport:
                 heard.recorded.append(message)
             elif isinstance(message, ControlIn):
                 heard.controls.append(message)
+            elif isinstance(message, Levels):
+                self._levels.append((self._clock() + self.playhead_delay_s, message))
         while self._heads and self._heads[0][0] <= self._clock():
             heard.playhead = self._heads.popleft()[1]
+        while self._levels and self._levels[0][0] <= self._clock():
+            heard.levels = self._levels.popleft()[1]
         if self._note and self._clock() >= self._note_until:
             self._note = ""
             heard.status_changed |= self._show()

@@ -4,9 +4,13 @@ whole (wrapped, the bar growing for it), and Alt+Shift+L lists the last messages
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+from textual.geometry import Region
 
 from tests.support.builders import build_song
-from tests.support.pilot import make_app, shown_rows
+from tests.support.pilot import RecordingPlayer, make_app, shown_rows
+from tracker.player.protocol import Playhead
 from tracker.ui.panels.transport_bar import shorten_middle
 from tracker.ui.screens.message_log import MessageLog
 
@@ -72,3 +76,27 @@ async def test_alt_l_lists_the_last_messages_in_full() -> None:
         assert app.screen.messages[-2:] == [LONG_MESSAGE, "Copied 1 line(s)"]
         await pilot.press("escape")
         assert not isinstance(app.screen, MessageLog)
+
+
+async def test_a_playhead_step_redraws_the_bar_only_up_to_the_position() -> None:
+    """Over SSH: Textual writes a refreshed row from the widget's left edge, so a step
+    of the playhead costs the cells up to `Pos 00/05`, not the whole bar."""
+    player = RecordingPlayer()
+    app = make_app(build_song(VERSE), player=player)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space")
+        player.replies.append(Playhead(order=0, line=0, pattern="00", bpm=120.0))
+        await pilot.pause(0.1)
+        painted: list[Region] = []
+        refresh = app.bar.refresh
+
+        def recording(*regions: Region, **kwargs: Any) -> Any:
+            painted.extend(regions or [app.bar.region])
+            return refresh(*regions, **kwargs)
+
+        app.bar.refresh = recording  # type: ignore[method-assign]
+        player.replies.append(Playhead(order=0, line=1, pattern="00", bpm=120.0))
+        await pilot.pause(0.1)
+        first = shown_rows(app.bar)[0]
+        end = first.index("Pos 00/01") + len("Pos 00/01")
+        assert painted == [Region(0, 0, end, 1)], painted

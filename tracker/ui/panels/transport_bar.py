@@ -11,14 +11,16 @@ messages for the message log (Alt+Shift+L) in case even that is not enough.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import events
+from textual.geometry import Region
 from textual.widget import Widget
 
 from tracker.text import visible
+from tracker.ui.meters import MASTER_TEXT, master_text
 
 LOG_LENGTH = 50
 """Messages the log keeps."""
@@ -76,6 +78,20 @@ def _last_cells(text: str, width: int) -> str:
     return out
 
 
+PLAY = "PLAY"
+
+
+def _moved_only(old: BarState, new: BarState) -> bool:
+    """Only the playhead's position changed, and by no change of its width."""
+    return replace(old, position=new.position) == new and len(old.position) == len(new.position)
+
+
+def _head(state: BarState, metered: bool) -> Text:
+    """The bar's first cells, up to the end of the position (as render writes them)."""
+    master = MASTER_TEXT if metered else 0
+    return Text(" " * (len(PLAY) + master) + f" {state.bpm:g}bpm Pos {state.position}")
+
+
 class TransportBar(Widget):
     COMPONENT_CLASSES = {"transport-bar--flag", "transport-bar--message"}  # noqa: RUF012
 
@@ -84,11 +100,29 @@ class TransportBar(Widget):
         self.state: BarState | None = None
         self.messages: deque[str] = deque(maxlen=LOG_LENGTH)
         """The last messages and player states, oldest first, for the message log."""
+        self.master: tuple[int, bool] | None = None
+        """The mix's level byte and CLIP while playing (None: no master meter)."""
+
+    def show_master(self, master: tuple[int, bool] | None) -> None:
+        """The master meter, right after PLAY: only the cells up to it are redrawn as it
+        moves (the whole bar when it appears or goes)."""
+        old, self.master = self.master, master
+        if old == master:
+            return
+        if old is None or master is None:
+            self.refresh()
+        elif master_text(*old) != master_text(*master):
+            self.refresh(Region(0, 0, len(PLAY) + MASTER_TEXT, 1))
 
     def show(self, state: BarState) -> None:
         if state == self.state:
             return
         old, self.state = self.state, state
+        if old is not None and _moved_only(old, state):
+            # The playhead's step: the cells up to the position, not the bar (Textual
+            # writes a row's refreshed cells from the widget's left edge).
+            self.refresh(Region(0, 0, _head(state, self.master is not None).cell_len, 1))
+            return
         for text, before in (
             (state.message, old.message if old else ""),
             (state.status, old.status if old else ""),
@@ -134,7 +168,9 @@ class TransportBar(Widget):
         flag = self.get_component_rich_style("transport-bar--flag", partial=True)
         instrument = "--" if s.instrument is None else f"{s.instrument:02X}"
         text = Text(end="")
-        text.append("PLAY" if s.playing else "STOP", style=flag if s.playing else "")
+        text.append(PLAY if s.playing else "STOP", style=flag if s.playing else "")
+        if self.master is not None:
+            text.append(master_text(*self.master), style=flag if self.master[1] else "")
         text.append(f" {s.bpm:g}bpm Pos {s.position} Pat {visible(s.pattern)}")
         text.append(f"  Oct {s.octave} Step {s.step} Ins {instrument} ")
         text.append(f"{s.key} " if s.key else "")

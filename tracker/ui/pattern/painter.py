@@ -24,8 +24,10 @@ from tracker.song.model import Cell, Pattern, Song, is_pitch
 from tracker.song.notation import format_byte, format_effect, format_lane_value, format_note
 from tracker.song.scales import in_scale
 from tracker.text import visible
+from tracker.ui.meters import METER_CELLS
 from tracker.ui.pattern.entry import lane_of
 from tracker.ui.pattern.layout import SEPARATOR, GridLayout, Kind, lane_width
+from tracker.ui.pattern.meters import has_meter
 
 _FIELD_CLASS = {
     Kind.NOTE: "note",
@@ -58,6 +60,7 @@ COMPONENT_CLASSES = {
         "playhead",
         "outside",
         "looped",
+        "meter",
     )
 }
 
@@ -112,19 +115,27 @@ def cc_label(name: str) -> str:
     return set_cell_size(text, width)
 
 
-def header_segments(song: Song, grid: GridLayout, looks: Looks) -> list[Segment]:
+def header_segments(
+    song: Song, grid: GridLayout, looks: Looks, meters: tuple[str, ...] | None = None
+) -> list[Segment]:
     """Track names with M (muted) and S (solo) at the right edge of their note columns,
-    then each CC lane's name (abbreviated) over its values."""
+    then each CC lane's name (abbreviated) over its values. While playing, `meters`
+    (tracker.ui.pattern.meters) take the first cells of each track's header."""
     style = looks.base + looks["header"]
     segments = []
     for index, track in enumerate(song.tracks):
         lanes = "".join(cc_label(name) for name in track.cc)
         width = grid.widths[index] - len(lanes)
+        metered = meters is not None and has_meter(grid.widths[index], len(lanes))
+        named = width - METER_CELLS if metered else width
         marks = ("M" if track.mute else "") + ("S" if track.solo else "")
-        name = set_cell_size(visible(track.name), max(0, width - len(marks) - 1))
-        text = set_cell_size(f"{name} {marks}", width) + lanes
+        name = set_cell_size(visible(track.name), max(0, named - len(marks) - 1))
+        shown = style + looks["muted"] if track.mute else style
         segments.append(Segment(SEPARATOR, style))
-        segments.append(Segment(text, style + looks["muted"] if track.mute else style))
+        if metered and meters is not None:
+            meter = meters[index] if index < len(meters) else " " * METER_CELLS
+            segments.append(Segment(meter, shown + looks["meter"]))
+        segments.append(Segment(set_cell_size(f"{name} {marks}", named) + lanes, shown))
     segments.append(Segment(SEPARATOR, style))
     return segments
 

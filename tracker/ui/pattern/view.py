@@ -23,9 +23,11 @@ from textual.strip import Strip
 from tracker.song.edit import Selection
 from tracker.song.model import Pattern, Song
 from tracker.song.scales import scale_of
+from tracker.ui.meters import METER_CELLS
 from tracker.ui.pattern.cursor import Cursor, PatternCursor
 from tracker.ui.pattern.entry import Spot
 from tracker.ui.pattern.layout import CONTINUED, Field, GridLayout, gutter_width
+from tracker.ui.pattern.meters import changed, meter_texts, meter_x
 from tracker.ui.pattern.painter import (
     COMPONENT_CLASSES,
     Looks,
@@ -47,6 +49,8 @@ class PatternView(ScrollView, can_focus=True):
         self.model = PatternCursor(session)
         """Pattern shown, cursor and selection."""
         self.playhead: int | None = None
+        self.meters: tuple[str, ...] | None = None
+        """Each track's meter cells while playing (None: stopped, no meters)."""
         self.follow = True
         self._update_virtual_size()
 
@@ -130,7 +134,7 @@ class PatternView(ScrollView, can_focus=True):
         edge = looks.base + looks["separator"]
         if y == 0:
             gutter = [Segment(" " * self.gutter_cells, looks.base + looks["header"])]
-            body = header_segments(self.song, self.grid, looks)
+            body = header_segments(self.song, self.grid, looks, self.meters)
             edge = looks.base + looks["header"]
         else:
             line = scroll_y + y - 1
@@ -175,6 +179,29 @@ class PatternView(ScrollView, can_focus=True):
     def refresh_pattern_line(self, line: int) -> None:
         """Redraw one line of the pattern, if it is on screen."""
         self.refresh_line(line + 1)
+
+    def set_levels(self, levels: bytes | None) -> None:
+        """The tracks' meter levels (None: stopped): redraw only the meter cells that
+        change, the whole header row only when the meters appear or go."""
+        old, self.meters = self.meters, meter_texts(levels, len(self.song.tracks))
+        tracks = changed(old, self.meters)
+        if tracks is None:
+            self.refresh(Region(0, 0, self.size.width, 1))  # the header row stays put
+            return
+        scroll_x = round(self.scroll_offset.x)
+        spans = [
+            self.gutter_cells + at - scroll_x
+            for track in tracks
+            if (at := meter_x(self.grid, track, self.song.tracks[track].cc)) is not None
+        ]
+        if not spans:
+            return
+        # One region from the first changed meter to the last: Textual writes each
+        # region of a row from the widget's left edge, so two would cost twice.
+        left = max(self.gutter_cells, min(spans))
+        right = min(self.size.width, max(spans) + METER_CELLS)
+        if right > left:
+            self.refresh(Region(left, 0, right - left, 1))
 
     # Moving
 
