@@ -375,18 +375,25 @@ async def test_play_tells_the_player_the_songs_folder_for_its_soundfont_paths(
         assert play.song_dir == tmp_path
 
 
-def test_with_a_listen_delay_the_playhead_moves_with_what_the_listener_hears() -> None:
-    """`tracker SONG --listen 8765 --listen-delay 150`: each playhead shows 150 ms later."""
+class ListeningPlayer(RecordingPlayer):
+    """A player serving the stream with `--listen-delay 150`."""
 
-    class ListeningPlayer(RecordingPlayer):
-        config = PlayerConfig(
-            audio_out=AudioOut(listen=ListenAddress("127.0.0.1", 8765), delay_ms=150)
-        )
+    config = PlayerConfig(audio_out=AudioOut(listen=ListenAddress("127.0.0.1", 8765), delay_ms=150))
 
-    now = [100.0]
+
+def listening_150_ms_behind(now: list[float]) -> tuple[ListeningPlayer, Transport]:
+    """A transport on that player, its clock reading `now[0]`."""
     link = ListeningPlayer()
     transport = Transport(link, clock=lambda: now[0])
     transport.connected(link)
+    return link, transport
+
+
+def test_with_a_listen_delay_the_playhead_moves_with_what_the_listener_hears() -> None:
+    """`tracker SONG --listen 8765 --listen-delay 150`: each playhead shows 150 ms later."""
+
+    now = [100.0]
+    link, transport = listening_150_ms_behind(now)
     link.replies.append(Playhead(order=0, line=4, pattern="00", bpm=120.0))
     assert transport.poll().playhead is None  # heard 150 ms from now
     now[0] += 0.1
@@ -420,15 +427,8 @@ async def test_the_capture_key_starts_a_take_beside_the_song_and_ends_it(
 
 
 def test_with_a_listen_delay_the_meters_move_with_what_the_listener_hears() -> None:
-    class ListeningPlayer(RecordingPlayer):
-        config = PlayerConfig(
-            audio_out=AudioOut(listen=ListenAddress("127.0.0.1", 8765), delay_ms=150)
-        )
-
     now = [100.0]
-    link = ListeningPlayer()
-    transport = Transport(link, clock=lambda: now[0])
-    transport.connected(link)
+    link, transport = listening_150_ms_behind(now)
     link.replies.append(Levels(bytes([200, 10]), master=200))
     assert transport.poll().levels is None  # heard 150 ms from now
     now[0] += 0.16
