@@ -22,6 +22,7 @@ from typing import Any, Generic, Self, TypeVar
 import rtmidi
 
 from tracker.errors import MidiPortError
+from tracker.midi.jack_period import jack_period_ms
 from tracker.midi.names import (
     CLIENT_NAME,
     IN_PORT,
@@ -56,6 +57,18 @@ def midi_api() -> int:
     raise MidiPortError(
         "no MIDI system found: there is no ALSA sequencer (/dev/snd/seq) and no JACK support"
     )
+
+
+def queue_lead_ms() -> float:
+    """How early an output's messages should leave to land centred on their time: half
+    the JACK period on JACK (jack_period.py), nothing on ALSA, whose sequencer passes
+    them on as they come."""
+    try:
+        api = midi_api()
+    except MidiPortError:
+        return 0.0
+    period = jack_period_ms() if api == rtmidi.API_UNIX_JACK else None
+    return period / 2 if period else 0.0
 
 
 def _rtmidi_call(what: str, make: Callable[[], Any]) -> Any:
@@ -303,7 +316,15 @@ class ManagedOutput(_Managed[OutputPort]):
 
     latency_ms: float = 0.0
     """The device's own delay: positive sends earlier, negative later."""
+    queue_lead_ms: float = 0.0
+    """What the MIDI system's own queueing asks for (`queue_lead_ms()`)."""
     dropped: int = 0
+
+    @property
+    def lead_ms(self) -> float:
+        """How early this port's messages leave their time: the device's latency plus
+        the MIDI system's queueing."""
+        return self.latency_ms + self.queue_lead_ms
 
     def _open(self) -> OutputPort:
         if self.virtual_name is not None:

@@ -15,6 +15,7 @@ from tracker.player.state import TransportState
 from tracker.player.stream import (
     CLOCK_PORT,
     SYNTH_PORT,
+    TURN_PORT,
     Burst,
     Item,
     Prefetched,
@@ -106,8 +107,9 @@ class Sends(TransportState):
         intro: ClockIntro | None,
         position_beat: float | None,
     ) -> Prefetched:
-        latency_s = {k: p.latency_ms / 1000 for k, p in self.ports.items()}
+        latency_s = {k: p.lead_ms / 1000 for k, p in self.ports.items()}
         latency_s[SYNTH_PORT] = self.wiring.lookahead_ns() / NS_PER_S
+        latency_s[TURN_PORT] = self.wiring.queue_lead_ms / 1000  # the same float as a port's
         # A loop wrap, an edit swapped in or a cue carry the pulse train on, bare.
         clock_intro = (intro or "none") if CLOCK_PORT in self.ports else None
         return build_stream(

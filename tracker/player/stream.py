@@ -29,6 +29,10 @@ DEFAULT_PORT = "out"
 CLOCK_PORT = "clock"
 SYNTH_PORT = "synth"
 """Not a MIDI port: the live soundfont synth, which takes timeline events, not bytes."""
+TURN_PORT = ""
+"""Not a port: the stream's turning points, line marks and the range's end. They lead
+by what every port leads by at least (the MIDI system's queueing, wiring.py), so the
+stream after a loop wrap, a cue or an edit is in place when its first items are due."""
 
 
 Burst = list[tuple[bytes, int]]
@@ -159,7 +163,7 @@ def build_stream(
     """Every item from `from_time` on, in send order (latency-shifted), made lazily;
     `mirrors`: events played on the synth too, beside their MIDI port."""
     t0 = from_time - EPS
-    marks = (Item(m.time, PRIO_MARK, "", [], m) for m in timeline.lines if m.time >= t0)
+    marks = (Item(m.time, PRIO_MARK, TURN_PORT, [], m) for m in timeline.lines if m.time >= t0)
     running: dict[str, RunningValues] = {}
     events = (
         item
@@ -178,7 +182,7 @@ def build_stream(
                 tempo, first.beat, timeline.end_beat, intro=clock_intro, position_beat=position_beat
             )
         )
-    streams.append(iter([Item(end, PRIO_END, "", [])]))
+    streams.append(iter([Item(end, PRIO_END, TURN_PORT, [])]))
 
     def key(item: Item) -> tuple[float, int]:
         return (item.time - latency_s.get(item.port, 0.0), item.prio)

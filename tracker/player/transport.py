@@ -53,6 +53,7 @@ from tracker.player.stream import (
     DEFAULT_PORT,
     PRIO_END,
     PRIO_MARK,
+    TURN_PORT,
     Item,
     Prefetched,
     song_beat,
@@ -93,9 +94,7 @@ class Transport(Edits, LinkFollow, Recall):
         self.paused = False
 
     def preroll(self) -> int:
-        ahead = max(
-            [self.wiring.lookahead_ns() / 1e6] + [p.latency_ms for p in self.ports.values()]
-        )
+        ahead = max([self.wiring.lookahead_ns() / 1e6] + [p.lead_ms for p in self.ports.values()])
         return self.clock.now_ns() + round((self.config.preroll_ms + ahead) * 1_000_000)
 
     def start_at(
@@ -319,16 +318,20 @@ class Transport(Edits, LinkFollow, Recall):
                 recompile=self.song is not None,
             )
         else:
-            self.flush(at_ns=deadline)  # the synth releases at the last line's end, as a bounce
+            # Reached ahead by the turning points' lead: the stop (and a capture's end)
+            # comes at the last line's end itself, where the synth releases, as a bounce.
+            wait_until(deadline, self.clock)
+            self.flush(at_ns=deadline)
             self.stop("end")
 
     def dispatch(self, item: Item, deadline: int) -> bool:
-        """Act on one item; True when the stream was replaced."""
+        """Act on one item; True when the stream was replaced. A turning point acts at
+        its lead (stream.py: TURN_PORT) for the line's own instant."""
         if item.prio == PRIO_MARK:
             assert item.mark is not None
-            return self.on_mark(item.mark, deadline)
+            return self.on_mark(item.mark, deadline + self.wiring.latency_ns(TURN_PORT))
         if item.prio == PRIO_END:
-            self.on_end(deadline)
+            self.on_end(deadline + self.wiring.latency_ns(TURN_PORT))
             return True
         assert item.event is not None
         self.play_synth(item.event, deadline, item.track)

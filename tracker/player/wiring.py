@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Literal
 from tracker.engine.events import Event
 from tracker.errors import TrackerError
 from tracker.midi.names import CLOCK_IN_PORT, IN_PORT, PortState
-from tracker.midi.ports import ManagedInput, ManagedOutput, PortLister
+from tracker.midi.ports import ManagedInput, ManagedOutput, PortLister, queue_lead_ms
 from tracker.player.protocol import Notice, NoticeKind, PlayerConfig, PortSpec, SynthConfig
-from tracker.player.stream import CLOCK_PORT, DEFAULT_PORT, SYNTH_PORT
+from tracker.player.stream import CLOCK_PORT, DEFAULT_PORT, SYNTH_PORT, TURN_PORT
 from tracker.song.model import Song
 
 if TYPE_CHECKING:
@@ -60,6 +60,8 @@ class Wiring:
         process (`--listen-fallback`): heard in the room and on the stream."""
         self.told: set[Notice] = set()
         """Routing notes already reported (each is said once)."""
+        self.queue_lead_ms = 0.0
+        """Every output's `queue_lead_ms`, asked once at the opening."""
 
     # ------------------------------------------------------------ opening
 
@@ -70,11 +72,13 @@ class Wiring:
             specs[f"inst{number:02X}"] = spec
         if self.config.clock_out is not None:
             specs[CLOCK_PORT] = self.config.clock_out
+        self.queue_lead_ms = queue_lead_ms()
         for key, spec in specs.items():
             port = ManagedOutput(
                 spec.match,
                 latency_ms=spec.latency_ms,
                 virtual_name=spec.match if spec.virtual else None,
+                queue_lead_ms=self.queue_lead_ms,
             )
             port.try_open()
             self.ports[key] = port
@@ -284,7 +288,9 @@ class Wiring:
                 continue
             if device.matches_any_port:
                 continue
-            port = ManagedOutput(device.matches, latency_ms=device.latency_ms)
+            port = ManagedOutput(
+                device.matches, latency_ms=device.latency_ms, queue_lead_ms=self.queue_lead_ms
+            )
             port.try_open()
             self.ports[key] = port
 
@@ -346,11 +352,14 @@ class Wiring:
         return change == "lost"
 
     def latency_ns(self, key: str) -> int:
-        """How early items for this port leave: the device's latency, or the synth's lookahead."""
+        """How early items for this port leave: its lead, the synth's lookahead, or for
+        the stream's turning points the least every port leads by."""
         if key == SYNTH_PORT:
             return self.lookahead_ns()
+        if key == TURN_PORT:
+            return round(self.queue_lead_ms * 1_000_000)
         port = self.ports.get(key)
-        return round(port.latency_ms * 1_000_000) if port is not None else 0
+        return round(port.lead_ms * 1_000_000) if port is not None else 0
 
     def lookahead_ns(self) -> int:
         if self.synth is None or self.synth_config is None:
