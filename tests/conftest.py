@@ -45,11 +45,8 @@ def jack_server() -> Iterator[str]:
 @pytest.fixture
 def receiver(jack_server: str) -> Iterator[Receiver]:
     """A fresh receiving port on the test JACK server."""
-    rx = Receiver(f"rx{uuid.uuid4().hex[:6]}")
-    try:
+    with Receiver(f"rx{uuid.uuid4().hex[:6]}") as rx:
         yield rx
-    finally:
-        rx.close()
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ import pytest
 import soundfile
 
 from tests.support.audio import RATE, note_timeline, onset, peak_db
+from tests.support.band import BAND, GROOVE, build_band_song
 from tests.support.builders import build_song
 from tests.support.ffmpeg import ebur128
 from tracker.audio.bounce import bounce
@@ -31,23 +32,6 @@ from tracker.midi.smf import export_timeline
 from tracker.song.model import Instrument, MasterSettings, Song, Track
 from tracker.song.storage import save_song
 
-BAND = {
-    1: Instrument("Piano", program=0),
-    2: Instrument("Fingered bass", program=33),
-    3: Instrument("Drum kit", bank=128, program=0),
-}
-
-# Keys, bass and drums: a line is 1/16 s at 240 bpm, 4 lines per beat.
-GROOVE = """
-    C-4 01 64 ... | C-2 02 70 ... | C-2 03 7F ...
-    --- .. .. ... | --- .. .. ... | F#2 03 50 ...
-    E-4 01 64 ... | --- .. .. ... | D-2 03 7F ...
-    --- .. .. ... | --- .. .. ... | F#2 03 50 ...
-    G-4 01 64 ... | G-2 02 70 ... | C-2 03 7F ...
-    --- .. .. ... | --- .. .. ... | F#2 03 50 ...
-    OFF .. .. ... | OFF .. .. ... | D-2 03 7F ...
-    --- .. .. ... | --- .. .. ... | F#2 03 50 ...
-"""
 BRIDGE = """
     A-3 01 64 ... | A-1 02 70 ... | C-2 03 7F ...
     --- .. .. ... | --- .. .. ... | --- .. .. ...
@@ -57,8 +41,8 @@ BRIDGE = """
 
 
 def band_song(*, tracks: list[Track] | None = None) -> Song:
-    tracks = tracks or [Track("Keys"), Track("Bass"), Track("Drums")]
-    return build_song(GROOVE, BRIDGE, tracks=tracks, instruments=dict(BAND), bpm=240)
+    """The groove, then the bridge: a line is 1/16 s at 240 bpm, 4 lines per beat."""
+    return build_band_song(GROOVE, BRIDGE, tracks=tracks, bpm=240)
 
 
 def read(path: Path) -> np.ndarray:
@@ -133,7 +117,7 @@ def test_stems_null_against_the_mix_even_when_voices_are_stolen_and_reused(
         A-4 01 64 ... C-5 01 64 ... | OFF .. .. ... OFF .. .. ... | D-2 03 7F ... F#2 03 50 ...
     """
     tracks = [Track("Keys", notes=2), Track("Bass", notes=2), Track("Drums", notes=2)]
-    song = build_song(chords, tracks=tracks, instruments=dict(BAND), bpm=240)
+    song = build_band_song(chords, tracks=tracks, bpm=240)
     few_voices = SynthSettings(polyphony=6)
     report = bounce(
         song, tmp_path, stems=True, bits="float", soundfont=soundfont, settings=few_voices

@@ -11,45 +11,29 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import soundfile
+import numpy.typing as npt
 
-from tests.support.builders import build_song
+from tests.support.audio import read_wav
+from tests.support.band import GROOVE, build_band_song
 from tracker.audio.capture import Capture
 from tracker.audio.livemix import LAG_MS, LATE_MS, LiveMix
 from tracker.audio.patches import instrument_patches
 from tracker.audio.render import render_timeline
 from tracker.engine.events import Kind, Timeline
 from tracker.engine.timeline import compile_song
-from tracker.song.model import Instrument, Song, Track
+from tracker.song.model import Song
 
 NS = 1_000_000_000
 ORIGIN = 10**12
 """The wall time of the mix's frame 0."""
 
-RIFF = """
-    C-4 01 64 ... | C-2 02 70 ... | C-2 03 7F ...
-    --- .. .. ... | --- .. .. ... | F#2 03 50 ...
-    E-4 01 64 ... | --- .. .. ... | D-2 03 7F ...
-    --- .. .. ... | --- .. .. ... | F#2 03 50 ...
-    G-4 01 64 ... | G-2 02 70 ... | C-2 03 7F ...
-    --- .. .. ... | --- .. .. ... | F#2 03 50 ...
-    OFF .. .. ... | OFF .. .. ... | D-2 03 7F ...
-    --- .. .. ... | --- .. .. ... | F#2 03 50 ...
-"""
+RIFF_BPM = 133
+"""An odd tempo, so lines fall between the synth's blocks."""
 
 
-def riff() -> Song:
-    """Keys, bass and drums at an odd tempo, so lines fall between the synth's blocks."""
-    return build_song(
-        RIFF,
-        tracks=[Track("Keys"), Track("Bass"), Track("Drums")],
-        instruments={
-            1: Instrument("Piano", program=0),
-            2: Instrument("Fingered bass", program=33),
-            3: Instrument("Drum kit", bank=128, program=0),
-        },
-        bpm=133,
-    )
+def riff(end: str = "") -> Song:
+    """The band's groove (then `end`, when given) at RIFF_BPM."""
+    return build_band_song(GROOVE + end, bpm=RIFF_BPM)
 
 
 def play_live(mix: LiveMix, timeline: Timeline, start_ns: int, step_ns: int = 5_000_000) -> None:
@@ -73,23 +57,34 @@ def play_live(mix: LiveMix, timeline: Timeline, start_ns: int, step_ns: int = 5_
     mix.release(mix.frame_of(end))
 
 
+def live_take(
+    song: Song, soundfont: Path, path: Path, stop_late_ns: int | None = None
+) -> tuple[npt.NDArray[np.float32], LiveMix]:
+    """One play of the song through a mix that captures it to `path`, read back (and
+    the mix, closed, for its counts). Started at a wall time that maps to no block
+    boundary of the mix's clock; with `stop_late_ns`, a stop's own release follows
+    the last line's release that much later."""
+    timeline = compile_song(song)
+    capture = Capture(path, 44100, "float")
+    mix = LiveMix(soundfont, ORIGIN, [], capture=capture)
+    mix.set_patches(instrument_patches(song, soundfont))
+    start = ORIGIN + 123_456_789
+    play_live(mix, timeline, start)
+    if stop_late_ns is not None:
+        end = start + round((timeline.duration - timeline.lines[0].time) * NS)
+        mix.release(mix.frame_of(end + stop_late_ns))
+    mix.drain()
+    capture.finish()
+    mix.close()
+    return read_wav(path), mix
+
+
 def test_a_capture_of_a_live_play_holds_the_bounces_samples_exactly(
     soundfont: Path, tmp_path: Path
 ) -> None:
     song = riff()
-    timeline = compile_song(song)
-    bounced = render_timeline(timeline, song, soundfont)
-    capture = Capture(tmp_path / "take.wav", 44100, "float")
-    mix = LiveMix(soundfont, ORIGIN, [], capture=capture)
-    mix.set_patches(instrument_patches(song, soundfont))
-    # Started at a wall time that maps to no block boundary of the mix's clock.
-    play_live(mix, timeline, ORIGIN + 123_456_789)
-    mix.drain()
-    capture.finish()
-    mix.close()
-
-    captured, rate = soundfile.read(tmp_path / "take.wav", dtype="float32")
-    assert rate == 44100
+    bounced = render_timeline(compile_song(song), song, soundfont)
+    captured, mix = live_take(song, soundfont, tmp_path / "take.wav")
     assert captured.shape == bounced.shape
     assert np.array_equal(captured, bounced)
     assert mix.counts.late_events == 0
@@ -148,21 +143,8 @@ def test_the_stop_after_the_end_reached_late_does_not_lengthen_the_capture(
     runs from the first release, so the capture is the bounce's length and samples,
     which end with the song when it has fallen silent by then."""
     quiet_end = "--- .. .. ... | --- .. .. ... | --- .. .. ...\n" * 24
-    song = riff()
-    song = build_song(RIFF + quiet_end, tracks=song.tracks, instruments=song.instruments, bpm=133)
-    timeline = compile_song(song)
-    bounced = render_timeline(timeline, song, soundfont)
-    capture = Capture(tmp_path / "take.wav", 44100, "float")
-    mix = LiveMix(soundfont, ORIGIN, [], capture=capture)
-    mix.set_patches(instrument_patches(song, soundfont))
-    start = ORIGIN + 123_456_789
-    play_live(mix, timeline, start)
-    end = start + round((timeline.duration - timeline.lines[0].time) * NS)
-    mix.release(mix.frame_of(end + 20_000_000))  # the stop, 20 ms late
-    mix.drain()
-    capture.finish()
-    mix.close()
-
-    captured, _ = soundfile.read(tmp_path / "take.wav", dtype="float32")
+    song = riff(end=quiet_end)
+    bounced = render_timeline(compile_song(song), song, soundfont)
+    captured, _ = live_take(song, soundfont, tmp_path / "take.wav", stop_late_ns=20_000_000)
     assert captured.shape == bounced.shape
     assert np.array_equal(captured, bounced)

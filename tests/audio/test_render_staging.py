@@ -21,7 +21,8 @@ import pytest
 
 from tests.support.builders import build_song
 from tests.support.command import BAD_INPUT, ROOT, assert_refused, snapshot, tracker
-from tests.support.samples import SONG
+from tests.support.disks import mounted_tmpfs
+from tests.support.samples import song_file_in
 from tracker.song.model import Track
 from tracker.song.storage import save_song
 
@@ -36,9 +37,7 @@ def hidden(folder: Path) -> list[str]:
 @pytest.fixture
 def song_file(tmp_path: Path) -> Path:
     """The hostile suite's small song: two tracks, under two seconds."""
-    path = tmp_path / "song.toml"
-    path.write_text(SONG, encoding="utf-8")
-    return path
+    return song_file_in(tmp_path)
 
 
 @pytest.fixture
@@ -144,23 +143,14 @@ def test_an_output_that_cannot_be_written_leaves_the_old_set_as_it_was(
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 256 KiB tmpfs of our own: room for the song, not for its render."""
-    mount_point = tmp_path / "disk"
-    mount_point.mkdir()
-    subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=256k,mode=0755", "tmpfs", str(mount_point)],
-        check=True,
-    )
-    try:
+    with mounted_tmpfs(tmp_path / "disk", "size=256k,mode=0755") as mount_point:
         yield mount_point
-    finally:
-        subprocess.run(["umount", str(mount_point)], check=True)
 
 
 def test_a_full_disk_names_the_file_and_says_the_disk_is_full(
     tmp_path: Path, small_disk: Path
 ) -> None:
-    song = small_disk / "song.toml"
-    song.write_text(SONG, encoding="utf-8")
+    song = song_file_in(small_disk)
     out = small_disk / "out"
     result = tracker("render", song, "-o", out, cwd=tmp_path, timeout=60)
     assert_refused(result, BAD_INPUT, str(out / "mix.wav"), "the disk is full")

@@ -62,11 +62,8 @@ def piano_then_synth(synth_plays: bool) -> Song:
 @pytest.fixture
 def microfreak(jack_server: str) -> Iterator[Receiver]:
     """A JACK port the MicroFreak's device file (ports = ["MicroFreak"]) matches."""
-    synth = Receiver(f"MicroFreak-{uuid.uuid4().hex[:6]}")
-    try:
+    with Receiver(f"MicroFreak-{uuid.uuid4().hex[:6]}") as synth:
         yield synth
-    finally:
-        synth.close()
 
 
 def capture(song: Path, take: Path, *flags: str) -> np.ndarray:

@@ -57,6 +57,14 @@ def wait_for_autosave(song: Path, notes: list[str], *, personal: bool = False) -
     raise AssertionError(f"no autosave with {notes} within {AUTOSAVE_WAIT_S} s")
 
 
+def start_at_the_offer(terminal: Terminal, song: Path) -> None:
+    """Open the song in the editor and wait for the autosave's offer, and for its grace
+    (the dialog shows no sign when it ends): the next key answers it."""
+    start_tracker(terminal, str(song))
+    terminal.wait_for(OFFER)
+    time.sleep(GRACE_S)
+
+
 def edit_autosave_and_kill(workdir: Path, song: Path) -> bytes:
     """Type C D E F, wait for the autosave to hold them, type G, kill -9 at once.
     The song's bytes before, which nothing may change."""
@@ -88,9 +96,7 @@ def test_after_kill_9_recovering_brings_back_every_autosaved_edit(tmp_path: Path
 
     again = Terminal(tmp_path)
     try:
-        start_tracker(again, str(song))
-        again.wait_for(OFFER)
-        time.sleep(GRACE_S)  # the dialog shows no sign when its grace ends: wait it out
+        start_at_the_offer(again, song)
         again.keys("r")  # a plain letter: not an answer
         time.sleep(0.3)  # a key that answers nothing shows nothing: give it time to act
         assert OFFER in again.screen()
@@ -119,9 +125,7 @@ def test_deciding_later_keeps_the_offer_and_discarding_keeps_the_song_as_it_was(
 
     later = Terminal(tmp_path)
     try:
-        start_tracker(later, str(song))
-        later.wait_for(OFFER)
-        time.sleep(GRACE_S)  # the dialog shows no sign when its grace ends: wait it out
+        start_at_the_offer(later, song)
         later.keys("Escape")  # keep the file, decide later
         screen = later.wait_for(lambda s: OFFER not in s)
         assert "C-4" not in screen  # the song as saved: empty
@@ -134,9 +138,7 @@ def test_deciding_later_keeps_the_offer_and_discarding_keeps_the_song_as_it_was(
 
     discard = Terminal(tmp_path)
     try:
-        start_tracker(discard, str(song))
-        discard.wait_for(OFFER)  # offered again
-        time.sleep(GRACE_S)  # the dialog shows no sign when its grace ends: wait it out
+        start_at_the_offer(discard, song)  # offered again
         discard.keys("d")  # a plain letter (and a piano key) is not an answer
         time.sleep(0.3)  # a key that answers nothing shows nothing: give it time to act
         assert OFFER in discard.screen()
@@ -272,9 +274,7 @@ def test_an_autosave_older_than_the_song_is_offered_and_kept_until_decided(
 
     terminal = Terminal(tmp_path)
     try:
-        start_tracker(terminal, str(song))
-        terminal.wait_for(OFFER)
-        time.sleep(GRACE_S)  # the dialog shows no sign when its grace ends: wait it out
+        start_at_the_offer(terminal, song)
         terminal.keys("Escape")  # decide later
         terminal.wait_for(lambda s: OFFER not in s)
         terminal.type_slowly("m")  # B-4: an edit, autosaved somewhere else

@@ -9,14 +9,12 @@ from pathlib import Path
 import pytest
 
 from tests.support.disks import mounted_tmpfs
-from tests.support.samples import SONG, midi_bytes
+from tests.support.samples import midi_bytes, song_file_in
 
 
 @pytest.fixture
 def song_file(tmp_path: Path) -> Path:
-    path = tmp_path / "song.toml"
-    path.write_text(SONG, encoding="utf-8")
-    return path
+    return song_file_in(tmp_path)
 
 
 @pytest.fixture

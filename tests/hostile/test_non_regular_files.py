@@ -102,6 +102,24 @@ def run_capped(
     )
 
 
+def assert_write_refused(
+    tmp_path: Path,
+    target: Path,
+    words: str,
+    *args: str | Path,
+    run: Callable[..., subprocess.CompletedProcess[str]] = run_capped,
+    timeout: float = 20,
+) -> None:
+    """`tracker ARGS`, aimed at `target`, a node made beforehand: refused with the
+    node's path and what it is (`words`), the node not replaced, and nothing left
+    beside it (no NAME~ backup, no temporary file, no staging)."""
+    before, was = snapshot(tmp_path), identity(target)
+    result = run(*args, cwd=tmp_path, timeout=timeout)
+    assert_refused(result, BAD_INPUT, str(target), words)
+    assert identity(target) == was
+    assert snapshot(tmp_path) == before
+
+
 # -- writers --------------------------------------------------------------------
 
 
@@ -109,21 +127,13 @@ def run_capped(
 def test_new_with_force_refuses_to_replace_what_is_not_a_song(tmp_path: Path, kind: str) -> None:
     target = tmp_path / "node"
     WRITE_TARGETS[kind](target)
-    before, was = snapshot(tmp_path), identity(target)
-    result = run_capped("new", target, "--force", cwd=tmp_path)
-    assert_refused(result, BAD_INPUT, str(target), KIND_WORDS[kind])
-    assert identity(target) == was
-    assert snapshot(tmp_path) == before  # no NAME~ backup, no temporary file
+    assert_write_refused(tmp_path, target, KIND_WORDS[kind], "new", target, "--force")
 
 
 def test_new_with_force_never_reads_a_device_to_back_it_up(tmp_path: Path) -> None:
     target = tmp_path / "zero"
     make_zero_device(target)
-    before, was = snapshot(tmp_path), identity(target)
-    result = run_capped("new", target, "--force", cwd=tmp_path)
-    assert_refused(result, BAD_INPUT, str(target), "a device")
-    assert identity(target) == was
-    assert snapshot(tmp_path) == before
+    assert_write_refused(tmp_path, target, "a device", "new", target, "--force")
 
 
 @pytest.mark.parametrize("kind", WRITE_TARGETS)
@@ -132,11 +142,8 @@ def test_export_midi_refuses_to_replace_what_is_not_a_file(
 ) -> None:
     target = tmp_path / "out.mid"
     WRITE_TARGETS[kind](target)
-    before, was = snapshot(tmp_path), identity(target)
-    result = tracker("export-midi", song_file, "-o", target, cwd=tmp_path, timeout=20)
-    assert_refused(result, BAD_INPUT, str(target), KIND_WORDS[kind])
-    assert identity(target) == was
-    assert snapshot(tmp_path) == before
+    args = ("export-midi", song_file, "-o", target)
+    assert_write_refused(tmp_path, target, KIND_WORDS[kind], *args, run=tracker)
 
 
 @pytest.mark.parametrize("kind", WRITE_TARGETS)
@@ -145,11 +152,8 @@ def test_import_midi_with_force_refuses_to_replace_what_is_not_a_song(
 ) -> None:
     target = tmp_path / "song.toml"
     WRITE_TARGETS[kind](target)
-    before, was = snapshot(tmp_path), identity(target)
-    result = tracker("import-midi", midi_file, "-o", target, "--force", cwd=tmp_path, timeout=20)
-    assert_refused(result, BAD_INPUT, str(target), KIND_WORDS[kind])
-    assert identity(target) == was
-    assert snapshot(tmp_path) == before
+    args = ("import-midi", midi_file, "-o", target, "--force")
+    assert_write_refused(tmp_path, target, KIND_WORDS[kind], *args, run=tracker)
 
 
 def test_a_backup_name_that_is_not_a_file_stops_the_save(tmp_path: Path, song_file: Path) -> None:
@@ -170,11 +174,8 @@ def test_render_refuses_to_replace_an_output_that_is_not_a_file(
     out.mkdir()
     target = out / name
     WRITE_TARGETS[kind](target)
-    before, was = snapshot(tmp_path), identity(target)
-    result = tracker("render", song_file, "-o", out, "--stems", cwd=tmp_path, timeout=60)
-    assert_refused(result, BAD_INPUT, str(target), KIND_WORDS[kind])
-    assert identity(target) == was
-    assert snapshot(tmp_path) == before  # not one output of the set, no staging left
+    args = ("render", song_file, "-o", out, "--stems")
+    assert_write_refused(tmp_path, target, KIND_WORDS[kind], *args, run=tracker, timeout=60)
 
 
 # -- readers --------------------------------------------------------------------

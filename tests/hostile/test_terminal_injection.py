@@ -286,11 +286,8 @@ def test_import_midi_names_hostile_tracks_escaped(world: World) -> None:
 @pytest.fixture
 def hostile_port(jack_server: str) -> Iterator[Receiver]:
     """A real JACK MIDI input whose client name is the payload."""
-    port = Receiver(f"rx{uuid.uuid4().hex[:4]}{SHORT_PAYLOAD}")
-    try:
+    with Receiver(f"rx{uuid.uuid4().hex[:4]}{SHORT_PAYLOAD}") as port:
         yield port
-    finally:
-        port.close()
 
 
 def test_ports_and_panic_name_a_hostile_port_escaped(world: World, hostile_port: Receiver) -> None:

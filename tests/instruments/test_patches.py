@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracker.instruments import describe_instrument, user_devices_dir
+from tests.support.devices import write_user_device
+from tracker.instruments import describe_instrument
 from tracker.instruments.patches import patch_name, patch_names
 
 
@@ -18,12 +19,10 @@ class Inst:
 
 
 def test_a_device_with_patch_names_offers_them_per_bank() -> None:
-    folder = user_devices_dir()
-    assert folder is not None
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "mono.toml").write_text(
+    write_user_device(
+        "mono",
         'name = "Mono"\nports = ["Mono"]\n[cc]\ncutoff = 74\n'
-        '[patches.0]\n0 = "Init"\n12 = "Acid Bass"\n[patches.1]\n0 = "User 1"\n'
+        '[patches.0]\n0 = "Init"\n12 = "Acid Bass"\n[patches.1]\n0 = "User 1"\n',
     )
     synth = Inst(soundfont=None, device="mono", program=12)
     assert patch_names(synth) == {0: {0: "Init", 12: "Acid Bass"}, 1: {0: "User 1"}}

@@ -8,7 +8,7 @@ from pathlib import Path
 import mido
 
 from tests.support.builders import song_from_toml
-from tracker.instruments import user_devices_dir
+from tests.support.devices import write_user_device
 from tracker.lanes import pack
 from tracker.midi.smf import export_song, import_midi
 from tracker.midi.wide import RunningValues
@@ -96,14 +96,11 @@ def test_the_export_writes_each_lane_as_its_message_sequence(tmp_path: Path) -> 
 
 
 def test_running_values_in_the_device_file_thin_the_export(tmp_path: Path) -> None:
-    devices = user_devices_dir()  # the test's own config folder: it overrides the shipped file
-    assert devices is not None
-    devices.mkdir(parents=True, exist_ok=True)
     shipped = Path(__file__).parents[2] / "tracker/instruments/data/devices/bass-station-ii.toml"
     text = shipped.read_text().replace(
         "latency_ms = 0.0\n", "latency_ms = 0.0\nrunning_values = true\n"
     )
-    (devices / "bass-station-ii.toml").write_text(text)
+    write_user_device("bass-station-ii", text)  # it overrides the shipped file
     path = tmp_path / "sweep.mid"
     export_song(song_from_toml(SWEEP), path)
     sent = [

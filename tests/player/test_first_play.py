@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 
@@ -23,7 +23,7 @@ from tests.support.jack import Receiver
 from tracker.engine.events import Event, Kind
 from tracker.engine.timeline import compile_song
 from tracker.player.handle import PlayerHandle
-from tracker.player.protocol import PlayerConfig, PortSpec
+from tracker.player.protocol import PortSpec
 from tracker.ui.app import TrackerApp
 
 # 240 bpm: a line is 62.5 ms. The lead's vibrato is on its first line only; the
@@ -41,13 +41,8 @@ E4_ON = bytes((0x90, 64, 0x64))
 
 
 @pytest.fixture
-def player(receiver: Receiver) -> Iterator[PlayerHandle]:
-    handle = PlayerHandle(PlayerConfig(output=PortSpec(receiver.name)))
-    handle.start()
-    try:
-        yield handle
-    finally:
-        handle.close()
+def player(receiver: Receiver, start_player: Callable[..., PlayerHandle]) -> PlayerHandle:
+    return start_player(output=PortSpec(receiver.name))
 
 
 def bend_at(messages: list[bytes], note_on: bytes) -> bytes | None:

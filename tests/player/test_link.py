@@ -70,11 +70,8 @@ def studio_jack(jack_server: str) -> Iterator[str]:
 
 @pytest.fixture
 def port(studio_jack: str) -> Iterator[FrameReceiver]:
-    receiver = FrameReceiver(f"synth{time.time_ns() % 1_000_000}")
-    try:
+    with FrameReceiver(f"synth{time.time_ns() % 1_000_000}") as receiver:
         yield receiver
-    finally:
-        receiver.close()
 
 
 @pytest.fixture

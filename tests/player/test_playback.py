@@ -752,12 +752,18 @@ def arrival_of(receiver: Receiver, message: bytes) -> int:
     return next(t for t, m in receiver.snapshot() if m == message)
 
 
-def test_a_preview_when_stopped_sets_the_program_sounds_the_note_and_ends_it_soon(
-    receiver: Receiver, start_player: Callable[..., PlayerHandle]
-) -> None:
+@pytest.fixture
+def keys_and_bass(receiver: Receiver, start_player: Callable[..., PlayerHandle]) -> PlayerHandle:
+    """A stopped player on `receiver` that has the song: two empty tracks, keys and bass."""
     player = start_player(output=PortSpec(receiver.name))
-    song = build_song(EMPTY_TWO_TRACKS, instruments=KEYS_AND_BASS)
-    player.send(UpdateSong(song))
+    player.send(UpdateSong(build_song(EMPTY_TWO_TRACKS, instruments=KEYS_AND_BASS)))
+    return player
+
+
+def test_a_preview_when_stopped_sets_the_program_sounds_the_note_and_ends_it_soon(
+    receiver: Receiver, keys_and_bass: PlayerHandle
+) -> None:
+    player = keys_and_bass
     # the bass is on its own channel (the second instrument gets channel 2) at its volume,
     # after its program and the track's mixer strip (0 dB, centre)
     player.send(Preview(track=1, instrument=2, note=40))
@@ -773,10 +779,9 @@ def test_a_preview_when_stopped_sets_the_program_sounds_the_note_and_ends_it_soo
 
 
 def test_the_next_preview_in_a_track_ends_the_last_and_stop_ends_them_all(
-    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+    receiver: Receiver, keys_and_bass: PlayerHandle
 ) -> None:
-    player = start_player(output=PortSpec(receiver.name))
-    player.send(UpdateSong(build_song(EMPTY_TWO_TRACKS, instruments=KEYS_AND_BASS)))
+    player = keys_and_bass
     player.send(Preview(track=0, instrument=1, note=60, velocity=100, seconds=30))
     player.send(Preview(track=1, instrument=2, note=36, velocity=100, seconds=30))
     player.send(Preview(track=0, instrument=1, note=62, velocity=100, seconds=30))  # key repeat
@@ -832,10 +837,9 @@ def test_a_soundfont_preview_sounds_in_the_synth_and_stops_sounding(
 
 
 def test_panic_ends_a_held_preview_for_good(
-    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+    receiver: Receiver, keys_and_bass: PlayerHandle
 ) -> None:
-    player = start_player(output=PortSpec(receiver.name))
-    player.send(UpdateSong(build_song(EMPTY_TWO_TRACKS, instruments=KEYS_AND_BASS)))
+    player = keys_and_bass
     player.send(Preview(track=0, instrument=1, note=60, velocity=100, seconds=0.3))
     receiver.wait_for(lambda got: on(60, 100) in got)
     player.send(Panic())
@@ -849,11 +853,8 @@ def test_panic_ends_a_held_preview_for_good(
     )
 
 
-def test_quitting_ends_a_held_preview(
-    receiver: Receiver, start_player: Callable[..., PlayerHandle]
-) -> None:
-    player = start_player(output=PortSpec(receiver.name))
-    player.send(UpdateSong(build_song(EMPTY_TWO_TRACKS, instruments=KEYS_AND_BASS)))
+def test_quitting_ends_a_held_preview(receiver: Receiver, keys_and_bass: PlayerHandle) -> None:
+    player = keys_and_bass
     player.send(Preview(track=0, instrument=1, note=60, velocity=100, seconds=30))
     receiver.wait_for(lambda got: on(60, 100) in got)
     player.close()

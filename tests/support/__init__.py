@@ -1,7 +1,8 @@
 """What tests and benchmarks share (bench/ imports only from here, never from a test
 module): a JACK server and a receiving port (jack), the tmux driver (tmux), songs in
 tracker notation (builders) and as Hypothesis strategies (strategies), sample files
-(samples), the real command and the refusal shape (command), renders read back
+(samples), a band and its groove for audio tests (band), device files of a test's own
+(devices), the real command and the refusal shape (command), renders read back
 (audio) and the fluidsynth command line as a reference (reference), the fuzzing
 (fuzz), real small disks (disks), a Pilot app with a recording player (pilot), a
 clock moved by hand (fake_clock), and the environment every test runs in (isolation).

@@ -19,7 +19,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import rtmidi
 
@@ -205,3 +205,10 @@ class Receiver:
         self._running = False
         self._thread.join(1)
         self.close_port()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        """Closed when a `with` block ends, however it ends (fixtures: `with ... as rx: yield rx`)."""
+        self.close()

@@ -30,7 +30,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 _PROCESS = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_uint32, ctypes.c_void_p)
 _MIDI_TYPE = b"8 bit raw midi"
@@ -139,6 +139,12 @@ class FrameReceiver:
             self._lib.jack_deactivate(self._client)
             self._lib.jack_client_close(self._client)
             self._client = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
 
 def receive(client: str, out_path: str, seconds: float) -> None:

@@ -46,6 +46,13 @@ SONG = textwrap.dedent(
 """A small valid song: two tracks, a chord, a bass line, a repeated pattern."""
 
 
+def song_file_in(folder: Path) -> Path:
+    """SONG written to `folder`/song.toml, for a test that hands the command a file."""
+    path = folder / "song.toml"
+    path.write_text(SONG, encoding="utf-8")
+    return path
+
+
 def midi_bytes(folder: Path) -> bytes:
     """A small honest type 1 file written by mido (not our exporter): a conductor
     track with two tempos, a piano melody (mido writes it with running status), drums

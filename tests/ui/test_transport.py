@@ -37,7 +37,8 @@ from tracker.player.protocol import (
 from tracker.song.model import Instrument, Song
 from tracker.ui import editor_player_config
 from tracker.ui.app import TrackerApp
-from tracker.ui.player_link import NOTE_SECONDS, Transport
+from tracker.ui.player_link import Transport
+from tracker.ui.player_news import NOTE_SECONDS
 from tracker.ui.player_status import short_note, short_notice
 
 TWO_PATTERNS = ("C-4 01 .. ...\n--- .. .. ...", "E-4 01 .. ...\n--- .. .. ...")

@@ -4,7 +4,7 @@ playhead and status out.
 Playback runs in its own process (tracker/player/process.py, whose loop is
 tracker/player/transport.py): a thread in the UI process cannot keep time
 (DESIGN.md section 4). `PlayerHandle` starts it, sends it commands over one pipe
-and reads what it reports from another (protocol.py). The process side never
+and reads what it reports from another (protocol/). The process side never
 imports this module.
 """
 

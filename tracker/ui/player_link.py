@@ -5,6 +5,9 @@ The UI never keeps time. It sends commands to the player process
 and the status line. `PlayerLink` is the small interface the UI needs from a
 player; tests pass a recording object with the same methods, and `NoPlayer`
 stands in when no player could start (the editor keeps working, silently).
+A player that stops under the editor is restarted in the background. What the
+player says for the screen (the status line, the playhead and meters shown as
+late as a listener hears them) is kept in tracker.ui.player_news.
 """
 
 from __future__ import annotations
@@ -12,16 +15,14 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from tracker.engine.routing import assign_channels
 from tracker.errors import TrackerError
 from tracker.files import open_log
-from tracker.midi.names import PortState
 from tracker.player.handle import player_log_path
 from tracker.player.link import LinkConfig
 from tracker.player.protocol import (
@@ -48,10 +49,9 @@ from tracker.player.protocol import (
     play_pattern,
 )
 from tracker.song.model import Song
-from tracker.ui.player_status import QUIET_KINDS, short_note, short_notice, status_line
+from tracker.ui.player_news import Heard, PlayerNews
+from tracker.ui.player_status import short_note
 
-NOTE_SECONDS = 6.0
-"""How long news from the player (a port unplugged, a font that failed) leads the status line."""
 PREVIEW_SECONDS = 0.5
 """A typed note sounds this long, or until the next one in its track."""
 
@@ -83,20 +83,6 @@ class NoPlayer:
         return ()
 
 
-@dataclass
-class Heard:
-    """What one poll brought back, already reduced to what the screen needs."""
-
-    playhead: Playhead | None = None
-    """The latest playhead only: a burst of them collapses to the last."""
-    status_changed: bool = False
-    recorded: list[Recorded] = field(default_factory=list)
-    controls: list[ControlIn] = field(default_factory=list)
-    """Controls moved on the MIDI input: for learn, and for recording into learned lanes."""
-    levels: Levels | None = None
-    """The meters' latest levels, if any came (a burst collapses to the last)."""
-
-
 class Transport:
     """Play, stop, loop, follow the song's edits; and what the player last said."""
 
@@ -120,28 +106,30 @@ class Transport:
         self.loop = False
         self.record = False
         self.link_config: LinkConfig | None = None
-        self.status = status
-        self.bpm: float | None = None
+        self.news = PlayerNews(status, clock)
+        """What the player said, as the screen shows it (the status line, the playhead)."""
         self._sent_revision = -1
         self._player_sound: tuple[object, object] | None = None
         """(instruments, soundfont) of the song the player last got: previews need them."""
-        self._clock = clock
         self.capturing = False
         """An audio capture was asked for and not yet ended (toggle_capture)."""
-        self.playhead_delay_s = 0.0
-        """`--listen-delay`: playheads are shown this much later, with the sound a
-        listener at the end of the stream hears (read from the player's config)."""
-        self._heads: deque[tuple[float, Playhead]] = deque()
-        self._levels: deque[tuple[float, Levels]] = deque()
-        """The meters' levels, shown as late as the playheads (what the listener hears)."""
-        self._ports: tuple[tuple[str, PortState], ...] = ()
-        self._audio = ""
-        self._no_midi_system = False
-        self._note = ""
-        self._note_until = 0.0
         self._restarting: _Restart | None = None
         self._thru: tuple[int | None, int] | None = None
         """(instrument, channel) the player echoes MIDI input to, as last told."""
+
+    @property
+    def status(self) -> str:
+        """The status line's text (PlayerNews.status)."""
+        return self.news.status
+
+    @status.setter
+    def status(self, text: str) -> None:
+        self.news.status = text
+
+    @property
+    def bpm(self) -> float | None:
+        """The tempo the player last reported."""
+        return self.news.bpm
 
     # The player coming and going
 
@@ -154,15 +142,11 @@ class Transport:
         """The player process started: say where MIDI and audio go."""
         self.link = link
         audio_out = getattr(getattr(link, "config", None), "audio_out", None)
-        self.playhead_delay_s = getattr(audio_out, "delay_ms", 0.0) / 1000
+        self.news.delay_s = getattr(audio_out, "delay_ms", 0.0) / 1000
         if self.link_config is not None:
             self._send(SetLink(self.link_config))
         ready = getattr(link, "ready", None)
-        if isinstance(ready, Ready):
-            self._ports, self._audio = ready.ports, ready.audio
-            self.status = self._line()
-        else:
-            self.status = "Player ready"
+        self.news.ready(ready if isinstance(ready, Ready) else None)
 
     def unavailable(self, reason: str) -> None:
         """No player could start: the editor works on, silently; the log has the details."""
@@ -182,7 +166,7 @@ class Transport:
         if isinstance(link, Restartable) and self._restarting is None:
             self._restarting = _Restart(link, link.restart, reason)
             self.link = NoPlayer(reason)
-            self._tell(f"The player stopped ({short_note(reason)}); restarting it")
+            self.news.tell(f"The player stopped ({short_note(reason)}); restarting it")
         else:
             self.unavailable(reason)
 
@@ -196,13 +180,8 @@ class Transport:
             self.unavailable(f"{restart.reason}; it did not start again: {restart.error}")
             return True
         self.connected(restart.link)
-        self._tell(f"The player stopped ({short_note(restart.reason)}) and was restarted")
+        self.news.tell(f"The player stopped ({short_note(restart.reason)}) and was restarted")
         return True
-
-    def _tell(self, note: str) -> None:
-        """News that leads the status line for a while."""
-        self._note, self._note_until = note, self._clock() + NOTE_SECONDS
-        self._show()
 
     def _send(self, command: Command) -> bool:
         """The one guarded send: a player that has gone is restarted, never a traceback.
@@ -305,22 +284,24 @@ class Transport:
     def poll(self) -> Heard:
         heard = Heard()
         heard.status_changed = self._restart_done()
+        news = self.news
         for message in self.link.poll():
             if isinstance(message, Playhead):
-                self._heads.append((self._clock() + self.playhead_delay_s, message))
-                self.bpm = message.bpm
+                news.playhead(message)
             elif isinstance(message, Status):
-                heard.status_changed |= self._take_status(message)
+                was_playing, self.playing = self.playing, message.playing
+                changed = news.status_report(message)
+                heard.status_changed |= changed or was_playing != message.playing
             elif isinstance(message, Stopped):
                 self.playing = False
-                self._levels.clear()
+                news.stopped()
                 heard.status_changed = True
             elif isinstance(message, PlayerFailed):
                 self.lost(message.message)
                 heard.status_changed = True
             elif isinstance(message, Refused):
                 self.playing = False
-                self._tell(short_note(message.message))
+                self.news.tell(short_note(message.message))
                 heard.status_changed = True
                 log_line(message.message)
             elif isinstance(message, Recorded) and self.record:
@@ -328,38 +309,9 @@ class Transport:
             elif isinstance(message, ControlIn):
                 heard.controls.append(message)
             elif isinstance(message, Levels):
-                self._levels.append((self._clock() + self.playhead_delay_s, message))
-        while self._heads and self._heads[0][0] <= self._clock():
-            heard.playhead = self._heads.popleft()[1]
-        while self._levels and self._levels[0][0] <= self._clock():
-            heard.levels = self._levels.popleft()[1]
-        if self._note and self._clock() >= self._note_until:
-            self._note = ""
-            heard.status_changed |= self._show()
+                news.levels(message)
+        news.due(heard)
         return heard
-
-    def _take_status(self, status: Status) -> bool:
-        self._ports, self._audio = status.ports, status.audio
-        if any(notice.kind == "no_midi_system" for notice in status.errors):
-            self._no_midi_system = True
-        elif any(state == "open" for _, state in status.ports):
-            self._no_midi_system = False
-        news = [short_notice(n) for n in status.errors if n.kind not in QUIET_KINDS]
-        if news:  # the audio state and a missing MIDI system are on the line already
-            self._note = news[-1]
-            self._note_until = self._clock() + NOTE_SECONDS
-        was_playing, self.playing = self.playing, status.playing
-        return self._show() or was_playing != status.playing
-
-    def _line(self) -> str:
-        return status_line(
-            self._ports, self._audio, no_midi_system=self._no_midi_system, note=self._note
-        )
-
-    def _show(self) -> bool:
-        text = self._line()
-        changed, self.status = text != self.status, text
-        return changed
 
 
 class _Restart:

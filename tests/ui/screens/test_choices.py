@@ -15,10 +15,10 @@ from textual.widgets import Input
 
 from tests.support.audio import GM_FONT
 from tests.support.builders import build_song
+from tests.support.devices import write_user_device
 from tests.support.pilot import make_app
 from tests.ui.screens.test_dialog_fields import burst
 from tracker.errors import SoundfontError
-from tracker.instruments import user_devices_dir
 from tracker.song.model import Instrument
 from tracker.ui.app import TrackerApp
 from tracker.ui.screens.forms import settings_fields, settings_parser
@@ -180,12 +180,10 @@ def test_a_soundfont_path_is_taken_relative_to_the_songs_folder(tmp_path: Path) 
 
 
 async def test_a_device_with_patch_names_offers_them_under_the_program() -> None:
-    folder = user_devices_dir()
-    assert folder is not None
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "mono.toml").write_text(
+    write_user_device(
+        "mono",
         'name = "Mono"\nports = ["Mono"]\n[cc]\ncutoff = 74\n'
-        '[patches.0]\n0 = "Init"\n12 = "Acid Bass"\n[patches.1]\n3 = "Acid Lead"\n'
+        '[patches.0]\n0 = "Init"\n12 = "Acid Bass"\n[patches.1]\n3 = "Acid Lead"\n',
     )
     app = make_app(build_song(ROW))
     async with app.run_test(size=(80, 24)) as pilot:

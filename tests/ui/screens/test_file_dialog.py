@@ -33,6 +33,12 @@ def studio(folder: Path) -> Path:
     return folder / "verse.toml"
 
 
+def open_in_studio(folder: Path) -> TrackerApp:
+    """The editor with the studio's verse.toml open, its folder the dialogs' start."""
+    verse = studio(folder)
+    return make_app(load_song(verse), verse)
+
+
 def listed(app: TrackerApp) -> list[str]:
     assert isinstance(app.screen, FileDialog)
     return [entry.shown for entry in app.screen.shown.entries]
@@ -49,8 +55,7 @@ def error(app: TrackerApp) -> str:
 async def test_open_lists_the_folders_songs_and_subfolders_and_typing_filters(
     tmp_path: Path,
 ) -> None:
-    verse = studio(tmp_path)
-    app = make_app(load_song(verse), verse)
+    app = open_in_studio(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+o")
         await pilot.pause()
@@ -71,8 +76,7 @@ async def test_open_lists_the_folders_songs_and_subfolders_and_typing_filters(
 async def test_tab_on_a_folder_enters_it_and_enter_opens_a_song_picked_with_down(
     tmp_path: Path,
 ) -> None:
-    verse = studio(tmp_path)
-    app = make_app(load_song(verse), verse)
+    app = open_in_studio(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+o", "s", "tab")
         await pilot.pause()
@@ -86,8 +90,7 @@ async def test_tab_on_a_folder_enters_it_and_enter_opens_a_song_picked_with_down
 async def test_enter_on_a_picked_folder_enters_it_and_keys_typed_at_once_follow_it(
     tmp_path: Path,
 ) -> None:
-    verse = studio(tmp_path)
-    app = make_app(load_song(verse), verse)
+    app = open_in_studio(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+o")
         await pilot.pause()
@@ -103,8 +106,7 @@ async def test_enter_on_a_picked_folder_enters_it_and_keys_typed_at_once_follow_
 
 
 async def test_up_and_down_pick_without_touching_the_typed_name(tmp_path: Path) -> None:
-    verse = studio(tmp_path)
-    app = make_app(load_song(verse), verse)
+    app = open_in_studio(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f3")  # Save as offers the song's own name
         await pilot.pause()
@@ -114,12 +116,11 @@ async def test_up_and_down_pick_without_touching_the_typed_name(tmp_path: Path) 
         assert typed(app) == "verse"
         await pilot.press("escape")
         await pilot.pause()
-        assert app.session.path == verse
+        assert app.session.path == tmp_path / "verse.toml"
 
 
 async def test_save_as_adds_toml_to_a_name_without_an_extension(tmp_path: Path) -> None:
-    verse = studio(tmp_path)
-    app = make_app(load_song(verse), verse)
+    app = open_in_studio(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("x", "f3")
         await pilot.pause()
@@ -133,8 +134,7 @@ async def test_save_as_adds_toml_to_a_name_without_an_extension(tmp_path: Path) 
 
 
 async def test_save_as_keeps_an_extension_that_was_typed(tmp_path: Path) -> None:
-    verse = studio(tmp_path)
-    app = make_app(load_song(verse), verse)
+    app = open_in_studio(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f3", *["backspace"] * len("verse.toml"), *"take.song", "enter")
         await pilot.pause()
@@ -160,8 +160,7 @@ async def test_save_as_a_new_song_starts_in_the_working_folder(
 
 
 async def test_a_burst_of_name_tab_name_enter_is_taken_in_order(tmp_path: Path) -> None:
-    verse = studio(tmp_path)
-    app = make_app(load_song(verse), verse)
+    app = open_in_studio(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f3")
         await pilot.pause()
