@@ -31,6 +31,7 @@ from typing import NoReturn
 from tracker.errors import SaveError, TrackerError
 from tracker.song.model import Song
 from tracker.song.storage import checked_bytes, snapshot
+from tracker.ui.collector import collector_off
 
 CHILD_NICENESS = 10
 """How far the child steps back from the editor for the machine's cores (os.nice)."""
@@ -81,8 +82,11 @@ class SongBytes:
 
 
 def _make(song: Song, shown: str | Path) -> bytes | TrackerError:
+    """The bytes made in this process: its read-back's million objects are no garbage,
+    so no collection runs meanwhile (collector.py)."""
     try:
-        return checked_bytes(song, shown)
+        with collector_off():
+            return checked_bytes(song, shown)
     except TrackerError as error:
         return error
 
