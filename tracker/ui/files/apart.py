@@ -15,7 +15,9 @@ and the editor autosaves itself), it holds none of the editor's files or pipes o
 (the player sees its pipe close when the editor goes), it never prints, it ends with os._exit (no exit
 handlers, no buffers of the editor's flushed twice), it leaves the garbage collector off
 (a collection would walk, and so copy, every page it shares with the editor), and it
-runs a little behind the editor's own threads on a busy machine (nice).
+runs a little behind the editor's own threads on a busy machine (nice). The editor's
+collector stays on meanwhile: the song is frozen out of its walks (tracker/ui/collector.py),
+so its collections copy none of the song's pages either.
 """
 
 from __future__ import annotations
