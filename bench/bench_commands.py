@@ -234,6 +234,55 @@ def _timed(work: Any) -> float:
     return time.perf_counter() - started
 
 
+@contextlib.contextmanager
+def _collections() -> Iterator[list[tuple[int, float]]]:
+    """While inside: each garbage collection that ran, (generation, ms)."""
+    import gc
+
+    ran: list[tuple[int, float]] = []
+    started = [0.0]
+
+    def heard(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            ran.append((info["generation"], (time.perf_counter() - started[0]) * 1000))
+
+    gc.callbacks.append(heard)
+    try:
+        yield ran
+    finally:
+        gc.callbacks.remove(heard)
+
+
+def _gc_figures(ran: list[tuple[int, float]], full_ms: float) -> str:
+    """A full collection's time in the editor, then the collections while the keys ran."""
+    full = [ms for generation, ms in ran if generation == 2]
+    longest = max((ms for _, ms in ran), default=0.0)
+    return f"{full_ms:.1f} / {len(full)}, {max(full, default=0.0):.1f} / {len(ran)}, {longest:.1f}"
+
+
+GC_FIGURES = (
+    "garbage collector: a full collection ms / full ones during the keys, longest ms / "
+    "all, longest ms"
+)
+
+
+SCROLLED_ROWS = 10
+"""More grid rows than a key repaints unless the view scrolls (then it repaints them all)."""
+BY_ROWS = "keys that scrolled the grid: presses, p50 / max ms; the others: p99 / max ms"
+
+
+def _by_rows(by_rows: dict[bool, list[float]]) -> str:
+    scrolled, others = by_rows[True], by_rows[False]
+    if not scrolled or not others:
+        return ""
+    return (
+        f"{len(scrolled)}, {statistics.median(scrolled):.1f} / {max(scrolled):.1f}; "
+        f"{percentile(others, 0.99):.1f} / {max(others):.1f}"
+    )
+
+
 async def _keys_during_autosave(
     song: Song, path: Path, presses: int, autosave: bool = True
 ) -> dict[str, Any]:
@@ -243,16 +292,25 @@ async def _keys_during_autosave(
     and told apart by whether an autosave was under way (its bytes made in a forked
     process, then written by a worker thread) or not; and the old way's freeze, an
     autosave made and written on the UI thread. Without `autosave`, the same keys alone,
-    for what the machine gives them anyway."""
+    for what the machine gives them anyway (the timer's autosave off too: it ran once
+    or twice in a run). Beside them, the garbage collector: what a full collection
+    takes in the editor, and the collections that ran while the keys did."""
+    import gc
+
     from tests.support.pilot import make_app
 
     app = make_app(song, path)
+    if not autosave:
+        app.autosave_in_background = lambda: None  # type: ignore[method-assign]
     by_phase: dict[str, list[float]] = {"autosaving": [], "idle": []}
+    by_rows: dict[bool, list[float]] = {True: [], False: []}
+    """Keys that repainted the whole grid (the view scrolled) and the others."""
     autosaves = 0
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
+        full_ms = _timed(gc.collect) * 1000
         keys = ("z", "down", "x", "down", "up", "right", "left", "c", "down", "up")
-        with timed_rows(app.editor) as rendered:
+        with timed_rows(app.editor) as rendered, _collections() as ran:
             for i in range(presses):
                 if autosave and not app.autosaving:
                     app.autosave_in_background()
@@ -267,6 +325,7 @@ async def _keys_during_autosave(
                 await asyncio.sleep(0.01)  # the rest of the rows this key repaints
                 if rendered:
                     by_phase[phase].append((rendered[-1] - start) * 1000)
+                    by_rows[len(rendered) > SCROLLED_ROWS].append(by_phase[phase][-1])
         await app.workers.wait_for_complete()
         await pilot.press("x")
         frozen = _timed(app.autosave)  # the old way: on the UI thread
@@ -274,7 +333,9 @@ async def _keys_during_autosave(
         alone = by_phase["idle"]
         return {
             "keys alone (no autosave): p50 / p99 / max ms": f"{statistics.median(alone):.1f} / "
-            f"{percentile(alone, 0.99):.1f} / {max(alone):.1f}"
+            f"{percentile(alone, 0.99):.1f} / {max(alone):.1f}",
+            f"keys alone, {GC_FIGURES}": _gc_figures(ran, full_ms),
+            f"keys alone, {BY_ROWS}": _by_rows(by_rows),
         }
     every = by_phase["autosaving"]
     row: dict[str, Any] = {
@@ -289,6 +350,8 @@ async def _keys_during_autosave(
             row[f"{phase}: presses, p50 / p99 ms"] = (
                 f"{len(times)}, {statistics.median(times):.1f} / {percentile(times, 0.99):.1f}"
             )
+    row[GC_FIGURES] = _gc_figures(ran, full_ms)
+    row[BY_ROWS] = _by_rows(by_rows)
     row["autosave on the UI thread (before) s"] = round(frozen, 2)
     return row
 
@@ -450,7 +513,11 @@ def run_autosave() -> dict[str, Any]:
             "every 30 ms; the song's bytes made in a forked process (tracker/ui/files/apart.py), "
             "then written by a worker thread; and what one autosave made and written on the UI "
             "thread, the way it was before, froze the editor for. Quiet, then beside one and two "
-            "busy loops (processes spinning in Python: this machine has two cores)."
+            "busy loops (processes spinning in Python: this machine has two cores). Beside "
+            "them: one full garbage collection in the editor, and the collections that ran "
+            "while the keys did; the keys that scrolled the grid (all its rows repainted) "
+            "apart from the others. Keys alone: the same keys with no autosave at all (the "
+            "timer's off too)."
         ),
         **editor_during_autosave(),
     }

@@ -14,6 +14,7 @@ from tracker.errors import EditError
 from tracker.song.edit import Clipboard, Command, History
 from tracker.song.edit.history import ReplaceSong
 from tracker.song.model import Song
+from tracker.ui.collector import settle
 
 
 class Session:
@@ -25,6 +26,7 @@ class Session:
         """The last thing worth telling the musician (an edit refused, an undo done)."""
         self.recovered = False
         """The song came from a recovery file: it differs from the file on disk."""
+        settle()  # the song's objects out of the garbage collector's walks (collector.py)
 
     @property
     def song(self) -> Song:
@@ -69,6 +71,7 @@ class Session:
         self.history = History(song)
         self.path = path
         self.recovered = recovered
+        settle()
 
     def reload(self, song: Song) -> Command:
         """The song as read again from its file, as one undo step (undo brings back the
@@ -77,4 +80,5 @@ class Session:
         self.history.do(command)
         self.history.mark_saved()
         self.recovered = False
+        settle()
         return command

@@ -4,6 +4,7 @@ the editor's signal handlers run in the child."""
 
 from __future__ import annotations
 
+import gc
 import os
 import select
 import signal
@@ -106,6 +107,50 @@ def test_without_a_fork_to_be_had_the_bytes_are_still_of_the_song_as_it_stood(
     assert made.child is None
     song.patterns["00"].tracks[0].columns[0][1] = Cell(note=67, instrument=1)  # typed meanwhile
     assert made.result() == checked_bytes(a_song(), "verse.toml")
+
+
+def a_song_of_many_parts() -> Song:
+    """Sixty-four 16-line patterns of four tracks, every track's part in each different
+    (equal parts are read back once and shared): thousands of objects read back."""
+    notes = ["C-", "C#", "D-", "D#", "E-", "F-", "F#", "G-", "G#", "A-", "A#", "B-"]
+
+    def part(pattern: int, track: int, line: int) -> str:
+        if line % 2:
+            return "--- .. .. ..."
+        return (
+            f"{notes[(pattern * 5 + track * 7 + line) % 12]}{3 + (pattern + track) % 4} 01 40 ..."
+        )
+
+    patterns = [
+        "\n".join(" | ".join(part(p, t, line) for t in range(4)) for line in range(16))
+        for p in range(64)
+    ]
+    return build_song(
+        *patterns,
+        tracks=[Track(name=f"T{t}") for t in range(4)],
+        instruments={1: Instrument("Piano")},
+    )
+
+
+def test_bytes_made_in_this_process_start_no_garbage_collection() -> None:
+    """Reading the song back makes thousands of objects, none of them garbage: a
+    collection meanwhile would only walk them (on a big song, a key held up 100 ms)."""
+    started: list[int] = []
+
+    def heard(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started.append(info["generation"])
+
+    song = a_song_of_many_parts()
+    gc.collect()
+    gc.callbacks.append(heard)
+    try:
+        made = SongBytes(song, "verse.toml")
+    finally:
+        gc.callbacks.remove(heard)
+    assert started == []
+    assert gc.isenabled()  # given back
+    assert made.result() == checked_bytes(song, "verse.toml")
 
 
 def test_a_pipe_the_editor_closes_is_closed_while_the_child_still_runs() -> None:

@@ -15,7 +15,9 @@ and the editor autosaves itself), it holds none of the editor's files or pipes o
 (the player sees its pipe close when the editor goes), it never prints, it ends with os._exit (no exit
 handlers, no buffers of the editor's flushed twice), it leaves the garbage collector off
 (a collection would walk, and so copy, every page it shares with the editor), and it
-runs a little behind the editor's own threads on a busy machine (nice).
+runs a little behind the editor's own threads on a busy machine (nice). The editor's
+collector stays on meanwhile: the song is frozen out of its walks (tracker/ui/collector.py),
+so its collections copy none of the song's pages either.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from typing import NoReturn
 from tracker.errors import SaveError, TrackerError
 from tracker.song.model import Song
 from tracker.song.storage import checked_bytes, snapshot
+from tracker.ui.collector import collector_off
 
 CHILD_NICENESS = 10
 """How far the child steps back from the editor for the machine's cores (os.nice)."""
@@ -81,8 +84,11 @@ class SongBytes:
 
 
 def _make(song: Song, shown: str | Path) -> bytes | TrackerError:
+    """The bytes made in this process: its read-back's million objects are no garbage,
+    so no collection runs meanwhile (collector.py)."""
     try:
-        return checked_bytes(song, shown)
+        with collector_off():
+            return checked_bytes(song, shown)
     except TrackerError as error:
         return error
 

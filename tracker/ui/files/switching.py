@@ -8,15 +8,13 @@ it holds the interpreter for Python's switch interval (5 ms) each time the UI th
 asks for it back, and a key's handling and repaint ask many times, so a keypress took
 90 ms (p50) while a 13 MB song was autosaved that way (measured, bench autosave). While
 a writer runs, the interval drops to half a millisecond; the usual one comes back after
-the last. The cyclic garbage collector waits too: reading a big song back makes a
-million objects, and a full collection while it ran held a key up for 100 ms (it walks
-every object in the process, holding the interpreter).
+the last. The garbage collector stays on unless the bytes are made in this process
+(tracker/ui/collector.py).
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
 import sys
 import threading
 from collections.abc import Iterator
@@ -28,20 +26,16 @@ needs it during a key's handling and repaint (a repaint needs it many times)."""
 _writers = 0
 _writers_lock = threading.Lock()
 _usual_interval = sys.getswitchinterval()
-_collecting = True
 
 
 @contextlib.contextmanager
 def keys_first() -> Iterator[None]:
-    """While a save's pure-Python work runs on a worker thread, switch threads often and
-    leave the garbage collector off."""
-    global _writers, _usual_interval, _collecting
+    """While a save's pure-Python work runs on a worker thread, switch threads often."""
+    global _writers, _usual_interval
     with _writers_lock:
         if _writers == 0:
             _usual_interval = sys.getswitchinterval()
             sys.setswitchinterval(KEYS_SWITCH_INTERVAL)
-            _collecting = gc.isenabled()
-            gc.disable()
         _writers += 1
     try:
         yield
@@ -50,5 +44,3 @@ def keys_first() -> Iterator[None]:
             _writers -= 1
             if _writers == 0:
                 sys.setswitchinterval(_usual_interval)
-                if _collecting:
-                    gc.enable()
