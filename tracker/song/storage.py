@@ -41,13 +41,16 @@ from tracker.files import (
 from tracker.lanes import WIDE_MAX, is_wide
 from tracker.song.fileformat import dumps, load_bytes
 from tracker.song.limits import LINES_RANGE
-from tracker.song.model import Cell, Pattern, Song
+from tracker.song.model import Cell, Effect, Pattern, Song
 from tracker.song.notation import (
-    format_cell,
+    format_byte,
+    format_effect,
     format_lane_value,
-    parse_cell,
+    format_note,
+    parse_byte,
+    parse_effect,
     parse_lane_value,
-    tokenize,
+    parse_note,
 )
 from tracker.tomlfile import read_bytes
 
@@ -225,15 +228,36 @@ def _check_cells(song: Song) -> None:
         for track, part in zip(song.tracks, pattern.tracks, strict=True):
             known = cells.setdefault(track.effects, {})
             for column in part.columns:
-                known.update(zip(map(id, column), column))  # a million cells: no Python loop
+                known.update(
+                    zip(map(id, column), column, strict=True)
+                )  # a million cells: no Python loop
             for lane_name, lane in zip(track.cc, part.cc, strict=True):
                 wide = is_wide(lane_name)
                 lanes.update((wide, value) for value in set(lane))
-    for effects, known in cells.items():
+    # A cell's text is its fields' texts joined by spaces (notation.format_cell), and
+    # reads back field by field: each distinct field value is tried once, as one word.
+    notes: set[int | None] = set()
+    instruments: set[int | None] = set()
+    volumes: set[int | None] = set()
+    effects: set[Effect | None] = set()
+    for known in cells.values():
         for cell in known.values():
-            text = format_cell(cell)
-            if parse_cell(tokenize(text), effects) != cell:
-                raise SongFormatError(f'a cell written "{text}" reads back otherwise')
+            notes.add(cell.note)
+            instruments.add(cell.instrument)
+            volumes.add(cell.volume)
+            effects.update(cell.effects)
+    trials: list[tuple[object, str, object]] = []
+    trials += ((n, text, parse_note(text)) for n in notes for text in [format_note(n)])
+    for values, what, top in ((instruments, "instrument", 0xFF), (volumes, "volume", 0x7F)):
+        trials += (
+            (v, t, parse_byte(t, what, maximum=top)) for v in values for t in [format_byte(v)]
+        )
+    trials += ((e, text, parse_effect(text)) for e in effects for text in [format_effect(e)])
+    for value, text, again in trials:
+        if again != value or text.split() != [text]:
+            raise SongFormatError(
+                f'a cell holds {value!r}, written "{text}": it reads back otherwise'
+            )
     for wide, value in lanes:
         if value is not None and not 0 <= value <= (WIDE_MAX if wide else 0x7F):
             raise SongFormatError(f"a CC value of {value} is out of range")
