@@ -90,7 +90,9 @@ class Collector:
         self._current: list[int | None] = [None] * 16
         """Each channel's instrument number until its program or bank changes."""
         self.bank = [[0, 0] for _ in range(16)]
-        self.open: dict[tuple[int, int, int], deque[tuple[int, int, int]]] = defaultdict(deque)
+        self.open: dict[int, deque[tuple[int, int, int]]] = defaultdict(deque)
+        """Notes struck and not yet ended, (start, velocity, instrument), by group << 11 |
+        channel << 7 | pitch: one integer (no tuple made a note) that sorts as the three."""
         self.notes: list[Note] = []
         self.controls: list[tuple[int, int, int, int]] = []
         self.nrpn = NrpnReader()
@@ -118,7 +120,8 @@ class Collector:
         self._run(keys, messages)
         del keys
         end_tick = self.midi.end_tick
-        for (group, channel, pitch), waiting in sorted(self.open.items()):
+        for key, waiting in sorted(self.open.items()):
+            group, channel, pitch = key >> 11, key >> 7 & 0x0F, key & 0x7F
             for start, velocity, instrument in waiting:
                 self.notes.append(
                     Note(group, channel, pitch, velocity, start, end_tick, instrument)
@@ -140,7 +143,7 @@ class Collector:
         """Pair the notes (most of a file: here, in one loop), the rest in `_take`."""
         opened, dropped, pair = self.open, self.dropped, self.notes.append
         channels_of_track, note_tracks = self.channels_of_track, self.note_tracks_of_channel
-        by_channel = self.by_channel
+        by_channel, current = self.by_channel, self._current
         for key in keys:
             track = key >> POSITION_BITS & TRACK_MASK
             message = messages[track][key & POSITION_MASK]
@@ -157,17 +160,21 @@ class Collector:
                 if struck:
                     dropped["note below C-0 (MIDI notes 0-11 cannot be written)"] += 1
                 continue
+            held = group << 11 | channel << 7 | note  # a key of `open`
             if struck:
                 note_tracks[channel].add(track)
-                instrument = self._instrument(channel)
-                opened[(group, channel, note)].append((tick, message.velocity, instrument))
+                instrument = current[channel]
+                if instrument is None:
+                    instrument = self._instrument(channel)
+                opened[held].append((tick, message.velocity, instrument))
                 continue
-            waiting = opened.get((group, channel, note))
+            waiting = opened.get(held)
             if not waiting:
                 dropped["note-off without a note"] += 1
                 continue
             start, velocity, instrument = waiting.popleft()
-            pair(Note(group, channel, note, velocity, start, tick, instrument))
+            # tuple.__new__ straight: a NamedTuple's own __new__ is a Python call a note
+            pair(_new_note(Note, (group, channel, note, velocity, start, tick, instrument)))
 
     def _take(self, tick: int, track: int, message: Any) -> None:
         """Every message but a note (`_run` pairs those)."""
@@ -252,6 +259,9 @@ class Collector:
             if used or (names[number] and not (conductor and number == 0)):
                 groups[number] = names[number] or f"Track {number + 1}"
         return groups
+
+
+_new_note = tuple.__new__
 
 
 _CHANNEL_KIND_NAMES = {

@@ -135,7 +135,7 @@ def _read(number: int, body: bytes) -> PackedTrack:
     position = 0
     tick = 0
     running = 0
-    known: dict[tuple[int, int, int], ChannelMessage] = {}
+    known: dict[int, ChannelMessage] = {}
     """Equal messages are shared: nothing changes them, and a song repeats them."""
     index = 0
     while position < size:
@@ -175,7 +175,7 @@ def _read(number: int, body: bytes) -> PackedTrack:
             if first > 127 or second > 127:
                 raise _Unusual
             position += count
-            key = (status, first, second)
+            key = status << 14 | first << 7 | second  # no tuple made a message
             message = known.get(key)
             if message is None:
                 message = known[key] = ChannelMessage(status, first, second)

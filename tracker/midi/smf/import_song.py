@@ -15,6 +15,7 @@ import heapq
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import replace
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -51,6 +52,8 @@ from tracker.song.model import (
 )
 
 MAX_IMPORT_LINES = 100_000
+_START = itemgetter(4)
+"""A Note's start tick."""
 BEND_STEP = 64
 """A Wxx step in 14-bit pitch-bend units (W80 is the centre, 8192)."""
 
@@ -117,7 +120,7 @@ class SongBuilder:
         for note in self.events.notes:
             notes_of[note.group].append(note)
         self.events.notes = []  # each part's notes go once they are placed
-        first_of = {group: min(n.start for n in notes) for group, notes in notes_of.items()}
+        first_of = {group: min(map(_START, notes)) for group, notes in notes_of.items()}
         tracks: list[Track] = []
         tracks_of: dict[int, list[int]] = {}
         placed_notes: list[_PlacedNote] | None = [] if self.events.bends else None
@@ -175,7 +178,7 @@ class SongBuilder:
         width = self.max_columns
         chunks = [columns[i : i + width] for i in range(0, len(columns), width)] or [[]]
         part: list[int] = []
-        shared: dict[tuple[int, int, int], Cell] = {}
+        shared: dict[int, Cell] = {}
         for number, chunk in enumerate(chunks):
             if len(tracks) == MAX_TRACKS:
                 left = sum(len(c) for rest in chunks[number:] for c in rest)
