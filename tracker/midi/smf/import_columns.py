@@ -17,7 +17,8 @@ import bisect
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from operator import itemgetter
+from itertools import chain, compress, repeat
+from operator import itemgetter, ne
 from typing import NamedTuple
 
 from tracker.midi.smf.import_events import Note
@@ -29,8 +30,10 @@ Key = tuple[int, int, int]
 
 _NOTE_OFF = Cell(note=NOTE_OFF)
 _START_PITCH_END = itemgetter(4, 2, 5)
-_LINE, _NOTE, _START = itemgetter(0), itemgetter(2), itemgetter(4)
-"""A placed note's start line and its Note; a Note's start tick."""
+_LINE, _END, _NOTE = itemgetter(0), itemgetter(1), itemgetter(2)
+"""A placed note's start line, end line and Note."""
+_START, _STRUCK = itemgetter(4), itemgetter(2, 6, 3)
+"""A Note's start tick; its pitch, instrument and velocity (a cell's first fields)."""
 """A Note's start, pitch and end: the order notes take columns in (ties: file order)."""
 
 
@@ -149,26 +152,29 @@ def fill(
     track: int,
     c: int,
     column_notes: list[tuple[int, int, Note]],
-    shared: dict[int, Cell],
+    shared: dict[tuple[int, int, int], Cell],
     starts: tuple[array[int], array[int]],
 ) -> None:
     """Write one column's notes: a cell where each starts, OFF where it ends unless the
     column's next note starts there (it ends the note). Each note's start line and tick
-    go onto `starts` (for the report of how far notes moved)."""
+    go onto `starts` (for the report of how far notes moved).
+
+    Every step is a C loop (map, zip, compress) over the column, not a Python one over
+    its notes: a big file has a million."""
+    notes = list(map(_NOTE, column_notes))
+    struck = list(map(_STRUCK, notes))
+    for new in set(struck).difference(shared):  # equal cells are one object
+        shared[new] = Cell(*new)
+    lines = list(map(_LINE, column_notes))
+    ends = list(map(_END, column_notes))
+    # An OFF where a note ends, unless the next note starts there (then it ends it).
+    offs = list(map(ne, ends, [*lines[1:], -1]))
+    keep = list(chain.from_iterable(zip(repeat(True), offs, strict=False)))
     content = placed.columns[(track, c)] = Column()
-    add_line, add_cell = content.lines.append, content.cells.append
-    following = [*map(_LINE, column_notes[1:]), -1]  # each note's next one's start line
-    for (start, end, note), next_start in zip(column_notes, following, strict=True):
-        # (pitch, instrument, velocity) as one integer: no tuple made a note
-        struck = note[2] | note[6] << 7 | note[3] << 15
-        cell = shared.get(struck)
-        if cell is None:  # equal cells are one object: a song repeats them
-            cell = shared[struck] = Cell(note[2], note[6], note[3])
-        add_line(start)
-        add_cell(cell)
-        if next_start != end:  # else the next note ends this one: no OFF
-            add_line(end)
-            add_cell(_NOTE_OFF)
-    start_lines, start_ticks = starts
-    start_lines.extend(map(_LINE, column_notes))
-    start_ticks.extend(map(_START, map(_NOTE, column_notes)))
+    content.lines.extend(compress(chain.from_iterable(zip(lines, ends, strict=True)), keep))
+    cells = map(shared.__getitem__, struck)
+    content.cells = list(
+        compress(chain.from_iterable(zip(cells, repeat(_NOTE_OFF), strict=False)), keep)
+    )
+    starts[0].extend(lines)
+    starts[1].extend(map(_START, notes))

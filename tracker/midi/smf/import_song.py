@@ -178,7 +178,7 @@ class SongBuilder:
         width = self.max_columns
         chunks = [columns[i : i + width] for i in range(0, len(columns), width)] or [[]]
         part: list[int] = []
-        shared: dict[int, Cell] = {}
+        shared: dict[tuple[int, int, int], Cell] = {}
         for number, chunk in enumerate(chunks):
             if len(tracks) == MAX_TRACKS:
                 left = sum(len(c) for rest in chunks[number:] for c in rest)
