@@ -253,6 +253,11 @@ def _check_cells(song: Song) -> None:
             (v, t, parse_byte(t, what, maximum=top)) for v in values for t in [format_byte(v)]
         )
     trials += ((e, text, parse_effect(text)) for e in effects for text in [format_effect(e)])
+    undefined = {n for n in instruments if n is not None} - song.instruments.keys()
+    if undefined:  # the row reader refuses these (pattern_rows._read_part)
+        raise SongFormatError(
+            f"a cell plays instrument {min(undefined):02X}, which the song does not define"
+        )
     for value, text, again in trials:
         if again != value or text.split() != [text]:
             raise SongFormatError(
