@@ -1,6 +1,6 @@
 """`import-midi` of the issue's 10 MB MIDI file (#16): the command as a child process
 beside mido's own read of the same file, run just before it (bench_commands.py's
-`Child`: wall time, the child's peak memory).
+`Child`: wall time, CPU time, the child's peak memory).
 
 The file is written by mido from a seeded generator (bench/song_sizes.py `write_midi`):
 1.1 million notes over 64 tracks, 8.8 MB, the import's outside input.
@@ -29,6 +29,10 @@ def big_midi_import() -> dict[str, Any]:
             "import-midi s": round(child.seconds, 1),
             "import-midi / reference": round(child.seconds / reference.seconds, 2),
             "import-midi MB": round(child.peak_mb),
+            # CPU time (user + system) says more than wall time on a shared machine.
+            "mido read CPU s": round(reference.cpu, 1),
+            "import-midi CPU s": round(child.cpu, 1),
+            "import-midi / reference, CPU": round(child.cpu / reference.cpu, 2),
         }
 
 
