@@ -61,7 +61,8 @@ class Note(NamedTuple):
 class Events:
     """Everything the song is built from, in ticks."""
 
-    notes: list[Note]
+    notes: dict[int, list[Note]]
+    """Each group's notes, in the order they were paired (those with no note-off last)."""
     controls: list[tuple[int, int, int, int]]
     """(group, controller, tick, value) for the CC lanes; 14-bit ones packed (tracker/lanes.py)."""
     bends: list[tuple[int, int, int, int]]
@@ -93,7 +94,8 @@ class Collector:
         self.open: dict[int, deque[tuple[int, int, int]]] = defaultdict(deque)
         """Notes struck and not yet ended, (start, velocity, instrument), by group << 11 |
         channel << 7 | pitch: one integer (no tuple made a note) that sorts as the three."""
-        self.notes: list[Note] = []
+        self.notes: defaultdict[int, list[Note]] = defaultdict(list)
+        """Each group's notes (kept apart here: a million notes are not sorted out later)."""
         self.controls: list[tuple[int, int, int, int]] = []
         self.nrpn = NrpnReader()
         self.bends: list[tuple[int, int, int, int]] = []
@@ -123,7 +125,7 @@ class Collector:
         for key, waiting in sorted(self.open.items()):
             group, channel, pitch = key >> 11, key >> 7 & 0x0F, key & 0x7F
             for start, velocity, instrument in waiting:
-                self.notes.append(
+                self.notes[group].append(
                     Note(group, channel, pitch, velocity, start, end_tick, instrument)
                 )
                 self.report.notes_unended += 1
@@ -141,7 +143,7 @@ class Collector:
 
     def _run(self, keys: list[int], messages: list[Sequence[Any]]) -> None:
         """Pair the notes (most of a file: here, in one loop), the rest in `_take`."""
-        opened, dropped, pair = self.open, self.dropped, self.notes.append
+        opened, dropped, notes = self.open, self.dropped, self.notes
         channels_of_track, note_tracks = self.channels_of_track, self.note_tracks_of_channel
         by_channel, current = self.by_channel, self._current
         for key in keys:
@@ -174,7 +176,9 @@ class Collector:
                 continue
             start, velocity, instrument = waiting.popleft()
             # tuple.__new__ straight: a NamedTuple's own __new__ is a Python call a note
-            pair(_new_note(Note, (group, channel, note, velocity, start, tick, instrument)))
+            notes[group].append(
+                _new_note(Note, (group, channel, note, velocity, start, tick, instrument))
+            )
 
     def _take(self, tick: int, track: int, message: Any) -> None:
         """Every message but a note (`_run` pairs those)."""
@@ -241,7 +245,8 @@ class Collector:
         names = {number: _track_name(track) for number, track in enumerate(self.midi.tracks)}
         groups: dict[int, str] = {}
         if self.by_channel:
-            heard = {n.channel for n in self.notes} | {c[0] for c in self.controls}
+            heard = {group for group, notes in self.notes.items() if notes}  # group: the channel
+            heard |= {c[0] for c in self.controls}
             for channel in sorted(heard | {b[1] for b in self.bends}):
                 # A channel played by one MIDI track that plays nothing else takes its name.
                 homes = self.note_tracks_of_channel[channel]

@@ -116,10 +116,8 @@ class SongBuilder:
 
     def build(self, pattern_lines: int | None) -> Song:
         groups = self.events.groups or {0: "Track 1"}
-        notes_of: dict[int, list[Note]] = defaultdict(list)
-        for note in self.events.notes:
-            notes_of[note.group].append(note)
-        self.events.notes = []  # each part's notes go once they are placed
+        notes_of = self.events.notes
+        self.events.notes = {}  # each part's notes go once they are placed
         first_of = {group: min(map(_START, notes)) for group, notes in notes_of.items()}
         tracks: list[Track] = []
         tracks_of: dict[int, list[int]] = {}
