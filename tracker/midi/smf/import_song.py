@@ -1,7 +1,7 @@
 """MIDI import, second pass: the collected events placed on lines, columns and patterns.
 
-Each part's notes spread over note columns (and over several tracks when they need
-more columns than a track may have), CCs into lanes, pitch bends into Wxx effects;
+Each part's notes spread over note columns (import_columns.py, and over several tracks
+when they need more columns than a track may have), CCs into lanes, pitch bends into Wxx effects;
 ticks become lines through `Grid`, and the tempo becomes the song's bpm and Txx
 effects (both in import_tempo.py); time signatures become pattern lengths and the
 content is cut into patterns (import_patterns.py); the report learns how far each
