@@ -7,8 +7,9 @@ and its cells, rather than a dict entry under a (track, column, line) tuple each
 million notes took 300 MB that way. What comes after the notes (an instrument written
 where a lane starts early, the effects) goes into a small dict over them.
 
-`place_part` spreads one part's notes over columns, as import_.py's docstring says.
-It is apart from import_song.py because it is the one loop over every note.
+`spread` lays one part's notes over columns, as import_.py's docstring says, and `fill`
+writes a column's cells. They are apart from import_song.py because they are the loops
+over every note.
 """
 
 from __future__ import annotations
@@ -30,11 +31,11 @@ Key = tuple[int, int, int]
 
 _NOTE_OFF = Cell(note=NOTE_OFF)
 _START_PITCH_END = itemgetter(4, 2, 5)
+"""A Note's start, pitch and end: the order notes take columns in (ties: file order)."""
 _LINE, _END, _NOTE = itemgetter(0), itemgetter(1), itemgetter(2)
 """A placed note's start line, end line and Note."""
 _START, _STRUCK = itemgetter(4), itemgetter(2, 6, 3)
 """A Note's start tick; its pitch, instrument and velocity (a cell's first fields)."""
-"""A Note's start, pitch and end: the order notes take columns in (ties: file order)."""
 
 
 @dataclass
