@@ -31,7 +31,7 @@ BENCHMARKS = {
     "commands": "bench.bench_commands",
     "compile-curve": "bench.bench_commands:run_compile",
     "autosave": "bench.bench_commands:run_autosave",
-    "import-10mb": "bench.bench_commands:big_import",
+    "import-10mb": "bench.bench_import",
     "check-big": "bench.bench_commands:run_check_big",
     "render-memory": "bench.bench_commands:run_render_memory",
     "link": "bench.bench_link",

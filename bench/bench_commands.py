@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.measure import percentile, timed_rows
-from bench.song_sizes import generated_song, sized_song, write_midi, write_song
+from bench.song_sizes import generated_song, sized_song, write_song
 from tracker.song.model import Song
 
 ROOT = Path(__file__).parent.parent
@@ -422,22 +422,6 @@ def commands(sizes: Sequence[tuple[int, float]]) -> dict[str, dict[str, Any]]:
     return rows
 
 
-def big_midi_import() -> dict[str, Any]:
-    """The issue's case: `import-midi` of a 10 MB file written by mido (1.1 million notes)."""
-    with tempfile.TemporaryDirectory(prefix="bench-import-") as folder:
-        work = Path(folder)
-        midi = write_midi(work / "big.mid", 1_100_000)
-        reference = _mido_reference(midi, work)
-        child = Child([*TRACKER, "import-midi", str(midi), "-o", str(work / "big.toml")], work)
-        return {
-            "file MB": round(midi.stat().st_size / 1e6, 1),
-            "mido read s (reference)": round(reference.seconds, 1),
-            "import-midi s": round(child.seconds, 1),
-            "import-midi / reference": round(child.seconds / reference.seconds, 2),
-            "import-midi MB": round(child.peak_mb),
-        }
-
-
 def big_song_check() -> dict[str, Any]:
     """The issue's big song (64 tracks x 256 lines x 200 patterns): `check` and
     `export-midi` beside Python's TOML parse of the same file."""
@@ -584,10 +568,6 @@ def run_render_memory() -> dict[str, Any]:
         ),
         **render_memory(),
     }
-
-
-def big_import() -> dict[str, Any]:
-    return {"note": "import-midi of a 10 MB file written by mido.", "10 MB": big_midi_import()}
 
 
 if __name__ == "__main__":

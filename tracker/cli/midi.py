@@ -42,7 +42,7 @@ def import_command(
     if os.path.exists(output) and not force:
         raise UsageError(f"{output} already exists (use --force to overwrite it)")
     song, report = import_midi(midi_path, lpb=lpb, tracks_by=tracks_by, max_columns=max_columns)
-    save_song(song, output)
+    save_song(song, output, check="cells")
     lines = sum(song.patterns[name].lines for name in song.order)
     print(
         f"wrote {output}: {len(song.tracks)} tracks, {len(song.instruments)} instruments, "

@@ -10,7 +10,12 @@ The writing itself, and the refusal to read or replace anything but a regular
 file (a device, a pipe, a socket, a folder), live in tracker.files.
 
 Before writing, the text is read back and compared with the song, so a song
-that could not be loaded again is refused instead of written.
+that could not be loaded again is refused instead of written. A song built by a
+program rather than edited (an import) may be checked by its cells instead: each
+distinct cell and lane value is written and read back, and the song's outline (all
+but its rows) round-trips as text; the rows are those cells joined by the writer, so
+nothing is left unchecked but the joining, and the 10 MB import saves in a fifth of
+the time (reading 49 MB of rows back was a third of the whole import).
 
 Autosave recovery files live in tracker.song.recovery.
 """
@@ -22,6 +27,7 @@ import os
 from collections.abc import Generator
 from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
+from typing import Literal
 
 from tracker.errors import SaveError, SongFormatError
 from tracker.files import (
@@ -32,11 +38,27 @@ from tracker.files import (
     reason,
     write_atomically,
 )
+from tracker.lanes import WIDE_MAX, is_wide
 from tracker.song.fileformat import dumps, load_bytes
-from tracker.song.model import Pattern, Song
+from tracker.song.limits import LINES_RANGE
+from tracker.song.model import Cell, Effect, Pattern, Song
+from tracker.song.notation import (
+    format_byte,
+    format_effect,
+    format_lane_value,
+    format_note,
+    parse_byte,
+    parse_effect,
+    parse_lane_value,
+    parse_note,
+)
 from tracker.tomlfile import read_bytes
 
 BACKUP_SUFFIX = "~"
+
+Check = Literal["text", "cells"]
+"""How a save checks the song reads back: "text", all of it read back; "cells", the
+outline read back and each distinct cell and lane value on its own (module docstring)."""
 
 
 def load_song(path: str | Path) -> Song:
@@ -47,7 +69,7 @@ def load_song(path: str | Path) -> Song:
     return load_bytes(read_bytes(path, "song file", SongFormatError), path)
 
 
-def save_song(song: Song | bytes, path: str | Path) -> bytes:
+def save_song(song: Song | bytes, path: str | Path, *, check: Check = "text") -> bytes:
     """Write the song atomically, keeping the previous version as NAME.toml~; returns
     the bytes written (the editor remembers them to tell its own writes from others').
     The song may come as its `checked_bytes`, made already (the editor makes them in a
@@ -58,7 +80,7 @@ def save_song(song: Song | bytes, path: str | Path) -> bytes:
     """
     target = real_path(path)
     _check_name_fits(target, path)
-    data = song if isinstance(song, bytes) else checked_bytes(song, path)
+    data = song if isinstance(song, bytes) else checked_bytes(song, path, check=check)
     try:
         check_target(backup_path(target))
         previous = _current(target)
@@ -154,11 +176,16 @@ def real_path(path: str | Path) -> Path:
     return Path(os.path.realpath(path))
 
 
-def checked_bytes(song: Song, target: str | Path) -> bytes:
+def checked_bytes(song: Song, target: str | Path, *, check: Check = "text") -> bytes:
     """The song's text, refused when reading it back would not give the same song."""
     try:
         text = dumps(song)
-        again = load_bytes(text.encode("utf-8"))
+        if check == "cells":
+            _check_cells(song)
+            song = _outline(song)
+            again = load_bytes(dumps(song).encode("utf-8"))
+        else:
+            again = load_bytes(text.encode("utf-8"))
     except SongFormatError as error:
         # Its place would be in text never written: the reason alone says what is wrong.
         raise SaveError(
@@ -174,6 +201,73 @@ def checked_bytes(song: Song, target: str | Path) -> bytes:
             f"could not save {target}: {where} cannot be stored in the song file as it is"
         )
     return text.encode("utf-8")
+
+
+def _outline(song: Song) -> Song:
+    """The song with each pattern one empty line long (rows checked by `_check_cells`),
+    or whole where a track loops (a loop is only written when shorter than its pattern)."""
+    patterns: dict[str, Pattern] = {}
+    for name, pattern in song.patterns.items():
+        if any(part.loop is not None for part in pattern.tracks):
+            patterns[name] = pattern
+        else:
+            empty = Pattern.empty(song.tracks, 1)
+            patterns[name] = replace(empty, key=pattern.key, scale=pattern.scale)
+    return replace(song, patterns=patterns)
+
+
+def _check_cells(song: Song) -> None:
+    """Refuse (as the text check would) a pattern length out of range, or a cell or a lane
+    value whose text does not read back as itself; each distinct one is tried once."""
+    cells: dict[int, dict[int, Cell]] = {}
+    """Effect columns -> id -> cell (the song holds them all while this runs)."""
+    lanes: set[tuple[bool, int | None]] = set()
+    for name, pattern in song.patterns.items():
+        if not LINES_RANGE[0] <= pattern.lines <= LINES_RANGE[1]:
+            raise SongFormatError(f'pattern "{name}" has {pattern.lines} lines')
+        for track, part in zip(song.tracks, pattern.tracks, strict=True):
+            known = cells.setdefault(track.effects, {})
+            for column in part.columns:
+                known.update(
+                    zip(map(id, column), column, strict=True)
+                )  # a million cells: no Python loop
+            for lane_name, lane in zip(track.cc, part.cc, strict=True):
+                wide = is_wide(lane_name)
+                lanes.update((wide, value) for value in set(lane))
+    # A cell's text is its fields' texts joined by spaces (notation.format_cell), and
+    # reads back field by field: each distinct field value is tried once, as one word.
+    notes: set[int | None] = set()
+    instruments: set[int | None] = set()
+    volumes: set[int | None] = set()
+    effects: set[Effect | None] = set()
+    for known in cells.values():
+        for cell in known.values():
+            notes.add(cell.note)
+            instruments.add(cell.instrument)
+            volumes.add(cell.volume)
+            effects.update(cell.effects)
+    trials: list[tuple[object, str, object]] = []
+    trials += ((n, text, parse_note(text)) for n in notes for text in [format_note(n)])
+    for values, what, top in ((instruments, "instrument", 0xFF), (volumes, "volume", 0x7F)):
+        trials += (
+            (v, t, parse_byte(t, what, maximum=top)) for v in values for t in [format_byte(v)]
+        )
+    trials += ((e, text, parse_effect(text)) for e in effects for text in [format_effect(e)])
+    undefined = {n for n in instruments if n is not None} - song.instruments.keys()
+    if undefined:  # the row reader refuses these (pattern_rows._read_part)
+        raise SongFormatError(
+            f"a cell plays instrument {min(undefined):02X}, which the song does not define"
+        )
+    for value, text, again in trials:
+        if again != value or text.split() != [text]:
+            raise SongFormatError(
+                f'a cell holds {value!r}, written "{text}": it reads back otherwise'
+            )
+    for wide, value in lanes:
+        if value is not None and not 0 <= value <= (WIDE_MAX if wide else 0x7F):
+            raise SongFormatError(f"a CC value of {value} is out of range")
+        if parse_lane_value(format_lane_value(value, wide), 1, wide) != value:
+            raise SongFormatError(f"a CC value of {value} reads back otherwise")
 
 
 def _first_difference(a: object, b: object, where: str) -> str:

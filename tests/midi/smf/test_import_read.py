@@ -6,6 +6,7 @@ write what a test needs."""
 from __future__ import annotations
 
 import struct
+from collections.abc import Sequence
 from pathlib import Path
 
 import mido
@@ -20,7 +21,7 @@ from tracker.midi.smf.read import TimedMessage, parse_midi, read_midi
 FIELDS = ("type", "channel", "note", "velocity", "control", "value", "program", "pitch")
 
 
-def _same(ours: list[TimedMessage], theirs: list[TimedMessage]) -> None:
+def _same(ours: Sequence[TimedMessage], theirs: Sequence[TimedMessage]) -> None:
     assert len(ours) == len(theirs)
     for a, b in zip(ours, theirs, strict=True):
         assert a[:4] == b[:4]  # tick, is_note, track, position

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict, deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -16,6 +17,15 @@ from typing import Any, Literal, NamedTuple
 from tracker.errors import MidiFileError
 from tracker.instruments.model import DRUM_BANK, DRUM_CHANNEL
 from tracker.midi.encode import BANK_LSB, BANK_MSB, BEND_CENTRE
+from tracker.midi.smf.import_read import (
+    NOTE_SHIFT,
+    POSITION_BITS,
+    POSITION_MASK,
+    TICK_SHIFT,
+    TRACK_MASK,
+    PackedTrack,
+    pack_key,
+)
 from tracker.midi.smf.import_report import ImportReport
 from tracker.midi.smf.import_wide import NrpnReader, join_pairs
 from tracker.midi.smf.read import NOTE_KINDS, MidiData, TimedMessage
@@ -51,7 +61,8 @@ class Note(NamedTuple):
 class Events:
     """Everything the song is built from, in ticks."""
 
-    notes: list[Note]
+    notes: dict[int, list[Note]]
+    """Each group's notes, in the order they were paired (those with no note-off last)."""
     controls: list[tuple[int, int, int, int]]
     """(group, controller, tick, value) for the CC lanes; 14-bit ones packed (tracker/lanes.py)."""
     bends: list[tuple[int, int, int, int]]
@@ -80,8 +91,11 @@ class Collector:
         self._current: list[int | None] = [None] * 16
         """Each channel's instrument number until its program or bank changes."""
         self.bank = [[0, 0] for _ in range(16)]
-        self.open: dict[tuple[int, int, int], deque[tuple[int, int, int]]] = defaultdict(deque)
-        self.notes: list[Note] = []
+        self.open: dict[int, deque[tuple[int, int, int]]] = defaultdict(deque)
+        """Notes struck and not yet ended, (start, velocity, instrument), by group << 11 |
+        channel << 7 | pitch: one integer (no tuple made a note) that sorts as the three."""
+        self.notes: defaultdict[int, list[Note]] = defaultdict(list)
+        """Each group's notes (kept apart here: a million notes are not sorted out later)."""
         self.controls: list[tuple[int, int, int, int]] = []
         self.nrpn = NrpnReader()
         self.bends: list[tuple[int, int, int, int]] = []
@@ -93,15 +107,25 @@ class Collector:
 
     def run(self) -> Events:
         # At one tick, notes after the rest (a program or bank change first); then in
-        # track and file order: the order of a TimedMessage's own fields.
-        merged = [m for track in self.midi.tracks for m in track]
-        merged.sort()
-        self._run(merged)
-        del merged
+        # track and file order: the order of a TimedMessage's own fields, packed into
+        # one integer a message (import_read.pack_key), which sort alone.
+        keys: list[int] = []
+        messages: list[Sequence[Any]] = []
+        for track in self.midi.tracks:
+            if isinstance(track, PackedTrack):
+                keys += track.keys
+                messages.append(track.messages)
+            else:  # read by mido
+                keys += (pack_key(t.tick, t.is_note, t.track, t.position) for t in track)
+                messages.append([t.message for t in track])
+        keys.sort()
+        self._run(keys, messages)
+        del keys
         end_tick = self.midi.end_tick
-        for (group, channel, pitch), waiting in sorted(self.open.items()):
+        for key, waiting in sorted(self.open.items()):
+            group, channel, pitch = key >> 11, key >> 7 & 0x0F, key & 0x7F
             for start, velocity, instrument in waiting:
-                self.notes.append(
+                self.notes[group].append(
                     Note(group, channel, pitch, velocity, start, end_tick, instrument)
                 )
                 self.report.notes_unended += 1
@@ -117,15 +141,17 @@ class Collector:
             end_tick=end_tick,
         )
 
-    def _run(self, merged: list[TimedMessage]) -> None:
+    def _run(self, keys: list[int], messages: list[Sequence[Any]]) -> None:
         """Pair the notes (most of a file: here, in one loop), the rest in `_take`."""
-        opened, dropped, pair = self.open, self.dropped, self.notes.append
+        opened, dropped, notes = self.open, self.dropped, self.notes
         channels_of_track, note_tracks = self.channels_of_track, self.note_tracks_of_channel
-        by_channel = self.by_channel
-        for timed in merged:
-            tick, is_note, track, _, message = timed
-            if not is_note:
-                self._take(timed)
+        by_channel, current = self.by_channel, self._current
+        for key in keys:
+            track = key >> POSITION_BITS & TRACK_MASK
+            message = messages[track][key & POSITION_MASK]
+            tick = key >> TICK_SHIFT
+            if not key >> NOTE_SHIFT & 1:
+                self._take(tick, track, message)
                 continue
             channel: int = message.channel
             channels_of_track[track].add(channel)
@@ -136,38 +162,43 @@ class Collector:
                 if struck:
                     dropped["note below C-0 (MIDI notes 0-11 cannot be written)"] += 1
                 continue
+            held = group << 11 | channel << 7 | note  # a key of `open`
             if struck:
                 note_tracks[channel].add(track)
-                instrument = self._instrument(channel)
-                opened[(group, channel, note)].append((tick, message.velocity, instrument))
+                instrument = current[channel]
+                if instrument is None:
+                    instrument = self._instrument(channel)
+                opened[held].append((tick, message.velocity, instrument))
                 continue
-            waiting = opened.get((group, channel, note))
+            waiting = opened.get(held)
             if not waiting:
                 dropped["note-off without a note"] += 1
                 continue
             start, velocity, instrument = waiting.popleft()
-            pair(Note(group, channel, note, velocity, start, tick, instrument))
+            # tuple.__new__ straight: a NamedTuple's own __new__ is a Python call a note
+            notes[group].append(
+                _new_note(Note, (group, channel, note, velocity, start, tick, instrument))
+            )
 
-    def _take(self, timed: TimedMessage) -> None:
+    def _take(self, tick: int, track: int, message: Any) -> None:
         """Every message but a note (`_run` pairs those)."""
-        message = timed.message
         kind: str = message.type
         if message.is_meta:
-            self._meta(timed)
+            self._meta(tick, track, message)
             return
         if not hasattr(message, "channel"):
             self.dropped["system exclusive" if kind == "sysex" else kind] += 1
             return
         channel: int = message.channel
-        self.channels_of_track[timed.track].add(channel)
-        group = channel if self.by_channel else timed.track
+        self.channels_of_track[track].add(channel)
+        group = channel if self.by_channel else track
         if kind == "program_change":
             self.program[channel] = message.program
             self._current[channel] = None
         elif kind == "control_change":
-            self._control(group, channel, timed.tick, message.control, message.value)
+            self._control(group, channel, tick, message.control, message.value)
         elif kind == "pitchwheel":
-            self.bends.append((group, channel, timed.tick, message.pitch + BEND_CENTRE))
+            self.bends.append((group, channel, tick, message.pitch + BEND_CENTRE))
         else:
             self.dropped[_CHANNEL_KIND_NAMES.get(kind, kind)] += 1
 
@@ -185,17 +216,16 @@ class Collector:
         else:
             self.controls.append((group, control, tick, value))
 
-    def _meta(self, timed: TimedMessage) -> None:
-        message = timed.message
+    def _meta(self, tick: int, track: int, message: Any) -> None:
         if message.type == "set_tempo":
             if message.tempo <= 0:
                 raise MidiFileError(
-                    f"{self.path}: not a readable MIDI file: track {timed.track + 1} sets a tempo"
-                    f" of {message.tempo} microseconds per beat at tick {timed.tick}"
+                    f"{self.path}: not a readable MIDI file: track {track + 1} sets a tempo"
+                    f" of {message.tempo} microseconds per beat at tick {tick}"
                 )
-            self.tempos[timed.tick] = 60_000_000 / message.tempo
+            self.tempos[tick] = 60_000_000 / message.tempo
         elif message.type == "time_signature":
-            self.meters[timed.tick] = (message.numerator, message.denominator)
+            self.meters[tick] = (message.numerator, message.denominator)
         elif message.type not in ("end_of_track", "track_name", "sequence_number"):
             self.dropped[message.type.replace("_", " ")] += 1
 
@@ -215,7 +245,8 @@ class Collector:
         names = {number: _track_name(track) for number, track in enumerate(self.midi.tracks)}
         groups: dict[int, str] = {}
         if self.by_channel:
-            heard = {n.channel for n in self.notes} | {c[0] for c in self.controls}
+            heard = {group for group, notes in self.notes.items() if notes}  # group: the channel
+            heard |= {c[0] for c in self.controls}
             for channel in sorted(heard | {b[1] for b in self.bends}):
                 # A channel played by one MIDI track that plays nothing else takes its name.
                 homes = self.note_tracks_of_channel[channel]
@@ -235,6 +266,9 @@ class Collector:
         return groups
 
 
+_new_note = tuple.__new__
+
+
 _CHANNEL_KIND_NAMES = {
     "aftertouch": "channel aftertouch",
     "polytouch": "poly aftertouch",
@@ -245,10 +279,17 @@ def _is_note(message: Any) -> bool:
     return message.type in NOTE_KINDS
 
 
-def _track_name(track: list[TimedMessage]) -> str:
-    for timed in track:
-        if timed.message.type == "track_name":
-            return _decoded(str(timed.message.name)).strip()
+def _messages(track: Sequence[TimedMessage]) -> Sequence[Any]:
+    """A track's messages alone, in file order (without a TimedMessage made for each)."""
+    if isinstance(track, PackedTrack):
+        return track.messages
+    return [timed.message for timed in track]
+
+
+def _track_name(track: Sequence[TimedMessage]) -> str:
+    for message in _messages(track):
+        if message.type == "track_name":
+            return _decoded(str(message.name)).strip()
     return ""
 
 
@@ -276,11 +317,11 @@ def title(midi: MidiData, path: str | Path) -> str:
     A type 1 file's first track that plays notes names its part, not the song."""
     if midi.tracks:
         first = midi.tracks[0]
-        if midi.format == 0 or not any(_is_note(t.message) for t in first):
+        messages = _messages(first)
+        if midi.format == 0 or not any(_is_note(message) for message in messages):
             for kind in ("track_name", "text"):
-                for timed in first:
-                    message = timed.message
-                    if message.type != kind or (kind == "text" and timed.tick > 0):
+                for index, message in enumerate(messages):
+                    if message.type != kind or (kind == "text" and first[index].tick > 0):
                         continue
                     text = _decoded(str(message.name if kind == "track_name" else message.text))
                     text = text.strip()

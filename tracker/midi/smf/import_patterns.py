@@ -14,9 +14,10 @@ from __future__ import annotations
 import bisect
 from operator import attrgetter
 
+from tracker.midi.smf.import_columns import Placed
 from tracker.midi.smf.import_report import ImportReport, MeterChange
 from tracker.midi.smf.import_tempo import Grid
-from tracker.song.model import MAX_LINES, Cell, Pattern, Song
+from tracker.song.model import MAX_LINES, Pattern, Song
 
 DEFAULT_PATTERN_LINES = 64
 """Without a time signature, or a pattern length asked for, patterns are this many lines."""
@@ -77,15 +78,9 @@ def song_length(
     return max(content, end)
 
 
-def split(
-    song: Song,
-    cells: dict[tuple[int, int, int], Cell],
-    cc: dict[tuple[int, int, int], int],
-    length: int,
-    starts: list[int],
-) -> None:
-    """Cut the placed content ((track, column or lane, line) keys) into patterns
-    starting at `starts`; identical patterns are written once.
+def split(song: Song, placed: Placed, length: int, starts: list[int]) -> None:
+    """Cut the placed content into patterns starting at `starts`; identical patterns
+    are written once.
 
     Each cell goes straight into its pattern, and identical patterns are found by a
     hash of their content, then compared in full: a big file's content is never held
@@ -94,10 +89,14 @@ def split(
     patterns = [
         Pattern.empty(song.tracks, end - start) for start, end in zip(starts, ends, strict=True)
     ]
-    for (track, column, line), cell in cells.items():
+    for i, track, column, lines, cells, first in placed.lines_of(starts):
+        target = patterns[i].tracks[track].columns[column]
+        for line, cell in zip(lines, cells, strict=True):
+            target[line - first] = cell
+    for (track, column, line), cell in placed.cells.items():  # over the notes' cells
         i = bisect.bisect_right(starts, line) - 1
         patterns[i].tracks[track].columns[column][line - starts[i]] = cell
-    for (track, lane, line), value in cc.items():
+    for (track, lane, line), value in placed.cc.items():
         i = bisect.bisect_right(starts, line) - 1
         patterns[i].tracks[track].cc[lane][line - starts[i]] = value
     seen: dict[int, list[str]] = {}

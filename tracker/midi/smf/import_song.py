@@ -1,7 +1,7 @@
 """MIDI import, second pass: the collected events placed on lines, columns and patterns.
 
-Each part's notes spread over note columns (and over several tracks when they need
-more columns than a track may have), CCs into lanes, pitch bends into Wxx effects;
+Each part's notes spread over note columns (import_columns.py, and over several tracks
+when they need more columns than a track may have), CCs into lanes, pitch bends into Wxx effects;
 ticks become lines through `Grid`, and the tempo becomes the song's bpm and Txx
 effects (both in import_tempo.py); time signatures become pattern lengths and the
 content is cut into patterns (import_patterns.py); the report learns how far each
@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import bisect
 import heapq
+from array import array
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -31,6 +33,7 @@ from tracker.instruments import load_gm
 from tracker.instruments.model import DRUM_BANK
 from tracker.lanes import lane_name_of
 from tracker.midi.encode import BEND_CENTRE
+from tracker.midi.smf.import_columns import Placed, fill, spread
 from tracker.midi.smf.import_events import Events, Note
 from tracker.midi.smf.import_patterns import pattern_starts, patterns_of, song_length, split
 from tracker.midi.smf.import_report import ImportReport
@@ -41,7 +44,6 @@ from tracker.song.model import (
     MAX_INSTRUMENTS,
     MAX_NOTE_COLUMNS,
     MAX_TRACKS,
-    NOTE_OFF,
     Cell,
     Effect,
     Instrument,
@@ -50,6 +52,8 @@ from tracker.song.model import (
 )
 
 MAX_IMPORT_LINES = 100_000
+_START = itemgetter(4)
+"""A Note's start tick."""
 BEND_STEP = 64
 """A Wxx step in 14-bit pitch-bend units (W80 is the centre, 8192)."""
 
@@ -62,24 +66,6 @@ def instrument_name(program: int, *, drums: bool) -> str:
         return load_gm().program_name(program)
     except InstrumentError:  # no gm.toml installed: the number still says what to load
         return f"Program {program}"
-
-
-_NOTE_OFF = Cell(note=NOTE_OFF)
-
-
-@dataclass
-class _Placed:
-    """Sparse song content at absolute lines."""
-
-    cells: dict[tuple[int, int, int], Cell] = field(default_factory=dict)
-    """(track, column, line) -> cell; its effects are in `effects`."""
-    effects: dict[tuple[int, int, int], dict[str, int]] = field(default_factory=dict)
-    """(track, column, line) -> effect letter -> value, one effect column each."""
-    cc: dict[tuple[int, int, int], int] = field(default_factory=dict)
-    """(track, lane, line) -> value."""
-
-    def effect(self, key: tuple[int, int, int], letter: str, value: int) -> None:
-        self.effects.setdefault(key, {})[letter] = value
 
 
 class _PlacedNote(NamedTuple):
@@ -108,7 +94,11 @@ class SongBuilder:
         self.report = report
         self.title = title
         self.max_columns = max_columns or MAX_NOTE_COLUMNS
-        self.placed = _Placed()
+        self.placed = Placed()
+        self.starts: tuple[array[int], array[int]] = (array("q"), array("q"))
+        """Each kept note's start line and tick, in the order notes are placed."""
+        self.first_note: dict[int, tuple[int, int]] = {}
+        """track -> (line, instrument) of its first note (the first column's at a tie)."""
         self.strips: set[tuple[int, int]] = set()
         """(group, controller) pairs taken as the part's mixer strip, not as lanes."""
         if len(events.groups) > MAX_TRACKS:
@@ -126,20 +116,20 @@ class SongBuilder:
 
     def build(self, pattern_lines: int | None) -> Song:
         groups = self.events.groups or {0: "Track 1"}
-        notes_of: dict[int, list[Note]] = defaultdict(list)
-        for note in self.events.notes:
-            notes_of[note.group].append(note)
+        notes_of = self.events.notes
+        self.events.notes = {}  # each part's notes go once they are placed
+        first_of = {group: min(map(_START, notes)) for group, notes in notes_of.items()}
         tracks: list[Track] = []
         tracks_of: dict[int, list[int]] = {}
-        placed_notes: list[_PlacedNote] = []
+        placed_notes: list[_PlacedNote] | None = [] if self.events.bends else None
         for group, name in groups.items():
-            tracks_of[group], kept = self._place_part(tracks, name, notes_of[group])
-            placed_notes += kept
-        self.report.notes_imported = len(placed_notes)
-        self._place_bends(placed_notes, tracks_of)
-        self._take_strips(tracks, tracks_of, notes_of)
+            tracks_of[group] = self._place_part(tracks, name, notes_of.pop(group, []), placed_notes)
+        self.report.notes_imported = len(self.starts[0])
+        if placed_notes is not None:
+            self._place_bends(placed_notes, tracks_of)
+        self._take_strips(tracks, tracks_of, first_of)
         self._place_controls(tracks, tracks_of)
-        self._route_early_lanes(placed_notes)
+        self._route_early_lanes()
         for tick, _ in self.events.tempos:  # the song lasts until the file's last tempo change
             self._mark(self.grid.line(tick))
         events, grid, report = self.events, self.grid, self.report
@@ -148,8 +138,7 @@ class SongBuilder:
         first_bpm, tempo_changes = place_tempo(
             events.tempos, grid, length, report, self._mark, self.placed.effect
         )
-        starts = [(p.start, p.note.start) for p in placed_notes]
-        measure(starts, events.tempos, grid, first_bpm, tempo_changes, report)
+        measure(*self.starts, events.tempos, grid, first_bpm, tempo_changes, report)
         self._effect_columns(tracks)
         self.report.dropped = dict(self.dropped)
         song = Song(
@@ -159,7 +148,7 @@ class SongBuilder:
             instruments=self._instruments(),
             tracks=tracks,
         )
-        split(song, self.placed.cells, self.placed.cc, length, pattern_starts(stretches, length))
+        split(song, self.placed, length, pattern_starts(stretches, length))
         return song
 
     def _mark(self, line: int) -> None:
@@ -173,39 +162,20 @@ class SongBuilder:
     # -- notes --------------------------------------------------------------
 
     def _place_part(
-        self, tracks: list[Track], name: str, notes: list[Note]
-    ) -> tuple[list[int], list[_PlacedNote]]:
+        self,
+        tracks: list[Track],
+        name: str,
+        notes: list[Note],
+        placed_notes: list[_PlacedNote] | None,
+    ) -> list[int]:
         """Spread one part's notes over note columns, `max_columns` to a track and as
-        many tracks as that takes ("Piano", "Piano 2", ...); returns the part's tracks
-        and the notes kept."""
-        column_ends: list[int] = []
-        columns: list[list[tuple[int, int, Note]]] = []
-        # Grid.line inlined (a million notes): the nearest line, half-way rounding later.
-        lpb2, tpb, tpb2 = 2 * self.grid.lpb, self.grid.tpb, 2 * self.grid.tpb
-        timed = sorted(
-            ((lpb2 * n.start + tpb) // tpb2, n.start, n.pitch, n.end, i, n)
-            for i, n in enumerate(notes)  # i: equal notes keep their order, as before
-        )
-        lengthened = 0
-        for start, _, _, _, _, note in timed:
-            end = (lpb2 * note.end + tpb) // tpb2
-            if end <= start:
-                end = start + 1
-                lengthened += 1
-            for column, free in enumerate(column_ends):  # noqa: B007 (the first free by then)
-                if free <= start:
-                    break
-            else:
-                column = len(columns)
-                columns.append([])
-                column_ends.append(0)
-            column_ends[column] = end
-            columns[column].append((start, end, note))
+        many tracks as that takes ("Piano", "Piano 2", ...); returns the part's tracks.
+        The notes kept go onto `placed_notes` when it is a list (for the bends)."""
+        columns, lengthened = spread(notes, self.grid)
         self.report.notes_lengthened += lengthened
         width = self.max_columns
         chunks = [columns[i : i + width] for i in range(0, len(columns), width)] or [[]]
         part: list[int] = []
-        kept: list[_PlacedNote] = []
         shared: dict[tuple[int, int, int], Cell] = {}
         for number, chunk in enumerate(chunks):
             if len(tracks) == MAX_TRACKS:
@@ -220,19 +190,16 @@ class SongBuilder:
                 )
             )
             for c, column_notes in enumerate(chunk):
-                if column_notes:
-                    self._mark(max(end for _, end, _ in column_notes))
-                for i, (start, end, note) in enumerate(column_notes):
-                    struck = (note.pitch, note.instrument, note.velocity)
-                    cell = shared.get(struck)
-                    if cell is None:  # equal cells are one object: a song repeats them
-                        cell = shared[struck] = Cell(*struck)
-                    self.placed.cells[(track, c, start)] = cell
-                    followed = i + 1 < len(column_notes) and column_notes[i + 1][0] == end
-                    if not followed:
-                        self.placed.cells[(track, c, end)] = _NOTE_OFF
-                    kept.append(_PlacedNote(note, track, c, start, end))
-        return part, kept
+                if not column_notes:
+                    continue
+                self._mark(column_notes[-1][1])  # ends rise along a column
+                fill(self.placed, track, c, column_notes, shared, self.starts)
+                start, _, note = column_notes[0]
+                if track not in self.first_note or start < self.first_note[track][0]:
+                    self.first_note[track] = (start, note.instrument)
+                if placed_notes is not None:
+                    placed_notes += (_PlacedNote(n, track, c, s, e) for s, e, n in column_notes)
+        return part
 
     # -- pitch bends and CC lanes ---------------------------------------------
 
@@ -280,7 +247,7 @@ class SongBuilder:
         self,
         tracks: list[Track],
         tracks_of: dict[int, list[int]],
-        notes_of: dict[int, list[Note]],
+        first_of: dict[int, int],
     ) -> None:
         """A volume, pan or send a part sets once, at or before its first note, is its
         mixer strip (what our own export writes where a song starts), not a CC lane."""
@@ -289,8 +256,7 @@ class SongBuilder:
             if control in MIXER_CONTROLLERS:
                 events[(group, control)].append((tick, value))
         for (group, control), moves in events.items():
-            notes, parts = notes_of.get(group), tracks_of.get(group)
-            first = min((n.start for n in notes), default=None) if notes else None
+            first, parts = first_of.get(group), tracks_of.get(group)
             if not parts or first is None or len({v for _, v in moves}) != 1:
                 continue
             if max(t for t, _ in moves) > first:
@@ -325,22 +291,19 @@ class SongBuilder:
                 self.dropped[f"control change {lane_name_of(control)} (several on one line)"] += 1
             self.placed.cc[key] = value
 
-    def _route_early_lanes(self, notes: list[_PlacedNote]) -> None:
+    def _route_early_lanes(self) -> None:
         """A CC lane or a bend before a track's first note would go to the channel of the
         song's first instrument: the track's first instrument is written on that line."""
-        first: dict[int, _PlacedNote] = {}
-        for placed in sorted(notes, key=lambda p: p.start):
-            first.setdefault(placed.track, placed)
         earliest: dict[int, int] = {}
         for track, _, line in list(self.placed.cc) + list(self.placed.effects):
             earliest[track] = min(earliest.get(track, line), line)
         for track, line in earliest.items():
-            note = first.get(track)
-            if note is None or line >= note.start:
+            first = self.first_note.get(track)
+            if first is None or line >= first[0]:
                 continue
             key = (track, 0, line)
-            cell = self.placed.cells.get(key, Cell())
-            self.placed.cells[key] = replace(cell, instrument=note.note.instrument)
+            cell = self.placed.get(key) or Cell()
+            self.placed.cells[key] = replace(cell, instrument=first[1])
 
     def _effect_columns(self, tracks: list[Track]) -> None:
         """Each track gets as many effect columns as its busiest cell needs; the effects
@@ -351,18 +314,13 @@ class SongBuilder:
             tracks[track].effects = max(tracks[track].effects, len(effects))
             self.placed.effects[(track, column, line)] = effects
         for key, effects in self.placed.effects.items():
-            cell = self.placed.cells.get(key, Cell())
+            cell = self.placed.get(key) or Cell()
             width = tracks[key[0]].effects
             slots = [Effect(letter, value) for letter, value in effects.items()]
             self.placed.cells[key] = replace(
                 cell, effects=(*slots, *([None] * (width - len(slots))))
             )
-        for key, cell in self.placed.cells.items():
-            width = tracks[key[0]].effects
-            if len(cell.effects) != width:
-                self.placed.cells[key] = replace(
-                    cell, effects=(*cell.effects, *([None] * (width - len(cell.effects))))
-                )
+        self.placed.pad_effects([track.effects for track in tracks])
 
     def _instruments(self) -> dict[int, Instrument]:
         instruments: dict[int, Instrument] = {}

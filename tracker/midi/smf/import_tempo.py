@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from tracker.midi.smf.import_report import ImportReport, TempoChange
 from tracker.song.limits import BPM_RANGE, TEMPO_EFFECT_RANGE
@@ -128,26 +128,34 @@ def place_tempo(
 
 
 def measure(
-    starts: list[tuple[int, int]],
+    start_lines: Sequence[int],
+    start_ticks: Sequence[int],
     tempos: list[tuple[int, float]],
     grid: Grid,
     first_bpm: float,
     changes: list[tuple[float, float]],
     report: ImportReport,
 ) -> None:
-    """How far each note start, a (line, tick) pair, moved, in lines and in seconds
-    (file tempo vs song tempo)."""
-    if not starts:
+    """How far each note start (its line and its tick, in two sequences) moved, in lines
+    and in seconds (file tempo vs song tempo)."""
+    if not start_lines:
         return
     tpb = grid.tpb
     _, file_map = _file_map(tempos, tpb)
     song_map = TempoMap(first_bpm, changes)
     lpb = grid.lpb
-    lines = [abs(line - tick * lpb / tpb) for line, tick in starts]  # grid.exact, inlined
-    # A million notes start on a few ten thousand lines and ticks: each is timed once.
-    song_at = {line: song_map.at(line / lpb) for line in {line for line, _ in starts}}
-    file_at = {tick: file_map.at(tick / tpb) for tick in {tick for _, tick in starts}}
-    seconds = [abs(song_at[line] - file_at[tick]) for line, tick in starts]
+    # A million notes start on a few ten thousand lines and ticks, and a start's line
+    # is its tick's (Grid.line): each tick is measured once, each note looks it up.
+    moved: dict[int, float] = {}
+    off: dict[int, float] = {}
+    song_at: dict[int, float] = {}
+    for tick, line in dict(zip(start_ticks, start_lines, strict=True)).items():
+        moved[tick] = abs(line - tick * lpb / tpb)  # grid.exact, inlined
+        if line not in song_at:
+            song_at[line] = song_map.at(line / lpb)
+        off[tick] = abs(song_at[line] - file_map.at(tick / tpb))
+    lines = list(map(moved.__getitem__, start_ticks))
+    seconds = list(map(off.__getitem__, start_ticks))
     report.max_shift_lines = max(lines)
     report.mean_shift_lines = sum(lines) / len(lines)
     report.max_shift_ms = max(seconds) * 1000

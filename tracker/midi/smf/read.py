@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -49,7 +49,7 @@ class TimedMessage(NamedTuple):
     """A mido Message or MetaMessage."""
 
 
-FastReader = Callable[[int, bytes], "list[TimedMessage] | None"]
+FastReader = Callable[[int, bytes], "Sequence[TimedMessage] | None"]
 """A quicker reader of one track's body (its number, its bytes), None to leave it to mido."""
 
 
@@ -57,7 +57,8 @@ FastReader = Callable[[int, bytes], "list[TimedMessage] | None"]
 class MidiData:
     format: int
     ticks_per_beat: int
-    tracks: list[list[TimedMessage]]
+    tracks: list[Sequence[TimedMessage]]
+    """Each track's messages, in file order (a list, or a fast reader's packed track)."""
 
     @property
     def end_tick(self) -> int:
