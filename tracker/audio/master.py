@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -85,6 +86,15 @@ LevelReader = Callable[[], Iterable[Levels]]
 """The mix's peak_levels again from its first frame, piece by piece."""
 
 
+class Analysis(NamedTuple):
+    """What the mix's first reading (as it played) gives the master stage."""
+
+    before: Loudness
+    frames: int
+    highest_db: float
+    """The highest of its peak_levels (LIMITER_OVERSAMPLING points a sample)."""
+
+
 def master(audio: Frames, rate: int, settings: MasterSettings) -> tuple[Frames, MasterReport]:
     """The mastered mix and what was done, the mix in one array (`audio` itself is
     left as it was); a render streams it (to_target, without_target)."""
@@ -99,17 +109,12 @@ def master(audio: Frames, rate: int, settings: MasterSettings) -> tuple[Frames, 
     report = to_target(
         lambda: [audio],
         lambda: [peaks],
-        (before, audio.shape[0], highest),
+        Analysis(before, audio.shape[0], highest),
         rate,
         settings,
         out.append,
     )
     return np.concatenate(out), report
-
-
-Analysis = tuple[Loudness, int, float]
-"""What the mix's first reading gives the master stage: its loudness, its length in
-frames and its highest peak level (peak_levels at LIMITER_OVERSAMPLING points)."""
 
 
 def to_target(

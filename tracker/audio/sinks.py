@@ -24,6 +24,7 @@ import numpy as np
 from tracker.audio.loudness import Loudness, Meter
 from tracker.audio.master import (
     LIMITER_OVERSAMPLING,
+    Analysis,
     Levels,
     MasterReport,
     gained,
@@ -102,7 +103,7 @@ class MixSink:
         self._spool_peaks()  # the last frames' points, known once the meter has read
         if settings.loudness is not None and before.lufs is not None:
             assert self.peaks is not None, "a loudness target spools the peaks"
-            analysis = (before, self.frames, self.highest)
+            analysis = Analysis(before, self.frames, self.highest)
             return to_target(
                 self._read, self._read_peaks, analysis, self.rate, settings, writer.write
             )
