@@ -209,7 +209,7 @@ stretches, and skipping them halves their meter's time."""
 class Meter:
     """The readings of audio fed in pieces (a render as it is made), the same to the
     last bit as of the whole at once, in memory that does not grow with the length
-    (except the `whole` envelope, which the limiter needs for every frame).
+    (a `whole` meter keeps its envelope too, until envelope() takes it).
 
     The filters run by overlap-save: block b reads the padded signal (`history`
     zeros, then the audio) from b * hop, `size` long, and gives outputs b * hop to
