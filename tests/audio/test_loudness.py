@@ -186,3 +186,26 @@ def test_a_meter_fed_a_render_in_uneven_pieces_reads_exactly_what_the_whole_read
         peaks.feed(piece)
     assert peaks.reading() == loud
     assert peaks.highest_db() == pytest.approx(20 * math.log10(float(envelope.max())), abs=1e-9)
+
+
+def test_a_whole_meter_hands_out_its_envelope_piece_by_piece_as_the_whole_reads_it() -> None:
+    # The master stage spools the limiter's envelope to disk as the mix plays: taken
+    # after every piece (none while a block's points are not all known), then the
+    # rest after the reading, it joins into the envelope of the whole at once.
+    rate = 44100
+    rng = np.random.default_rng(5)
+    audio = stereo(np.concatenate([sine(330, -6.0, 5, rate), sine(440, -130.0, 3, rate)]))
+    audio += (0.01 * rng.standard_normal(audio.shape)).astype(np.float32)
+    loud, envelope = analyse(audio, rate, 8)
+    meter = Meter(rate, 2, 8, whole=True)
+    taken = []
+    start = 0
+    for size in [1, 4095, 30000, 123457, 7, 65536] * 2:
+        meter.feed(audio[start : start + size])
+        start += size
+        taken.append(meter.envelope())
+    meter.feed(audio[start:])
+    assert meter.reading() == loud
+    taken.append(meter.envelope())
+    assert taken[0].size == 0, "the first frame's points wait for its block"
+    assert np.array_equal(np.concatenate(taken), envelope)

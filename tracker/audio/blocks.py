@@ -108,13 +108,16 @@ def channel_layout(
     Each track keeps its own channels, so a bend or program change on one track
     never reaches another that shares its MIDI channel: a stem sounds as the
     track alone would. Past FluidSynth's 256 channels, a track's channels share.
+    Channel 255 is never given: FluidSynth marks a free voice's channel 255
+    (NO_CHANNEL), so a controller there reaches every free voice, whose channel may
+    be unset (a segmentation fault in fluid_synth_cc, depending on the heap).
     """
-    per_group = MAX_CHANNELS // groups
     used: dict[int, int] = {}
     layout: dict[tuple[int, int], int] = {}
     warnings: list[str] = []
     for track, channel in sorted({(e.track, e.channel) for e in events if e.track >= 0}):
         group = group_of[track]
+        per_group = (MAX_CHANNELS - 2 - group) // groups + 1  # channels up to 254
         slot = used.get(group, 0)
         used[group] = slot + 1
         if slot >= per_group:

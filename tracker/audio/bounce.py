@@ -123,7 +123,9 @@ def bounce(
     clipped: list[str] = []
     stem_clipped: list[str] = []
     with staging:
-        mix_sink = MixSink(staging.scratch("mix.f32"), mix_path, rate)
+        # With a loudness target the limiter reads the mix's peaks, spooled beside it.
+        peaks = staging.scratch("mix.peaks") if song.master.loudness is not None else None
+        mix_sink = MixSink(staging.scratch("mix.f32"), mix_path, rate, peaks)
         stem_sink: StemSink | None = None
         if stems_job is not None:
             writers = {

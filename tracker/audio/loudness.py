@@ -209,7 +209,7 @@ stretches, and skipping them halves their meter's time."""
 class Meter:
     """The readings of audio fed in pieces (a render as it is made), the same to the
     last bit as of the whole at once, in memory that does not grow with the length
-    (except the `whole` envelope, which the limiter needs for every frame).
+    (a `whole` meter keeps its envelope too, until envelope() takes it).
 
     The filters run by overlap-save: block b reads the padded signal (`history`
     zeros, then the audio) from b * hop, `size` long, and gives outputs b * hop to
@@ -253,6 +253,10 @@ class Meter:
         """Energy sums of whole 100 ms blocks."""
         self.sample_envelope: list[Envelope] = []
         self.between: list[Envelope] = []
+        self.between_from = 0
+        """The output index of `between`'s first point (frame f's points are at f + _TAPS_HALF)."""
+        self.taken = 0
+        """Frames whose envelope envelope() has handed out."""
 
     def feed(self, audio: Audio) -> Meter:
         """Take the next frames ((frames, channels), or (frames,) for one channel)."""
@@ -304,12 +308,26 @@ class Meter:
 
     def envelope(self) -> Envelope:
         """Per frame, the highest of the channels' samples and the points up to the next
-        (after reading(); `whole` meters only)."""
+        (`whole` meters only): of the frames not yet handed out whose points are known,
+        all of them after reading(). Taken as the audio is fed, a long render's envelope
+        need not stay in memory (the master stage spools it to disk)."""
         assert self.whole, "a meter that kept its envelope"
-        envelope = np.concatenate([np.zeros(0, dtype=np.float32), *self.sample_envelope])
-        if self.between:
-            between = np.concatenate(self.between)[_TAPS_HALF : _TAPS_HALF + self.frames]
-            np.maximum(envelope, between, out=envelope)
+        known = self.frames
+        if self.delays.size:
+            known = min(known, self.between_from + sum(b.size for b in self.between) - _TAPS_HALF)
+        count = known - self.taken
+        if count <= 0:
+            return np.zeros(0, dtype=np.float32)
+        samples = np.concatenate([np.zeros(0, dtype=np.float32), *self.sample_envelope])
+        envelope = samples[:count]
+        self.sample_envelope = [samples[count:]]
+        if self.delays.size:
+            between = np.concatenate([np.zeros(0, dtype=np.float32), *self.between])
+            skip = self.taken + _TAPS_HALF - self.between_from
+            np.maximum(envelope, between[skip : skip + count], out=envelope)
+            self.between = [between[skip + count :]]
+            self.between_from += skip + count
+        self.taken += count
         return envelope
 
     def _gather(self) -> None:

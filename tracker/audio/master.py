@@ -17,7 +17,15 @@ the gain each frame needs to stay under the ceiling, in dB, then the deepest of
 that and two ramps, one falling to every peak ahead of it (attack, 1 dB per ms)
 and one rising after it (release, 30 dB per second). Each ramp is a running
 minimum (numpy's minimum.accumulate), so the gain is at or under what every
-frame needs, by construction, and it never jumps. Why not pedalboard's Limiter:
+frame needs, by construction, and it never jumps.
+
+It streams (issue #16: memory flat in the song's length): the mix and its peaks
+are read back piece by piece for every round, the release's running minimum is
+carried from piece to piece, and the attack's (a minimum over the frames ahead)
+looks only as far ahead as a ramp can reach from the deepest need: past that
+every frame's ramp is above 0 dB, where the gain is held anyway. Every sample
+is the same float as when the whole mix was one array: minima are exact, and
+each rounding step is the same operation on the same operands. Why not pedalboard's Limiter:
 it is JUCE's dsp::Limiter, "two compressors and a hard clipper at 0 dB" (JUCE's
 documentation): it reads samples, not the peaks between them, has no look-ahead,
 and would clip at full scale rather than hold a ceiling under it; and it would
@@ -27,12 +35,14 @@ bring a C++ audio framework for one gain curve.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
-from tracker.audio.loudness import Envelope, Loudness, analyse, integrated, measure
+from tracker.audio.loudness import Envelope, Loudness, Meter, analyse, measure
 from tracker.audio.synth import Frames
 from tracker.song.model import MasterSettings
 
@@ -68,26 +78,80 @@ class MasterReport:
     ceiling: float = -1.0
 
 
+Levels = npt.NDArray[np.float64]
+"""Per frame, in dB: the peaks the limiter reads (peak_levels), or its gain."""
+Reader = Callable[[], Iterable[Frames]]
+"""The mix again from its first frame, piece by piece (a scratch file read back)."""
+LevelReader = Callable[[], Iterable[Levels]]
+"""The mix's peak_levels again from its first frame, piece by piece."""
+
+
+class Analysis(NamedTuple):
+    """What the mix's first reading (as it played) gives the master stage."""
+
+    before: Loudness
+    frames: int
+    highest_db: float
+    """The highest of its peak_levels (LIMITER_OVERSAMPLING points a sample)."""
+
+
 def master(audio: Frames, rate: int, settings: MasterSettings) -> tuple[Frames, MasterReport]:
-    """The mastered mix and what was done: `audio` itself is left as it was."""
+    """The mastered mix and what was done, the mix in one array (`audio` itself is
+    left as it was); a render streams it (to_target, without_target)."""
     if settings.loudness is None:
         return _without_target(audio, rate, measure(audio, rate), settings)
     before, envelope = analyse(audio, rate, LIMITER_OVERSAMPLING)
     if before.lufs is None:
         return _without_target(audio, rate, before, settings)
+    peaks = peak_levels(envelope)
+    out: list[Frames] = [np.zeros((0, audio.shape[1]), dtype=np.float32)]
+    highest = float(peaks.max(initial=-math.inf))
+    report = to_target(
+        lambda: [audio],
+        lambda: [peaks],
+        Analysis(before, audio.shape[0], highest),
+        rate,
+        settings,
+        out.append,
+    )
+    return np.concatenate(out), report
+
+
+def to_target(
+    mix: Reader,
+    peaks: LevelReader,
+    analysis: Analysis,
+    rate: int,
+    settings: MasterSettings,
+    write: Callable[[Frames], None],
+) -> MasterReport:
+    """The master stage to the loudness target, the mastered mix handed to `write`
+    piece by piece: every round reads the mix and its peaks again, so memory holds a
+    few pieces however long the song (the mix must have a loudness)."""
+    before, frames, highest = analysis
+    assert settings.loudness is not None and before.lufs is not None
     target, ceiling = settings.loudness, settings.true_peak - MARGIN_DB
     gain = target - before.lufs
-    peaks = peak_levels(envelope)
-    if float(peaks.max(initial=-math.inf)) + gain <= ceiling:  # under the ceiling as it is
+    if highest + gain <= ceiling:  # under the ceiling as it is
+        for piece in mix():
+            write(_apply(piece, gain, None))
         after = _moved(before, gain)
-        report = MasterReport(before, after, gain, 0.0, 0.0, target, settings.true_peak)
-        return _apply(audio, gain, None), report
+        return MasterReport(before, after, gain, 0.0, 0.0, target, settings.true_peak)
+
+    def limited(gain_db: float, limiter: Limiter | None = None) -> Iterator[Frames]:
+        limiter = limiter or Limiter(frames, gain_db, ceiling, rate, highest)
+        curve = _Cut(limiter.curves(peaks()))
+        for piece in mix():
+            yield _apply(piece, gain_db, curve.take(piece.shape[0]))
+
     slope = 1.0
     tried: list[tuple[float, float]] = []
     for _ in range(ROUNDS):
-        curve = limiter_gain(peaks, gain, ceiling, rate)
-        mastered = _apply(audio, gain, curve)
-        reached = integrated(mastered, rate)
+        applied, limiter = gain, Limiter(frames, gain, ceiling, rate, highest)
+        meter = Meter(rate, 2, 1)  # the integrated loudness alone: a fifth of measure's time
+        for piece in limited(gain, limiter):
+            meter.feed(piece)
+        reached = meter.reading().lufs
         assert reached is not None  # louder than before, which had a loudness
         if abs(target - reached) <= TARGET_TOLERANCE:
             break
@@ -97,15 +161,19 @@ def master(audio: Frames, rate: int, settings: MasterSettings) -> tuple[Frames, 
                 slope = max(0.05, (reached - last_reached) / (gain - last_gain))
         tried.append((gain, reached))
         gain += (target - reached) / slope
-    after = measure(mastered, rate)
+    meter = Meter(rate)
+    for piece in limited(applied):
+        meter.feed(piece)
+    after = meter.reading()
+    trim = None
     if after.true_peak > ceiling:  # what the ramps' slope left between frames
         trim = ceiling - after.true_peak
-        mastered = _apply(mastered, trim, None)
         gain += trim
         after = _moved(after, trim)
-    limited = -20.0 * math.log10(float(curve.min()))
-    report = MasterReport(before, after, gain, 0.0, limited, target, settings.true_peak)
-    return mastered, report
+    for piece in limited(applied):
+        write(piece if trim is None else _apply(piece, trim, None))
+    limited_db = -20.0 * math.log10(limiter.lowest)
+    return MasterReport(before, after, gain, 0.0, limited_db, target, settings.true_peak)
 
 
 def needs_peak(before: Loudness, settings: MasterSettings) -> bool:
@@ -170,22 +238,99 @@ def limiter_gain(
 ) -> npt.NDArray[np.float64]:
     """Per frame, the limiter's gain (at most 1) that keeps `peaks_db` raised by
     `gain_db` at or under `ceiling_db`, ramping in ahead of each peak and out after it."""
-    # In place where it can be: a song's worth of frames is tens of megabytes an array.
-    gain = np.subtract(ceiling_db - gain_db, peaks_db)
-    np.minimum(gain, 0.0, out=gain)  # what each frame needs, in dB
-    frames = np.arange(gain.size, dtype=np.float64)
-    ramp = frames * (RELEASE_DB_PER_SECOND / rate)
-    gain -= ramp
-    np.minimum.accumulate(gain, out=gain)
-    gain += ramp  # held: risen at most the release slope since each need
-    back = gain[::-1] - np.multiply(frames, ATTACK_DB_PER_SECOND / rate, out=ramp)
-    np.minimum.accumulate(back, out=back)
-    back += ramp
-    curve: npt.NDArray[np.float64] = back[::-1]  # fallen at most the attack slope to each
-    np.minimum(curve, 0.0, out=curve)
-    curve *= math.log(10.0) / 20.0
-    np.exp(curve, out=curve)
-    return curve
+    highest = float(peaks_db.max(initial=-math.inf))
+    limiter = Limiter(peaks_db.size, gain_db, ceiling_db, rate, highest)
+    return np.concatenate([np.zeros(0), *limiter.curves([peaks_db])])
+
+
+class Limiter:
+    """limiter_gain over a mix's peaks fed piece by piece, the same to the last bit:
+    the release's running minimum is carried from piece to piece, and a frame's gain
+    is handed out once the peaks `reach` frames past it have come (the attack's ramp
+    from the deepest need, `highest_db` raised to the ceiling, is above 0 dB there)."""
+
+    def __init__(
+        self, frames: int, gain_db: float, ceiling_db: float, rate: int, highest_db: float
+    ) -> None:
+        self.frames = frames
+        self.level = ceiling_db - gain_db
+        self.release = RELEASE_DB_PER_SECOND / rate
+        self.attack = ATTACK_DB_PER_SECOND / rate
+        deepest = min(0.0, self.level - highest_db)
+        self.reach = math.ceil((1.0 - deepest) / self.attack) + 1
+        """Frames ahead the attack looks: 1 dB more than the deepest need."""
+        self.held = math.inf
+        """The release's running minimum (of the need less the release ramp) so far."""
+        self.fed = 0
+        self.given = 0
+        self.ahead = np.zeros(0)
+        """Frames given .. fed: the held gain less the attack ramp (counted from the end)."""
+        self.lowest = math.inf
+        """The deepest gain handed out (as a factor)."""
+
+    def curves(self, peaks: Iterable[Levels]) -> Iterator[Levels]:
+        """The gain (a factor) of every frame, in pieces, as `peaks` (the levels of
+        all `frames`, in pieces) come in."""
+        for piece in peaks:
+            self._feed(piece)
+            if self.fed < self.frames and self.fed - self.reach > self.given:
+                yield self._give(self.fed - self.reach)
+        assert self.fed == self.frames, "the peaks of every frame"
+        if self.frames > self.given:
+            yield self._give(self.frames)
+
+    def _feed(self, peaks_db: Levels) -> None:
+        index = np.arange(self.fed, self.fed + peaks_db.size, dtype=np.float64)
+        gain = np.subtract(self.level, peaks_db)
+        np.minimum(gain, 0.0, out=gain)  # what each frame needs, in dB
+        ramp = index * self.release
+        gain -= ramp
+        np.minimum.accumulate(gain, out=gain)
+        np.minimum(gain, self.held, out=gain)
+        if gain.size:
+            self.held = float(gain[-1])
+        gain += ramp  # held: risen at most the release slope since each need
+        gain -= np.multiply(self._from_end(index), self.attack, out=ramp)
+        self.ahead = np.concatenate([self.ahead, gain])
+        self.fed += peaks_db.size
+
+    def _give(self, end: int) -> Levels:
+        """The gain of frames given .. end: fallen at most the attack slope to each need."""
+        count = end - self.given
+        back = np.minimum.accumulate(self.ahead[::-1])[::-1]
+        index = np.arange(self.given, end, dtype=np.float64)
+        curve = back[:count] + self._from_end(index) * self.attack
+        np.minimum(curve, 0.0, out=curve)
+        curve *= math.log(10.0) / 20.0
+        np.exp(curve, out=curve)
+        self.ahead = self.ahead[count:]
+        self.given = end
+        self.lowest = min(self.lowest, float(curve.min()))
+        return curve
+
+    def _from_end(self, index: Levels) -> Levels:
+        """Frames counted back from the last (the attack ramp's index)."""
+        counted: Levels = float(self.frames - 1) - index
+        return counted
+
+
+class _Cut:
+    """Pieces of one long array, handed out again in the lengths asked for."""
+
+    def __init__(self, pieces: Iterable[Levels]) -> None:
+        self.pieces = iter(pieces)
+        self.rest = np.zeros(0)
+
+    def take(self, count: int) -> Levels:
+        parts = [self.rest]
+        have = self.rest.size
+        while have < count:
+            piece = next(self.pieces)
+            parts.append(piece)
+            have += piece.size
+        joined = np.concatenate(parts) if len(parts) > 1 else self.rest
+        self.rest = joined[count:]
+        return joined[:count]
 
 
 def _apply(audio: Frames, gain_db: float, curve: npt.NDArray[np.float64] | None) -> Frames:

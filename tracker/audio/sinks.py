@@ -3,9 +3,10 @@ piece is metered and written at once, so a render's memory stays a few pieces
 however long the song.
 
 - The mix (MixSink) is kept as float samples in a scratch file of the staging
-  folder and metered as it comes; the master stage then needs its reading alone
-  (one gain: streamed from the scratch file into mix.<fmt>) or, with a loudness
-  target or a peak over the ceiling, the whole mix (read back for the limiter).
+  folder and metered as it comes; with a loudness target its peaks too, at the
+  limiter's points, go to a second scratch file. The master stage then reads
+  them back piece by piece into mix.<fmt>: once for one gain, twice with a
+  peak over the ceiling, and a few rounds for the limiter (tracker.audio.master).
 - The stems (StemSink) go straight into their files up to the end of the last
   line; the tail after it waits in memory (at most MAX_TAIL_SECONDS) until the
   mix's length is known, and every stem is cut or padded to it.
@@ -13,18 +14,23 @@ however long the song.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
 from tracker.audio.loudness import Loudness, Meter
 from tracker.audio.master import (
     LIMITER_OVERSAMPLING,
+    Analysis,
+    Levels,
     MasterReport,
     gained,
-    master,
     needs_peak,
+    peak_levels,
+    to_target,
     without_target,
 )
 from tracker.audio.passes import Grouped
@@ -37,27 +43,52 @@ from tracker.song.model import MasterSettings
 
 
 class MixSink:
-    """The mix pass's heard group, spooled as float32 and metered."""
+    """The mix pass's heard group, spooled as float32 and metered; with `peaks` (a
+    scratch path: there is a loudness target) metered at the limiter's points too,
+    and the peak level of every frame spooled there as float64."""
 
-    def __init__(self, scratch: Path, final: Path, rate: int) -> None:
+    def __init__(self, scratch: Path, final: Path, rate: int, peaks: Path | None = None) -> None:
         self.rate = rate
         self.final = final
-        """The mix file: what a failed write names (the scratch file is ours alone)."""
-        try:
-            self.file = open(scratch, "w+b")  # noqa: SIM115 (closed in close())
-        except OSError as error:
-            raise AudioError(f"cannot write {final}: {reason(error)}") from None
+        """The mix file: what a failed write names (the scratch files are ours alone)."""
+        self.file = self._open(scratch)
+        self.peaks: BinaryIO | None = None
         self.meter = Meter(rate)
+        if peaks is not None:
+            self.peaks = self._open(peaks)
+            self.meter = Meter(rate, 2, LIMITER_OVERSAMPLING, whole=True)
+        self.highest = -math.inf
+        """The highest peak level spooled."""
         self.frames = 0
+
+    def _open(self, scratch: Path) -> BinaryIO:
+        try:
+            return open(scratch, "w+b")
+        except OSError as error:
+            raise AudioError(f"cannot write {self.final}: {reason(error)}") from None
 
     def __call__(self, grouped: Grouped) -> None:
         piece = np.ascontiguousarray(grouped[0])
-        try:
-            self.file.write(piece.data)
-        except OSError as error:
-            raise AudioError(f"cannot write {self.final}: {reason(error)}") from None
+        self._write(self.file, piece)
         self.meter.feed(piece)
         self.frames += piece.shape[0]
+        self._spool_peaks()
+
+    def _spool_peaks(self) -> None:
+        """The peak levels of the frames whose points the meter knows now."""
+        if self.peaks is None:
+            return
+        envelope = self.meter.envelope()
+        if envelope.size:
+            levels = peak_levels(envelope)
+            self.highest = max(self.highest, float(levels.max()))
+            self._write(self.peaks, levels)
+
+    def _write(self, file: BinaryIO, data: np.ndarray) -> None:
+        try:
+            file.write(data.data)
+        except OSError as error:
+            raise AudioError(f"cannot write {self.final}: {reason(error)}") from None
 
     def pad_to(self, length: int) -> None:
         """Silence up to `length` frames (the song's own length, when all is muted)."""
@@ -65,38 +96,55 @@ class MixSink:
             self(np.zeros((1, min(PIECE, length - self.frames), 2), dtype=np.float32))
 
     def master_into(self, writer: AudioWriter, settings: MasterSettings) -> MasterReport:
-        """The master stage, the mastered mix written by `writer` (not closed). Without a
-        loudness target it streams (a second read for the peaks when they may pass the
-        ceiling); a target's limiter works on the whole mix."""
+        """The master stage, the mastered mix written by `writer` (not closed): the
+        mix read back piece by piece (a second read for the peaks when they may pass
+        the ceiling; a few for the limiter with a loudness target)."""
         before = self.meter.reading()
-        if settings.loudness is None or before.lufs is None:
-            peak = None
-            if needs_peak(before, settings):
+        self._spool_peaks()  # the last frames' points, known once the meter has read
+        if settings.loudness is not None and before.lufs is not None:
+            assert self.peaks is not None, "a loudness target spools the peaks"
+            analysis = Analysis(before, self.frames, self.highest)
+            return to_target(
+                self._read, self._read_peaks, analysis, self.rate, settings, writer.write
+            )
+        peak = None
+        if needs_peak(before, settings):
+            if self.peaks is not None:
+                peak = self.highest
+            else:
                 peaks = Meter(self.rate, 2, LIMITER_OVERSAMPLING)
                 for piece in self._read():
                     peaks.feed(piece)
                 peaks.reading()
                 peak = peaks.highest_db()
-            report = without_target(before, settings, peak)
-            for piece in self._read():
-                writer.write(gained(piece, report.gain_db))
-            return report
-        whole = np.concatenate([np.zeros((0, 2), dtype=np.float32), *self._read()])
-        mastered, report = master(whole, self.rate, settings)
-        writer.write(mastered)
+        report = without_target(before, settings, peak)
+        for piece in self._read():
+            writer.write(gained(piece, report.gain_db))
         return report
 
     def _read(self) -> Iterator[Frames]:
+        for piece in self._pieces(self.file, PIECE * 8):
+            yield np.frombuffer(piece, dtype=np.float32).reshape(-1, 2)
+
+    def _read_peaks(self) -> Iterator[Levels]:
+        assert self.peaks is not None
+        for piece in self._pieces(self.peaks, PIECE * 8):
+            yield np.frombuffer(piece, dtype=np.float64)
+
+    def _pieces(self, file: BinaryIO, size: int) -> Iterator[bytes]:
+        """A scratch file from its start, `size` bytes at a time."""
         try:
-            self.file.flush()
+            file.flush()
         except OSError as error:
             raise AudioError(f"cannot write {self.final}: {reason(error)}") from None
-        self.file.seek(0)
-        while piece := self.file.read(PIECE * 8):
-            yield np.frombuffer(piece, dtype=np.float32).reshape(-1, 2)
+        file.seek(0)
+        while piece := file.read(size):
+            yield piece
 
     def close(self) -> None:
         self.file.close()
+        if self.peaks is not None:
+            self.peaks.close()
 
 
 class StemSink:
