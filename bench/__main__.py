@@ -111,16 +111,15 @@ def main() -> int:
         print(section)
         sections[name] = section
         if not args.no_write:  # after each one: a long run keeps what it measured
-            ordered = [sections[n] for n in BENCHMARKS if n in sections]
-            ordered += [text for n, text in sections.items() if n not in BENCHMARKS]
-            path.write_text(head + BEGIN + "\n" + "\n".join(ordered) + END + tail)
+            ordered = "\n".join(sections.values())  # in place; a new one last
+            path.write_text(head + BEGIN + "\n" + ordered + END + tail)
     return 0
 
 
 def _sections(generated: str) -> dict[str, str]:
     """The sections already in BENCHMARKS.md, by benchmark name: a run of some
-    benchmarks replaces only theirs, and sections written by hand stay (after the
-    generated ones)."""
+    benchmarks replaces only theirs where they stand, and sections written by hand
+    stay where they are."""
     found: dict[str, str] = {}
     for chunk in ("\n" + generated).split("\n### ")[1:]:
         name = chunk.split("\n", 1)[0].strip()
