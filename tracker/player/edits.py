@@ -28,6 +28,8 @@ from tracker.player.stream import Prefetched, compile_range
 from tracker.song.model import Song
 
 LANDING_LEAD_MIN_NS = 5_000_000
+WRAP_GAP_NS = 2_000_000
+"""The least gap before the next deadline in which a loop's next pass is made ready."""
 
 
 def with_held_offs(timeline: Timeline) -> Timeline:
@@ -110,6 +112,7 @@ class Edits(Inputs):
         if self.job is None:
             self.job = self.next_job(now)
             if self.job is None:
+                self.prepare_wrap(now)
                 return
         job = self.job
         timeline = job.run(self.clock.now_ns, self.next_deadline())
@@ -127,10 +130,29 @@ class Edits(Inputs):
             self.pending_line = job.key[:2]
             self.swap_ready = self.ready_to_swap(timeline)
 
-    def ready_to_swap(self, compiled: Timeline) -> SwapReady:
+    def prepare_wrap(self, now: int) -> None:
+        """The loop's next pass made ready in a gap, as an edit's swap is: at the wrap
+        its first notes are due at once (the range's end leads by what the ports lead,
+        stream.py), so building its stream there would make them late."""
+        song, loop = self.song, self.range
+        if self.swap_ready is not None or self.pending_song is not None or song is None:
+            return
+        if not loop.loop or self.cue is not None:
+            return
+        deadline = self.next_deadline()
+        if deadline is None or deadline - now < WRAP_GAP_NS:
+            return
+        key = (loop.start_order, loop.start_line, loop.end_order, self.repeat(song, 1))
+        compiled = self.cache.get(key)
+        if compiled is not None:
+            self.swap_ready = self.ready_to_swap(compiled, keep=False)
+
+    def ready_to_swap(self, compiled: Timeline, keep: bool | None = None) -> SwapReady:
         """What the swap to a compiled edit needs, made now, in a gap, not at the
-        swap's deadline: the held notes' offs added, the stream built and primed."""
-        kept = self.keep_at_swap and bool(compiled.held)
+        swap's deadline: the held notes' offs added, the stream built and primed.
+        `keep`: whether held notes ring on (an edit's own rule when not given)."""
+        keep = self.keep_at_swap if keep is None else keep
+        kept = keep and bool(compiled.held)
         timeline = with_held_offs(compiled) if kept else compiled
         start = timeline.lines[0].time if timeline.lines else 0.0
         stream = self.make_stream(timeline, start, None, None)
