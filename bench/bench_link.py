@@ -16,10 +16,12 @@ is the phase error (p50 / p99 / max, in microseconds):
 At the port a note's instant is the JACK cycle it lands in, read by the receiving
 client on JACK's realtime thread, plus its frame offset (tests/support/jack_frames.py):
 where a synth renders it, whenever a Python reader would have woken. python-rtmidi
-writes every message at the first frame of the cycle after the send, so a port is up
-to one period late; the whole run is made at 64 frames per period (the tests'
-server) and at 32 (0.67 ms at 48 kHz, a low-latency studio setting, the Link test's
-server). The player's own send instants are given beside the port's.
+writes every message at the first frame of the cycle after the send, so an on-time
+sender (the reference) is up to one period late at the port; the player sends half a
+period early (tracker/midi/jack_period.py) to land within half a period either side.
+The whole run is made at 64 frames per period (the tests' server) and at 32 (0.67 ms
+at 48 kHz, a low-latency studio setting, the Link test's server). The player's own
+send instants, plus that half period, are given beside the port's.
 `python -m bench.bench_link [SECONDS]` runs it alone.
 """
 
@@ -93,6 +95,7 @@ def _note_sends(player: PlayerHandle) -> list[int]:
 
 def link_figures(tmp: str, seconds: float) -> dict[str, dict[str, float]]:
     from tests.support.link_peer import LinkPeer
+    from tracker.midi.ports import queue_lead_ms
 
     rx, path = _receiver(tmp, seconds + 20)
     peer = LinkPeer(BPM)
@@ -107,7 +110,8 @@ def link_figures(tmp: str, seconds: float) -> dict[str, dict[str, float]]:
             since = time.perf_counter_ns()
             time.sleep(seconds)
             sample = peer.sample()
-            sent = [t for t in _note_sends(player) if t > since]
+            lead_ns = round(queue_lead_ms() * 1_000_000)
+            sent = [t + lead_ns for t in _note_sends(player) if t > since]
             player.send(Stop())
     finally:
         peer.close()
@@ -119,7 +123,7 @@ def link_figures(tmp: str, seconds: float) -> dict[str, dict[str, float]]:
 
     return {
         "Link: phase error at the port (µs)": percentiles_us(_errors_ns(arrived, beat_at, BPM)),
-        "Link: phase error at the send (µs)": percentiles_us(_errors_ns(sent, beat_at, BPM)),
+        "Link: phase error at the send, plus the lead (µs)": percentiles_us(_errors_ns(sent, beat_at, BPM)),
     }
 
 
