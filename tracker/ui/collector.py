@@ -25,14 +25,10 @@ the seconds an autosave takes came back as one of 5-27 ms just after it (measure
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 
-_writers = 0
-_writers_lock = threading.Lock()
-_collecting = True
+from tracker.ui.files.switching import HeldWhileAny
 
 
 def settle() -> None:
@@ -44,20 +40,12 @@ def settle() -> None:
     gc.freeze()
 
 
-@contextlib.contextmanager
-def collector_off() -> Iterator[None]:
-    """No collection while a burst of pure-Python work that makes objects, none of them
-    garbage, runs (any thread); the collector comes back after the last one, as it was."""
-    global _writers, _collecting
-    with _writers_lock:
-        if _writers == 0:
-            _collecting = gc.isenabled()
-            gc.disable()
-        _writers += 1
-    try:
-        yield
-    finally:
-        with _writers_lock:
-            _writers -= 1
-            if _writers == 0 and _collecting:
-                gc.enable()
+def _collector_held_off() -> Callable[[], None]:
+    collecting = gc.isenabled()
+    gc.disable()
+    return gc.enable if collecting else lambda: None
+
+
+collector_off = HeldWhileAny(_collector_held_off)
+"""No collection while a burst of pure-Python work that makes objects, none of them
+garbage, runs (any thread); the collector comes back after the last one, as it was."""

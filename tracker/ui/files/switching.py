@@ -17,30 +17,46 @@ from __future__ import annotations
 import contextlib
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 KEYS_SWITCH_INTERVAL = 0.0005
 """Python's thread switch interval while a save is written: the UI thread gets the
 interpreter back within half a millisecond instead of the default five, each time it
 needs it during a key's handling and repaint (a repaint needs it many times)."""
-_writers = 0
-_writers_lock = threading.Lock()
-_usual_interval = sys.getswitchinterval()
 
 
-@contextlib.contextmanager
-def keys_first() -> Iterator[None]:
-    """While a save's pure-Python work runs on a worker thread, switch threads often."""
-    global _writers, _usual_interval
-    with _writers_lock:
-        if _writers == 0:
-            _usual_interval = sys.getswitchinterval()
-            sys.setswitchinterval(KEYS_SWITCH_INTERVAL)
-        _writers += 1
-    try:
-        yield
-    finally:
-        with _writers_lock:
-            _writers -= 1
-            if _writers == 0:
-                sys.setswitchinterval(_usual_interval)
+class HeldWhileAny:
+    """A setting held while any of a counted set of writers runs (any thread): `hold`
+    puts it in place at the first and returns how to put it back, done after the last
+    (a save started while an autosave is written must not restore it under the
+    autosave)."""
+
+    def __init__(self, hold: Callable[[], Callable[[], None]]) -> None:
+        self._hold = hold
+        self._writers = 0
+        self._lock = threading.Lock()
+        self._restore: Callable[[], None] = lambda: None
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._writers == 0:
+                self._restore = self._hold()
+            self._writers += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._writers -= 1
+                if self._writers == 0:
+                    self._restore()
+
+
+def _switch_often() -> Callable[[], None]:
+    usual = sys.getswitchinterval()
+    sys.setswitchinterval(KEYS_SWITCH_INTERVAL)
+    return lambda: sys.setswitchinterval(usual)
+
+
+keys_first = HeldWhileAny(_switch_often)
+"""While a save's pure-Python work runs on a worker thread, switch threads often."""
