@@ -25,10 +25,10 @@ the seconds an autosave takes came back as one of 5-27 ms just after it (measure
 
 from __future__ import annotations
 
+import contextlib
 import gc
-from collections.abc import Callable
-
-from tracker.ui.files.switching import HeldWhileAny
+import threading
+from collections.abc import Callable, Iterator
 
 
 def settle() -> None:
@@ -38,6 +38,33 @@ def settle() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+
+
+class HeldWhileAny:
+    """A setting held while any of a counted set of writers runs (any thread): `hold`
+    puts it in place at the first and returns how to put it back, done after the last
+    (a save started while an autosave is written must not restore it under the
+    autosave)."""
+
+    def __init__(self, hold: Callable[[], Callable[[], None]]) -> None:
+        self._hold = hold
+        self._writers = 0
+        self._lock = threading.Lock()
+        self._restore: Callable[[], None] = lambda: None
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._writers == 0:
+                self._restore = self._hold()
+            self._writers += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._writers -= 1
+                if self._writers == 0:
+                    self._restore()
 
 
 def _collector_held_off() -> Callable[[], None]:

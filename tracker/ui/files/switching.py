@@ -14,42 +14,15 @@ the last. The garbage collector stays on unless the bytes are made in this proce
 
 from __future__ import annotations
 
-import contextlib
 import sys
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+
+from tracker.ui.collector import HeldWhileAny
 
 KEYS_SWITCH_INTERVAL = 0.0005
 """Python's thread switch interval while a save is written: the UI thread gets the
 interpreter back within half a millisecond instead of the default five, each time it
 needs it during a key's handling and repaint (a repaint needs it many times)."""
-
-
-class HeldWhileAny:
-    """A setting held while any of a counted set of writers runs (any thread): `hold`
-    puts it in place at the first and returns how to put it back, done after the last
-    (a save started while an autosave is written must not restore it under the
-    autosave)."""
-
-    def __init__(self, hold: Callable[[], Callable[[], None]]) -> None:
-        self._hold = hold
-        self._writers = 0
-        self._lock = threading.Lock()
-        self._restore: Callable[[], None] = lambda: None
-
-    @contextlib.contextmanager
-    def __call__(self) -> Iterator[None]:
-        with self._lock:
-            if self._writers == 0:
-                self._restore = self._hold()
-            self._writers += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._writers -= 1
-                if self._writers == 0:
-                    self._restore()
 
 
 def _switch_often() -> Callable[[], None]:
