@@ -123,7 +123,9 @@ def link_figures(tmp: str, seconds: float) -> dict[str, dict[str, float]]:
 
     return {
         "Link: phase error at the port (µs)": percentiles_us(_errors_ns(arrived, beat_at, BPM)),
-        "Link: phase error at the send, plus the lead (µs)": percentiles_us(_errors_ns(sent, beat_at, BPM)),
+        "Link: phase error at the send, plus the lead (µs)": percentiles_us(
+            _errors_ns(sent, beat_at, BPM)
+        ),
     }
 
 
