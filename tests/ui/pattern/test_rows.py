@@ -19,7 +19,8 @@ from textual.strip import Strip
 
 from tests.support.pilot import RecordingPlayer, make_app
 from tracker.player.protocol import Playhead, Stopped
-from tracker.song.model import Song
+from tracker.song.model import Cell, Song
+from tracker.song.notation import format_note
 from tracker.ui.app import TrackerApp
 from tracker.ui.pattern import painter, view
 from tracker.ui.pattern.rows import RowCache
@@ -169,6 +170,18 @@ async def test_a_track_added_and_taken_back_shows_on_every_row() -> None:
         await assert_every_row_is_fresh(pilot)
         await pilot.press("ctrl+z")
         assert len(app.session.song.tracks) == 6
+        await assert_every_row_is_fresh(pilot)
+
+
+async def test_a_whole_refresh_draws_every_row_again_even_for_a_change_the_history_missed() -> None:
+    app = make_app(Song.new(tracks=6, lines=64))
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await warmed(pilot)
+        column = editor.pattern.tracks[0].columns[0]
+        column[2] = Cell(note=60)  # behind the history's back: the revision stays
+        editor.refresh()
+        await pilot.pause()
+        assert format_note(60) in "".join(segment.text for segment in on_screen(editor)[3])
         await assert_every_row_is_fresh(pilot)
 
 
