@@ -4,7 +4,8 @@ A Line API widget: `render_line` draws only the rows on screen, so a 512-line,
 32-track pattern scrolls as fast as a small one. Row 0 is the track header and
 the line numbers on the left stay put; the rest scrolls. A cursor move, a typed
 note or a playhead step refreshes only the rows it touches, so a keystroke over
-SSH costs a few cells, not the screen.
+SSH costs a few cells, not the screen; drawn rows are kept (tracker.ui.pattern.rows)
+while nothing they show changes, so a scroll draws only the rows it brings in.
 
 Where the cursor and the selection are, and where each key moves them, is the
 pure PatternCursor's (tracker.ui.pattern.cursor); this widget moves it and
