@@ -116,7 +116,7 @@ async def test_a_playhead_stepping_down_shows_on_every_kept_row() -> None:
         await assert_every_row_is_fresh(pilot)
 
 
-async def test_muting_a_track_greys_it_on_every_row_at_once() -> None:
+async def test_muting_a_track_greys_it_on_every_row_at_once_and_solo_marks_its_name() -> None:
     app = make_app(Song.new(tracks=6, lines=64))
     async with app.run_test(size=SIZE) as pilot:
         await warmed(pilot)
@@ -124,6 +124,8 @@ async def test_muting_a_track_greys_it_on_every_row_at_once() -> None:
         await pilot.press("alt+m")
         await assert_every_row_is_fresh(pilot)
         await pilot.press("alt+m")
+        await assert_every_row_is_fresh(pilot)
+        await pilot.press("alt+o")  # solo: an S by the track's name
         await assert_every_row_is_fresh(pilot)
 
 
@@ -235,6 +237,23 @@ async def test_the_cursor_scrolling_the_view_draws_the_new_row_and_the_one_it_le
             await pilot.pause()
             assert editor.scroll_offset.y == line - visible + 1
             assert sorted(painted) == [line - 1, line]
+
+
+async def test_typing_down_past_the_bottom_edge_draws_the_typed_row_and_the_new_one(
+    painted: list[int],
+) -> None:
+    app = make_app(Song.new(tracks=8, lines=128))
+    async with app.run_test(size=SIZE) as pilot:
+        editor = app.editor
+        visible = editor.size.height - 1
+        await pilot.press(*["down"] * (visible - 1), "z")  # the first scroll
+        for line in range(visible, visible + 4):
+            painted.clear()
+            await pilot.press("z")  # a C on the cursor's line; the cursor steps down a line
+            await pilot.pause()
+            assert editor.scroll_offset.y == line - visible + 2
+            assert sorted(painted) == [line, line + 1]
+        await assert_every_row_is_fresh(pilot)
 
 
 def test_the_rows_kept_are_the_most_recently_used_and_no_more() -> None:

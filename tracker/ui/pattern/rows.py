@@ -8,10 +8,13 @@ the line it left loses its mark).
 
 What a row shows depends on two kinds of things, and they make its key:
 
-- the frame, shared by every row: the song (which object, and the history's
-  revision, which every edit, undo and redo moves on), the pattern shown, the
-  scale in force, the column layout, the horizontal scroll, the width, the gutter
-  and the styles (theme and colours). When any of it changes every row is dropped.
+- the frame, shared by every row: the song (which history, and its revision, which
+  every edit, undo and redo moves on), the pattern shown, the scale in force, the
+  column layout, the horizontal scroll, the width, the gutter and the styles (theme
+  and colours). When any of it changes every row is dropped, with one exception:
+  an edit that says which lines it changed (`lines_changed`, the same lines it has
+  Textual repaint) drops only those rows and the header, so typing a note at the
+  bottom edge, which scrolls, draws two rows, not the screen.
 - the row's own marks: its line, and on that line only the cursor (where, and
   whether the grid has the keys), the selected columns, the playhead. A row whose
   marks change gets a new key; the others stay.
@@ -22,7 +25,7 @@ styles, and comparing once per render pass costs less than drawing one row.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +34,9 @@ from textual.strip import Strip
 from tracker.song.edit import Selection
 from tracker.ui.pattern.cursor import Cursor
 from tracker.ui.pattern.painter import Looks
+
+HEADER = "header"
+"""First in the header row's marks (the meters as they are follow): the track names."""
 
 LIMIT = 512
 """Rows kept at most: a dozen screens of the tallest terminal; the oldest used go first."""
@@ -71,6 +77,7 @@ class RowCache:
     def __init__(self, limit: int = LIMIT) -> None:
         self.limit = limit
         self._frame: tuple[Any, ...] | None = None
+        self._revision: int | None = None
         self._rows: dict[Hashable, Strip] = {}
         self.drawn = 0
         """Rows drawn (not found here) so far: what a scroll cost, for tests and benches."""
@@ -78,16 +85,27 @@ class RowCache:
     def __len__(self) -> int:
         return len(self._rows)
 
-    def start(self, frame: Frame) -> None:
-        """A render pass begins: rows of another frame are dropped."""
-        if frame.key != self._frame:
+    def start(self, frame: Frame, revision: int) -> None:
+        """A render pass begins: rows of another frame or another revision are dropped."""
+        if frame.key != self._frame or revision != self._revision:
             self._rows.clear()
-            self._frame = frame.key
+            self._frame, self._revision = frame.key, revision
+
+    def lines_changed(self, before: int, after: int, lines: Iterable[int]) -> None:
+        """An edit took the song from revision `before` to `after` and changed only these
+        lines of the pattern shown (and perhaps a track's name or marks): their rows and
+        the header go, the others stay true for `after`."""
+        if self._revision != before:
+            return  # kept from an older song: all of them go at the next pass
+        gone = {*lines, HEADER}
+        for marks in [m for m in self._rows if isinstance(m, tuple) and m[0] in gone]:
+            del self._rows[marks]
+        self._revision = after
 
     def clear(self) -> None:
         """Forget every row (the next pass draws them all)."""
         self._rows.clear()
-        self._frame = None
+        self._frame = self._revision = None
 
     def get(self, marks: Hashable) -> Strip | None:
         strip = self._rows.pop(marks, None)

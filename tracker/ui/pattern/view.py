@@ -39,7 +39,7 @@ from tracker.ui.pattern.painter import (
     header_segments,
     line_segments,
 )
-from tracker.ui.pattern.rows import Frame, RowCache, line_marks
+from tracker.ui.pattern.rows import HEADER, Frame, RowCache, line_marks
 from tracker.ui.session import Session
 
 
@@ -147,12 +147,10 @@ class PatternView(ScrollView, can_focus=True):
         looks = Looks.of(self)
         tonic, scale = scale_of(self.song, self.pattern_name)
         in_force = None if scale == "chromatic" else (tonic, scale)
-        history = self.session.history
         key = (
             looks,
             in_force,
-            history,  # compared by identity: a song loaded from disk comes with a new one
-            history.revision,
+            self.session.history,  # by identity: a song loaded from disk comes with a new one
             self.pattern_name,
             self.grid,
             self.gutter_cells,
@@ -164,9 +162,9 @@ class PatternView(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         """Row y, from the rows kept (rows.RowCache) while nothing it shows has changed."""
         frame = self._frame or self._frame_of()
-        self.rows.start(frame)
+        self.rows.start(frame, self.session.revision)
         if y == 0:
-            marks: Hashable = ("header", self.meters)
+            marks: Hashable = (HEADER, self.meters)
         else:
             line = round(self.scroll_offset.y) + y - 1
             if line >= self.pattern.lines:
