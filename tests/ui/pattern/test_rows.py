@@ -129,6 +129,17 @@ async def test_muting_a_track_greys_it_on_every_row_at_once_and_solo_marks_its_n
         await assert_every_row_is_fresh(pilot)
 
 
+async def test_a_track_muted_in_the_mixer_is_greyed_when_the_grid_comes_back() -> None:
+    app = make_app(Song.new(tracks=6, lines=64))
+    async with app.run_test(size=SIZE) as pilot:
+        await warmed(pilot)
+        await pilot.press("z")
+        await pilot.press("alt+x", "m", "alt+x")  # the mixer mutes track 1, the grid returns
+        assert app.session.song.tracks[0].mute
+        await pilot.press("x")  # an edit the grid makes after one it did not see
+        await assert_every_row_is_fresh(pilot)
+
+
 async def test_a_colour_change_shows_on_every_kept_row() -> None:
     app = make_app(Song.new(tracks=6, lines=64))
     async with app.run_test(size=SIZE) as pilot:
