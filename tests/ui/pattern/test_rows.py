@@ -23,7 +23,7 @@ from tracker.song.model import Cell, Song
 from tracker.song.notation import format_note
 from tracker.ui.app import TrackerApp
 from tracker.ui.pattern import painter, view
-from tracker.ui.pattern.rows import RowCache
+from tracker.ui.pattern.rows import HEADER, RowCache
 from tracker.ui.pattern.view import PatternView
 
 SIZE = (80, 24)
@@ -276,3 +276,13 @@ def test_the_rows_kept_are_the_most_recently_used_and_no_more() -> None:
     rows.put("c", strips[2])
     assert (rows.get("a"), rows.get("b"), rows.get("c")) == (strips[0], None, strips[2])
     assert rows.drawn == 3
+
+
+def test_the_header_is_kept_with_its_latest_meters_only() -> None:
+    rows = RowCache()
+    line = Strip.blank(4)
+    rows.put((3, None, None, False), line)
+    for frame in range(1000):  # a minute of meters at 15 frames a second
+        rows.put((HEADER, (f"{frame:04}",)), Strip.blank(4))
+    assert len(rows) == 2
+    assert rows.get((3, None, None, False)) is line

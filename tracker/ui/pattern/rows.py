@@ -115,6 +115,15 @@ class RowCache:
 
     def put(self, marks: Hashable, strip: Strip) -> None:
         self.drawn += 1
+        if _is_header(marks):
+            # one header at a time: the meters redraw it 15 times a second while playing,
+            # and the lines kept must not make room for headers that are gone
+            for old in [m for m in self._rows if _is_header(m)]:
+                del self._rows[old]
         self._rows[marks] = strip
         if len(self._rows) > self.limit:
             del self._rows[next(iter(self._rows))]
+
+
+def _is_header(marks: Hashable) -> bool:
+    return isinstance(marks, tuple) and marks[0] == HEADER
