@@ -6,5 +6,6 @@ are pure modules the tests drive without an app: `cursor` (the pattern shown, th
 cursor and the selection, and where each key moves them), `layout` (where each
 field sits on screen), `entry` (what a key typed into a field writes),
 `recording` (where notes from a MIDI keyboard go) and `painter` (one row of the
-grid as coloured text).
+grid as coloured text); `rows` keeps the rows the view drew while nothing they show
+changes, so a scroll draws only the rows it brings in.
 """

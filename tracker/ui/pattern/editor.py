@@ -121,14 +121,18 @@ class PatternEditor(TrackActions):
     def _edit(
         self, command: Command, lines: range | None = None, spot: Cursor | None = None
     ) -> bool:
-        """Apply through the session; redraw the touched spot, lines, or everything."""
+        """Apply through the session; redraw the touched spot, lines, or everything (the
+        grid's kept rows of the other lines stay: rows.RowCache.lines_changed)."""
+        before = self.session.revision
         done = self.session.do(command)
         if done:
             if spot is not None:
+                self.rows.lines_changed(before, self.session.revision, (spot.line,))
                 self._refresh_spot(spot)
             elif lines is None:
                 self.refresh()
             else:
+                self.rows.lines_changed(before, self.session.revision, lines)
                 self.refresh_lines(lines.start + 1, len(lines))
             self.post_message(self.Edited())
         else:

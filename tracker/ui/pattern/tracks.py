@@ -95,7 +95,10 @@ class TrackActions(ComposingView):
     def _toggle(self, flag: Literal["mute", "solo"]) -> None:
         track = self.cursor.track
         if self._edit(ToggleTrackFlag(track, flag), range(0)):
-            self.refresh_line(0)
+            if flag == "mute":
+                self.refresh()  # a muted track's notes are greyed on every line, not only named
+            else:
+                self.refresh_line(0)
             song_tracks = self.song.tracks
             for index, t in enumerate(song_tracks):
                 self._tell_muted(index, t.mute or (any(o.solo for o in song_tracks) and not t.solo))

@@ -4,7 +4,8 @@ A Line API widget: `render_line` draws only the rows on screen, so a 512-line,
 32-track pattern scrolls as fast as a small one. Row 0 is the track header and
 the line numbers on the left stay put; the rest scrolls. A cursor move, a typed
 note or a playhead step refreshes only the rows it touches, so a keystroke over
-SSH costs a few cells, not the screen.
+SSH costs a few cells, not the screen; drawn rows are kept (tracker.ui.pattern.rows)
+while nothing they show changes, so a scroll draws only the rows it brings in.
 
 Where the cursor and the selection are, and where each key moves them, is the
 pure PatternCursor's (tracker.ui.pattern.cursor); this widget moves it and
@@ -13,6 +14,9 @@ What the keys write into the song is the PatternEditor's (tracker.ui.pattern.edi
 """
 
 from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Self
 
 from rich.segment import Segment
 from textual import events
@@ -35,6 +39,7 @@ from tracker.ui.pattern.painter import (
     header_segments,
     line_segments,
 )
+from tracker.ui.pattern.rows import HEADER, Frame, RowCache, line_marks
 from tracker.ui.session import Session
 
 
@@ -44,6 +49,8 @@ class PatternView(ScrollView, can_focus=True):
     COMPONENT_CLASSES = COMPONENT_CLASSES
 
     def __init__(self, session: Session, *, id: str | None = None) -> None:
+        self.rows = RowCache()
+        """Rows drawn, kept while nothing they show changes: a scroll draws only new rows."""
         super().__init__(id=id)
         self.session = session
         self.model = PatternCursor(session)
@@ -52,6 +59,8 @@ class PatternView(ScrollView, can_focus=True):
         self.meters: tuple[str, ...] | None = None
         """Each track's meter cells while playing (None: stopped, no meters)."""
         self.follow = True
+        self._frame: Frame | None = None
+        """What the rows of the render pass under way share (None between passes)."""
         self._update_virtual_size()
 
     # The model as this widget sees it
@@ -126,11 +135,61 @@ class PatternView(ScrollView, can_focus=True):
 
     # Drawing
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """A render pass: what every row shares is worked out once (rows.Frame)."""
+        self._frame = self._frame_of()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
+    def _frame_of(self) -> Frame:
+        looks = Looks.of(self)
+        tonic, scale = scale_of(self.song, self.pattern_name)
+        in_force = None if scale == "chromatic" else (tonic, scale)
+        key = (
+            looks,
+            in_force,
+            self.session.history,  # by identity: a song loaded from disk comes with a new one
+            self.pattern_name,
+            self.grid,
+            self.gutter_cells,
+            round(self.scroll_offset.x),
+            self.size.width,
+        )
+        return Frame(looks, in_force, key)
+
     def render_line(self, y: int) -> Strip:
+        """Row y, from the rows kept (rows.RowCache) while nothing it shows has changed."""
+        frame = self._frame or self._frame_of()
+        self.rows.start(frame, self.session.revision)
+        if y == 0:
+            marks: Hashable = (HEADER, self.meters)
+        else:
+            line = round(self.scroll_offset.y) + y - 1
+            if line >= self.pattern.lines:
+                return Strip.blank(self.size.width, self.rich_style)
+            marks = line_marks(line, self.cursor, self.has_focus, self.selection, self.playhead)
+        strip = self.rows.get(marks)
+        if strip is None:
+            strip = self._draw_line(y, frame)
+            self.rows.put(marks, strip)
+        return strip
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        """A refresh of the whole widget says anything may have changed: every row is
+        drawn again (a scroll refreshes a region, and keeps the rows)."""
+        if repaint and not regions:
+            self.rows.clear()
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def _draw_line(self, y: int, frame: Frame) -> Strip:
         width = self.size.width
         scroll_x, scroll_y = self.scroll_offset
         view = max(0, width - self.gutter_cells)
-        looks = Looks.of(self)
+        looks = frame.looks
         edge = looks.base + looks["separator"]
         if y == 0:
             gutter = [Segment(" " * self.gutter_cells, looks.base + looks["header"])]
@@ -138,17 +197,14 @@ class PatternView(ScrollView, can_focus=True):
             edge = looks.base + looks["header"]
         else:
             line = scroll_y + y - 1
-            if line >= self.pattern.lines:
-                return Strip.blank(width, self.rich_style)
             c = self.cursor
-            tonic, scale = scale_of(self.song, self.pattern_name)
             marks = Marks(
                 c.line,
                 c.track,
                 c.field,
                 self.selection,
                 self.playhead,
-                scale=None if scale == "chromatic" else (tonic, scale),
+                scale=frame.scale,
                 focused=self.has_focus,
             )
             gutter, body = line_segments(
