@@ -68,15 +68,33 @@ def start_render(song: Path, out: Path) -> subprocess.Popen[str]:
 
 
 def freeze_in_write_phase(process: subprocess.Popen[str], out: Path) -> list[str]:
-    """Stop the render as soon as it starts writing; returns what it had put in `out`."""
+    """Stop the render as soon as it starts writing; returns what it had put in `out`.
+
+    The render is stopped before each look at `out`, and looked at only once it
+    has stopped: looking first and stopping after let a loaded machine finish
+    the render in between."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
-        if hidden(out):
-            os.kill(process.pid, signal.SIGSTOP)
-            return hidden(out)
+        os.kill(process.pid, signal.SIGSTOP)
+        while not stopped_or_gone(process.pid):
+            time.sleep(0.0002)
+        if process.poll() is not None:
+            break
+        if names := hidden(out):
+            return names
+        os.kill(process.pid, signal.SIGCONT)
         time.sleep(0.001)
     process.kill()
     raise AssertionError(f"the render never started writing: {process.communicate()}")
+
+
+def stopped_or_gone(pid: int) -> bool:
+    """The process's state in /proc is stopped (T), a zombie (Z) or dead (X)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] in ("T", "t", "Z", "X")
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGKILL])
