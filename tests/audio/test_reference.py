@@ -31,7 +31,8 @@ from tracker.audio.render import render_timeline
 from tracker.audio.synth import BLOCK
 from tracker.engine.events import Kind
 from tracker.engine.timeline import compile_song
-from tracker.midi.smf import export_timeline, import_midi
+from tracker.midi.smf import export_timeline
+from tracker.midi.smf.import_ import import_midi
 from tracker.song.model import Instrument, Song
 from tracker.song.storage import load_song
 

@@ -18,7 +18,7 @@ import pytest
 
 from tests.support.command import BAD_INPUT, USAGE, assert_refused, snapshot, tracker
 from tracker.errors import MidiFileError
-from tracker.midi.smf import import_midi
+from tracker.midi.smf.import_ import import_midi
 from tracker.song.fileformat import dumps, loads
 from tracker.song.model import NOTE_OFF
 from tracker.song.storage import load_song

@@ -10,7 +10,8 @@ import mido
 from tests.support.builders import song_from_toml
 from tests.support.devices import write_user_device
 from tracker.lanes import pack
-from tracker.midi.smf import export_song, import_midi
+from tracker.midi.smf import export_song
+from tracker.midi.smf.import_ import import_midi
 from tracker.midi.wide import RunningValues
 
 SWEEP = '''

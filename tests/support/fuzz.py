@@ -22,7 +22,8 @@ from tests.support.samples import SONG, midi_bytes
 from tests.support.strategies import songs
 from tracker.engine.timeline import compile_song
 from tracker.errors import MidiFileError, SongFormatError
-from tracker.midi.smf import import_midi, timeline_to_bytes
+from tracker.midi.smf import timeline_to_bytes
+from tracker.midi.smf.import_ import import_midi
 from tracker.song.fileformat import dumps, load_bytes, loads
 
 MAX_MESSAGE = 500

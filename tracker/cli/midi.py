@@ -14,7 +14,9 @@ import os
 from pathlib import Path
 
 from tracker.errors import UsageError
-from tracker.midi.smf import TracksBy, export_song, import_midi
+from tracker.midi.smf import export_song
+from tracker.midi.smf.import_ import import_midi
+from tracker.midi.smf.import_events import TracksBy
 from tracker.song.storage import load_song, save_song
 
 

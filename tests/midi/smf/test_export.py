@@ -24,13 +24,9 @@ from tracker.cli.midi import export_command
 from tracker.engine.events import Event, Kind, Timeline
 from tracker.engine.timeline import compile_song
 from tracker.errors import SaveError
-from tracker.midi.smf import (
-    TracksBy,
-    export_song,
-    export_timeline,
-    import_midi,
-    timeline_to_bytes,
-)
+from tracker.midi.smf import export_song, export_timeline, timeline_to_bytes
+from tracker.midi.smf.import_ import import_midi
+from tracker.midi.smf.import_events import TracksBy
 from tracker.song.model import Instrument, Song, Track
 from tracker.song.notation import format_note
 from tracker.song.storage import save_song

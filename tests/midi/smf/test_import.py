@@ -23,7 +23,9 @@ from tracker.cli.midi import import_command
 from tracker.engine.mixer import volume_cc
 from tracker.engine.timeline import compile_song
 from tracker.errors import MidiFileError, UsageError
-from tracker.midi.smf import TracksBy, export_song, import_midi
+from tracker.midi.smf import export_song
+from tracker.midi.smf.import_ import import_midi
+from tracker.midi.smf.import_events import TracksBy
 from tracker.song.fileformat import dumps, loads
 from tracker.song.model import NOTE_OFF, Effect
 from tracker.song.storage import load_song

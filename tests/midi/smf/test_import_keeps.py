@@ -21,7 +21,7 @@ from tracker.cli.main import main
 from tracker.engine.events import Kind
 from tracker.engine.mixer import MIXER_COLUMN
 from tracker.engine.timeline import compile_song
-from tracker.midi.smf import import_midi
+from tracker.midi.smf.import_ import import_midi
 from tracker.song.model import Effect, Song
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from tests.midi.smf.test_import import TPB, midi_track, write
 from tracker.errors import MidiFileError
-from tracker.midi.smf import import_midi
+from tracker.midi.smf.import_ import import_midi
 from tracker.midi.smf.import_read import fast_track
 from tracker.midi.smf.read import TimedMessage, parse_midi, read_midi
 

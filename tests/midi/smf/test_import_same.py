@@ -17,7 +17,8 @@ from typing import Any
 import mido
 import pytest
 
-from tracker.midi.smf import TracksBy, import_midi
+from tracker.midi.smf.import_ import import_midi
+from tracker.midi.smf.import_events import TracksBy
 from tracker.song.fileformat import dumps
 from tracker.song.storage import load_song, save_song
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import mido
 
-from tracker.midi.smf import import_midi
+from tracker.midi.smf.import_ import import_midi
 
 BEAT = 480
 
