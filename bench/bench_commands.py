@@ -37,81 +37,26 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.measure import percentile, timed_rows
+from bench.measure import (
+    PYTHON,
+    Child,
+    add_figures,
+    fluidsynth_reference,
+    full_run,
+    mido_reference,
+    percentile,
+    timed,
+    timed_rows,
+    toml_reference,
+)
 from bench.song_sizes import generated_song, sized_song, write_song
+from tests.support.command import TRACKER
 from tracker.song.model import Song
 
 ROOT = Path(__file__).parent.parent
 DEMO = ROOT / "songs" / "demo.toml"
-TRACKER = [sys.executable, "-m", "tracker"]
-PYTHON = [sys.executable, "-c"]
 DEFAULT_SIZES: list[tuple[int, float]] = [(4, 1), (16, 1), (64, 1), (16, 5), (64, 5), (64, 20)]
 FULL_SIZES: list[tuple[int, float]] = [(t, m) for t in (4, 16, 64) for m in (1, 5, 20)]
-
-
-def _full() -> bool:
-    return os.environ.get("BENCH_FULL", "") not in ("", "0")
-
-
-TIME = Path("/usr/bin/time")
-
-
-class Child:
-    """One command run to its end: wall time and the child's peak memory.
-
-    Peak memory comes from GNU time around the command when it is there: a child started
-    straight from this process counts this process's pages in its own peak until it
-    execs (the generated songs held here made `check` of a 30 KB song read 130 MB)."""
-
-    def __init__(self, command: Sequence[str], cwd: Path, timeout: float = 3600) -> None:
-        report = cwd / ".peak-kb"
-        wrapped = list(command)
-        if TIME.exists():
-            wrapped = [str(TIME), "-f", "%M", "-o", str(report), *wrapped]
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            wrapped, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        self.seconds = time.perf_counter() - started
-        self.cpu = usage.ru_utime + usage.ru_stime
-        """User + system seconds, the command's reaped children included."""
-        self.peak_mb = usage.ru_maxrss / 1024
-        if TIME.exists():
-            self.peak_mb = int(report.read_text().split()[-1]) / 1024
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
-            error = process.stderr.read().decode(errors="replace") if process.stderr else ""
-            raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}): {error[-400:]}")
-        if process.stderr:
-            process.stderr.close()
-
-
-def _toml_reference(song: Path, work: Path) -> Child:
-    return Child([*PYTHON, f"import tomllib; tomllib.load(open({str(song)!r}, 'rb'))"], work)
-
-
-def _mido_reference(midi: Path, work: Path) -> Child:
-    return Child([*PYTHON, f"import mido; mido.MidiFile({str(midi)!r})"], work)
-
-
-def _fluidsynth_reference(midi: Path, work: Path) -> Child | None:
-    from tracker.audio.soundfonts import find_soundfont
-
-    cli = shutil.which("fluidsynth")
-    if cli is None:
-        return None
-    font = find_soundfont(None, None)
-    return Child(
-        [cli, "-ni", "-F", str(work / "cli.wav"), "-r", "44100", str(font), str(midi)], work
-    )
-
-
-def _figures(row: dict[str, Any], name: str, child: Child, reference: Child | None) -> None:
-    row[f"{name} s"] = round(child.seconds, 2)
-    row[f"{name} MB"] = round(child.peak_mb)
-    if reference is not None:
-        row[f"{name} / reference"] = round(child.seconds / reference.seconds, 2)
 
 
 def _first_paint_s(song: Path, work: Path) -> float:
@@ -160,30 +105,30 @@ def _note_on(message: bytes) -> bool:
 def _song_row(label: str, song_path: Path, work: Path, heavy: bool, full: bool) -> dict[str, Any]:
     """Every command on one song."""
     row: dict[str, Any] = {"file MB": round(song_path.stat().st_size / 1e6, 2)}
-    toml = _toml_reference(song_path, work)
+    toml = toml_reference(song_path, work)
     row["TOML parse s (reference)"] = round(toml.seconds, 2)
-    _figures(row, "check", Child([*TRACKER, "check", str(song_path)], work), toml)
+    add_figures(row, "check", Child([*TRACKER, "check", str(song_path)], work), toml)
     midi = work / f"{label}.mid"
-    _figures(
+    add_figures(
         row,
         "export-midi",
         Child([*TRACKER, "export-midi", str(song_path), "-o", str(midi)], work),
         toml,
     )
-    mido_read = _mido_reference(midi, work)
+    mido_read = mido_reference(midi, work)
     row["mido read s (reference)"] = round(mido_read.seconds, 2)
     imported = work / f"{label}-imported.toml"
-    _figures(
+    add_figures(
         row,
         "import-midi",
         Child([*TRACKER, "import-midi", str(midi), "-o", str(imported), "--force"], work),
         mido_read,
     )
     if heavy or full:
-        fluidsynth = _fluidsynth_reference(midi, work)
+        fluidsynth = fluidsynth_reference(midi, work)
         if fluidsynth is not None:
             row["fluidsynth -F s (reference)"] = round(fluidsynth.seconds, 2)
-        _figures(
+        add_figures(
             row,
             "render",
             Child([*TRACKER, "render", str(song_path), "-o", str(work / f"{label}-mix")], work),
@@ -194,7 +139,7 @@ def _song_row(label: str, song_path: Path, work: Path, heavy: bool, full: bool) 
                 [*TRACKER, "render", "--stems", str(song_path), "-o", str(work / f"{label}-stems")],
                 work,
             )
-            _figures(row, "render --stems", stems, fluidsynth)
+            add_figures(row, "render --stems", stems, fluidsynth)
     row["first paint s"] = round(_first_paint_s(song_path, work), 2)
     try:
         seconds = _first_note_s(song_path, work)
@@ -216,8 +161,8 @@ def compile_curve(sizes: Sequence[tuple[int, float]]) -> dict[str, dict[str, Any
     for tracks, minutes in sizes:
         song = sized_song(tracks, minutes)
         lines = sum(song.patterns[name].lines for name in song.order)
-        best = min(_timed(lambda: compile_song(song, cc_resolver=cc_lane_for)) for _ in range(2))  # noqa: B023 - run here, in this turn of the loop
-        counted = min(_timed(lambda: song_length(song, cc_resolver=cc_lane_for)) for _ in range(2))  # noqa: B023 - run here, in this turn of the loop
+        best = min(timed(lambda: compile_song(song, cc_resolver=cc_lane_for)) for _ in range(2))  # noqa: B023 - run here, in this turn of the loop
+        counted = min(timed(lambda: song_length(song, cc_resolver=cc_lane_for)) for _ in range(2))  # noqa: B023 - run here, in this turn of the loop
         rows[f"{tracks}x{minutes:g}"] = {
             "lines": lines,
             "compile s": round(best, 2),
@@ -226,12 +171,6 @@ def compile_curve(sizes: Sequence[tuple[int, float]]) -> dict[str, dict[str, Any
             "song_length ms per 1000 lines": round(counted * 1e6 / lines, 1),
         }
     return rows
-
-
-def _timed(work: Any) -> float:
-    started = time.perf_counter()
-    work()
-    return time.perf_counter() - started
 
 
 @contextlib.contextmanager
@@ -308,7 +247,7 @@ async def _keys_during_autosave(
     autosaves = 0
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        full_ms = _timed(gc.collect) * 1000
+        full_ms = timed(gc.collect) * 1000
         keys = ("z", "down", "x", "down", "up", "right", "left", "c", "down", "up")
         with timed_rows(app.editor) as rendered, _collections() as ran:
             for i in range(presses):
@@ -328,7 +267,7 @@ async def _keys_during_autosave(
                     by_rows[len(rendered) > SCROLLED_ROWS].append(by_phase[phase][-1])
         await app.workers.wait_for_complete()
         await pilot.press("x")
-        frozen = _timed(app.autosave)  # the old way: on the UI thread
+        frozen = timed(app.autosave)  # the old way: on the UI thread
     if not autosave:
         alone = by_phase["idle"]
         return {
@@ -363,7 +302,7 @@ def editor_during_autosave(presses: int = 200) -> dict[str, dict[str, Any]]:
 
     rows: dict[str, dict[str, Any]] = {}
     cases = [("64 tracks x 200 patterns x 64 lines", 64)]
-    if _full():
+    if full_run():
         cases.append(("64 tracks x 200 patterns x 256 lines", 256))
     with tempfile.TemporaryDirectory(prefix="bench-autosave-") as folder:
         for label, lines in cases:
@@ -401,7 +340,7 @@ def _busy(loops: int) -> Iterator[None]:
 
 
 def commands(sizes: Sequence[tuple[int, float]]) -> dict[str, dict[str, Any]]:
-    full = _full()
+    full = full_run()
     rows: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-commands-") as folder:
         work = Path(folder)
@@ -430,14 +369,14 @@ def big_song_check() -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-check-") as folder:
         work = Path(folder)
         path = write_song(big_song(), work / "big.toml")
-        toml = _toml_reference(path, work)
+        toml = toml_reference(path, work)
         row: dict[str, Any] = {
             "file MB": round(path.stat().st_size / 1e6, 1),
             "TOML parse s (reference)": round(toml.seconds, 2),
         }
-        _figures(row, "check", Child([*TRACKER, "check", str(path)], work), toml)
+        add_figures(row, "check", Child([*TRACKER, "check", str(path)], work), toml)
         export = Child([*TRACKER, "export-midi", str(path), "-o", str(work / "big.mid")], work)
-        _figures(row, "export-midi", export, toml)
+        add_figures(row, "export-midi", export, toml)
         return row
 
 
@@ -456,7 +395,7 @@ def _sizes() -> list[tuple[int, float]]:
     chosen = os.environ.get("BENCH_SIZES", "")
     if chosen:
         return [(int(t), float(m)) for t, m in (size.split("x") for size in chosen.split(","))]
-    return FULL_SIZES if _full() else DEFAULT_SIZES
+    return FULL_SIZES if full_run() else DEFAULT_SIZES
 
 
 def run() -> dict[str, Any]:
@@ -470,7 +409,7 @@ def run() -> dict[str, Any]:
             "`fluidsynth -ni -F` of that .mid (render). Songs from bench/song_sizes.py (every "
             "order entry its own 64-line pattern, 125 bpm). Sizes: "
             + ", ".join(f"{t}x{m:g}" for t, m in sizes)
-            + f"{' (--full)' if _full() else ''}; PYTHONDONTWRITEBYTECODE="
+            + f"{' (--full)' if full_run() else ''}; PYTHONDONTWRITEBYTECODE="
             + os.environ.get("PYTHONDONTWRITEBYTECODE", "unset")
             + "."
         ),
@@ -481,7 +420,7 @@ def run() -> dict[str, Any]:
 
 def run_compile() -> dict[str, Any]:
     """Compile time against song length (64 tracks)."""
-    minutes = [1.0, 5.0, 20.0] + ([60.0] if _full() else [])
+    minutes = [1.0, 5.0, 20.0] + ([60.0] if full_run() else [])
     return {
         "note": "compile_song on generated 64-track songs: flat ms per 1,000 lines is linear.",
         **compile_curve([(64, m) for m in minutes]),
@@ -533,7 +472,7 @@ def render_memory() -> dict[str, Any]:
             midi = work / f"{label}.mid"
             Child([*TRACKER, "export-midi", str(path), "-o", str(midi)], work)
             row: dict[str, Any] = {}
-            reference = _fluidsynth_reference(midi, work)
+            reference = fluidsynth_reference(midi, work)
             if reference is not None:
                 row["fluidsynth -F s (reference)"] = round(reference.seconds, 2)
                 row["fluidsynth -F CPU s"] = round(reference.cpu, 2)
@@ -542,7 +481,7 @@ def render_memory() -> dict[str, Any]:
                 out = work / f"{label}-{name.replace(' ', '')}"
                 command = [*TRACKER, "render", *extra, str(path), "-o", str(out)]
                 child = _retried(command, work, row, name)
-                _figures(row, name, child, reference)
+                add_figures(row, name, child, reference)
                 row[f"{name} CPU s"] = round(child.cpu, 2)
                 shutil.rmtree(out)
             rows[f"{label} ({tracks} tracks, {minutes:g} min)"] = row
