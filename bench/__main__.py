@@ -29,11 +29,11 @@ BENCHMARKS = {
     "terminal": "bench.bench_terminal",
     "meters": "bench.bench_meters",
     "commands": "bench.bench_commands",
-    "compile-curve": "bench.bench_commands:run_compile",
-    "autosave": "bench.bench_commands:run_autosave",
+    "compile-curve": "bench.bench_compile",
+    "autosave": "bench.bench_autosave",
     "import-10mb": "bench.bench_import",
-    "check-big": "bench.bench_commands:run_check_big",
-    "render-memory": "bench.bench_commands:run_render_memory",
+    "check-big": "bench.bench_check_big",
+    "render-memory": "bench.bench_render_memory",
     "link": "bench.bench_link",
 }
 """Name -> module (its run()) or module:function."""

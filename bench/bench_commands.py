@@ -17,101 +17,37 @@ screen / the note), peak memory is the child's own maximum resident size (os.wai
 The default run keeps the heavy cases small (renders on the 1-minute songs, stems on
 4 tracks); `python -m bench commands --full` (or BENCH_FULL=1) runs every size and
 command. Python's bytecode: run it once as is and once with PYTHONDONTWRITEBYTECODE=1
-(the children inherit it), from a fresh clone, and compare. Also here, in-process: the
-compile time per song length (linear?), and the editor's keypress-to-repaint while an
-autosave runs on a 64-track, 200-pattern song.
+(the children inherit it), from a fresh clone, and compare. The child processes and
+their references are measured by bench/measure.py's `Child`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.measure import percentile, timed_rows
-from bench.song_sizes import generated_song, sized_song, write_song
-from tracker.song.model import Song
+from bench.measure import (
+    Child,
+    add_figures,
+    fluidsynth_reference,
+    full_run,
+    mido_reference,
+    toml_reference,
+)
+from bench.song_sizes import sized_song, write_song
+from tests.support.command import TRACKER
 
 ROOT = Path(__file__).parent.parent
 DEMO = ROOT / "songs" / "demo.toml"
-TRACKER = [sys.executable, "-m", "tracker"]
-PYTHON = [sys.executable, "-c"]
 DEFAULT_SIZES: list[tuple[int, float]] = [(4, 1), (16, 1), (64, 1), (16, 5), (64, 5), (64, 20)]
 FULL_SIZES: list[tuple[int, float]] = [(t, m) for t in (4, 16, 64) for m in (1, 5, 20)]
-
-
-def _full() -> bool:
-    return os.environ.get("BENCH_FULL", "") not in ("", "0")
-
-
-TIME = Path("/usr/bin/time")
-
-
-class Child:
-    """One command run to its end: wall time and the child's peak memory.
-
-    Peak memory comes from GNU time around the command when it is there: a child started
-    straight from this process counts this process's pages in its own peak until it
-    execs (the generated songs held here made `check` of a 30 KB song read 130 MB)."""
-
-    def __init__(self, command: Sequence[str], cwd: Path, timeout: float = 3600) -> None:
-        report = cwd / ".peak-kb"
-        wrapped = list(command)
-        if TIME.exists():
-            wrapped = [str(TIME), "-f", "%M", "-o", str(report), *wrapped]
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            wrapped, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        self.seconds = time.perf_counter() - started
-        self.cpu = usage.ru_utime + usage.ru_stime
-        """User + system seconds, the command's reaped children included."""
-        self.peak_mb = usage.ru_maxrss / 1024
-        if TIME.exists():
-            self.peak_mb = int(report.read_text().split()[-1]) / 1024
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
-            error = process.stderr.read().decode(errors="replace") if process.stderr else ""
-            raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}): {error[-400:]}")
-        if process.stderr:
-            process.stderr.close()
-
-
-def _toml_reference(song: Path, work: Path) -> Child:
-    return Child([*PYTHON, f"import tomllib; tomllib.load(open({str(song)!r}, 'rb'))"], work)
-
-
-def _mido_reference(midi: Path, work: Path) -> Child:
-    return Child([*PYTHON, f"import mido; mido.MidiFile({str(midi)!r})"], work)
-
-
-def _fluidsynth_reference(midi: Path, work: Path) -> Child | None:
-    from tracker.audio.soundfonts import find_soundfont
-
-    cli = shutil.which("fluidsynth")
-    if cli is None:
-        return None
-    font = find_soundfont(None, None)
-    return Child(
-        [cli, "-ni", "-F", str(work / "cli.wav"), "-r", "44100", str(font), str(midi)], work
-    )
-
-
-def _figures(row: dict[str, Any], name: str, child: Child, reference: Child | None) -> None:
-    row[f"{name} s"] = round(child.seconds, 2)
-    row[f"{name} MB"] = round(child.peak_mb)
-    if reference is not None:
-        row[f"{name} / reference"] = round(child.seconds / reference.seconds, 2)
 
 
 def _first_paint_s(song: Path, work: Path) -> float:
@@ -160,30 +96,30 @@ def _note_on(message: bytes) -> bool:
 def _song_row(label: str, song_path: Path, work: Path, heavy: bool, full: bool) -> dict[str, Any]:
     """Every command on one song."""
     row: dict[str, Any] = {"file MB": round(song_path.stat().st_size / 1e6, 2)}
-    toml = _toml_reference(song_path, work)
+    toml = toml_reference(song_path, work)
     row["TOML parse s (reference)"] = round(toml.seconds, 2)
-    _figures(row, "check", Child([*TRACKER, "check", str(song_path)], work), toml)
+    add_figures(row, "check", Child([*TRACKER, "check", str(song_path)], work), toml)
     midi = work / f"{label}.mid"
-    _figures(
+    add_figures(
         row,
         "export-midi",
         Child([*TRACKER, "export-midi", str(song_path), "-o", str(midi)], work),
         toml,
     )
-    mido_read = _mido_reference(midi, work)
+    mido_read = mido_reference(midi, work)
     row["mido read s (reference)"] = round(mido_read.seconds, 2)
     imported = work / f"{label}-imported.toml"
-    _figures(
+    add_figures(
         row,
         "import-midi",
         Child([*TRACKER, "import-midi", str(midi), "-o", str(imported), "--force"], work),
         mido_read,
     )
     if heavy or full:
-        fluidsynth = _fluidsynth_reference(midi, work)
+        fluidsynth = fluidsynth_reference(midi, work)
         if fluidsynth is not None:
             row["fluidsynth -F s (reference)"] = round(fluidsynth.seconds, 2)
-        _figures(
+        add_figures(
             row,
             "render",
             Child([*TRACKER, "render", str(song_path), "-o", str(work / f"{label}-mix")], work),
@@ -194,7 +130,7 @@ def _song_row(label: str, song_path: Path, work: Path, heavy: bool, full: bool) 
                 [*TRACKER, "render", "--stems", str(song_path), "-o", str(work / f"{label}-stems")],
                 work,
             )
-            _figures(row, "render --stems", stems, fluidsynth)
+            add_figures(row, "render --stems", stems, fluidsynth)
     row["first paint s"] = round(_first_paint_s(song_path, work), 2)
     try:
         seconds = _first_note_s(song_path, work)
@@ -205,203 +141,8 @@ def _song_row(label: str, song_path: Path, work: Path, heavy: bool, full: bool) 
     return row  # fmt: skip
 
 
-def compile_curve(sizes: Sequence[tuple[int, float]]) -> dict[str, dict[str, Any]]:
-    """compile_song on 64-track songs of growing length: time per 1,000 lines stays flat
-    when the compile is linear. Beside it `song_length`, the same voices counting notes
-    without building events: what `check` runs."""
-    from tracker.engine.timeline import compile_song, song_length
-    from tracker.instruments import cc_lane_for
-
-    rows: dict[str, dict[str, Any]] = {}
-    for tracks, minutes in sizes:
-        song = sized_song(tracks, minutes)
-        lines = sum(song.patterns[name].lines for name in song.order)
-        best = min(_timed(lambda: compile_song(song, cc_resolver=cc_lane_for)) for _ in range(2))  # noqa: B023 - run here, in this turn of the loop
-        counted = min(_timed(lambda: song_length(song, cc_resolver=cc_lane_for)) for _ in range(2))  # noqa: B023 - run here, in this turn of the loop
-        rows[f"{tracks}x{minutes:g}"] = {
-            "lines": lines,
-            "compile s": round(best, 2),
-            "ms per 1000 lines": round(best * 1e6 / lines, 1),
-            "song_length s (check)": round(counted, 2),
-            "song_length ms per 1000 lines": round(counted * 1e6 / lines, 1),
-        }
-    return rows
-
-
-def _timed(work: Any) -> float:
-    started = time.perf_counter()
-    work()
-    return time.perf_counter() - started
-
-
-@contextlib.contextmanager
-def _collections() -> Iterator[list[tuple[int, float]]]:
-    """While inside: each garbage collection that ran, (generation, ms)."""
-    import gc
-
-    ran: list[tuple[int, float]] = []
-    started = [0.0]
-
-    def heard(phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            started[0] = time.perf_counter()
-        else:
-            ran.append((info["generation"], (time.perf_counter() - started[0]) * 1000))
-
-    gc.callbacks.append(heard)
-    try:
-        yield ran
-    finally:
-        gc.callbacks.remove(heard)
-
-
-def _gc_figures(ran: list[tuple[int, float]], full_ms: float) -> str:
-    """A full collection's time in the editor, then the collections while the keys ran."""
-    full = [ms for generation, ms in ran if generation == 2]
-    longest = max((ms for _, ms in ran), default=0.0)
-    return f"{full_ms:.1f} / {len(full)}, {max(full, default=0.0):.1f} / {len(ran)}, {longest:.1f}"
-
-
-GC_FIGURES = (
-    "garbage collector: a full collection ms / full ones during the keys, longest ms / "
-    "all, longest ms"
-)
-
-
-SCROLLED_ROWS = 10
-"""More grid rows than a key repaints unless the view scrolls (then it repaints them all)."""
-BY_ROWS = "keys that scrolled the grid: presses, p50 / max ms; the others: p99 / max ms"
-
-
-def _by_rows(by_rows: dict[bool, list[float]]) -> str:
-    scrolled, others = by_rows[True], by_rows[False]
-    if not scrolled or not others:
-        return ""
-    return (
-        f"{len(scrolled)}, {statistics.median(scrolled):.1f} / {max(scrolled):.1f}; "
-        f"{percentile(others, 0.99):.1f} / {max(others):.1f}"
-    )
-
-
-async def _keys_during_autosave(
-    song: Song, path: Path, presses: int, autosave: bool = True
-) -> dict[str, Any]:
-    """Keypress to repaint while the timer's autosave runs: keys posted straight to the
-    app at a typist's pace (Pilot's press waits for the process to go idle, which would
-    wait for the autosave), each timed to the last grid row it caused to be rendered,
-    and told apart by whether an autosave was under way (its bytes made in a forked
-    process, then written by a worker thread) or not; and the old way's freeze, an
-    autosave made and written on the UI thread. Without `autosave`, the same keys alone,
-    for what the machine gives them anyway (the timer's autosave off too: it ran once
-    or twice in a run). Beside them, the garbage collector: what a full collection
-    takes in the editor, and the collections that ran while the keys did."""
-    import gc
-
-    from tests.support.pilot import make_app
-
-    app = make_app(song, path)
-    if not autosave:
-        app.autosave_in_background = lambda: None  # type: ignore[method-assign]
-    by_phase: dict[str, list[float]] = {"autosaving": [], "idle": []}
-    by_rows: dict[bool, list[float]] = {True: [], False: []}
-    """Keys that repainted the whole grid (the view scrolled) and the others."""
-    autosaves = 0
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        full_ms = _timed(gc.collect) * 1000
-        keys = ("z", "down", "x", "down", "up", "right", "left", "c", "down", "up")
-        with timed_rows(app.editor) as rendered, _collections() as ran:
-            for i in range(presses):
-                if autosave and not app.autosaving:
-                    app.autosave_in_background()
-                    autosaves += app.autosaving
-                await asyncio.sleep(0.03)  # a typist's pace; the autosave gets going meanwhile
-                phase = "autosaving" if app.autosaving else "idle"
-                rendered.clear()
-                start = time.perf_counter()
-                app.simulate_key(keys[i % len(keys)])
-                while not rendered and time.perf_counter() - start < 5:
-                    await asyncio.sleep(0.0005)
-                await asyncio.sleep(0.01)  # the rest of the rows this key repaints
-                if rendered:
-                    by_phase[phase].append((rendered[-1] - start) * 1000)
-                    by_rows[len(rendered) > SCROLLED_ROWS].append(by_phase[phase][-1])
-        await app.workers.wait_for_complete()
-        await pilot.press("x")
-        frozen = _timed(app.autosave)  # the old way: on the UI thread
-    if not autosave:
-        alone = by_phase["idle"]
-        return {
-            "keys alone (no autosave): p50 / p99 / max ms": f"{statistics.median(alone):.1f} / "
-            f"{percentile(alone, 0.99):.1f} / {max(alone):.1f}",
-            f"keys alone, {GC_FIGURES}": _gc_figures(ran, full_ms),
-            f"keys alone, {BY_ROWS}": _by_rows(by_rows),
-        }
-    every = by_phase["autosaving"]
-    row: dict[str, Any] = {
-        "autosaves": autosaves,
-        "presses during an autosave": len(every),
-        "keypress p50 ms": round(statistics.median(every), 1) if every else "",
-        "keypress p99 ms": round(percentile(every, 0.99), 1) if every else "",
-        "keypress max ms": round(max(every), 1) if every else "",
-    }
-    for phase, times in by_phase.items():
-        if times:
-            row[f"{phase}: presses, p50 / p99 ms"] = (
-                f"{len(times)}, {statistics.median(times):.1f} / {percentile(times, 0.99):.1f}"
-            )
-    row[GC_FIGURES] = _gc_figures(ran, full_ms)
-    row[BY_ROWS] = _by_rows(by_rows)
-    row["autosave on the UI thread (before) s"] = round(frozen, 2)
-    return row
-
-
-def editor_during_autosave(presses: int = 200) -> dict[str, dict[str, Any]]:
-    """On a quiet machine, then beside one and two busy loops (processes of their own, one
-    per core here): the keys must not depend on the machine being idle."""
-    from tracker.song.storage import load_song
-
-    rows: dict[str, dict[str, Any]] = {}
-    cases = [("64 tracks x 200 patterns x 64 lines", 64)]
-    if _full():
-        cases.append(("64 tracks x 200 patterns x 256 lines", 256))
-    with tempfile.TemporaryDirectory(prefix="bench-autosave-") as folder:
-        for label, lines in cases:
-            written = write_song(generated_song(64, 200, lines), Path(folder) / "big.toml")
-            for loops in BUSY_LOOPS:
-                row: dict[str, Any] = {}
-                with _busy(loops):
-                    for autosave in (True, False):
-                        # A song of its own each time: the last run's edits and autosave
-                        # would be offered for recovery, and the dialog would take the keys.
-                        path = Path(folder) / f"{loops}-{autosave}" / written.name
-                        path.parent.mkdir()
-                        shutil.copyfile(written, path)
-                        song = load_song(path)
-                        row |= asyncio.run(_keys_during_autosave(song, path, presses, autosave))
-                beside = f", {loops} busy loop{'s' * (loops > 1)} beside it" if loops else ", quiet"
-                rows[label + beside] = {"file MB": round(written.stat().st_size / 1e6, 1), **row}
-    return rows
-
-
-BUSY_LOOPS = (0, 1, 2)
-"""Busy processes running beside the editor in the autosave bench."""
-
-
-@contextlib.contextmanager
-def _busy(loops: int) -> Iterator[None]:
-    """`loops` processes spinning in Python for as long as the block runs."""
-    spinning = [subprocess.Popen([*PYTHON, "while True: pass"]) for _ in range(loops)]
-    try:
-        yield
-    finally:
-        for process in spinning:  # our own children, by their process
-            process.kill()
-            process.wait()
-
-
 def commands(sizes: Sequence[tuple[int, float]]) -> dict[str, dict[str, Any]]:
-    full = _full()
+    full = full_run()
     rows: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-commands-") as folder:
         work = Path(folder)
@@ -422,41 +163,12 @@ def commands(sizes: Sequence[tuple[int, float]]) -> dict[str, dict[str, Any]]:
     return rows
 
 
-def big_song_check() -> dict[str, Any]:
-    """The issue's big song (64 tracks x 256 lines x 200 patterns): `check` and
-    `export-midi` beside Python's TOML parse of the same file."""
-    from bench.song_sizes import big_song
-
-    with tempfile.TemporaryDirectory(prefix="bench-check-") as folder:
-        work = Path(folder)
-        path = write_song(big_song(), work / "big.toml")
-        toml = _toml_reference(path, work)
-        row: dict[str, Any] = {
-            "file MB": round(path.stat().st_size / 1e6, 1),
-            "TOML parse s (reference)": round(toml.seconds, 2),
-        }
-        _figures(row, "check", Child([*TRACKER, "check", str(path)], work), toml)
-        export = Child([*TRACKER, "export-midi", str(path), "-o", str(work / "big.mid")], work)
-        _figures(row, "export-midi", export, toml)
-        return row
-
-
-def run_check_big() -> dict[str, Any]:
-    return {
-        "note": (
-            "check and export-midi of the issue's 53 MB song (bench/song_sizes.py --big), as "
-            "child processes beside Python's TOML parse of the same file run just before."
-        ),
-        "64 tracks x 256 lines x 200 patterns": big_song_check(),
-    }
-
-
 def _sizes() -> list[tuple[int, float]]:
     """BENCH_SIZES="4x1,64x20" picks sizes; else all of them with BENCH_FULL, a few without."""
     chosen = os.environ.get("BENCH_SIZES", "")
     if chosen:
         return [(int(t), float(m)) for t, m in (size.split("x") for size in chosen.split(","))]
-    return FULL_SIZES if _full() else DEFAULT_SIZES
+    return FULL_SIZES if full_run() else DEFAULT_SIZES
 
 
 def run() -> dict[str, Any]:
@@ -470,116 +182,13 @@ def run() -> dict[str, Any]:
             "`fluidsynth -ni -F` of that .mid (render). Songs from bench/song_sizes.py (every "
             "order entry its own 64-line pattern, 125 bpm). Sizes: "
             + ", ".join(f"{t}x{m:g}" for t, m in sizes)
-            + f"{' (--full)' if _full() else ''}; PYTHONDONTWRITEBYTECODE="
+            + f"{' (--full)' if full_run() else ''}; PYTHONDONTWRITEBYTECODE="
             + os.environ.get("PYTHONDONTWRITEBYTECODE", "unset")
             + "."
         ),
     }
     result.update(commands(sizes))
     return result
-
-
-def run_compile() -> dict[str, Any]:
-    """Compile time against song length (64 tracks)."""
-    minutes = [1.0, 5.0, 20.0] + ([60.0] if _full() else [])
-    return {
-        "note": "compile_song on generated 64-track songs: flat ms per 1,000 lines is linear.",
-        **compile_curve([(64, m) for m in minutes]),
-    }
-
-
-def run_autosave() -> dict[str, Any]:
-    """The editor while the timer's autosave writes a big song."""
-    return {
-        "note": (
-            "Keypress to repaint (Pilot, 120x40; from posting the key to the last grid row it "
-            "repaints) while the timer's autosave runs, one started whenever none runs, keys "
-            "every 30 ms; the song's bytes made in a forked process (tracker/ui/files/apart.py), "
-            "then written by a worker thread; and what one autosave made and written on the UI "
-            "thread, the way it was before, froze the editor for. Quiet, then beside one and two "
-            "busy loops (processes spinning in Python: this machine has two cores). Beside "
-            "them: one full garbage collection in the editor, and the collections that ran "
-            "while the keys did; the keys that scrolled the grid (all its rows repainted) "
-            "apart from the others. Keys alone: the same keys with no autosave at all (the "
-            "timer's off too)."
-        ),
-        **editor_during_autosave(),
-    }
-
-
-RENDER_MEMORY_SIZES = [(64, 1.0), (64, 3.0)]
-"""#16 item 3: `render --stems` and `render --loudness` of a 3-minute 64-track song
-within 1.25x the memory of a 1-minute one, both under 600 MB."""
-RENDER_MEMORY_COMMANDS = [
-    ("render", []),
-    ("render --stems", ["--stems"]),
-    ("render --loudness -14", ["--loudness", "-14"]),
-]
-"""The mix alone, with stems (mix, stems, per-track .mid), and mastered to a loudness
-target (the limiter's rounds read the mix back from disk)."""
-
-
-def render_memory() -> dict[str, Any]:
-    """RENDER_MEMORY_COMMANDS on 64-track songs of 1 and 3 minutes, beside `fluidsynth
-    -ni -F` of each song's exported .mid: wall and CPU time, and peak memory, which
-    should not grow with the length."""
-    rows: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory(prefix="bench-render-") as folder:
-        work = Path(folder)
-        for tracks, minutes in RENDER_MEMORY_SIZES:
-            label = f"{tracks}x{minutes:g}"
-            print(f"bench render-memory: {label}", file=sys.stderr, flush=True)
-            path = write_song(sized_song(tracks, minutes), work / f"{label}.toml")
-            midi = work / f"{label}.mid"
-            Child([*TRACKER, "export-midi", str(path), "-o", str(midi)], work)
-            row: dict[str, Any] = {}
-            reference = _fluidsynth_reference(midi, work)
-            if reference is not None:
-                row["fluidsynth -F s (reference)"] = round(reference.seconds, 2)
-                row["fluidsynth -F CPU s"] = round(reference.cpu, 2)
-                row["fluidsynth -F MB"] = round(reference.peak_mb)
-            for name, extra in RENDER_MEMORY_COMMANDS:
-                out = work / f"{label}-{name.replace(' ', '')}"
-                command = [*TRACKER, "render", *extra, str(path), "-o", str(out)]
-                child = _retried(command, work, row, name)
-                _figures(row, name, child, reference)
-                row[f"{name} CPU s"] = round(child.cpu, 2)
-                shutil.rmtree(out)
-            rows[f"{label} ({tracks} tracks, {minutes:g} min)"] = row
-    for name in ("render --stems", "render --loudness -14"):
-        first, last = (rows[k][f"{name} MB"] for k in list(rows)[:2])
-        rows[f"{name} MB, 3 min / 1 min"] = round(last / first, 2)
-    return rows
-
-
-def _retried(command: list[str], work: Path, row: dict[str, Any], name: str) -> Child:
-    """The command, run again when it crashes: FluidSynth 2.3 died of a segmentation
-    fault now and then on these 64-track songs (every synth channel in use), the code
-    before the streaming render as well (3 runs of 4 there). The cause found: a
-    controller on synth channel 255, FluidSynth's mark of a free voice, which the
-    render no longer gives (tracker.audio.blocks.channel_layout); a crash left is
-    still retried and shown in the row."""
-    for attempt in range(1, 4):
-        try:
-            return Child(command, work)
-        except RuntimeError as error:
-            if attempt == 3:
-                raise
-            row[f"{name} crashed, try {attempt}"] = str(error).rsplit(" ", 1)[-1][:40]
-    raise AssertionError("unreachable")
-
-
-def run_render_memory() -> dict[str, Any]:
-    return {
-        "note": (
-            "`render`, `render --stems` and `render --loudness -14` of generated 64-track "
-            "songs (bench/song_sizes.py) "
-            "of 1 and 3 minutes as child processes, beside `fluidsynth -ni -F` of the song's "
-            "exported .mid at the same rate (44.1 kHz), with FluidSynth's default reverb and "
-            "chorus as ours; MB: the child's peak RSS (GNU time); CPU: user + system."
-        ),
-        **render_memory(),
-    }
 
 
 if __name__ == "__main__":

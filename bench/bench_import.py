@@ -1,5 +1,5 @@
 """`import-midi` of the issue's 10 MB MIDI file (#16): the command as a child process
-beside mido's own read of the same file, run just before it (bench_commands.py's
+beside mido's own read of the same file, run just before it (bench/measure.py's
 `Child`: wall time, CPU time, the child's peak memory).
 
 The file is written by mido from a seeded generator (bench/song_sizes.py `write_midi`):
@@ -12,8 +12,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.bench_commands import TRACKER, Child, _mido_reference
+from bench.measure import Child, mido_reference
 from bench.song_sizes import write_midi
+from tests.support.command import TRACKER
 
 
 def big_midi_import() -> dict[str, Any]:
@@ -21,7 +22,7 @@ def big_midi_import() -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-import-") as folder:
         work = Path(folder)
         midi = write_midi(work / "big.mid", 1_100_000)
-        reference = _mido_reference(midi, work)
+        reference = mido_reference(midi, work)
         child = Child([*TRACKER, "import-midi", str(midi), "-o", str(work / "big.toml")], work)
         return {
             "file MB": round(midi.stat().st_size / 1e6, 1),
