@@ -1,10 +1,14 @@
 """Each command imports only what its work needs (#16 item 1): the real command, run
 with `python -X importtime`, whose report names every module it loaded. What is
 kept out costs start-up on every run: numpy and FluidSynth for `check`, the MIDI
-file reader (and mido) for `render`."""
+file reader (and mido) for `render`, the whole audio stack for the editor's paint
+(its player, a process of its own, has it)."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.support.command import ROOT
@@ -42,3 +46,31 @@ def test_render_loads_the_synth_but_not_the_midi_file_reader(tmp_path: Path) -> 
     assert "mido" not in tops(loaded)
     assert not any(name.startswith("tracker.midi.smf.import") for name in loaded)
     assert "textual" not in tops(loaded)
+
+
+EDITOR_PAINTS = """
+import asyncio, json, sys
+from pathlib import Path
+from tests.support.pilot import make_app
+from tracker.song.storage import load_song
+
+async def paint() -> None:
+    app = make_app(load_song(Path(sys.argv[1])), Path(sys.argv[1]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.editor.size.height > 0
+    print(json.dumps(sorted(sys.modules)))
+
+asyncio.run(paint())
+"""
+
+
+def test_the_editor_paints_the_demo_without_the_audio_stack() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", EDITOR_PAINTS, str(DEMO)],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    loaded = set(json.loads(done.stdout.splitlines()[-1]))
+    assert "tracker.ui.app" in loaded
+    assert tops(loaded).isdisjoint({"numpy", "scipy", "fluidsynth", "soundfile"})
