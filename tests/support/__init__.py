@@ -6,6 +6,6 @@ tracker notation (builders) and as Hypothesis strategies (strategies), sample fi
 (audio) and the fluidsynth command line as a reference (reference), the fuzzing
 (fuzz), real small disks (disks), a Pilot app with a recording player (pilot), a
 clock moved by hand (fake_clock), MIDI messages as the bytes a synth receives
-(midi_bytes), the player tests' songs and send log (playback), and the environment
-every test runs in (isolation).
+(midi_bytes), the player tests' songs and send log (playback), MIDI files written with
+mido for the import (midi_writing), and the environment every test runs in (isolation).
 """
