@@ -7,5 +7,6 @@ tracker notation (builders) and as Hypothesis strategies (strategies), sample fi
 (fuzz), real small disks (disks), a Pilot app with a recording player (pilot), a
 clock moved by hand (fake_clock), MIDI messages as the bytes a synth receives
 (midi_bytes), the player tests' songs and send log (playback), MIDI files written with
-mido for the import (midi_writing), and the environment every test runs in (isolation).
+mido for the import (midi_writing), exported MIDI files read back with mido
+(midi_reading), and the environment every test runs in (isolation).
 """
