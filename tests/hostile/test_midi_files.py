@@ -1,7 +1,7 @@
 """Bad MIDI files, met through `tracker import-midi`: a clear line naming the file,
 exit 1 (2 for a refusal to overwrite), no traceback, no song file written.
 
-tests/midi/smf/test_import.py already covers each broken header field and every
+tests/midi/smf/test_import_damaged.py already covers each broken header field and every
 truncation of one file through the importer; here the same kinds of damage
 reach the user through the command, plus the abuses it does not cover: running
 status across meta and sysex events, absurd tempos and delta times, empty and

@@ -1,5 +1,5 @@
 """MIDI clock out and clock follow, the pure halves (the ports are exercised in
-tests/player/test_playback.py)."""
+tests/player/test_playback_clock.py)."""
 
 from __future__ import annotations
 

@@ -11,9 +11,9 @@ from dataclasses import replace
 
 import pytest
 
-from tests.player.test_playback import off, on
 from tests.support.builders import build_song
 from tests.support.jack import Receiver
+from tests.support.midi_bytes import off, on
 from tracker.player.handle import PlayerHandle
 from tracker.player.protocol import Jump, Play, PortSpec, Preview, Stopped, UpdateSong
 from tracker.song.model import Instrument, Song, Track

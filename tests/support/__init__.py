@@ -5,5 +5,8 @@ tracker notation (builders) and as Hypothesis strategies (strategies), sample fi
 (devices), the real command and the refusal shape (command), renders read back
 (audio) and the fluidsynth command line as a reference (reference), the fuzzing
 (fuzz), real small disks (disks), a Pilot app with a recording player (pilot), a
-clock moved by hand (fake_clock), and the environment every test runs in (isolation).
+clock moved by hand (fake_clock), MIDI messages as the bytes a synth receives
+(midi_bytes), the player tests' songs and send log (playback), MIDI files written with
+mido for the import (midi_writing), exported MIDI files read back with mido
+(midi_reading), and the environment every test runs in (isolation).
 """

@@ -67,3 +67,11 @@ def read_wav(path: Path) -> npt.NDArray[np.float32]:
     audio, rate = soundfile.read(path, dtype="float32", always_2d=True)
     assert rate == RATE
     return np.asarray(audio, dtype=np.float32)
+
+
+def read_render(path: Path) -> np.ndarray:
+    """A bounced file (WAV or FLAC, at either rate the bounce writes) as float64 frames:
+    precise enough for stems that null against their mix."""
+    audio, rate = soundfile.read(path, dtype="float64", always_2d=True)
+    assert rate in (44100, 48000)
+    return np.asarray(audio)

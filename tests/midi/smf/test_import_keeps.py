@@ -15,19 +15,14 @@ from typing import Any
 import mido
 import pytest
 
-from tests.midi.smf.test_import import C4, E4, G4, LINE, TPB, cc, midi_track, named, note, tempo
-from tests.midi.smf.test_import import write as write_file
+from tests.support.midi_writing import C4, E4, G4, LINE, TPB, cc, midi_track, named, note, tempo
+from tests.support.midi_writing import write as write_file
 from tracker.cli.main import main
 from tracker.engine.events import Kind
 from tracker.engine.mixer import MIXER_COLUMN
 from tracker.engine.timeline import compile_song
 from tracker.midi.smf.import_ import import_midi
 from tracker.song.model import Effect, Song
-
-
-@pytest.fixture
-def mid(tmp_path: Path) -> Path:
-    return tmp_path / "in.mid"
 
 
 def bend(tick: int, pitch: int, channel: int = 0) -> tuple[int, Any]:

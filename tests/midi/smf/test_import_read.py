@@ -12,7 +12,7 @@ from pathlib import Path
 import mido
 import pytest
 
-from tests.midi.smf.test_import import TPB, midi_track, write
+from tests.support.midi_writing import TPB, midi_track, write
 from tracker.errors import MidiFileError
 from tracker.midi.smf.import_ import import_midi
 from tracker.midi.smf.import_read import fast_track
