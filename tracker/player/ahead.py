@@ -23,9 +23,12 @@ from tracker.song.model import Song
 SLICE_MARGIN_NS = 700_000
 """Steps stop this long before the next deadline (one step takes well under 0.3 ms,
 and the wait spins its last millisecond)."""
-OVERDUE_NS = 1_000_000_000
-"""A compile that found no gaps for this long (a song dense beyond any gap) is
-finished at once, late notes or not: the edit must land."""
+STARVED_NS = 1_000_000_000
+"""A compile that found no gap for this long (a song dense beyond any gap) is
+finished at once, late notes or not: the edit must land. A compile that does get
+gaps goes on in them however long it takes: a 64-track, 200-pattern song takes
+2.3 s of steps, and finishing the rest at once after a second of them held every
+note 1.2-1.5 s (measured, an edit every 2 s while it played)."""
 
 RangeKey = tuple[int, int, int | None, int]
 """(start order, start line, end order, repeat): what a timeline was compiled for.
@@ -37,9 +40,12 @@ Steps = Generator[Timeline | None, None, None]
 """A compile in steps: None after each step, then the timeline."""
 
 
-def compile_steps(song: Song, key: RangeKey) -> Steps:
+def compile_steps(
+    song: Song, key: RangeKey, abandoned: Callable[[list[Any]], None] | None = None
+) -> Steps:
     """The player's compile of a range, in steps; its objects then frozen out of the
-    garbage collector's sight, as compile_range does."""
+    garbage collector's sight, as compile_range does. Cancelled, it hands what it
+    built to `abandoned` (Leftovers.keep) to be freed in the gaps."""
     order, line, end, repeat = key
     timeline = yield from compile_in_steps(
         song,
@@ -48,6 +54,7 @@ def compile_steps(song: Song, key: RangeKey) -> Steps:
         end_order=end,
         cc_resolver=cc_lane_for,
         repeat=repeat,
+        abandoned=abandoned,
     )
     gc.freeze()
     yield timeline
@@ -71,18 +78,23 @@ class CompileJob:
     purpose: Purpose
     started_ns: int
     steps: Steps
+    stepped_ns: int | None = None
+    """When it last took a step (None: not yet; then `started_ns` counts)."""
 
     def run(self, now_ns: Callable[[], int], deadline: int | None) -> Timeline | None:
         """Take steps while the deadline is far enough (all of them with no deadline,
-        or once overdue); the timeline once done."""
-        if deadline is None or now_ns() - self.started_ns > OVERDUE_NS:
+        or once starved of gaps for STARVED_NS); the timeline once done."""
+        now = now_ns()
+        last = self.started_ns if self.stepped_ns is None else self.stepped_ns
+        if deadline is None or now - last > STARVED_NS:
             deadline = None  # no limit
-        elif deadline - now_ns() < SLICE_MARGIN_NS:
+        elif deadline - now < SLICE_MARGIN_NS:
             return None
         for timeline in self.steps:  # a for loop: next() per step costs more (timeline.py)
             if timeline is not None:
                 return timeline
-            if deadline is not None and deadline - now_ns() < SLICE_MARGIN_NS:
+            if deadline is not None and deadline - (now := now_ns()) < SLICE_MARGIN_NS:
+                self.stepped_ns = now
                 return None
         raise AssertionError("a compile's steps end with its timeline")
 
@@ -97,9 +109,9 @@ class CompileJob:
 
 
 class Leftovers:
-    """The timelines an edit replaced, freed a slice at a time in the gaps: dropping
-    a dense song's timelines at once (tens of thousands of events) took the swap
-    3-4 ms (measured)."""
+    """The timelines an edit replaced, and what cancelled compiles had built, freed
+    a slice at a time in the gaps: dropping a dense song's timelines at once (tens of
+    thousands of events) took the swap 3-4 ms (measured)."""
 
     SLICE = 2048
 
@@ -108,7 +120,15 @@ class Leftovers:
         self._timelines: list[Timeline] = []
 
     def __bool__(self) -> bool:
-        return bool(self._timelines)
+        return bool(self._lists)
+
+    def keep(self, items: list[Any]) -> None:
+        """A list a cancelled compile built (compile_steps' `abandoned`), frozen out
+        of the garbage collector's sight: made while it was off, its objects would all
+        be walked at once by the first collection after (60 ms on a big song)."""
+        if items:
+            self._lists.append(items)
+            gc.freeze()
 
     def add(self, timelines: Iterable[Timeline | None]) -> None:
         for timeline in timelines:

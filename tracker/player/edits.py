@@ -166,7 +166,9 @@ class Edits(Inputs):
                 if mark is None:
                     return None
                 key = (mark.order, mark.line, self.range.end_order, self.repeat(self.pending_song))
-                return CompileJob(key, EDIT, now, compile_steps(self.pending_song, key))
+                return CompileJob(
+                    key, EDIT, now, compile_steps(self.pending_song, key, self.leftovers.keep)
+                )
             # Compiled, waiting for its line: what the edited song needs after it lands.
             return self.range_job(self.pending_song, self.pending_cache, AHEAD_OF_EDIT, now)
         if not self.playing or self.song is None:
@@ -186,7 +188,7 @@ class Edits(Inputs):
         needed = next((k for k in wanted if k not in cache), None)
         if needed is None:
             return None
-        return CompileJob(needed, purpose, now, compile_steps(song, needed))
+        return CompileJob(needed, purpose, now, compile_steps(song, needed, self.leftovers.keep))
 
     def repeat(self, song: Song, more: int = 0) -> int:
         """The loops played before, for a compile's RangeKey: 0 for a song whose notes
