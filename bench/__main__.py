@@ -35,6 +35,7 @@ BENCHMARKS = {
     "check-big": "bench.bench_check_big",
     "render-memory": "bench.bench_render_memory",
     "link": "bench.bench_link",
+    "big-edits": "bench.bench_big_edits",
 }
 """Name -> module (its run()) or module:function."""
 BEGIN = "<!-- bench:begin -->"
