@@ -185,8 +185,17 @@ class Emitter:
             size = len(events)
             events.extend(islice(merged, chunk))
             if len(events) - size < chunk:
-                return events
+                break
             yield
+        # The runs' references and the unsorted list's let go a chunk per step, not a
+        # million at once (9 ms on a 64-track, 200-pattern song).
+        for run in runs:
+            run.clear()
+            yield
+        while self.events:
+            del self.events[-chunk:]
+            yield
+        return events
 
     def line_start(self) -> tuple[int, float, float]:
         """(tick, seconds, beats) of the current line's boundary: on the straight

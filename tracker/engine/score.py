@@ -74,6 +74,15 @@ class Score:
     def lines(self, name: str) -> list[LineData]:
         return self._patterns[name]
 
+    def release(self) -> list[list[LineData]]:
+        """Give up the index, each pattern's lines apart, for the caller to drop a
+        piece at a time: a big song's index dropped at once (64 tracks x 200
+        patterns) held the player 20 ms."""
+        released = list(self._patterns.values())
+        self._patterns.clear()
+        self._read = _CellReader(self._song)
+        return released
+
     @property
     def gated(self) -> bool:
         """Some line holds a Y or I: what plays depends on the pass."""

@@ -124,11 +124,13 @@ def compile_in_steps(
     collecting = gc.isenabled()
     gc.disable()
     marks: list[LineMark] = []
-    made: list[Emitter] = []
+    made: list[Emitter | Score] = []
+    """The emitter and the score as they are made, for `abandoned`."""
 
     def emitter(tempo: TempoMap, humaniser: Humaniser | None) -> Emitter:
-        made.append(Emitter(tempo, humaniser))
-        return made[-1]
+        em = Emitter(tempo, humaniser)
+        made.append(em)
+        return em
 
     try:
         played = yield from _play(
@@ -141,6 +143,7 @@ def compile_in_steps(
             loop_guard,
             cc_resolver,
             repeat,
+            made,
         )
         em = played.em
         events = (yield from em.finish_in_steps()) if sort_in_steps else em.finish()
@@ -157,7 +160,11 @@ def compile_in_steps(
     except GeneratorExit:
         if abandoned is not None:
             for built in made:
-                abandoned(built.events)
+                if isinstance(built, Emitter):
+                    abandoned(built.events)
+                else:
+                    for lines in built.release():
+                        abandoned(lines)
             abandoned(marks)
         raise
     finally:
@@ -203,10 +210,14 @@ def _play(
     loop_guard: int,
     cc_resolver: CcResolver | None,
     repeat: int,
+    made: list[Emitter | Score] | None = None,
 ) -> Generator[None, None, _Played]:
-    """Every line played through the voices into an `emitter`, a step per pattern indexed
-    and per line; each line's mark into `marks` (None: not wanted)."""
+    """Every line played through the voices into an `emitter`, a step per pattern indexed,
+    per line and per pattern's index let go; each line's mark into `marks` (None: not
+    wanted); the score, as it is made, into `made` (None: not wanted)."""
     score = Score(song, later=True)
+    if made is not None:
+        made.append(score)
     yield from score.index_in_steps()
     check_start(song, score, start_order, start_line)
     channels = assign_channels(song)
@@ -275,6 +286,9 @@ def _play(
     performance.release_all(em, 0)
     _, duration, end_beat = em.line_start()
     varies = score.gated or humaniser is not None
+    for lines in score.release():
+        lines.clear()
+        yield
     return _Played(em, duration, end_beat, tick, held, varies)
 
 

@@ -47,16 +47,22 @@ def compile_steps(
     garbage collector's sight, as compile_range does. Cancelled, it hands what it
     built to `abandoned` (Leftovers.keep) to be freed in the gaps."""
     order, line, end, repeat = key
-    timeline = yield from compile_in_steps(
-        song,
-        start_order=order,
-        start_line=line,
-        end_order=end,
-        cc_resolver=cc_lane_for,
-        repeat=repeat,
-        abandoned=abandoned,
-    )
-    gc.freeze()
+    collecting = gc.isenabled()
+    gc.disable()  # until what it built is frozen: back on first, it would walk it all
+    try:
+        timeline = yield from compile_in_steps(
+            song,
+            start_order=order,
+            start_line=line,
+            end_order=end,
+            cc_resolver=cc_lane_for,
+            repeat=repeat,
+            abandoned=abandoned,
+        )
+        gc.freeze()
+    finally:
+        if collecting:
+            gc.enable()
     yield timeline
 
 
