@@ -1,7 +1,8 @@
 """Edits while a big song plays (#16 item 4): the 64-track, 200-pattern song played
 by the player process to a JACK port, the UI's part played by this process sending
 the edited song (UpdateSong, as the editor does at each revision) every few seconds.
-Each edit puts a marked note at the start of a pattern two or more ahead, on top of
+The edited song goes as the editor sends it: the patterns that changed since the
+song last sent (ChangeFinder, SongChanges). Each edit puts a marked note at the start of a pattern two or more ahead, on top of
 the edits before, so every edit that lands in time is heard once.
 
 The reference, in the same run, is the same song played with no edit at all: what the
@@ -22,6 +23,7 @@ from bench.bench_live import percentiles_us
 from bench.song_sizes import BPM, LINES, LPB, generated_song
 from tracker.player.handle import PlayerHandle
 from tracker.player.protocol import (
+    ChangeFinder,
     Play,
     PlayerConfig,
     PortSpec,
@@ -29,7 +31,6 @@ from tracker.player.protocol import (
     SendLog,
     Stop,
     Stopped,
-    UpdateSong,
 )
 from tracker.song.model import Cell, Song
 
@@ -60,16 +61,21 @@ def played(song: Song, every_s: float | None) -> dict[str, Any]:
     sink.set_callback(lambda message, data: None)
     config = PlayerConfig(output=PortSpec(f"{CLIENT}:in"), record_sends=True, synth=None)
     targets: set[int] = set()
+    finder = ChangeFinder()
+    handing_ms: list[float] = []
     try:
         with PlayerHandle(config) as player:
             player.send(Play(song=song, end_order=None))
+            finder.sent_whole(song)
             start = time.perf_counter()
             time.sleep(1.0)
             while every_s is not None and time.perf_counter() - start < SECONDS:
                 order = int((time.perf_counter() - start) / PATTERN_S) + 2
                 targets.add(order)
                 song = marked(song, order)
-                player.send(UpdateSong(song))
+                began = time.perf_counter()
+                player.send(finder.update(song))
+                handing_ms.append((time.perf_counter() - began) * 1000)
                 time.sleep(every_s)
             time.sleep(max(0.0, SECONDS - (time.perf_counter() - start)) + 2 * PATTERN_S)
             player.send(Stop())
@@ -85,6 +91,7 @@ def played(song: Song, every_s: float | None) -> dict[str, Any]:
         **figures,
         "sends over 1 ms": f"{sum(1 for x in lateness if x > 1_000_000)} of {len(lateness)}",
         "patterns marked by edits / their marks heard": f"{len(targets)} / {heard}",
+        "handing an edit over, in the UI: max ms": round(max(handing_ms), 1) if handing_ms else "",
     }
 
 

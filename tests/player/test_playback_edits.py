@@ -1,6 +1,7 @@
 """Changes made while the song plays, on real JACK ports: a new tempo holds from the
-change on, an edited song is heard from the next line with no line lost or doubled,
-and a note held through the edit rings on to its own note-off.
+change on, an edited song is heard from the next line with no line lost or doubled
+(sent whole, or as the patterns that changed), and a note held through the edit rings
+on to its own note-off.
 """
 
 from __future__ import annotations
@@ -15,7 +16,20 @@ from tests.support.jack import Receiver
 from tests.support.midi_bytes import notes_left_on, on
 from tests.support.playback import send_log, settled
 from tracker.player.handle import PlayerHandle
-from tracker.player.protocol import Play, Playhead, PortSpec, SetTempo, Stopped, UpdateSong
+from tracker.player.protocol import (
+    ChangeFinder,
+    Play,
+    Playhead,
+    PortSpec,
+    Refused,
+    SetTempo,
+    SongChanges,
+    Stopped,
+    UpdateSong,
+)
+from tracker.song.edit.cells import SetCell
+from tracker.song.edit.history import History
+from tracker.song.model import Cell
 
 pytestmark = pytest.mark.jack
 
@@ -61,6 +75,38 @@ def test_an_edit_is_heard_from_the_next_line(
     assert set(starts[:switched]) == {60} and set(starts[switched:]) == {62}, starts
     assert len(starts) == 16, starts  # no line lost or doubled at the swap
     assert notes_left_on(got) == set()
+
+
+def test_an_edit_sent_as_the_pattern_it_changed_is_heard_from_the_next_line(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    song = build_song("\n".join(["C-4 01 64 ..."] * 16), bpm=240)
+    finder = ChangeFinder()
+    player = start_player(output=PortSpec(receiver.name))
+    player.send(Play(song=song))
+    finder.sent_whole(song)
+    receiver.wait_for(lambda got: got.count(on(60, 0x64)) >= 3)
+    history = History(song)
+    for line in range(16):  # the editor's own edits, in place, one revision
+        history.do(SetCell(song.order[0], line, 0, 0, Cell(note=62, instrument=1, volume=0x64)))
+    changes = finder.update(song)
+    assert isinstance(changes, SongChanges) and list(changes.changed) == [song.order[0]]
+    player.send(changes)
+    player.wait_for(Stopped)
+    starts = [m[1] for m in without_clock(settled(receiver)) if m[0] == 0x90]
+    switched = starts.index(62)
+    assert set(starts[:switched]) == {60} and set(starts[switched:]) == {62}, starts
+    assert len(starts) == 16, starts
+
+
+def test_changes_to_a_song_the_player_never_got_are_refused_not_guessed(
+    receiver: Receiver, start_player: Callable[..., PlayerHandle]
+) -> None:
+    song = build_song("C-4 01 64 ...")
+    player = start_player(output=PortSpec(receiver.name))
+    player.send(SongChanges(song, {}, tuple(song.patterns)))  # its patterns: never sent
+    refused = player.wait_for(Refused)
+    assert "play again" in refused.message
 
 
 def test_a_note_held_through_an_edit_rings_on_until_its_own_note_off(

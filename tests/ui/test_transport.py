@@ -29,6 +29,7 @@ from tracker.player.protocol import (
     Ready,
     Recorded,
     SetMute,
+    SongChanges,
     Status,
     Stop,
     Stopped,
@@ -99,11 +100,18 @@ async def test_edits_while_playing_reach_the_player_once_per_change(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("space")
         await pilot.pause(0.1)
-        sent_before = len(player.sent_of(UpdateSong))
+        assert player.sent_of(UpdateSong) == []  # the Play carried the song
         await pilot.press("down", "x")
         await pilot.pause(0.1)
         await pilot.pause(0.1)
-        assert len(player.sent_of(UpdateSong)) == sent_before + 1
+        handed = player.sent_of(SongChanges)
+        assert len(handed) == 1  # once per change, as the pattern it touched
+        [changes] = handed
+        assert isinstance(changes, SongChanges)
+        assert list(changes.changed) == [app.editor.pattern_name]
+        [play] = player.sent_of(Play)
+        assert isinstance(play, Play)
+        assert changes.applied_to(play.song) == app.session.song
 
 
 async def test_mute_and_solo_reach_the_player_and_the_song(player: RecordingPlayer) -> None:

@@ -22,7 +22,7 @@ from tracker.player.ahead import (
     compile_steps,
 )
 from tracker.player.inputs import Inputs
-from tracker.player.protocol import Play
+from tracker.player.protocol import Play, SongChanges
 from tracker.player.sends import PREFETCH_ITEMS
 from tracker.player.stream import Prefetched, compile_range
 from tracker.song.model import Song
@@ -57,7 +57,15 @@ class SwapReady:
 
 
 class Edits(Inputs):
+    def song_changes(self, changes: SongChanges) -> bool:
+        """Apply changes to the song last received; False when they do not fit it."""
+        song = changes.applied_to(self.received)
+        if song is not None:
+            self.update_song(song)
+        return song is not None
+
     def update_song(self, song: Song) -> None:
+        self.received = song
         muted = muted_tracks(song)
         for track in muted - self.muted:
             self.flush(track)

@@ -95,6 +95,9 @@ class TransportState:
         self.follower = sync.ClockFollower()
         self.follow_bpm: float | None = None
         # edits and compiling ahead (edits.py)
+        self.received: Song | None = None
+        """The song the UI last sent (Play, UpdateSong, SongChanges): what its next
+        SongChanges are changes to."""
         self.pending_song: Song | None = None
         self.pending_line: tuple[int, int] | None = None
         """(order, line) the pending edit was compiled for: where it swaps in."""

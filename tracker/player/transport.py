@@ -7,9 +7,8 @@ of those sends the owed note-offs first (midi/notes.py). Here: the moves (play,
 stop, pause, jump, cue, the loop's end) and the loop; around them, one module per
 seam (state.py holds what they share): sending (sends.py), reporting to the UI
 (reporting.py), MIDI input and clock follow (inputs.py), edits and compiling ahead
-(edits.py); where sound goes (wiring.py), the stream of what to send (stream.py),
-commands decoded in the gaps (inbox.py) and notes typed in the editor (previews.py).
-"""
+(edits.py); where sound goes (wiring.py), what to send (stream.py), commands
+decoded in the gaps (inbox.py), notes typed in the editor (previews.py)."""
 
 from __future__ import annotations
 
@@ -41,6 +40,7 @@ from tracker.player.protocol import (
     SetMute,
     SetTempo,
     SetThru,
+    SongChanges,
     Stop,
     Stopped,
     StopReason,
@@ -239,6 +239,7 @@ class Transport(Edits, LinkFollow, Recall):
     def handle(self, command: object) -> None:
         match command:
             case Play():
+                self.received = command.song
                 self.play(command)
             case Stop():
                 self.paused = False
@@ -261,6 +262,9 @@ class Transport(Edits, LinkFollow, Recall):
                 self.link_set(config)
             case UpdateSong(song=song):
                 self.update_song(song)
+            case SongChanges():
+                if not self.song_changes(command):  # never, unless the UI lost track
+                    self.refuse("an edit did not fit the song this player has: play again")
             case SetMute(track=track, muted=muted):
                 self.set_mute(track, muted)
             case SetThru(channel=channel, instrument=instrument):

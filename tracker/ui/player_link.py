@@ -27,6 +27,7 @@ from tracker.player.handle import player_log_path
 from tracker.player.link import LinkConfig
 from tracker.player.protocol import (
     CaptureAudio,
+    ChangeFinder,
     Command,
     ControlIn,
     Levels,
@@ -45,7 +46,6 @@ from tracker.player.protocol import (
     Status,
     Stop,
     Stopped,
-    UpdateSong,
     play_pattern,
 )
 from tracker.song.model import Song
@@ -111,6 +111,8 @@ class Transport:
         self._sent_revision = -1
         self._player_sound: tuple[object, object] | None = None
         """(instruments, soundfont) of the song the player last got: previews need them."""
+        self._changes = ChangeFinder()
+        """The song the player last got, pattern by pattern: an edit sends what changed."""
         self.capturing = False
         """An audio capture was asked for and not yet ended (toggle_capture)."""
         self._restarting: _Restart | None = None
@@ -163,6 +165,7 @@ class Transport:
         self._sent_revision = -1  # the new process has no song yet
         self._thru = None
         self._player_sound = None
+        self._changes.forget()
         if isinstance(link, Restartable) and self._restarting is None:
             self._restarting = _Restart(link, link.restart, reason)
             self.link = NoPlayer(reason)
@@ -216,6 +219,9 @@ class Transport:
         self._sent_revision = revision
         if command.song is not None:
             self._player_sound = _sound_of(command.song)
+            self._changes.sent_whole(command.song)
+        else:
+            self._changes.forget()
 
     def stop(self) -> None:
         self._send(Stop())
@@ -235,7 +241,7 @@ class Transport:
         if not self.available:
             return
         if _sound_of(song) != self._player_sound:
-            if not self._send(UpdateSong(song)):
+            if not self._send(self._changes.update(song)):
                 return
             self._player_sound = _sound_of(song)
         self._send(Preview(track, instrument, note, velocity, seconds))
@@ -276,7 +282,7 @@ class Transport:
     def song_edited(self, song: Song, revision: int) -> None:
         """While playing, hand the edited song over (at most once per revision)."""
         if self.playing and revision != self._sent_revision:
-            if not self._send(UpdateSong(song)):
+            if not self._send(self._changes.update(song)):
                 return
             self._sent_revision = revision
             self._player_sound = _sound_of(song)

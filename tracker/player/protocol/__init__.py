@@ -11,6 +11,7 @@ its direction: `config` (sent once, at the start), `commands` (UI -> player) and
 `messages` (player -> UI).
 """
 
+from tracker.player.protocol.changes import ChangeFinder
 from tracker.player.protocol.commands import (
     CaptureAudio,
     Command,
@@ -27,6 +28,7 @@ from tracker.player.protocol.commands import (
     SetMute,
     SetTempo,
     SetThru,
+    SongChanges,
     Stop,
     UpdateSong,
     loop_orders,
@@ -53,6 +55,7 @@ from tracker.player.protocol.messages import (
 __all__ = [
     "OWN_OUTPUT",
     "CaptureAudio",
+    "ChangeFinder",
     "Command",
     "Continue",
     "ControlIn",
@@ -80,6 +83,7 @@ __all__ = [
     "SetMute",
     "SetTempo",
     "SetThru",
+    "SongChanges",
     "Status",
     "Stop",
     "StopReason",
