@@ -17,7 +17,7 @@ from tracker.engine.timeline import compile_song
 from tracker.errors import MidiPortError
 from tracker.midi.ports import PortLister
 from tracker.player import ahead, edits, stream
-from tracker.player.edits import with_held_offs
+from tracker.player.edits import held_offs_in_steps, with_held_offs
 from tracker.player.protocol import (
     Cue,
     Play,
@@ -49,6 +49,25 @@ def test_an_edit_swapped_in_mid_note_gets_the_held_notes_offs_in_time_order() ->
     offs = [(e.time, e.a) for e in merged.events if e.kind == Kind.NOTE_OFF]
     assert (timeline.lines[2].time, 60) in offs  # C-4's OFF on line 3 (the start is line 1)
     assert [e.a for e in merged.events if e.kind == Kind.NOTE_ON] == [67, 62]
+
+
+def test_the_held_notes_offs_go_in_a_few_events_a_step_to_the_same_timeline() -> None:
+    # A big song's events copied around its offs at once held the player 20-40 ms.
+    timeline = compile_song(build_song(HELD), start_line=1)
+    steps = held_offs_in_steps(timeline, chunk=2)
+    taken = 0
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            merged = done.value
+            break
+        taken += 1
+    assert taken >= len(timeline.events) // 2
+    assert merged == with_held_offs(timeline)
+    assert merged.events == sorted(
+        [*timeline.events, *timeline.held_offs], key=lambda e: e.sort_key
+    )
 
 
 SLOW_COMPILE_NS = 5_000_000

@@ -5,12 +5,14 @@ start and a cued entry are compiled before they are needed.
 
 from __future__ import annotations
 
-from bisect import insort
+import gc
+from bisect import bisect_right
+from collections.abc import Generator
 from dataclasses import dataclass, replace
 from operator import attrgetter
 
 from tracker.engine.clock import NS_PER_S
-from tracker.engine.events import LineMark, Timeline
+from tracker.engine.events import Event, LineMark, Timeline
 from tracker.engine.routing import audible_tracks
 from tracker.player.ahead import (
     AHEAD,
@@ -19,6 +21,7 @@ from tracker.player.ahead import (
     CompileJob,
     Purpose,
     RangeKey,
+    Steps,
     compile_steps,
 )
 from tracker.player.inputs import Inputs
@@ -32,13 +35,55 @@ WRAP_GAP_NS = 2_000_000
 """The least gap before the next deadline in which a loop's next pass is made ready."""
 
 
+HELD_OFFS_CHUNK = 16_384
+"""Events copied per step when an edit's held notes get their offs (held_offs_in_steps)."""
+
+
 def with_held_offs(timeline: Timeline) -> Timeline:
     """The timeline with the note-offs of the notes it found held at its start: for
     an edit swapped in mid-note, whose held notes ring on until the song ends them."""
-    events = list(timeline.events)
-    for off in timeline.held_offs:  # a few, into tens of thousands: insert, not sort
-        insort(events, off, key=attrgetter("sort_key"))
-    return replace(timeline, events=events, held_offs=[])
+    steps = held_offs_in_steps(timeline)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            merged: Timeline = done.value
+            return merged
+
+
+def held_offs_in_steps(
+    timeline: Timeline, chunk: int = HELD_OFFS_CHUNK
+) -> Generator[None, None, Timeline]:
+    """`with_held_offs` a chunk of events at a time. Each off goes after the events of
+    its instant, as an insort puts it; the events are copied around them once, and
+    copying a 64-track song's 960,000 events takes 20-40 ms (each reference counted,
+    each event's memory touched): too long at once between two deadlines."""
+    key = attrgetter("sort_key")
+    events = timeline.events
+    merged: list[Event] = []
+    start = 0
+    collecting = gc.isenabled()
+    gc.disable()  # a young list of a million references: every collection would walk it (28 ms)
+    try:
+        for off in sorted(timeline.held_offs, key=key):
+            at = bisect_right(events, off.sort_key, lo=start, key=key)
+            yield from _copied(events, start, at, merged, chunk)
+            merged.append(off)
+            start = at
+        yield from _copied(events, start, len(events), merged, chunk)
+        gc.freeze()
+    finally:
+        if collecting:
+            gc.enable()
+    return replace(timeline, events=merged, held_offs=[])
+
+
+def _copied(
+    events: list[Event], start: int, end: int, into: list[Event], chunk: int
+) -> Generator[None, None, None]:
+    for at in range(start, end, chunk):
+        into += events[at : min(at + chunk, end)]
+        yield
 
 
 def muted_tracks(song: Song) -> set[int]:
@@ -123,7 +168,7 @@ class Edits(Inputs):
                 self.prepare_wrap(now)
                 return
         job = self.job
-        timeline = job.run(self.clock.now_ns, self.next_deadline())
+        timeline = job.run(self.clock.now_ns, self.next_deadline(), self.compile_share)
         if timeline is None:
             return
         self.job = None
@@ -133,10 +178,9 @@ class Edits(Inputs):
             self.cache[job.key] = timeline
         elif job.purpose == AHEAD_OF_EDIT:
             self.pending_cache[job.key] = timeline
-        else:
-            self.pending_cache[job.key] = timeline
+        else:  # the edit, its held notes' offs added when they ring on (edit_steps)
             self.pending_line = job.key[:2]
-            self.swap_ready = self.ready_to_swap(timeline)
+            self.swap_ready = self.ready_to_swap(self.pending_cache[job.key], merged=timeline)
 
     def prepare_wrap(self, now: int) -> None:
         """The loop's next pass made ready in a gap, as an edit's swap is: at the wrap
@@ -155,13 +199,22 @@ class Edits(Inputs):
         if compiled is not None:
             self.swap_ready = self.ready_to_swap(compiled, keep=False)
 
-    def ready_to_swap(self, compiled: Timeline, keep: bool | None = None) -> SwapReady:
+    def ready_to_swap(
+        self, compiled: Timeline, keep: bool | None = None, merged: Timeline | None = None
+    ) -> SwapReady:
         """What the swap to a compiled edit needs, made now, in a gap, not at the
-        swap's deadline: the held notes' offs added, the stream built and primed.
-        `keep`: whether held notes ring on (an edit's own rule when not given)."""
+        swap's deadline: the held notes' offs added (`merged`: added already), the
+        stream built and primed. `keep`: whether held notes ring on (an edit's own
+        rule when not given)."""
         keep = self.keep_at_swap if keep is None else keep
         kept = keep and bool(compiled.held)
-        timeline = with_held_offs(compiled) if kept else compiled
+        timeline = compiled
+        if kept:
+            timeline = (
+                merged
+                if merged is not None and merged is not compiled
+                else with_held_offs(compiled)
+            )
         start = timeline.lines[0].time if timeline.lines else 0.0
         stream = self.make_stream(timeline, start, None, None)
         stream.prefetch(PREFETCH_ITEMS)
@@ -174,14 +227,30 @@ class Edits(Inputs):
                 if mark is None:
                     return None
                 key = (mark.order, mark.line, self.range.end_order, self.repeat(self.pending_song))
-                return CompileJob(
-                    key, EDIT, now, compile_steps(self.pending_song, key, self.leftovers.keep)
-                )
+                return CompileJob(key, EDIT, now, self.edit_steps(self.pending_song, key))
             # Compiled, waiting for its line: what the edited song needs after it lands.
             return self.range_job(self.pending_song, self.pending_cache, AHEAD_OF_EDIT, now)
         if not self.playing or self.song is None:
             return None
         return self.range_job(self.song, self.cache, AHEAD, now)
+
+    def edit_steps(self, song: Song, key: RangeKey) -> Steps:
+        """The edit compiled, kept in `pending_cache`, and, when its held notes will
+        ring on, their offs added: in steps, both."""
+        compiled: Timeline | None = None
+        steps = compile_steps(song, key, self.leftovers.keep)
+        try:
+            for compiled in steps:
+                if compiled is None:
+                    yield None
+        finally:
+            steps.close()  # cancelled: now, so it hands on what it built and the collector is back on
+        assert compiled is not None, "a compile's steps end with its timeline"
+        self.pending_cache[key] = compiled
+        if self.keep_at_swap and compiled.held:
+            yield (yield from held_offs_in_steps(compiled))
+        else:
+            yield compiled
 
     def range_job(
         self, song: Song, cache: dict[RangeKey, Timeline], purpose: Purpose, now: int
