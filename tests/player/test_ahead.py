@@ -10,6 +10,7 @@ from tracker.player.ahead import (
     SLICE_MARGIN_NS,
     STARVED_NS,
     CompileJob,
+    CpuShare,
     Leftovers,
     compile_steps,
 )
@@ -57,6 +58,27 @@ def test_a_long_compile_that_gets_gaps_goes_on_in_them_and_only_a_starved_one_en
     assert job.run(clock.now_ns, clock.t + room) is None
     clock.t += STARVED_NS + 1  # no gap at all for that long: the edit must land
     assert job.run(clock.now_ns, clock.t + 1) == compile_song(song, cc_resolver=cc_lane_for)
+
+
+def test_a_compile_takes_no_more_than_its_share_of_the_players_time() -> None:
+    # Realtime work over 95 % of a second gets the player stopped for 50 ms.
+    song = build_song("\n".join(["C-4 01 64 ...", "E-4 01 50 ..."] * 2048))
+    share = CpuShare()
+    clock = SteppingClock(100_000)  # each look at the clock: a 0.1 ms step
+    key = (0, 0, None, 0)
+    job = CompileJob(key, AHEAD, 0, compile_steps(song, key))
+    worked = 0
+    for _ in range(2000):  # gaps of 100 ms each time: only the share holds it back
+        before = clock.t
+        done = job.run(clock.now_ns, clock.t + 100_000_000, share)
+        worked += clock.t - before
+        if done is not None:
+            break
+        clock.t += 1_000_000  # the loop's other work
+    assert done is not None
+    # Three quarters of the time, and a little more where this clock charges each look
+    # at it as a step: well under the 95 % realtime work may take.
+    assert CpuShare.SHARE * 0.9 * clock.t <= worked <= (CpuShare.SHARE + 0.1) * clock.t
 
 
 def test_a_cancelled_compile_leaves_what_it_built_to_be_freed_a_slice_at_a_time() -> None:

@@ -16,7 +16,7 @@ from tracker.midi import sync
 from tracker.midi.names import PortState
 from tracker.midi.notes import SoundingNotes
 from tracker.midi.ports import ManagedInput, ManagedOutput
-from tracker.player.ahead import CompileJob, Leftovers, RangeKey
+from tracker.player.ahead import CompileJob, CpuShare, Leftovers, RangeKey
 from tracker.player.counts import SendCounts
 from tracker.player.inbox import Inbox
 from tracker.player.meters import Meters
@@ -105,6 +105,8 @@ class TransportState:
         self.leftovers = Leftovers()
         self.swap_ready: SwapReady | None = None
         """The compile under way in the gaps (prepare_ahead)."""
+        self.compile_share = CpuShare()
+        """How much of the loop's time compiles in the gaps may take (ahead.py)."""
         self.compile_ns_per_event = COMPILE_NS_PER_EVENT
         """How long the last compile in steps took, per event: how far ahead an edit lands."""
         self.keep_at_swap = True
