@@ -16,30 +16,34 @@ What it checks, at the end:
 - memory: the player process's resident size (/proc/PID/status VmRSS), sampled through
   the run: start, end, max.
 
+The music and its random edits are in bench/soak_music.py, the measuring of what was
+heard in bench/soak_measure.py; this module is the run.
+
 `python -m bench.bench_soak [SECONDS]` runs it alone; `run()` is what `make bench` calls.
 `soak()` is also the body of tests/player/test_soak.py (the short version).
 """
 
 from __future__ import annotations
 
-import contextlib
 import random
 import statistics
 import sys
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from tracker.errors import TrackerError
+from bench.soak_measure import (
+    NOTE_ON,
+    grid_drift_ms,
+    grid_lines_slipped,
+    note_keys,
+    player_pid,
+    rss_kib,
+    stuck_notes,
+)
+from bench.soak_music import BPM, LPB, TRACKS, random_command, soak_song
 from tracker.player.handle import PlayerHandle
 from tracker.player.protocol import (
-    Command,
-    Continue,
-    Cue,
-    Jump,
-    Pause,
     Play,
     PlayerConfig,
     PlayerFailed,
@@ -52,199 +56,12 @@ from tracker.player.protocol import (
     Stop,
     Stopped,
     UpdateSong,
-    play_pattern,
 )
-from tracker.song.edit import History, SetCell, Transpose
-from tracker.song.edit.selection import Selection
-from tracker.song.model import (
-    NOTE_OFF,
-    Cell,
-    Effect,
-    Instrument,
-    Pattern,
-    PatternTrack,
-    Song,
-    Track,
-)
+from tracker.song.edit import History
 
-BPM = 999.0
-LPB = 8
-TRACKS = 8
-LINES = 32
 STEADY_SHARE = 0.15
 """The last part of the run plays without commands, for the drift fit."""
 RSS_EVERY_S = 0.5
-
-NOTE_ON, NOTE_OFF_STATUS, CONTROL = 0x90, 0x80, 0xB0
-ALL_NOTES_OFF = 123
-
-
-# ---------------------------------------------------------------- the music
-
-
-def soak_song() -> Song:
-    """Track 1 is a metronome (a note on every line, each ending the one before); the
-    others mix held notes, OFFs, retriggers, cuts, delays and arpeggios, each on its own
-    channel of the generic MIDI device so every track reaches the receiver as MIDI."""
-    rng = random.Random(7)
-    tracks = [Track(name=f"T{t + 1}", notes=1, effects=1) for t in range(TRACKS)]
-    patterns = {}
-    for name in ("a", "b"):
-        pattern_tracks = []
-        for t in range(TRACKS):
-            if t == 0:
-                column = [Cell(60 + line % 12, 1, 0x60, (None,)) for line in range(LINES)]
-            else:
-                column = [random_cell(rng, t + 1) for _ in range(LINES)]
-            pattern_tracks.append(PatternTrack(columns=[column], cc=[]))
-        patterns[name] = Pattern(lines=LINES, tracks=pattern_tracks)
-    return Song(
-        title="Soak",
-        bpm=BPM,
-        lpb=LPB,
-        tpl=6,
-        order=["a", "b", "a", "b"],
-        instruments={
-            t + 1: Instrument(f"Synth {t + 1}", soundfont=None, device="generic", channel=t + 1)
-            for t in range(TRACKS)
-        },
-        tracks=tracks,
-        patterns=patterns,
-    )
-
-
-def random_cell(rng: random.Random, instrument: int) -> Cell:
-    """A note (sometimes with an effect that makes its own note-ons and -offs), an OFF, or rest."""
-    roll = rng.random()
-    if roll < 0.45:
-        effect = rng.choice([None, None, Effect("R", 0x02), Effect("C", 0x03), Effect("Q", 0x02),
-                             Effect("A", 0x37)])  # fmt: skip
-        return Cell(rng.randrange(36, 96), instrument, rng.randrange(0x20, 0x7F), (effect,))
-    if roll < 0.6:
-        return Cell(NOTE_OFF, None, None, (None,))
-    return Cell()
-
-
-def random_edit(rng: random.Random, song: Song) -> SetCell | Transpose:
-    """One edit a musician might make while the song plays: a cell rewritten, or a
-    stretch of a pattern transposed."""
-    pattern = rng.choice(sorted(song.patterns))
-    if rng.random() < 0.8:
-        track = rng.randrange(1, TRACKS)
-        return SetCell(pattern, rng.randrange(LINES), track, 0, random_cell(rng, track + 1))
-    first = rng.randrange(LINES)
-    selection = Selection(pattern, first, min(LINES - 1, first + 7), 1, 0, TRACKS - 1, 0)
-    return Transpose(selection, rng.choice([-12, -1, 1, 12]))
-
-
-def random_command(rng: random.Random, history: History) -> Command:
-    """What arrives next: mostly edits, then transport changes of every kind."""
-    song = history.song
-    roll = rng.random()
-    if roll < 0.45:
-        edit = random_edit(rng, song)
-        with contextlib.suppress(TrackerError):  # a transpose off the keyboard: the UI refuses it
-            history.do(edit)
-        return UpdateSong(song)
-    choices: list[Command] = [
-        Play(song=song, start_order=rng.randrange(len(song.order)), loop=True),
-        play_pattern(song, rng.randrange(len(song.order))),
-        Play(song=song, start_order=rng.randrange(len(song.order)), loop=False),
-        Stop(),
-        Jump(rng.randrange(len(song.order)), rng.randrange(LINES)),
-        Cue(rng.randrange(len(song.order))),
-        SetMute(rng.randrange(TRACKS), rng.random() < 0.5),
-        SetTempo(rng.choice([BPM, BPM / 2, 600.0, 333.0, 999.0])),
-        Pause(),
-        Continue(),
-    ]
-    return rng.choice(choices)
-
-
-# ---------------------------------------------------------------- what the receiver heard
-
-
-def note_keys(messages: Iterable[bytes]) -> tuple[set[tuple[int, int]], int]:
-    """Read note messages the way the player (tracker/midi/notes.py) and FluidSynth treat a
-    key: a note-on makes (channel, key) sound, a note-off (or a note-on of velocity 0)
-    ends it, however many note-ons came before. Returns the keys still sounding at the
-    end (stuck notes) and how many note-ons arrived for a key already sounding (stacked:
-    MIDI leaves those to the receiver, and a synth that gives each its own voice may
-    keep one ringing after the single note-off)."""
-    sounding: set[tuple[int, int]] = set()
-    stacked = 0
-    for data in messages:
-        if len(data) < 3 or data[0] & 0xE0 != NOTE_OFF_STATUS:  # 0x8n and 0x9n only
-            continue
-        key = (data[0] & 0x0F, data[1])
-        if data[0] & 0xF0 == NOTE_ON and data[2] > 0:
-            stacked += key in sounding
-            sounding.add(key)
-        else:
-            sounding.discard(key)
-    return sounding, stacked
-
-
-def stuck_notes(messages: Iterable[bytes]) -> set[tuple[int, int]]:
-    """(channel, key) of every note whose last word was a note-on."""
-    return note_keys(messages)[0]
-
-
-def channels_without_all_notes_off(messages: list[bytes]) -> set[int]:
-    """Channels that played a note-on and got no CC 123 after their last one."""
-    last_on: dict[int, int] = {}
-    last_panic: dict[int, int] = {}
-    for i, data in enumerate(messages):
-        if len(data) < 3:
-            continue
-        channel = data[0] & 0x0F
-        if data[0] & 0xF0 == NOTE_ON and data[2] > 0:
-            last_on[channel] = i
-        elif data[0] & 0xF0 == CONTROL and data[1] == ALL_NOTES_OFF:
-            last_panic[channel] = i
-    return {ch for ch, i in last_on.items() if last_panic.get(ch, -1) < i}
-
-
-def grid_drift_ms(arrivals_ns: list[int], line_ns: float, edge: int = 50) -> float:
-    """How far the last note-ons moved off the ideal line grid compared with the first:
-    each arrival's offset from the nearest grid line (first + k * line), median of
-    the last `edge` minus the median of the first `edge` (medians: JACK delivers on
-    1.33 ms periods). The nearest line, not the k-th note: a line without a note, or
-    a loop wrap, must not read as a whole line of drift."""
-    if len(arrivals_ns) < 2 * edge:
-        return float("nan")
-    first = arrivals_ns[0]
-    residual = [(t - first) - round((t - first) / line_ns) * line_ns for t in arrivals_ns]
-    return (statistics.median(residual[-edge:]) - statistics.median(residual[:edge])) / 1e6
-
-
-def grid_lines_slipped(arrivals_ns: list[int], line_ns: float) -> int:
-    """Note-ons heard minus grid lines spanned: a line lost or doubled shows here."""
-    if len(arrivals_ns) < 2:
-        return 0
-    spanned = round((arrivals_ns[-1] - arrivals_ns[0]) / line_ns) + 1
-    return len(arrivals_ns) - spanned
-
-
-def rss_kib(pid: int) -> int:
-    """The process's resident set size, from /proc/PID/status."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise TrackerError(f"no VmRSS for process {pid}")
-
-
-def player_pid() -> int:
-    """Our player process: the child running tracker.player.process."""
-    for task in Path("/proc/self/task").iterdir():
-        for child in (task / "children").read_text().split():
-            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
-            if b"tracker.player.process" in cmdline:
-                return int(child)
-    raise TrackerError("the player process is not running")
-
-
-# ---------------------------------------------------------------- the run
 
 
 @dataclass

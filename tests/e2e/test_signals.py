@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.bench_soak import channels_without_all_notes_off, note_keys, stuck_notes
+from bench.soak_measure import channels_without_all_notes_off, note_keys, stuck_notes
 from tests.support.builders import first_notes
 from tests.support.command import TRACKER as TRACKER_COMMAND
 from tests.support.command import new_song

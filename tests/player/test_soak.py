@@ -12,15 +12,9 @@ import math
 
 import pytest
 
-from bench.bench_soak import (
-    BPM,
-    LPB,
-    STEADY_SHARE,
-    channels_without_all_notes_off,
-    note_keys,
-    soak,
-    stuck_notes,
-)
+from bench.bench_soak import STEADY_SHARE, soak
+from bench.soak_measure import channels_without_all_notes_off, note_keys, stuck_notes
+from bench.soak_music import BPM, LPB
 from tests.support.jack import Receiver
 
 pytestmark = pytest.mark.jack

@@ -8,5 +8,6 @@ tracker notation (builders) and as Hypothesis strategies (strategies), sample fi
 clock moved by hand (fake_clock), MIDI messages as the bytes a synth receives
 (midi_bytes), the player tests' songs and send log (playback), MIDI files written with
 mido for the import (midi_writing), exported MIDI files read back with mido
-(midi_reading), and the environment every test runs in (isolation).
+(midi_reading), a hostile string and the song that carries it to the terminal
+(hostile_text), and the environment every test runs in (isolation).
 """

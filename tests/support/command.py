@@ -59,6 +59,17 @@ def assert_refused(result: subprocess.CompletedProcess[str], code: int, *words: 
     return lines
 
 
+def line_of(text: str, fragment: str) -> int:
+    """1-based line of the first line holding `fragment`."""
+    return next(i for i, line in enumerate(text.split("\n"), 1) if fragment in line)
+
+
+def place(text: str, fragment: str) -> str:
+    """`line:col` of `fragment`, as an error message writes it."""
+    line = line_of(text, fragment)
+    return f"{line}:{text.split(chr(10))[line - 1].index(fragment) + 1}"
+
+
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file and folder under `folder` with a digest of its bytes: compare before
     and after to prove a refused command wrote nothing and left no temporary file."""

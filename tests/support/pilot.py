@@ -1,4 +1,4 @@
-"""A TrackerApp for Pilot tests, and a recording player.
+"""A TrackerApp for Pilot tests, a recording player, and the status line's second line.
 
 `RecordingPlayer` is a seam standing in for tracker.player.PlayerHandle (whose
 process needs MIDI ports): it implements the same two methods the UI uses,
@@ -46,6 +46,10 @@ def shown_rows(widget: Widget) -> list[str]:
     """The text a widget shows on screen now, row by row (as a terminal would show it)."""
     width, height = widget.size
     return [strip.text for strip in widget.render_lines(Region(0, 0, width, height))]
+
+
+def second_line(app: TrackerApp) -> str:
+    return app.bar.render().plain.split("\n")[1]
 
 
 async def written(pilot: Pilot[int]) -> None:

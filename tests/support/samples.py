@@ -1,5 +1,6 @@
 """Small valid files to start from: a song file and a MIDI file written by mido (not
-by our exporter), for tests that damage them or feed them to the command."""
+by our exporter), for tests that damage them or feed them to the command; and DEMO,
+a song written by hand in the canonical layout, for the file format's tests."""
 
 from __future__ import annotations
 
@@ -44,6 +45,73 @@ SONG = textwrap.dedent(
     '''
 )
 """A small valid song: two tracks, a chord, a bass line, a repeated pattern."""
+
+# Written by hand in the canonical layout (fileformat's docstring): saving it must not change a byte.
+DEMO = '''\
+format = 1
+title = "Demo \\"live\\" take"
+bpm = 124.5
+lpb = 4
+tpl = 6
+swing = 0.25
+soundfont = "instruments/piano.sf2"
+order = ["intro", "verse", "verse", "my chorus"]
+
+[instruments.01]
+name = "Piano"
+soundfont = "default"
+program = 0
+
+[instruments.02]
+name = "Bass synth"
+device = "generic"
+channel = 2
+
+[instruments.0A]
+name = "Drums"
+soundfont = "default"
+program = 0
+bank = 128
+channel = 10
+volume = 90
+
+[[tracks]]
+name = "Keys"
+notes = 2
+effects = 1
+cc = ["cutoff", 74]
+
+[[tracks]]
+name = "Bass"
+notes = 1
+effects = 2
+mute = true
+
+[[tracks]]
+name = "Drums"
+notes = 1
+effects = 0
+solo = true
+
+[patterns.intro]
+lines = 2
+rows = """
+C-4 01 64 ... E-4 01 .. ... 40 .. | C-2 02 7F ... ... | C-2 0A 7F
+--- .. .. ... --- .. .. ... .. 10 | OFF .. .. Q03 U10 | ^^^ .. ..
+"""
+
+[patterns.verse]
+lines = 1
+rows = """
+A#3 01 .. A37 --- .. .. ... .. .. | --- .. .. ... ... | --- .. ..
+"""
+
+[patterns."my chorus"]
+lines = 1
+rows = """
+--- .. .. ... --- .. .. ... .. .. | G-1 02 40 ... ... | D-2 0A ..
+"""
+'''
 
 
 def song_file_in(folder: Path) -> Path:

@@ -47,9 +47,13 @@ The rules, as a musician meets them:
   A lane of CC 7, 10, 91 or 93 wins over the track's mixer strip while set
   (engine/mixer.py).
 
-One module over the usual 400 lines on purpose: the effects share each voice's state
-(pitch, bend, retrigger, arpeggio) tick by tick, and split apart they would only pass
-that state back and forth; the rules above read as one.
+Over 400 lines, on purpose: every effect reads and writes the same state, each voice's
+(sounding key, written note, velocity, glide, vibrato phase) and each channel's (program,
+bend base and bend sent), inside one tick loop whose order is part of the rules (an
+arpeggio step that retriggers skips the Rxy retrigger, a vibrato rides on where slides
+and glides left the bend, a cut ends them all). Split apart, the parts would pass that
+state back and forth, and the rules above, one list as a musician reads them, would
+lose their one home.
 """
 
 from __future__ import annotations

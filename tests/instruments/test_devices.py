@@ -1,4 +1,6 @@
-"""Instrument data: the shipped GM and device files, the search path, CC lanes, errors.
+"""Device files: the shipped ones (each real synth's chart, its controllers, its
+stand-in and port), which device a port belongs to, where device files are found (the
+search path), and a broken device file named with its place and problem.
 
 The expected CC numbers below come from the MIDI 1.0 controller table and the
 makers' charts (the same sources the files cite), not from the loader's output.
@@ -8,43 +10,22 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from textwrap import dedent
 
 import pytest
 
-from tests.support.audio import GM_FONT
-from tests.support.builders import build_song
+from tests.support.devices import write
 from tracker.errors import InstrumentError
 from tracker.instruments import (
     GENERIC,
     SHIPPED_DIR,
-    describe_instrument,
     device_for_port,
-    find_sounds,
     load_device,
     load_devices,
-    load_gm,
     parse_device_file,
-    resolve_cc_lane,
 )
-from tracker.instruments.model import DRUM_BANK
-from tracker.song.model import Instrument, Track
 
 SHIPPED_DEVICES = sorted((SHIPPED_DIR / "devices").glob("*.toml"))
 REAL_DEVICES = [p for p in SHIPPED_DEVICES if p.stem != GENERIC]
-
-
-@pytest.fixture(autouse=True)
-def _own_search_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the developer's own device files and settings out of every test."""
-    monkeypatch.delenv("TRACKER_INSTRUMENTS", raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(dedent(text).lstrip("\n"), encoding="utf-8")
-    return path
 
 
 MINIMAL_DEVICE = """
@@ -127,71 +108,6 @@ def test_the_real_charts_put_the_filter_where_the_makers_did() -> None:
     assert load_device("microfreak").cc["cutoff"] == 23
 
 
-# --- General MIDI ------------------------------------------------------------------------
-
-
-def test_gm_names_all_128_programs_counted_from_zero() -> None:
-    gm = load_gm()
-    assert len(gm.programs) == 128
-    assert gm.program_name(0) == "Acoustic Grand Piano"
-    assert gm.program_name(33) == "Electric Bass (finger)"
-    assert gm.program_name(81) == "Lead 2 (sawtooth)"
-    assert gm.program_name(127) == "Gunshot"
-    assert len(set(gm.programs)) == 128
-    assert "Level 1" in gm.source
-
-
-def test_gm_drum_map_covers_keys_35_to_81() -> None:
-    gm = load_gm()
-    assert sorted(gm.drums) == list(range(35, 82))
-    assert gm.drum_name(36) == "Bass Drum 1"  # C-2 in tracker notation
-    assert gm.drum_name(38) == "Acoustic Snare"
-    assert gm.drum_name(42) == "Closed Hi Hat"
-    assert gm.drum_name(34) is None
-
-
-def test_the_drum_kits_are_the_ones_a_gm_soundfont_carries_on_bank_128() -> None:
-    import fluidsynth
-
-    gm = load_gm()
-    synth = fluidsynth.Synth()
-    try:
-        font = synth.sfload(str(GM_FONT))
-        carried = {p: synth.sfpreset_name(font, DRUM_BANK, p) for p in gm.kits}
-    finally:
-        synth.delete()
-    assert gm.kits[25] == "TR-808" and carried[25] == "TR 808"
-    # TimGM6mb names them as GS does, and lacks the SFX kit only.
-    assert {p: n for p, n in carried.items() if n} == {
-        p: n.replace("-", " ") for p, n in gm.kits.items() if p != 56
-    }
-
-
-def test_a_sound_is_found_by_part_of_its_name_or_by_its_number() -> None:
-    gm = load_gm()
-    assert [s.shown for s in find_sounds(gm, "vibra")] == ["11 Vibraphone"]
-    assert [s.name for s in find_sounds(gm, "ELEC piano")] == [
-        "Electric Grand Piano",
-        "Electric Piano 1",
-        "Electric Piano 2",
-    ]
-    assert [(s.program, s.bank) for s in find_sounds(gm, "808")] == [(25, DRUM_BANK)]
-    assert find_sounds(gm, "40")[0].shown == "40 Violin"
-    assert find_sounds(gm, "string")[0].name == "String Ensemble 1", "names that start so first"
-    assert len(find_sounds(gm, "")) == 128 + len(gm.kits)
-    assert find_sounds(gm, "kazoo") == []
-
-
-def test_a_gm_file_missing_a_program_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    text = (SHIPPED_DIR / "gm.toml").read_text().replace('5 = "Electric Piano 2"\n', "")
-    write(tmp_path / "mine" / "gm.toml", text)
-    monkeypatch.setenv("TRACKER_INSTRUMENTS", str(tmp_path / "mine"))
-    with pytest.raises(InstrumentError, match=r"gm\.toml: .*missing 5"):
-        load_gm()
-
-
 # --- ports -----------------------------------------------------------------------------
 
 
@@ -268,52 +184,6 @@ def test_an_unknown_device_suggests_the_nearest_name() -> None:
         InstrumentError, match=r'unknown device "minilog-xd" \(did you mean "minilogue-xd"\?\)'
     ):
         load_device("minilog-xd")
-
-
-# --- CC lanes ---------------------------------------------------------------------------------
-
-
-def test_a_track_resolves_its_lanes_through_its_instruments_device() -> None:
-    song = build_song(
-        """
-        C-3 01 64 ... 10 40 | C-2 02 7F ... 20
-        --- .. .. ... 7F .. | --- .. .. ... ..
-        """,
-        tracks=[Track("Lead", cc=["cutoff", "74"]), Track("Bass", cc=["cutoff"])],
-        instruments={
-            1: Instrument("xd lead", device="minilogue-xd", channel=2),
-            2: Instrument("GM bass", program=38),
-        },
-    )
-    lead = load_device("minilogue-xd")
-    assert [resolve_cc_lane(lane, lead) for lane in song.tracks[0].cc] == [43, 74]
-    assert [resolve_cc_lane(lane, None) for lane in song.tracks[1].cc] == [74]
-
-
-def test_lane_names_forgive_case_spaces_and_hyphens() -> None:
-    xd = load_device("minilogue-xd")
-    assert resolve_cc_lane("Amp Attack", xd) == 16
-    assert resolve_cc_lane("amp-attack", xd) == 16
-    assert resolve_cc_lane(" Cutoff ", None) == 74
-
-
-def test_a_name_the_synth_lacks_falls_back_to_the_general_midi_map() -> None:
-    assert resolve_cc_lane("expression", load_device("microfreak")) == 11
-
-
-def test_a_misspelt_lane_suggests_the_nearest_name_and_the_files_to_read() -> None:
-    with pytest.raises(InstrumentError) as caught:
-        resolve_cc_lane("cutof", load_device("minilogue-xd"))
-    message = str(caught.value)
-    assert 'unknown CC lane "cutof" for the Korg minilogue xd' in message
-    assert 'did you mean "cutoff"?' in message
-    assert "minilogue-xd.toml" in message and "generic.toml" in message
-
-
-def test_a_lane_number_past_127_is_refused() -> None:
-    assert resolve_cc_lane("127", None) == 127
-    with pytest.raises(InstrumentError, match="0-127"):
-        resolve_cc_lane("128", None)
 
 
 # --- broken device files -----------------------------------------------------------------------
@@ -407,41 +277,3 @@ def test_a_broken_file_on_the_search_path_is_reported_by_load_device(tmp_path: P
     write(tmp_path / "config" / "tracker" / "devices" / "oops.toml", 'name = "oops"\nports = [\n')
     with pytest.raises(InstrumentError, match=r"oops\.toml:\d+:\d+: expected a value here"):
         load_device("oops")
-
-
-# --- describing an instrument for `tracker check` -------------------------------------------------
-
-
-def test_a_soundfont_instrument_is_described_by_its_gm_program() -> None:
-    assert (
-        describe_instrument(Instrument("Bass", program=33))
-        == "soundfont default, program 33 Electric Bass (finger)"
-    )
-
-
-def test_a_device_instrument_names_the_synth_channel_and_stand_in() -> None:
-    lead = Instrument("Lead", device="minilogue-xd", channel=2)
-    assert describe_instrument(lead) == (
-        "device minilogue-xd (Korg minilogue xd), channel 2, fallback program 81 Lead 2 (sawtooth)"
-    )
-
-
-def test_a_generic_synth_stands_in_with_the_instruments_own_program() -> None:
-    keys = Instrument("Keys", device=GENERIC, program=4)
-    assert describe_instrument(keys) == (
-        "device generic (General MIDI synth), channel 1, fallback program 4 Electric Piano 1"
-    )
-
-
-def test_a_drum_kit_is_described_as_a_kit() -> None:
-    assert "drum kit 0" in describe_instrument(Instrument("Drums", bank=128, channel=10))
-
-
-def test_a_custom_soundfont_does_not_claim_gm_names() -> None:
-    text = describe_instrument(Instrument("Strings", soundfont="fonts/strings.sf2", program=48))
-    assert text == "soundfont fonts/strings.sf2, program 48"
-
-
-def test_describing_an_instrument_on_a_missing_device_is_an_error() -> None:
-    with pytest.raises(InstrumentError, match='unknown device "juno"'):
-        describe_instrument(Instrument("Pad", device="juno"))

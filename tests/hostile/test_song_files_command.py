@@ -1,7 +1,7 @@
 """Bad song files, met through `tracker check` / `render` / `export-midi`: each gives
 one clear line naming the file (and line:col when the place is known), exit 1,
-no traceback, nothing written. Long lists of damage go through the reader
-directly; the subprocess cases are the ones a user would meet first.
+no traceback, nothing written. These are the cases a user would meet first; the
+long lists of damage go through the reader directly (test_song_files_reader.py).
 """
 
 from __future__ import annotations
@@ -15,29 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.command import BAD_INPUT, assert_refused, snapshot, tracker
+from tests.support.command import BAD_INPUT, assert_refused, place, snapshot, tracker
 from tests.support.samples import SONG
-from tracker.errors import SongFormatError
-from tracker.song.fileformat import load_bytes, loads
 from tracker.song.model import MAX_LINES
 from tracker.song.storage import load_song
 
 VERSE_ROW = "C-4 01 64 ... E-4 01 50 ... | C-2 01 7F ..."
 EMPTY_ROW = "--- .. .. ... --- .. .. ... | --- .. .. ..."
-
-
-def line_of(text: str, fragment: str) -> int:
-    """1-based line of the first line holding `fragment`."""
-    return next(i for i, line in enumerate(text.split("\n"), 1) if fragment in line)
-
-
-def place(text: str, fragment: str) -> str:
-    """`line:col` of `fragment`, as an error message writes it."""
-    line = line_of(text, fragment)
-    return f"{line}:{text.split(chr(10))[line - 1].index(fragment) + 1}"
-
-
-# --- through the command -------------------------------------------------------------------
 
 
 def test_the_valid_song_used_below_checks_clean(song_file: Path) -> None:
@@ -253,185 +237,3 @@ def test_a_bad_song_exports_no_midi_file(tmp_path: Path) -> None:
     result = tracker("export-midi", path, "-o", tmp_path / "out.mid")
     assert_refused(result, BAD_INPUT, f"{path}:{place(SONG, 'C-4 01 64')}: ", 'unknown note "H-4"')
     assert snapshot(tmp_path) == before
-
-
-# --- the reader over long lists ------------------------------------------------------------
-
-
-def _outcome(text: str) -> str:
-    """ "ok" when the text reads as the full song, else the error (which must be placed)."""
-    try:
-        song = loads(text, "cut.toml")
-    except SongFormatError as error:
-        assert error.path == "cut.toml"
-        if error.line is not None:
-            assert 1 <= error.line <= text.count("\n") + 1, (error.line, len(text))
-        return str(error)
-    assert song == loads(SONG)
-    return "ok"
-
-
-def test_every_cut_of_a_valid_song_is_an_error_or_the_whole_song() -> None:
-    """Cut after each character: the only cuts that read are those that drop nothing
-    but the final newline; every other gives a placed SongFormatError."""
-    readable = [length for length in range(len(SONG)) if _outcome(SONG[:length]) == "ok"]
-    assert readable == [len(SONG) - 1]
-
-
-def test_every_cut_of_the_bytes_inside_a_multibyte_character_is_placed() -> None:
-    data = SONG.replace('"Hostile"', '"Ĥöštïlé ♫"').encode()
-    start = data.index("Ĥ".encode())
-    for length in range(start, start + 16):
-        with pytest.raises(SongFormatError) as caught:
-            load_bytes(data[:length], "cut.toml")
-        assert str(caught.value).startswith("cut.toml:")
-
-
-@pytest.mark.parametrize(
-    ("old", "new", "message"),
-    [
-        ('title = "Hostile"', "title = 1979-05-27", "title should be text"),
-        ('title = "Hostile"', "title = [1, 2]", "title should be text"),
-        ("lpb = 4", "lpb = 4.5", "lpb should be a whole number"),
-        ("lpb = 4", "lpb = true", "lpb should be a whole number"),
-        ("tpl = 6", 'tpl = "6"', "tpl should be a whole number"),
-        ('order = ["verse", "verse"]', 'order = "verse"', "order should be a [list]"),
-        ('order = ["verse", "verse"]', "order = [1]", "order entries should be pattern names"),
-        ("[instruments.01]", "[[instruments]]", "instruments should be written as"),
-        ("program = 0", 'program = "piano"', "program should be a whole number"),
-        ("program = 0", "program = 128", "program = 128 is out of range"),
-        ("notes = 2", 'notes = 2\nmute = "yes"', "mute should be true or false"),
-        ("notes = 2", "notes = []", "notes should be a whole number"),
-        (
-            "effects = 1\n\n[[tracks]]",
-            "effects = {}\n\n[[tracks]]",
-            "effects should be a whole number",
-        ),
-        ("[patterns.verse]", "[[patterns]]", "patterns should be written as"),
-        ("lines = 4", "lines = 4.0", "lines should be a whole number"),
-        ('rows = """', 'rows = 5\nx = """', "unknown key"),
-        ("format = 1", 'format = "1"', "format should be a whole number"),
-        ("format = 1", "format = 2", "newer tracker"),
-        ("format = 1", "format = -9223372036854775809", "not a song format this tracker knows"),
-        ("notes = 2", "notes = 2\ncc = [" + "1, " * 9 + "]", "at most 8 CC lanes"),
-        ("notes = 2", 'notes = 2\ncc = ["' + "9" * 5000 + '"]', "CC lane"),
-    ],
-)
-def test_a_wrong_type_anywhere_is_a_placed_error(old: str, new: str, message: str) -> None:
-    assert old in SONG
-    with pytest.raises(SongFormatError) as caught:
-        loads(SONG.replace(old, new, 1), "typed.toml")
-    assert message in str(caught.value)
-    assert caught.value.line is not None
-
-
-# --- device files a song points at ----------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("device_text", "words"),
-    [
-        ('name = "X"\nports = ["x"]\n[cc]\ncutoff = ' + "9" * 5000 + "\n", ["too many digits"]),
-        ('name = "X"\nports = ["x"]\ndeep = ' + "[" * 10_000 + "]" * 10_000 + "\n", ["nested too deeply"]),
-        ('name = "X"\nports = ["x"]\n[cc]\ncutoff = 300\n', ["cutoff = 300 is out of range (expected 0 to 127)"]),
-        ("\udcff\udcfe not text", ["not UTF-8 text"]),  # raw bytes FF FE
-    ],
-    ids=["huge number", "deep nesting", "cc out of range", "not text"],
-)  # fmt: skip
-def test_a_broken_device_file_is_named_by_check(
-    tmp_path: Path, song_file: Path, device_text: str, words: list[str]
-) -> None:
-    devices = tmp_path / "mine" / "devices"
-    devices.mkdir(parents=True)
-    (devices / "wreck.toml").write_bytes(device_text.encode("utf-8", "surrogateescape"))
-    song_file.write_text(song_file.read_text().replace('soundfont = "default"', 'device = "wreck"'))
-    result = tracker("check", song_file, env={"TRACKER_INSTRUMENTS": str(tmp_path / "mine")})
-    assert_refused(result, BAD_INPUT, "wreck.toml", *words)
-
-
-def test_a_song_naming_a_device_that_does_not_exist_lists_the_known_ones(song_file: Path) -> None:
-    song_file.write_text(
-        song_file.read_text().replace('soundfont = "default"', 'device = "minilog"')
-    )
-    result = tracker("check", song_file)
-    assert_refused(result, BAD_INPUT, 'unknown device "minilog"', 'did you mean "minilogue-xd"?')
-
-
-# --- what the song points at: CC lane names and soundfont files (`tracker check`) ---------
-
-
-QUOTED_TYPO = '"cutof"'
-QUOTED_FONT = '"fonts/missing.sf2"'
-
-
-def with_bass_lanes(text: str, *lanes: str) -> str:
-    """The song with CC lanes on the Bass track, every lane empty on every line."""
-    listed = ", ".join(f'"{lane}"' for lane in lanes)
-    text = text.replace(
-        'name = "Bass"\nnotes = 1\n', f'name = "Bass"\nnotes = 1\ncc = [{listed}]\n'
-    )
-    empty = " .." * len(lanes)
-    rows = [row for row in text.split("\n") if "| " in row and row.endswith("...")]
-    for row in rows:
-        text = text.replace(row, row + empty)
-    return text
-
-
-def test_check_refuses_an_unknown_cc_lane_name_even_while_its_lane_is_empty(
-    song_file: Path,
-) -> None:
-    text = with_bass_lanes(SONG, "cutoff", "cutof")
-    song_file.write_text(text)
-    load_song(song_file)  # the file itself is fine: the name only means something to a device
-    result = tracker("check", song_file)
-    where = f"{song_file}:{place(text, QUOTED_TYPO)}:"
-    assert_refused(result, BAD_INPUT, where, 'track "Bass"', 'unknown CC lane "cutof"', "cutoff")
-    assert result.stdout == ""
-
-
-def test_check_accepts_lane_names_the_device_map_knows(song_file: Path) -> None:
-    song_file.write_text(with_bass_lanes(SONG, "Cutoff", "Vibrato Rate", "soft-pedal", "74"))
-    result = tracker("check", song_file)
-    assert result.returncode == 0, result.stderr
-
-
-@pytest.mark.parametrize(
-    ("font", "words"),
-    [
-        (None, ["fonts/missing.sf2 does not exist"]),
-        (b"RIFF\x24\x00\x00\x00WAVEfmt ", ["is not a soundfont", "WAV audio file"]),
-        (b"", ["is not a soundfont", "the file is empty"]),
-    ],
-    ids=["missing", "a WAV file", "empty"],
-)
-def test_check_refuses_an_instrument_soundfont_that_is_not_there_or_not_one(
-    tmp_path: Path, song_file: Path, font: bytes | None, words: list[str]
-) -> None:
-    if font is not None:
-        (tmp_path / "fonts").mkdir()
-        (tmp_path / "fonts" / "missing.sf2").write_bytes(font)
-    text = SONG.replace('soundfont = "default"', 'soundfont = "fonts/missing.sf2"')
-    song_file.write_text(text)
-    result = tracker("check", song_file)
-    where = f"{song_file}:{place(text, QUOTED_FONT)}:"
-    assert_refused(result, BAD_INPUT, where, 'instrument 01 "Piano"', *words)
-
-
-def test_check_accepts_an_instrument_soundfont_that_is_one(
-    tmp_path: Path, song_file: Path, soundfont: Path
-) -> None:
-    song_file.write_text(SONG.replace('soundfont = "default"', f'soundfont = "{soundfont}"'))
-    result = tracker("check", song_file)
-    assert result.returncode == 0, result.stderr
-
-
-def test_check_lists_every_problem_each_on_its_own_line(song_file: Path) -> None:
-    text = with_bass_lanes(SONG, "cutof").replace(
-        'soundfont = "default"\nprogram = 0', 'soundfont = "nowhere.sf2"\nprogram = 0\nbank = 12810'
-    )
-    song_file.write_text(text)
-    lines = assert_refused(tracker("check", song_file), BAD_INPUT, "nowhere.sf2 does not exist")
-    assert len(lines) == 3, lines
-    assert all(line.startswith(f"tracker: {song_file}:") for line in lines), lines
-    assert "bank 12810 is not a soundfont bank" in lines[1]
-    assert 'unknown CC lane "cutof"' in lines[2]
