@@ -29,6 +29,7 @@ from tracker.player.protocol import Play, SongChanges
 from tracker.player.sends import PREFETCH_ITEMS
 from tracker.player.stream import Prefetched, compile_range
 from tracker.song.model import Song
+from tracker.steps import run_to_end
 
 LANDING_LEAD_MIN_NS = 5_000_000
 WRAP_GAP_NS = 2_000_000
@@ -42,13 +43,7 @@ HELD_OFFS_CHUNK = 16_384
 def with_held_offs(timeline: Timeline) -> Timeline:
     """The timeline with the note-offs of the notes it found held at its start: for
     an edit swapped in mid-note, whose held notes ring on until the song ends them."""
-    steps = held_offs_in_steps(timeline)
-    while True:
-        try:
-            next(steps)
-        except StopIteration as done:
-            merged: Timeline = done.value
-            return merged
+    return run_to_end(held_offs_in_steps(timeline))
 
 
 def held_offs_in_steps(
