@@ -57,6 +57,8 @@ def many_stems(tmp_path: Path) -> Path:
 
 
 def start_render(song: Path, out: Path) -> subprocess.Popen[str]:
+    """The render as a terminal starts it: hang-ups end it (a suite run under nohup
+    would hand it SIGHUP ignored, and the render would rightly carry on)."""
     return subprocess.Popen(
         [sys.executable, "-m", "tracker", "render", str(song), "-o", str(out), "--stems"],
         cwd=ROOT,
@@ -64,6 +66,7 @@ def start_render(song: Path, out: Path) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL),
     )
 
 
