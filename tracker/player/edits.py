@@ -5,7 +5,6 @@ start and a cued entry are compiled before they are needed.
 
 from __future__ import annotations
 
-import gc
 from bisect import bisect_right
 from collections.abc import Generator
 from dataclasses import dataclass, replace
@@ -22,6 +21,7 @@ from tracker.player.ahead import (
     Purpose,
     RangeKey,
     Steps,
+    built_out_of_sight,
     compile_steps,
 )
 from tracker.player.inputs import Inputs
@@ -57,19 +57,13 @@ def held_offs_in_steps(
     events = timeline.events
     merged: list[Event] = []
     start = 0
-    collecting = gc.isenabled()
-    gc.disable()  # a young list of a million references: every collection would walk it (28 ms)
-    try:
+    with built_out_of_sight():  # young, a million references: every collection walked it
         for off in sorted(timeline.held_offs, key=key):
             at = bisect_right(events, off.sort_key, lo=start, key=key)
             yield from _copied(events, start, at, merged, chunk)
             merged.append(off)
             start = at
         yield from _copied(events, start, len(events), merged, chunk)
-        gc.freeze()
-    finally:
-        if collecting:
-            gc.enable()
     return replace(timeline, events=merged, held_offs=[])
 
 

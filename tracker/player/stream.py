@@ -5,7 +5,6 @@ latency). Bytes are made one item ahead of the send, never at the deadline.
 
 from __future__ import annotations
 
-import gc
 import heapq
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -19,6 +18,7 @@ from tracker.instruments import cc_lane_for
 from tracker.midi import sync
 from tracker.midi.encode import event_messages
 from tracker.midi.wide import RunningValues
+from tracker.player.ahead import built_out_of_sight
 from tracker.song.model import Song
 
 PRIO_MARK, PRIO_CLOCK, PRIO_EVENT, PRIO_END = 0, 1, 2, 3
@@ -104,20 +104,17 @@ def gather_bursts(items: Iterator[Item]) -> Iterator[Item]:
 def compile_range(
     song: Song, start_order: int, start_line: int, end_order: int | None, repeat: int = 0
 ) -> Timeline:
-    """The song compiled for playing, its objects then frozen out of the garbage
-    collector's sight: a collection that walked a fresh timeline (tens of thousands
-    of events) would stall the player 5-10 ms (measured). Frozen objects are still
-    freed by reference counting when the timeline is dropped; events hold no cycles."""
-    timeline = compile_song(
-        song,
-        start_order=start_order,
-        start_line=start_line,
-        end_order=end_order,
-        cc_resolver=cc_lane_for,
-        repeat=repeat,
-    )
-    gc.freeze()
-    return timeline
+    """The song compiled for playing, built out of the garbage collector's sight
+    (ahead.built_out_of_sight)."""
+    with built_out_of_sight():
+        return compile_song(
+            song,
+            start_order=start_order,
+            start_line=start_line,
+            end_order=end_order,
+            cc_resolver=cc_lane_for,
+            repeat=repeat,
+        )
 
 
 def song_beat(song: Song, order: int, line: int) -> float:
